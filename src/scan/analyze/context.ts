@@ -1,0 +1,34 @@
+import type { ScanConfig } from "../config.js";
+import type { ContextRange } from "../markdown/context.js";
+import type { TextKind } from "../rules/schema.js";
+import type { RuleSet } from "../ruleset.js";
+import type { LineIndex } from "../text/lines.js";
+import type { Finding } from "../types.js";
+
+/** One decoded text file of a skill, as every analyzer sees it. */
+export interface TextFile {
+  /** Path relative to the scanned root (what reports show). */
+  path: string;
+  /** Path relative to the skill's folder. */
+  skillPath: string;
+  kind: TextKind;
+  text: string;
+  lines: LineIndex;
+  /** Markdown context ranges (instructions files only). */
+  contexts?: ContextRange[];
+  /** For SKILL.md: where the body starts; text before it is frontmatter. */
+  bodyOffset?: number;
+}
+
+/** Script analysis plugged in by the caller (tree-sitter grammars are loaded outside the pure core). */
+export interface ScriptAnalyzer {
+  analyze(file: TextFile, ctx: AnalysisContext): Finding[];
+}
+
+export interface AnalysisContext {
+  ruleSet: RuleSet;
+  config: ScanConfig;
+  /** Hosts allowed for this scan: the default allowlist plus the config's. */
+  isAllowedHost(host: string): boolean;
+  scriptAnalyzer?: ScriptAnalyzer;
+}

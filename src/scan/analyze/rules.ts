@@ -1,0 +1,81 @@
+import type { CompiledRule } from "../rules/compile.js";
+import type { TextKind } from "../rules/schema.js";
+import { contextAt } from "../markdown/context.js";
+import { findingAt } from "../findings.js";
+import type { Finding, TextContext } from "../types.js";
+import { lowerSeverity } from "../levels.js";
+import type { AnalysisContext, TextFile } from "./context.js";
+import { hostsIn } from "./urls.js";
+
+const MAX_MATCHES_PER_RULE_PER_FILE = 20;
+
+export function contextOf(file: TextFile, offset: number): TextContext {
+  if (file.bodyOffset !== undefined && offset < file.bodyOffset) return "frontmatter";
+  if (file.contexts) return contextAt(file.contexts, offset);
+  if (file.kind === "python" || file.kind === "javascript" || file.kind === "shell" || file.kind === "powershell")
+    return "script";
+  return "file";
+}
+
+/**
+ * Runs every rule that applies to the file's kind. The keyword prefilter (literal, case-insensitive)
+ * decides whether the regex runs at all, as in gitleaks: most rules never touch most files.
+ */
+export function runRules(
+  rules: readonly CompiledRule[],
+  file: TextFile,
+  lower: string,
+  ctx: AnalysisContext,
+  kindOverride?: TextKind,
+): Finding[] {
+  const out: Finding[] = [];
+  const kind = kindOverride ?? file.kind;
+  for (const rule of rules) {
+    const frontmatterOnly = rule.kinds.has("frontmatter") && rule.kinds.size === 1;
+    if (!rule.kinds.has(kind) && !(file.bodyOffset !== undefined && rule.kinds.has("frontmatter"))) continue;
+    if (!rule.keywordsLower.some((k) => lower.includes(k))) continue;
+    const re = rule.regex;
+    re.lastIndex = 0;
+    let count = 0;
+    for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const context = contextOf(file, m.index);
+      const inFrontmatter = context === "frontmatter";
+      // Frontmatter rules look at frontmatter only; instruction rules at the body only.
+      if (inFrontmatter ? !rule.kinds.has("frontmatter") : frontmatterOnly || !rule.kinds.has(kind)) continue;
+      const f = findingAt(rule, { file: file.path, index: file.lines, offset: m.index, length: m[0].length, context });
+      if (rule.whenQuoted !== "keep" && isQuoted(file, m.index, m[0].length, context)) {
+        if (rule.whenQuoted === "skip") continue;
+        const lowered = lowerSeverity(f.level);
+        if (!lowered) continue;
+        f.adjusted = { from: f.level, reason: "quoted in documentation (code or quotation marks), not an instruction" };
+        f.level = lowered;
+        f.confidence = "low";
+      }
+      if (rule.allowlistedHostLevel) {
+        const hosts = hostsIn(m[0]);
+        if (hosts.length > 0 && hosts.every((h) => ctx.isAllowedHost(h))) {
+          f.adjusted = { from: f.level, reason: `every host in it is on the allowlist (${hosts.join(", ")})` };
+          f.level = rule.allowlistedHostLevel;
+        }
+      }
+      out.push(f);
+      if (++count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
+    }
+  }
+  return out;
+}
+
+const OPEN_QUOTES = new Set(['"', "'", "\u201C", "\u2018", "\u00AB", "`"]);
+
+/** A match in Markdown code, or wrapped in quotation marks in prose, is quoted text rather than an order. */
+function isQuoted(file: TextFile, offset: number, length: number, context: TextContext): boolean {
+  if (file.kind !== "instructions") return false;
+  if (context === "code-block" || context === "inline-code") return true;
+  const before = file.text.slice(Math.max(0, offset - 3), offset);
+  const after = file.text.slice(offset + length, offset + length + 3);
+  return [...before].some((c) => OPEN_QUOTES.has(c)) && /["'\u201D\u2019\u00BB`]/.test(after);
+}

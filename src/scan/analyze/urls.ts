@@ -1,0 +1,194 @@
+import LinkifyIt from "linkify-it";
+import type { CheckMeta } from "../findings.js";
+import { findingAt } from "../findings.js";
+import type { DomainData } from "../ruleset.js";
+import type { Finding } from "../types.js";
+import type { AnalysisContext, TextFile } from "./context.js";
+import { contextOf } from "./rules.js";
+
+// Only URLs with a scheme: fuzzy matching would read "SKILL.md" as a link to Moldova.
+const linkify = new LinkifyIt().set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
+
+export interface FoundUrl {
+  url: string;
+  host: string;
+  index: number;
+  length: number;
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+export function hostOf(url: string): string | undefined {
+  try {
+    const h = new URL(url).hostname.toLowerCase();
+    return h.startsWith("[") ? h.slice(1, -1) : h;
+  } catch {
+    return undefined;
+  }
+}
+
+export function findUrls(text: string): FoundUrl[] {
+  if (!text.includes("://")) return [];
+  const out: FoundUrl[] = [];
+  for (const m of linkify.match(text) ?? []) {
+    if (m.schema && !/^(https?|ftp|wss?):?$/i.test(m.schema.replace(/\/\//, ""))) continue;
+    const host = hostOf(m.url);
+    if (host) out.push({ url: m.url, host, index: m.index, length: m.lastIndex - m.index });
+  }
+  return out;
+}
+
+export function hostsIn(text: string): string[] {
+  return [...new Set(findUrls(text).map((u) => u.host))];
+}
+
+export function hostMatches(host: string, entry: string): boolean {
+  const e = entry.startsWith("*.") ? entry.slice(2) : entry;
+  return host === e || host.endsWith(`.${e}`);
+}
+
+/** Placeholder and local hosts say nothing about where data goes. */
+export function isPlaceholderHost(host: string): boolean {
+  if (/[{}$<>%]/.test(host) || !host.includes(".") && !host.includes(":")) return true;
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local")) return true;
+  if (/^(example\.(com|org|net)|.*\.example\.(com|org|net))$/.test(host)) return true;
+  if (host.endsWith(".invalid") || host.endsWith(".test")) return true;
+  if (IPV4.test(host)) {
+    const [a, b] = host.split(".").map(Number) as [number, number];
+    return a === 127 || a === 10 || a === 0 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31);
+  }
+  return host === "::1";
+}
+
+export type HostClass = "ip" | "shortener" | "paste" | "tunnel" | "webhook" | "request-bin";
+
+// A host whose own name says "paste" or "webhook" is used as one, whatever the list knows.
+const LABEL_HINTS: [RegExp, HostClass][] = [
+  [/(^|[.-])paste(bin)?([.-]|$)/, "paste"],
+  [/(^|[.-])(web)?hooks?([.-]|$)/, "webhook"],
+  [/(^|[.-])(request-?bin|oast|interactsh)([.-]|$)/, "request-bin"],
+  [/(^|[.-])(ngrok|tunnel)([.-]|$)/, "tunnel"],
+];
+
+export function classifyHost(url: string, host: string, d: DomainData): HostClass | undefined {
+  if (IPV4.test(host) || host.includes(":")) return "ip";
+  const withPath = host + (() => {
+    try {
+      return new URL(url).pathname;
+    } catch {
+      return "";
+    }
+  })();
+  const inList = (list: string[]) =>
+    list.some((e) => (e.includes("/") ? withPath.startsWith(e) || withPath.includes(`.${e}`) : hostMatches(host, e)));
+  if (inList(d.webhooks)) return "webhook";
+  if (inList(d.requestBins)) return "request-bin";
+  if (inList(d.paste)) return "paste";
+  if (inList(d.tunnels)) return "tunnel";
+  if (inList(d.shorteners)) return "shortener";
+  for (const [re, cls] of LABEL_HINTS) if (re.test(host)) return cls;
+  return undefined;
+}
+
+const CLASS_WORDS: Record<HostClass, string> = {
+  ip: "a raw IP address instead of a named server",
+  shortener: "a link shortener that hides the real destination",
+  paste: "a paste site, where anyone can post code anonymously",
+  tunnel: "a tunnelling service that exposes someone's own machine",
+  webhook: "a chat or webhook endpoint that receives data",
+  "request-bin": "a request-capture service used to collect stolen data",
+};
+
+const DISGUISED: CheckMeta = {
+  id: "url.disguised-host",
+  title: "Link to a raw IP, shortener, paste site, tunnel or webhook",
+  category: "urls",
+  level: "SUSPICIOUS",
+  confidence: "medium",
+  explanation:
+    "The skill points at a server that hides who runs it or where it leads. Legitimate skills link to named, well-known sites.",
+  remediation: "Link to the project's official, named domain (for example its GitHub releases page).",
+  references: ["OWASP LLM03: Supply Chain", "MITRE ATLAS AML.T0010"],
+  capabilities: ["network"],
+};
+
+const DISGUISED_RUN: CheckMeta = {
+  ...DISGUISED,
+  id: "url.disguised-host-execute",
+  title: "Code fetched from a disguised host and run",
+  level: "MALICIOUS",
+  confidence: "high",
+  explanation:
+    "The skill tells you or the agent to get something from a server that hides who runs it and to run or install it. This is how fake 'prerequisites' deliver malware.",
+  remediation: "Remove the step. If a tool is really needed, name it and install it from its official package registry.",
+  capabilities: ["network", "shell"],
+};
+
+const BLOCKLISTED: CheckMeta = {
+  id: "blocklist.host",
+  title: "Host on the blocklist",
+  category: "blocklist",
+  level: "MALICIOUS",
+  confidence: "high",
+  explanation: "The skill contacts a server that reviewers have confirmed as malicious.",
+  remediation: "Remove every reference to this host. If you think the entry is wrong, appeal.",
+  capabilities: ["network"],
+};
+
+const UNLISTED: CheckMeta = {
+  id: "url.unlisted-host",
+  title: "External host not on the allowlist",
+  category: "urls",
+  level: "RISKY",
+  confidence: "medium",
+  explanation:
+    "The skill fetches from or sends to a server that is not on the list of well-known hosts. That can be fine, but you should know who runs it.",
+  remediation:
+    "If the host is the official site of a tool the skill needs, add it to `allowed-domains` in .github/skill-quarantine.yml.",
+  capabilities: ["network"],
+};
+
+const USE_VERBS =
+  /\b(curl|wget|fetch|download|install|iwr|invoke-webrequest|invoke-restmethod|irm|requests\.|urlopen|http\.get|axios|post|upload|send|paste|run|execute|open terminal|visit|go to|navigate)\b/i;
+const RUN_VERBS =
+  /(\|\s*(ba|z|da)?sh\b|\|\s*iex\b|\biex\b|\brun\b|\bexecute\b|\binstall\b|\bpaste\b.{0,40}\bterminal\b|\bterminal\b.{0,40}\bpaste\b|\.(exe|dmg|pkg|msi|sh|ps1|zip)\b|chmod\s+\+x)/i;
+
+/** Every URL in the file, its host, and findings for hosts that are blocklisted, disguised or unlisted. */
+export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  const reported = new Set<string>();
+  const bl = ctx.ruleSet.blocklist;
+  const extraBl = ctx.config.blocklist;
+  for (const u of findUrls(file.text)) {
+    if (isPlaceholderHost(u.host)) continue;
+    hosts.add(u.host);
+    const context = contextOf(file, u.index);
+    const place = { file: file.path, index: file.lines, offset: u.index, length: u.length, context };
+    const { line } = file.lines.position(u.index);
+    const around = [file.lines.lineText(line - 1), file.lines.lineText(line), file.lines.lineText(line + 1)].join("\n");
+    const blocked =
+      [...bl.domains, ...extraBl.domains].some((d) => hostMatches(u.host, d)) ||
+      [...bl.ips, ...extraBl.ips].includes(u.host);
+    if (blocked) {
+      if (!reported.has(`bl:${u.host}`)) out.push(findingAt(BLOCKLISTED, place, { trigger: "blocklist" }));
+      reported.add(`bl:${u.host}`);
+      continue;
+    }
+    if (ctx.isAllowedHost(u.host)) continue;
+    const cls = classifyHost(u.url, u.host, ctx.ruleSet.domains);
+    if (cls) {
+      const runs = RUN_VERBS.test(around);
+      const key = `${runs ? "run" : "dis"}:${u.host}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const meta = runs ? DISGUISED_RUN : DISGUISED;
+      out.push(findingAt(meta, place, { explanation: `${meta.explanation} Here: ${u.host} is ${CLASS_WORDS[cls]}.` }));
+      continue;
+    }
+    const used = context === "code-block" || context === "inline-code" || context === "script" || USE_VERBS.test(around);
+    if (!used || reported.has(`un:${u.host}`)) continue;
+    reported.add(`un:${u.host}`);
+    out.push(findingAt(UNLISTED, place, { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));
+  }
+  return out;
+}

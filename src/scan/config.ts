@@ -1,0 +1,158 @@
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { SEVERITIES } from "./types.js";
+
+// One schema for the repo config file (.github/skill-quarantine.yml), CLI flags and Action inputs:
+// every surface normalises into ScanConfig through here, so defaults live in one place.
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_LIMITS = {
+  maxFileBytes: 1 * MiB,
+  maxSkillBytes: 10 * MiB,
+  maxFilesPerSkill: 5000,
+  maxDepth: 32,
+} as const;
+
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/, "must be a host name such as example.com or *.example.com");
+
+export const configFileSchema = z
+  .object({
+    namespace: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a single word such as acme").optional(),
+    paths: z.array(z.string().min(1)).optional(),
+    exclude: z.array(z.string().min(1)).optional(),
+    "allowed-domains": z.array(domain).optional(),
+    limits: z
+      .object({
+        "max-file-bytes": z.number().int().positive().max(256 * MiB).optional(),
+        "max-skill-bytes": z.number().int().positive().max(1024 * MiB).optional(),
+        "max-files-per-skill": z.number().int().positive().max(100_000).optional(),
+      })
+      .strict()
+      .optional(),
+    silence: z
+      .array(
+        z
+          .object({
+            rule: z.string().min(1),
+            reason: z.string().trim().min(10, "must explain in a sentence why this rule does not apply"),
+            paths: z.array(z.string()).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    blocklist: z
+      .object({
+        sha256: z.array(z.string().regex(/^[a-f0-9]{64}$/i)).optional(),
+        domains: z.array(domain).optional(),
+        ips: z.array(z.string()).optional(),
+        authors: z.array(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    appeals: z.object({ repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "must be owner/name") }).strict().optional(),
+    reports: z.object({ threshold: z.number().int().min(1).max(100) }).strict().optional(),
+    "fail-on": z.enum([...SEVERITIES, "none"]).optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.output<typeof configFileSchema>;
+
+export interface Silence {
+  rule: string;
+  reason: string;
+  paths?: string[];
+}
+
+/** A reviewer's decision, bound to one content hash of one skill (see the App's appeals flow). */
+export interface ReviewDecision {
+  skillId: string;
+  contentHash: string;
+  decision: "approved" | "rejected" | "downgraded";
+  /** For "downgraded": the level the reviewer set. */
+  level?: (typeof SEVERITIES)[number] | "none";
+  by: string;
+  url?: string;
+}
+
+export interface ScanConfig {
+  namespace?: string;
+  paths: string[];
+  exclude: string[];
+  allowedDomains: string[];
+  limits: { maxFileBytes: number; maxSkillBytes: number; maxFilesPerSkill: number; maxDepth: number };
+  silence: Silence[];
+  blocklist: { sha256: string[]; domains: string[]; ips: string[]; authors: string[] };
+  appealsRepository?: string;
+  reportThreshold: number;
+  failOn?: (typeof SEVERITIES)[number] | "none";
+}
+
+export function defaultConfig(): ScanConfig {
+  return {
+    paths: [],
+    exclude: [],
+    allowedDomains: [],
+    limits: { ...DEFAULT_LIMITS },
+    silence: [],
+    blocklist: { sha256: [], domains: [], ips: [], authors: [] },
+    reportThreshold: 3,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function normaliseConfig(file: ConfigFile, base: ScanConfig = defaultConfig()): ScanConfig {
+  return {
+    ...base,
+    namespace: file.namespace ?? base.namespace,
+    paths: file.paths ?? base.paths,
+    exclude: [...base.exclude, ...(file.exclude ?? [])],
+    allowedDomains: [...base.allowedDomains, ...(file["allowed-domains"] ?? [])],
+    limits: {
+      maxFileBytes: file.limits?.["max-file-bytes"] ?? base.limits.maxFileBytes,
+      maxSkillBytes: file.limits?.["max-skill-bytes"] ?? base.limits.maxSkillBytes,
+      maxFilesPerSkill: file.limits?.["max-files-per-skill"] ?? base.limits.maxFilesPerSkill,
+      maxDepth: base.limits.maxDepth,
+    },
+    silence: [...base.silence, ...(file.silence ?? [])],
+    blocklist: {
+      sha256: [...base.blocklist.sha256, ...(file.blocklist?.sha256 ?? []).map((s) => s.toLowerCase())],
+      domains: [...base.blocklist.domains, ...(file.blocklist?.domains ?? [])],
+      ips: [...base.blocklist.ips, ...(file.blocklist?.ips ?? [])],
+      authors: [...base.blocklist.authors, ...(file.blocklist?.authors ?? []).map((a) => a.toLowerCase())],
+    },
+    appealsRepository: file.appeals?.repository ?? base.appealsRepository,
+    reportThreshold: file.reports?.threshold ?? base.reportThreshold,
+    failOn: file["fail-on"] ?? base.failOn,
+  };
+}
+
+/** Parses a config file's text; throws ConfigError naming the file, the field and the fix. */
+export function parseConfigText(text: string, fileName: string, base?: ScanConfig): ScanConfig {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { maxAliasCount: 50 }) ?? {};
+  } catch (err) {
+    throw new ConfigError(`${fileName}: not valid YAML (${(err as Error).message.split("\n")[0]})`);
+  }
+  const r = configFileSchema.safeParse(doc);
+  if (!r.success) {
+    const msg = r.error.issues
+      .map((i) => {
+        const field = i.path.join(".") || "(top level)";
+        return i.code === "unrecognized_keys"
+          ? `${field === "(top level)" ? "" : `${field}: `}unknown key(s) ${i.keys.map((k) => `"${k}"`).join(", ")}; remove or rename them`
+          : `field "${field}": ${i.message}`;
+      })
+      .join("; ");
+    throw new ConfigError(`${fileName}: ${msg}`);
+  }
+  return normaliseConfig(r.data, base);
+}

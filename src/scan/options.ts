@@ -1,0 +1,24 @@
+import type { ReviewDecision, ScanConfig } from "./config.js";
+import type { ScriptAnalyzer } from "./analyze/context.js";
+import type { RuleSet } from "./ruleset.js";
+
+export interface ScanOptions {
+  ruleSet: RuleSet;
+  config?: ScanConfig;
+  /** Tree-sitter script analysis; loaded by the caller because grammars are files outside the skill. */
+  scriptAnalyzer?: ScriptAnalyzer;
+  /** Name of the scanned folder, used as the namespace of a skill found directly below it. */
+  rootName?: string;
+  /** Name of the folder above the scanned root, the namespace when the root itself is a skill. */
+  rootParentName?: string;
+  /** Login of the repository owner / skill author, checked against the blocklist's authors. */
+  author?: string;
+  /** Reviewers' decisions, each bound to a skill id and content hash. */
+  decisions?: ReviewDecision[];
+  /** Skills reported by users: skill id → number of distinct reporters. */
+  reports?: Record<string, number>;
+  /** Take only skill i of every n (stable by id hash): `{ index: 1, count: 4 }` is shard 1/4. */
+  shard?: { index: number; count: number };
+  /** Called after each skill with the number done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}

@@ -1,0 +1,69 @@
+import { parse as parseYaml } from "yaml";
+import { type z } from "zod";
+import { APPLIES_TO_ALIASES, type RuleSpec, ruleFileSchema, ruleSchema, type TextKind } from "./schema.js";
+
+export interface CompiledRule extends RuleSpec {
+  /** Lower-cased keywords for the literal prefilter. */
+  keywordsLower: string[];
+  kinds: ReadonlySet<TextKind>;
+  regex: RegExp;
+  /** The rule file the rule came from (for messages). */
+  source: string;
+}
+
+export class RuleError extends Error {
+  override name = "RuleError";
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `field "${i.path.join(".") || "(root)"}": ${i.message}`)
+    .join("; ");
+}
+
+export function compileRule(raw: unknown, category: string, source: string, index: number): CompiledRule {
+  const idForMessage =
+    raw && typeof raw === "object" && "id" in raw ? String((raw as { id: unknown }).id) : `#${index + 1}`;
+  const parsed = ruleSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new RuleError(`${source}: rule ${idForMessage}: ${describeIssues(parsed.error)}`);
+  }
+  const spec = { ...parsed.data, category: parsed.data.category ?? category };
+  let regex: RegExp;
+  try {
+    regex = new RegExp(spec.pattern, `${spec.flags.replace(/g/g, "")}g`);
+  } catch (err) {
+    throw new RuleError(
+      `${source}: rule ${spec.id}: field "pattern" is not a valid JavaScript regular expression (${(err as Error).message}); fix the pattern`,
+    );
+  }
+  const kinds = new Set<TextKind>();
+  for (const a of spec.appliesTo) {
+    for (const k of APPLIES_TO_ALIASES[a] ?? [a as TextKind]) kinds.add(k);
+  }
+  return { ...spec, keywordsLower: spec.keywords.map((k) => k.toLowerCase()), kinds, regex, source };
+}
+
+/** Parses and validates rule files (already read by the caller); throws RuleError naming file, rule and field. */
+export function compileRuleFiles(files: { file: string; text: string }[]): CompiledRule[] {
+  const rules: CompiledRule[] = [];
+  const seen = new Map<string, string>();
+  for (const { file, text } of files) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(text, { maxAliasCount: 50, prettyErrors: true });
+    } catch (err) {
+      throw new RuleError(`${file}: not valid YAML (${(err as Error).message.split("\n")[0]})`);
+    }
+    const top = ruleFileSchema.safeParse(doc);
+    if (!top.success) throw new RuleError(`${file}: ${describeIssues(top.error)}`);
+    top.data.rules.forEach((raw, i) => {
+      const rule = compileRule(raw, top.data.category, file, i);
+      const prior = seen.get(rule.id);
+      if (prior) throw new RuleError(`${file}: rule ${rule.id}: field "id" duplicates a rule in ${prior}; ids must be unique`);
+      seen.set(rule.id, file);
+      rules.push(rule);
+    });
+  }
+  return rules;
+}

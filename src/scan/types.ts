@@ -1,0 +1,128 @@
+// The contract every surface shares (DESIGN "Quarantine levels"). Keep this file free of logic.
+
+export const SEVERITIES = ["LOW_QUALITY", "RISKY", "SUSPICIOUS", "MALICIOUS"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/** 0 = none, 1 = LOW_QUALITY … 4 = MALICIOUS */
+export type LevelNumber = 0 | 1 | 2 | 3 | 4;
+
+export const TRIGGERS = ["security-scan", "blocklist", "anomaly", "metadata", "user-reports"] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export const REVIEW_STATUSES = ["none", "pending", "approved", "rejected", "downgraded"] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export type Confidence = "high" | "medium" | "low";
+
+/** Where in a file a finding sits; Markdown context changes how much a match weighs. */
+export type TextContext =
+  | "prose"
+  | "code-block"
+  | "inline-code"
+  | "link"
+  | "html-comment"
+  | "frontmatter"
+  | "script"
+  | "file";
+
+export const CAPABILITIES = [
+  "network",
+  "shell",
+  "read-outside",
+  "secrets",
+  "write-outside",
+  "persistence",
+  "agent-config",
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column?: number;
+  note: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  title: string;
+  level: Severity;
+  category: string;
+  /** Path relative to the scanned root (POSIX separators). */
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  excerpt: string;
+  explanation: string;
+  remediation: string;
+  confidence: Confidence;
+  context: TextContext;
+  /** Set when the finding was made on decoded or hidden text; the excerpt then shows the decoded form. */
+  decoded?: { encoding: string; text: string };
+  related?: RelatedLocation[];
+  references?: string[];
+  /** Capabilities this finding proves the skill has. */
+  capabilities?: Capability[];
+  /** Set when a finding's level was changed by context, policy or review, with the reason. */
+  adjusted?: { from: Severity; reason: string };
+  trigger?: Trigger;
+}
+
+export interface QuarantineStatus {
+  quarantined: boolean;
+  severity: Severity | null;
+  reason: string;
+  reviewStatus: ReviewStatus;
+}
+
+export interface Manifest {
+  name?: string;
+  description?: string;
+  license?: string;
+  compatibility?: string;
+  metadata?: Record<string, string>;
+  allowedTools?: string[];
+  /** Keys outside the spec, reported as a notice. */
+  unknownKeys: string[];
+  /** The raw frontmatter object as parsed (L3). */
+  raw: Record<string, unknown> | null;
+}
+
+export interface CapabilityReport {
+  declared: Capability[];
+  detected: Capability[];
+  /** Detected high-risk capabilities the skill does not declare. */
+  undeclared: Capability[];
+}
+
+export interface SkillReport {
+  id: string;
+  quarantineStatus: QuarantineStatus;
+  /** The skill's folder relative to the scanned root ("." when the root is the skill). */
+  path: string;
+  name: string;
+  level: LevelNumber;
+  severity: Severity | null;
+  qualityScore: number;
+  trigger: Trigger | null;
+  contentHash: string;
+  capabilities: CapabilityReport;
+  /** URL hosts referenced by the skill (used by anomaly comparison). */
+  hosts: string[];
+  /** Script files in the skill (used by anomaly comparison). */
+  scripts: string[];
+  findings: Finding[];
+  /** L1: plain sentences for people who never read JSON. */
+  summary: string[];
+  manifest: Manifest;
+  stats: { files: number; bytes: number };
+}
+
+export interface ScanResult {
+  tool: { name: "skill-quarantine"; version: string };
+  root: string;
+  skills: SkillReport[];
+  /** Problems with the scan itself (not with a skill), e.g. an unreadable root. */
+  errors: string[];
+  totals: { skills: number; findings: number; bySeverity: Record<Severity | "none", number> };
+}
