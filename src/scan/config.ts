@@ -22,14 +22,27 @@ const domain = z
 
 export const configFileSchema = z
   .object({
-    namespace: z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a single word such as acme").optional(),
+    namespace: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, "must be a single word such as acme")
+      .optional(),
     paths: z.array(z.string().min(1)).optional(),
     exclude: z.array(z.string().min(1)).optional(),
     "allowed-domains": z.array(domain).optional(),
     limits: z
       .object({
-        "max-file-bytes": z.number().int().positive().max(256 * MiB).optional(),
-        "max-skill-bytes": z.number().int().positive().max(1024 * MiB).optional(),
+        "max-file-bytes": z
+          .number()
+          .int()
+          .positive()
+          .max(256 * MiB)
+          .optional(),
+        "max-skill-bytes": z
+          .number()
+          .int()
+          .positive()
+          .max(1024 * MiB)
+          .optional(),
         "max-files-per-skill": z.number().int().positive().max(100_000).optional(),
       })
       .strict()
@@ -54,8 +67,14 @@ export const configFileSchema = z
       })
       .strict()
       .optional(),
-    appeals: z.object({ repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "must be owner/name") }).strict().optional(),
-    reports: z.object({ threshold: z.number().int().min(1).max(100) }).strict().optional(),
+    appeals: z
+      .object({ repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "must be owner/name") })
+      .strict()
+      .optional(),
+    reports: z
+      .object({ threshold: z.number().int().min(1).max(100) })
+      .strict()
+      .optional(),
     "fail-on": z.enum([...SEVERITIES, "none"]).optional(),
   })
   .strict();

@@ -33,7 +33,8 @@ export class MemoryFileSet implements FileSet {
 
   static fromRecord(label: string, record: Record<string, string | Uint8Array>): MemoryFileSet {
     const map = new Map<string, Uint8Array>();
-    for (const [p, v] of Object.entries(record)) map.set(p, typeof v === "string" ? new TextEncoder().encode(v) : v);
+    for (const [p, v] of Object.entries(record))
+      map.set(p, typeof v === "string" ? new TextEncoder().encode(v) : v);
     return new MemoryFileSet(label, map);
   }
 

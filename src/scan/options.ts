@@ -1,5 +1,5 @@
-import type { ReviewDecision, ScanConfig } from "./config.js";
 import type { ScriptAnalyzer } from "./analyze/context.js";
+import type { ReviewDecision, ScanConfig } from "./config.js";
 import type { RuleSet } from "./ruleset.js";
 
 export interface ScanOptions {

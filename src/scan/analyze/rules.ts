@@ -1,9 +1,9 @@
+import { findingAt } from "../findings.js";
+import { lowerSeverity } from "../levels.js";
+import { contextAt } from "../markdown/context.js";
 import type { CompiledRule } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
-import { contextAt } from "../markdown/context.js";
-import { findingAt } from "../findings.js";
 import type { Finding, TextContext } from "../types.js";
-import { lowerSeverity } from "../levels.js";
 import type { AnalysisContext, TextFile } from "./context.js";
 import { hostsIn } from "./urls.js";
 
@@ -12,7 +12,12 @@ const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 export function contextOf(file: TextFile, offset: number): TextContext {
   if (file.bodyOffset !== undefined && offset < file.bodyOffset) return "frontmatter";
   if (file.contexts) return contextAt(file.contexts, offset);
-  if (file.kind === "python" || file.kind === "javascript" || file.kind === "shell" || file.kind === "powershell")
+  if (
+    file.kind === "python" ||
+    file.kind === "javascript" ||
+    file.kind === "shell" ||
+    file.kind === "powershell"
+  )
     return "script";
   return "file";
 }
@@ -46,19 +51,31 @@ export function runRules(
       const inFrontmatter = context === "frontmatter";
       // Frontmatter rules look at frontmatter only; instruction rules at the body only.
       if (inFrontmatter ? !rule.kinds.has("frontmatter") : frontmatterOnly || !rule.kinds.has(kind)) continue;
-      const f = findingAt(rule, { file: file.path, index: file.lines, offset: m.index, length: m[0].length, context });
+      const f = findingAt(rule, {
+        file: file.path,
+        index: file.lines,
+        offset: m.index,
+        length: m[0].length,
+        context,
+      });
       if (rule.whenQuoted !== "keep" && isQuoted(file, m.index, m[0].length, context)) {
         if (rule.whenQuoted === "skip") continue;
         const lowered = lowerSeverity(f.level);
         if (!lowered) continue;
-        f.adjusted = { from: f.level, reason: "quoted in documentation (code or quotation marks), not an instruction" };
+        f.adjusted = {
+          from: f.level,
+          reason: "quoted in documentation (code or quotation marks), not an instruction",
+        };
         f.level = lowered;
         f.confidence = "low";
       }
       if (rule.allowlistedHostLevel) {
         const hosts = hostsIn(m[0]);
         if (hosts.length > 0 && hosts.every((h) => ctx.isAllowedHost(h))) {
-          f.adjusted = { from: f.level, reason: `every host in it is on the allowlist (${hosts.join(", ")})` };
+          f.adjusted = {
+            from: f.level,
+            reason: `every host in it is on the allowlist (${hosts.join(", ")})`,
+          };
           f.level = rule.allowlistedHostLevel;
         }
       }

@@ -49,7 +49,7 @@ export function hostMatches(host: string, entry: string): boolean {
 
 /** Placeholder and local hosts say nothing about where data goes. */
 export function isPlaceholderHost(host: string): boolean {
-  if (/[{}$<>%]/.test(host) || !host.includes(".") && !host.includes(":")) return true;
+  if (/[{}$<>%]/.test(host) || (!host.includes(".") && !host.includes(":"))) return true;
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local")) return true;
   if (/^(example\.(com|org|net)|.*\.example\.(com|org|net))$/.test(host)) return true;
   if (host.endsWith(".invalid") || host.endsWith(".test")) return true;
@@ -72,15 +72,19 @@ const LABEL_HINTS: [RegExp, HostClass][] = [
 
 export function classifyHost(url: string, host: string, d: DomainData): HostClass | undefined {
   if (IPV4.test(host) || host.includes(":")) return "ip";
-  const withPath = host + (() => {
-    try {
-      return new URL(url).pathname;
-    } catch {
-      return "";
-    }
-  })();
+  const withPath =
+    host +
+    (() => {
+      try {
+        return new URL(url).pathname;
+      } catch {
+        return "";
+      }
+    })();
   const inList = (list: string[]) =>
-    list.some((e) => (e.includes("/") ? withPath.startsWith(e) || withPath.includes(`.${e}`) : hostMatches(host, e)));
+    list.some((e) =>
+      e.includes("/") ? withPath.startsWith(e) || withPath.includes(`.${e}`) : hostMatches(host, e),
+    );
   if (inList(d.webhooks)) return "webhook";
   if (inList(d.requestBins)) return "request-bin";
   if (inList(d.paste)) return "paste";
@@ -120,7 +124,8 @@ const DISGUISED_RUN: CheckMeta = {
   confidence: "high",
   explanation:
     "The skill tells you or the agent to get something from a server that hides who runs it and to run or install it. This is how fake 'prerequisites' deliver malware.",
-  remediation: "Remove the step. If a tool is really needed, name it and install it from its official package registry.",
+  remediation:
+    "Remove the step. If a tool is really needed, name it and install it from its official package registry.",
   capabilities: ["network", "shell"],
 };
 
@@ -165,7 +170,11 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
     const context = contextOf(file, u.index);
     const place = { file: file.path, index: file.lines, offset: u.index, length: u.length, context };
     const { line } = file.lines.position(u.index);
-    const around = [file.lines.lineText(line - 1), file.lines.lineText(line), file.lines.lineText(line + 1)].join("\n");
+    const around = [
+      file.lines.lineText(line - 1),
+      file.lines.lineText(line),
+      file.lines.lineText(line + 1),
+    ].join("\n");
     const blocked =
       [...bl.domains, ...extraBl.domains].some((d) => hostMatches(u.host, d)) ||
       [...bl.ips, ...extraBl.ips].includes(u.host);
@@ -182,10 +191,15 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
       if (reported.has(key)) continue;
       reported.add(key);
       const meta = runs ? DISGUISED_RUN : DISGUISED;
-      out.push(findingAt(meta, place, { explanation: `${meta.explanation} Here: ${u.host} is ${CLASS_WORDS[cls]}.` }));
+      out.push(
+        findingAt(meta, place, {
+          explanation: `${meta.explanation} Here: ${u.host} is ${CLASS_WORDS[cls]}.`,
+        }),
+      );
       continue;
     }
-    const used = context === "code-block" || context === "inline-code" || context === "script" || USE_VERBS.test(around);
+    const used =
+      context === "code-block" || context === "inline-code" || context === "script" || USE_VERBS.test(around);
     if (!used || reported.has(`un:${u.host}`)) continue;
     reported.add(`un:${u.host}`);
     out.push(findingAt(UNLISTED, place, { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));

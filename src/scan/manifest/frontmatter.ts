@@ -2,7 +2,12 @@ import matter from "gray-matter";
 import { parse as parseYaml } from "yaml";
 
 export interface FrontmatterProblem {
-  code: "frontmatter-code" | "frontmatter-yaml" | "frontmatter-alias-bomb" | "frontmatter-missing" | "frontmatter-not-mapping";
+  code:
+    | "frontmatter-code"
+    | "frontmatter-yaml"
+    | "frontmatter-alias-bomb"
+    | "frontmatter-missing"
+    | "frontmatter-not-mapping";
   message: string;
   line: number;
 }
@@ -54,7 +59,8 @@ export function parseSkillMd(text: string): ParsedSkillMd {
       problems: [
         {
           code: "frontmatter-missing",
-          message: "SKILL.md has no YAML frontmatter: start the file with a `---` block holding name and description",
+          message:
+            "SKILL.md has no YAML frontmatter: start the file with a `---` block holding name and description",
           line: 1,
         },
       ],
@@ -73,7 +79,11 @@ export function parseSkillMd(text: string): ParsedSkillMd {
         matter: file.matter,
         bodyOffset,
         problems: [
-          { code: "frontmatter-not-mapping", message: "frontmatter must be a YAML mapping of keys to values", line: 1 },
+          {
+            code: "frontmatter-not-mapping",
+            message: "frontmatter must be a YAML mapping of keys to values",
+            line: 1,
+          },
         ],
       };
     }

@@ -3,7 +3,14 @@ import { z } from "zod";
 // The Agent Skills specification (agentskills.io/specification), field by field.
 export const SKILL_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-export const KNOWN_KEYS = new Set(["name", "description", "license", "compatibility", "metadata", "allowed-tools"]);
+export const KNOWN_KEYS = new Set([
+  "name",
+  "description",
+  "license",
+  "compatibility",
+  "metadata",
+  "allowed-tools",
+]);
 
 export const manifestFields = {
   name: z
@@ -22,7 +29,9 @@ export const manifestFields = {
     error: "must be a mapping of string keys to string values",
   }),
   // The spec says space-delimited; real skills also write YAML lists and commas, which mean the same.
-  "allowed-tools": z.union([z.string(), z.array(z.string())], { error: "must be a space-separated string or a list" }),
+  "allowed-tools": z.union([z.string(), z.array(z.string())], {
+    error: "must be a space-separated string or a list",
+  }),
 } as const;
 
 export const FIX: Record<string, string> = {
@@ -30,7 +39,8 @@ export const FIX: Record<string, string> = {
   description:
     "write `description:` as one or two sentences saying what the skill does and when to use it (at most 1024 characters)",
   license: "set `license:` to a license name such as `MIT`, or the name of a bundled license file",
-  compatibility: "shorten `compatibility:` to at most 500 characters describing the environment the skill needs",
+  compatibility:
+    "shorten `compatibility:` to at most 500 characters describing the environment the skill needs",
   metadata: "make `metadata:` a mapping of string keys to string values (quote numbers and dates)",
   "allowed-tools": "write `allowed-tools:` as a space-separated list of tool names, e.g. `Read Bash(git:*)`",
 };

@@ -20,7 +20,12 @@ export function validateManifest(
 
   for (const field of ["name", "description"] as const) {
     if (data[field] === undefined || data[field] === null) {
-      problems.push({ field, message: `required field \`${field}\` is missing`, fix: FIX[field]!, required: true });
+      problems.push({
+        field,
+        message: `required field \`${field}\` is missing`,
+        fix: FIX[field]!,
+        required: true,
+      });
       continue;
     }
     const r = manifestFields[field].safeParse(data[field]);

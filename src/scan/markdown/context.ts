@@ -25,7 +25,11 @@ const CONTEXT_OF: Record<string, TextContext> = {
  * mdast is built from; we need positions only, so we skip building the tree).
  */
 export function markdownContexts(markdown: string): ContextRange[] {
-  const events = postprocess(parse().document().write(preprocess()(markdown, undefined, true)));
+  const events = postprocess(
+    parse()
+      .document()
+      .write(preprocess()(markdown, undefined, true)),
+  );
   const ranges: ContextRange[] = [];
   let depth = 0;
   let open: { type: string; start: number } | null = null;

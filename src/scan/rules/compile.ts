@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { type z } from "zod";
+import type { z } from "zod";
 import { APPLIES_TO_ALIASES, type RuleSpec, ruleFileSchema, ruleSchema, type TextKind } from "./schema.js";
 
 export interface CompiledRule extends RuleSpec {
@@ -16,9 +16,7 @@ export class RuleError extends Error {
 }
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `field "${i.path.join(".") || "(root)"}": ${i.message}`)
-    .join("; ");
+  return error.issues.map((i) => `field "${i.path.join(".") || "(root)"}": ${i.message}`).join("; ");
 }
 
 export function compileRule(raw: unknown, category: string, source: string, index: number): CompiledRule {
@@ -60,7 +58,10 @@ export function compileRuleFiles(files: { file: string; text: string }[]): Compi
     top.data.rules.forEach((raw, i) => {
       const rule = compileRule(raw, top.data.category, file, i);
       const prior = seen.get(rule.id);
-      if (prior) throw new RuleError(`${file}: rule ${rule.id}: field "id" duplicates a rule in ${prior}; ids must be unique`);
+      if (prior)
+        throw new RuleError(
+          `${file}: rule ${rule.id}: field "id" duplicates a rule in ${prior}; ids must be unique`,
+        );
       seen.set(rule.id, file);
       rules.push(rule);
     });

@@ -28,7 +28,8 @@ export class LineIndex {
   }
 }
 
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g;
+const INVISIBLE =
+  /[\u0000-\u0008\u000b-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g;
 
 /** Makes invisible characters visible, so an excerpt never hides what it reports. */
 export function escapeInvisible(s: string): string {

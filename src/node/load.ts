@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildRuleSet, type RuleSet } from "../scan/ruleset.js";
+
+/**
+ * The folder holding this package's `rules/`. Works from `lib/…` (npm install), from `src/…`
+ * (tests through tsx/vitest) and from `dist/` (the bundled Action, run from a checkout of this repo).
+ */
+export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "rules", "domains.yml"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  throw new Error(`cannot find the rules/ folder above ${from}; reinstall skill-quarantine`);
+}
+
+export async function readRuleFiles(dir: string): Promise<{ file: string; text: string }[]> {
+  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
+  return Promise.all(
+    names.map(async (n) => ({ file: join(dir, n), text: await readFile(join(dir, n), "utf8") })),
+  );
+}
+
+let builtin: Promise<RuleSet> | undefined;
+
+/** The rules shipped with the package, loaded and validated once per process. */
+export function loadBuiltinRuleSet(): Promise<RuleSet> {
+  builtin ??= readRuleFiles(join(packageRoot(), "rules")).then(buildRuleSet);
+  return builtin;
+}
+
+/** Built-in rules plus user-supplied rule files; user rules are checked for catastrophic backtracking. */
+export async function loadRuleSet(extraDirs: string[] = []): Promise<RuleSet> {
+  if (extraDirs.length === 0) return loadBuiltinRuleSet();
+  const files = await readRuleFiles(join(packageRoot(), "rules"));
+  const extra: { file: string; text: string }[] = [];
+  for (const d of extraDirs) extra.push(...(await readRuleFiles(resolve(d))));
+  const set = buildRuleSet([...files, ...extra]);
+  const { assertSafePatterns } = await import("./redos.js");
+  assertSafePatterns(set.rules.filter((r) => extra.some((e) => e.file === r.source)));
+  return set;
+}

@@ -1,0 +1,22 @@
+import { checkSync } from "recheck";
+import type { CompiledRule } from "../scan/rules/compile.js";
+import { RuleError } from "../scan/rules/compile.js";
+
+/**
+ * Proves each pattern free of catastrophic backtracking with recheck, as the test suite does for the
+ * built-in rules. Scanned text is attacker-controlled, so a user rule that could hang is refused.
+ */
+export function assertSafePatterns(rules: CompiledRule[]): void {
+  for (const r of rules) {
+    const res = checkSync(r.pattern, r.flags, { timeout: 10_000 });
+    if (res.status !== "safe") {
+      const why =
+        res.status === "vulnerable"
+          ? `is vulnerable to catastrophic backtracking (${res.complexity.summary}; attack string ${JSON.stringify(res.attack.pattern)})`
+          : `could not be proven safe (${res.status}${"error" in res ? `: ${res.error.kind}` : ""})`;
+      throw new RuleError(
+        `${r.source}: rule ${r.id}: field "pattern" ${why}; rewrite it without nested or overlapping repetition`,
+      );
+    }
+  }
+}

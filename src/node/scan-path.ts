@@ -1,0 +1,41 @@
+import { stat } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import type { ScriptAnalyzer } from "../scan/analyze/context.js";
+import type { ScanConfig } from "../scan/config.js";
+import { resultOf, scanSkills } from "../scan/index.js";
+import type { ScanOptions } from "../scan/options.js";
+import type { RuleSet } from "../scan/ruleset.js";
+import type { ScanResult, SkillReport } from "../scan/types.js";
+import { LocalFileSet } from "../sources/local.js";
+
+export interface PathScanOptions {
+  ruleSet: RuleSet;
+  config: ScanConfig;
+  scriptAnalyzer?: ScriptAnalyzer;
+  shard?: ScanOptions["shard"];
+  onProgress?: ScanOptions["onProgress"];
+  onSkill?: (report: SkillReport) => void;
+}
+
+/** Scans a folder (or the folder of a SKILL.md given directly) on disk. */
+export async function scanPath(input: string, opts: PathScanOptions): Promise<ScanResult> {
+  const abs = resolve(input);
+  const st = await stat(abs).catch(() => undefined);
+  if (!st) throw new Error(`path ${input} does not exist`);
+  const root = st.isFile() ? dirname(abs) : abs;
+  const fs = new LocalFileSet(root, { maxDepth: opts.config.limits.maxDepth });
+  const skills: SkillReport[] = [];
+  for await (const s of scanSkills(fs, {
+    ruleSet: opts.ruleSet,
+    config: opts.config,
+    scriptAnalyzer: opts.scriptAnalyzer,
+    rootName: basename(root),
+    rootParentName: basename(dirname(root)),
+    shard: opts.shard,
+    onProgress: opts.onProgress,
+  })) {
+    opts.onSkill?.(s);
+    skills.push(s);
+  }
+  return resultOf(input, skills);
+}

@@ -1,0 +1,96 @@
+import { CHECKS } from "../checks.js";
+import { findingAt } from "../findings.js";
+import type { Finding } from "../types.js";
+import type { TextFile } from "./context.js";
+import { contextOf } from "./rules.js";
+
+/** Text that a person cannot see but the agent reads, to be scanned again by the caller. */
+export interface HiddenText {
+  text: string;
+  encoding: string;
+  offset: number;
+}
+
+const TAGS = /(?:\udb40[\udc00-\udc7f])+/g;
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+const ZERO_WIDTH = /[\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff]+/g;
+const EMOJI_NEAR = /\p{Extended_Pictographic}|\ufe0f/u;
+const COMMENT = /<!--([\s\S]*?)-->/g;
+const DIRECTIVE =
+  /\b(ignore|disregard|override|system prompt|assistant|you (must|should|are)|always|never|do not|don't|instead|secretly|silently|execute|run|read|send|upload|fetch|curl|wget|include|before (writing|answering|responding))\b/gi;
+const STYLED =
+  /<(span|div|p|font)\b[^>]{0,200}?(display\s*:\s*none|font-size\s*:\s*0|opacity\s*:\s*0(?:[;"'\s]|$)|color\s*:\s*(white|#fff\b|#ffffff)|visibility\s*:\s*hidden)[^>]{0,200}>([^<]{12,2000})</gi;
+
+/** Hidden-text checks; returns findings and the hidden texts that the caller rescans with the rules. */
+export function analyzeHidden(file: TextFile): { findings: Finding[]; hidden: HiddenText[] } {
+  const findings: Finding[] = [];
+  const hidden: HiddenText[] = [];
+  const { text } = file;
+  const at = (offset: number, length: number) => ({
+    file: file.path,
+    index: file.lines,
+    offset,
+    length,
+    context: contextOf(file, offset),
+  });
+
+  // Tag characters mirror ASCII at U+E0000 + code: decode them to show what the agent would read.
+  if (text.includes("\udb40")) {
+    for (const m of text.matchAll(TAGS)) {
+      let decoded = "";
+      for (const ch of m[0]) decoded += String.fromCharCode((ch.codePointAt(0) ?? 0) - 0xe0000);
+      const clean = decoded.replace(/[^\x20-\x7e\n\t]/g, "");
+      findings.push(
+        findingAt(CHECKS.unicodeTags, at(m.index, m[0].length), {
+          excerpt: `hidden text: "${clean.slice(0, 200)}${clean.length > 200 ? "…" : ""}"`,
+          decoded: { encoding: "unicode-tags", text: clean.slice(0, 2000) },
+        }),
+      );
+      hidden.push({ text: clean, encoding: "unicode-tags", offset: m.index });
+    }
+  }
+
+  BIDI.lastIndex = 0;
+  const bidi = BIDI.exec(text);
+  if (bidi) findings.push(findingAt(CHECKS.bidi, at(bidi.index, 1)));
+
+  if (/[\u200b-\u200d\u2060-\u2064\ufeff]/.test(text)) {
+    let isolated: number | undefined;
+    for (const m of text.matchAll(ZERO_WIDTH)) {
+      if (m.index === 0 && m[0] === "\ufeff") continue;
+      if (m[0].length >= 4) {
+        findings.push(findingAt(CHECKS.zeroWidthRun, at(m.index, m[0].length)));
+        break;
+      }
+      // ZWJ and ZWNJ join emoji and shape scripts such as Persian; only flag them inside ASCII words.
+      const before = text[m.index - 1] ?? "";
+      const after = text[m.index + m[0].length] ?? "";
+      if (EMOJI_NEAR.test(before) || EMOJI_NEAR.test(after)) continue;
+      if (/[A-Za-z]/.test(before) && /[A-Za-z]/.test(after)) isolated ??= m.index;
+    }
+    if (isolated !== undefined && !findings.some((f) => f.ruleId === CHECKS.zeroWidthRun.id))
+      findings.push(findingAt(CHECKS.zeroWidth, at(isolated, 1)));
+  }
+
+  if (file.kind === "instructions" || file.kind === "markup") {
+    if (text.includes("<!--")) {
+      for (const m of text.matchAll(COMMENT)) {
+        const body = m[1] ?? "";
+        if (body.length < 30) continue;
+        const words = new Set([...body.matchAll(DIRECTIVE)].map((d) => d[0].toLowerCase()));
+        if (words.size >= 2) {
+          findings.push(
+            findingAt(CHECKS.commentDirective, at(m.index, m[0].length), { context: "html-comment" }),
+          );
+        }
+      }
+    }
+    if (/display|font-size|opacity|color|visibility/i.test(text)) {
+      for (const m of text.matchAll(STYLED)) {
+        findings.push(findingAt(CHECKS.styledHidden, at(m.index, m[0].length)));
+        hidden.push({ text: m[5] ?? "", encoding: "hidden-style", offset: m.index });
+      }
+    }
+  }
+  return { findings, hidden };
+}

@@ -1,0 +1,154 @@
+import { createHash } from "node:crypto";
+import type { AnalysisContext } from "./analyze/context.js";
+import { hostMatches } from "./analyze/urls.js";
+import { CHECKS } from "./checks.js";
+import { defaultConfig } from "./config.js";
+import { compareSkills } from "./diff.js";
+import { discoverSkills } from "./discover.js";
+import type { FileSet } from "./fileset.js";
+import { findingAt } from "./findings.js";
+import { LEVEL_NAMES, levelOf, maxSeverity } from "./levels.js";
+import type { ScanOptions } from "./options.js";
+import { scanSkill } from "./skill.js";
+import { summarise } from "./summary.js";
+import { type ScanResult, SEVERITIES, type Severity, type SkillReport } from "./types.js";
+import { decide, sortFindings } from "./verdict.js";
+
+export { compareSkills } from "./diff.js";
+export type { ScanOptions } from "./options.js";
+export * from "./types.js";
+
+export const VERSION = "0.1.0";
+
+/** Stable shard of a skill id: the same id always lands in the same shard of n. */
+export function shardOf(id: string, count: number): number {
+  return createHash("sha256").update(id).digest().readUInt32BE(0) % count;
+}
+
+function analysisContext(opts: ScanOptions): AnalysisContext {
+  const config = opts.config ?? defaultConfig();
+  const allow = [...opts.ruleSet.domains.allow, ...config.allowedDomains];
+  const cache = new Map<string, boolean>();
+  return {
+    ruleSet: opts.ruleSet,
+    config,
+    scriptAnalyzer: opts.scriptAnalyzer,
+    isAllowedHost(host) {
+      let v = cache.get(host);
+      if (v === undefined) {
+        v = allow.some((a) => hostMatches(host, a));
+        cache.set(host, v);
+      }
+      return v;
+    },
+  };
+}
+
+/**
+ * Scans skill by skill and yields each report as soon as it is ready, so memory grows with the
+ * largest skill rather than with the number of skills.
+ */
+export async function* scanSkills(fs: FileSet, opts: ScanOptions): AsyncGenerator<SkillReport> {
+  const ctx = analysisContext(opts);
+  const { skills } = await discoverSkills(fs, ctx.config);
+  let done = 0;
+  for (const skill of skills) {
+    const report = await scanSkill(fs, skill, ctx, opts);
+    done++;
+    opts.onProgress?.(done, skills.length);
+    if (opts.shard && shardOf(report.id, opts.shard.count) !== opts.shard.index) continue;
+    yield report;
+  }
+}
+
+/** Adds anomaly findings from a baseline scan and re-decides the level. */
+export function withBaseline(report: SkillReport, before: SkillReport | undefined): SkillReport {
+  const extra = compareSkills(before, report);
+  if (extra.length === 0) return report;
+  const findings = sortFindings([...report.findings, ...extra]);
+  const verdict = decide(findings, undefined);
+  const caps = report.capabilities;
+  return {
+    ...report,
+    findings,
+    level: verdict.level,
+    severity: verdict.severity,
+    trigger: verdict.trigger,
+    quarantineStatus: verdict.quarantineStatus,
+    summary: [
+      ...summarise(
+        verdict.severity,
+        report.manifest.description,
+        caps,
+        findings,
+        verdict.quarantineStatus.reason,
+      ),
+      ...extra.map((f) => `What changed: ${f.explanation}`),
+    ],
+  };
+}
+
+export function totals(skills: SkillReport[]): ScanResult["totals"] {
+  const bySeverity = Object.fromEntries(LEVEL_NAMES.map((n) => [n, 0])) as Record<Severity | "none", number>;
+  let findings = 0;
+  for (const s of skills) {
+    bySeverity[s.severity ?? "none"]++;
+    findings += s.findings.length;
+  }
+  return { skills: skills.length, findings, bySeverity };
+}
+
+export function resultOf(root: string, skills: SkillReport[], errors: string[] = []): ScanResult {
+  return {
+    tool: { name: "skill-quarantine", version: VERSION },
+    root,
+    skills,
+    errors,
+    totals: totals(skills),
+  };
+}
+
+/** Scans every skill in a FileSet; with `baseline`, compares each skill with its earlier version. */
+export async function scanFileSet(
+  fs: FileSet,
+  opts: ScanOptions & { baseline?: Map<string, SkillReport> },
+): Promise<ScanResult> {
+  const skills: SkillReport[] = [];
+  for await (const report of scanSkills(fs, opts)) {
+    skills.push(opts.baseline ? withBaseline(report, opts.baseline.get(report.id)) : report);
+  }
+  return resultOf(fs.label, skills);
+}
+
+/** Merges results (e.g. shards); a skill id present twice keeps its first report. */
+export function mergeResults(results: ScanResult[], root: string): ScanResult {
+  const seen = new Set<string>();
+  const skills: SkillReport[] = [];
+  for (const r of results) {
+    for (const s of r.skills) {
+      const key = `${s.id}\0${s.path}\0${r.root}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      skills.push(s);
+    }
+  }
+  return resultOf(
+    root,
+    skills,
+    results.flatMap((r) => r.errors),
+  );
+}
+
+/** The highest level in a result. */
+export function worstSkill(result: ScanResult): SkillReport | undefined {
+  return result.skills.reduce<SkillReport | undefined>(
+    (w, s) => (!w || s.level > w.level ? s : w),
+    undefined,
+  );
+}
+
+export function highestSeverity(result: ScanResult): Severity | null {
+  return result.skills.reduce<Severity | null>((acc, s) => maxSeverity(acc, s.severity), null);
+}
+
+export { CHECKS, findingAt, levelOf, SEVERITIES };

@@ -1,0 +1,436 @@
+import { createHash } from "node:crypto";
+import type { AnalysisContext, TextFile } from "./analyze/context.js";
+import { findEncoded } from "./analyze/encoded.js";
+import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
+import { runRules } from "./analyze/rules.js";
+import { analyzeUrls } from "./analyze/urls.js";
+import { capabilityReport } from "./capabilities.js";
+import { CHECKS } from "./checks.js";
+import type { DiscoveredSkill } from "./discover.js";
+import type { FileSet } from "./fileset.js";
+import { findingAt } from "./findings.js";
+import { levelOf } from "./levels.js";
+import { parseSkillMd } from "./manifest/frontmatter.js";
+import { type ManifestProblem, validateManifest } from "./manifest/validate.js";
+import { markdownContexts } from "./markdown/context.js";
+import type { ScanOptions } from "./options.js";
+import { qualityScore, relativeLinks } from "./quality.js";
+import type { TextKind } from "./rules/schema.js";
+import { summarise } from "./summary.js";
+import { decodeBytes } from "./text/decode.js";
+import { fileKind, isScriptKind } from "./text/file-kind.js";
+import { LineIndex } from "./text/lines.js";
+import type { Finding, Manifest, SkillReport } from "./types.js";
+import { applySilences, decide, sortFindings, undeclaredFinding } from "./verdict.js";
+
+const RESCAN_KINDS: TextKind[] = ["instructions", "shell", "python", "javascript", "powershell"];
+const MAX_DECODE_DEPTH = 2;
+
+const join = (dir: string, rel: string) => (dir === "." ? rel : `${dir}/${rel}`);
+const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+
+/** Where a link inside the skill points, or undefined when it leaves the skill's folder. */
+function resolveInside(linkDir: string, target: string): string | undefined {
+  if (target.startsWith("/") || /^[A-Za-z]:[\\/]/.test(target) || target.startsWith("~")) return undefined;
+  const stack = linkDir === "" ? [] : linkDir.split("/");
+  for (const p of target.split(/[\\/]/)) {
+    if (p === "" || p === ".") continue;
+    if (p === "..") {
+      if (stack.length === 0) return undefined;
+      stack.pop();
+    } else stack.push(p);
+  }
+  return stack.join("/");
+}
+
+interface SkillState {
+  findings: Finding[];
+  hosts: Set<string>;
+  scripts: string[];
+  links: { target: string; from: string }[];
+  filePaths: Set<string>;
+  manifest: Manifest;
+  manifestProblems: ManifestProblem[];
+  hasFrontmatter: boolean;
+  body: string;
+}
+
+/** Rescans decoded or hidden text with every rule and reports what it finds at the encoded place. */
+function rescanHidden(
+  h: HiddenText,
+  origin: TextFile,
+  ctx: AnalysisContext,
+  state: SkillState,
+  depth: number,
+): Finding[] {
+  const pseudo: TextFile = { ...origin, kind: "instructions", text: h.text, lines: new LineIndex(h.text) };
+  delete pseudo.contexts;
+  delete pseudo.bodyOffset;
+  const lower = h.text.toLowerCase();
+  const found = new Map<string, Finding>();
+  for (const kind of RESCAN_KINDS) {
+    for (const f of runRules(ctx.ruleSet.rules, pseudo, lower, ctx, kind))
+      if (!found.has(f.ruleId)) found.set(f.ruleId, f);
+  }
+  for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(f.ruleId)) found.set(f.ruleId, f);
+  const pos = origin.lines.position(h.offset);
+  const out: Finding[] = [...found.values()].map((f) => ({
+    ...f,
+    file: origin.path,
+    line: pos.line,
+    column: pos.column,
+    context: origin.contexts || origin.bodyOffset !== undefined ? f.context : f.context,
+    excerpt: `decoded (${h.encoding}): ${f.excerpt}`,
+    decoded: { encoding: h.encoding, text: h.text.slice(0, 500) },
+  }));
+  if (depth < MAX_DECODE_DEPTH) {
+    for (const inner of findEncoded(pseudo).hidden) {
+      out.push(
+        ...rescanHidden(
+          { ...inner, offset: h.offset, encoding: `${h.encoding}+${inner.encoding}` },
+          origin,
+          ctx,
+          state,
+          depth + 1,
+        ),
+      );
+    }
+  }
+  const isEncoding = h.encoding !== "unicode-tags" && h.encoding !== "hidden-style";
+  if (isEncoding && out.some((f) => levelOf(f.level) >= 2)) {
+    out.push(
+      findingAt(
+        CHECKS.encodedCommand,
+        { file: origin.path, line: pos.line, column: pos.column, context: "file" },
+        {
+          excerpt: `decoded (${h.encoding}): ${h.text.slice(0, 160).replace(/\s+/g, " ")}`,
+          decoded: { encoding: h.encoding, text: h.text.slice(0, 500) },
+        },
+      ),
+    );
+  }
+  return out;
+}
+
+function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): void {
+  const lower = file.text.toLowerCase();
+  const out = state.findings;
+  out.push(...runRules(ctx.ruleSet.rules, file, lower, ctx));
+  out.push(...analyzeUrls(file, ctx, state.hosts));
+  const hidden = analyzeHidden(file);
+  out.push(...hidden.findings);
+  const encoded = findEncoded(file);
+  out.push(...encoded.findings);
+  for (const h of [...hidden.hidden, ...encoded.hidden]) out.push(...rescanHidden(h, file, ctx, state, 1));
+  if (isScriptKind(file.kind) && ctx.scriptAnalyzer) {
+    try {
+      out.push(...ctx.scriptAnalyzer.analyze(file, ctx));
+    } catch {
+      // A parser failure must not hide the text rules' findings, which already ran.
+    }
+  }
+  if (file.kind === "instructions") {
+    const dir = file.skillPath.includes("/") ? file.skillPath.slice(0, file.skillPath.lastIndexOf("/")) : ".";
+    for (const target of relativeLinks(file.text, dir)) state.links.push({ target, from: file.path });
+  }
+}
+
+function manifestFindings(state: SkillState, skillMd: string, mdText: string | undefined): void {
+  const lines = mdText ? new LineIndex(mdText) : undefined;
+  for (const p of state.manifestProblems) {
+    const meta = p.required ? CHECKS.manifestRequired : CHECKS.manifestOptional;
+    let line = 1;
+    if (lines && mdText) {
+      const at = mdText.search(new RegExp(`^${p.field.replace(/[-]/g, "\\-")}\\s*:`, "m"));
+      if (at >= 0) line = lines.position(at).line;
+    }
+    state.findings.push(
+      findingAt(
+        meta,
+        { file: skillMd, line, column: 1, context: "frontmatter" },
+        {
+          title: `${meta.title}: ${p.field}`,
+          excerpt: p.message,
+          explanation: `${p.message}.`,
+          remediation: `${p.fix.charAt(0).toUpperCase()}${p.fix.slice(1)}.`,
+        },
+      ),
+    );
+  }
+  if (state.manifest.unknownKeys.length) {
+    state.findings.push(
+      findingAt(
+        CHECKS.manifestOptional,
+        { file: skillMd, line: 1, column: 1, context: "frontmatter" },
+        {
+          title: "Frontmatter keys outside the specification",
+          level: "LOW_QUALITY",
+          confidence: "low",
+          excerpt: state.manifest.unknownKeys.slice(0, 10).join(", "),
+          explanation: `These keys are not part of the Agent Skills specification and are ignored by agents: ${state.manifest.unknownKeys.slice(0, 10).join(", ")}.`,
+          remediation: "Move custom keys under `metadata:` (string values).",
+        },
+      ),
+    );
+  }
+}
+
+export function skillId(dir: string, name: string, opts: ScanOptions): string {
+  const parent =
+    dir === "."
+      ? undefined
+      : dir.includes("/")
+        ? baseName(dir.slice(0, dir.lastIndexOf("/")))
+        : opts.rootName;
+  const namespace =
+    opts.config?.namespace ?? parent ?? (dir === "." ? opts.rootParentName : opts.rootName) ?? "local";
+  return `${namespace}/${name}`;
+}
+
+/** Scans one skill: reads its files through the FileSet, analyses them and decides its level. */
+export async function scanSkill(
+  fs: FileSet,
+  skill: DiscoveredSkill,
+  ctx: AnalysisContext,
+  opts: ScanOptions,
+): Promise<SkillReport> {
+  const config = ctx.config;
+  const limits = config.limits;
+  const dir = skill.dir;
+  const skillMd = join(dir, "SKILL.md");
+  const state: SkillState = {
+    findings: [],
+    hosts: new Set(),
+    scripts: [],
+    links: [],
+    filePaths: new Set(),
+    manifest: { unknownKeys: [], raw: null },
+    manifestProblems: [],
+    hasFrontmatter: false,
+    body: "",
+  };
+  const hash = createHash("sha256");
+  let bytes = 0;
+  let files = 0;
+  let skippedForSize = 0;
+  let mdText: string | undefined;
+  const prefix = dir === "." ? "" : `${dir}/`;
+  const blockedHashes = new Set(
+    [...ctx.ruleSet.blocklist.sha256, ...config.blocklist.sha256].map((s) => s.toLowerCase()),
+  );
+
+  for (const [i, entry] of skill.entries.entries()) {
+    const rel = entry.path.slice(prefix.length);
+    const place = { file: entry.path, line: 1, column: 1, context: "file" as const };
+    if (i >= limits.maxFilesPerSkill) {
+      state.findings.push(
+        findingAt(CHECKS.tooManyFiles, place, {
+          excerpt: `${skill.entries.length - i} of ${skill.entries.length} entries not checked (limit ${limits.maxFilesPerSkill})`,
+        }),
+      );
+      break;
+    }
+    if (entry.problem) {
+      state.findings.push(findingAt(CHECKS.notScanned, place, { excerpt: entry.problem }));
+      continue;
+    }
+    if (entry.kind === "symlink") {
+      const target = entry.linkTarget ?? "";
+      const linkDir = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
+      const inside = resolveInside(linkDir, target);
+      hash.update(`${rel}\0link:${target}\0`);
+      state.findings.push(
+        findingAt(inside === undefined ? CHECKS.symlinkOutside : CHECKS.symlinkInside, place, {
+          excerpt: `${rel} -> ${target}`,
+        }),
+      );
+      continue;
+    }
+    if (entry.kind !== "file") {
+      state.findings.push(findingAt(CHECKS.notScanned, place, { excerpt: `${rel} is not a regular file` }));
+      continue;
+    }
+    if (bytes >= limits.maxSkillBytes) {
+      skippedForSize++;
+      continue;
+    }
+    const want = Math.min(limits.maxFileBytes, limits.maxSkillBytes - bytes);
+    let raw: Uint8Array;
+    try {
+      raw = await fs.read(entry.path, want);
+    } catch (err) {
+      state.findings.push(
+        findingAt(CHECKS.notScanned, place, { excerpt: `could not read ${rel}: ${(err as Error).message}` }),
+      );
+      continue;
+    }
+    files++;
+    bytes += raw.byteLength;
+    state.filePaths.add(rel);
+    if (entry.size > raw.byteLength) {
+      state.findings.push(
+        findingAt(entry.size > limits.maxFileBytes ? CHECKS.fileTooLarge : CHECKS.skillTooLarge, place, {
+          excerpt: `${rel}: ${entry.size} bytes, first ${raw.byteLength} checked`,
+        }),
+      );
+    }
+    const fileHash = createHash("sha256").update(raw).digest("hex");
+    if (blockedHashes.has(fileHash)) {
+      state.findings.push(
+        findingAt(CHECKS.blocklistedFile, place, { excerpt: `sha256 ${fileHash}`, trigger: "blocklist" }),
+      );
+    }
+    const decoded = decodeBytes(raw);
+    if (decoded.binary) {
+      hash.update(`${rel}\0`).update(raw).update("\0");
+      if (decoded.format === "elf" || decoded.format === "pe" || decoded.format === "mach-o") {
+        state.findings.push(
+          findingAt(CHECKS.executable, place, { excerpt: `${rel}: ${decoded.format} executable` }),
+        );
+      } else if (
+        decoded.format === "zip" ||
+        decoded.format === "7z" ||
+        decoded.format === "rar" ||
+        decoded.format === "gzip"
+      ) {
+        // Bit 0 of a zip entry's general-purpose flags marks it as encrypted.
+        const encrypted = decoded.format === "zip" && ((raw[6] ?? 0) & 1) === 1;
+        state.findings.push(
+          findingAt(encrypted ? CHECKS.encryptedArchive : CHECKS.archive, place, {
+            excerpt: `${rel}: ${decoded.format} archive`,
+          }),
+        );
+      } else if (decoded.format === "wasm") {
+        state.findings.push(
+          findingAt(CHECKS.executable, place, { level: "RISKY", excerpt: `${rel}: WebAssembly module` }),
+        );
+      }
+      continue;
+    }
+    const text = decoded.text;
+    hash.update(`${rel}\0`).update(text.replace(/\r\n?/g, "\n")).update("\0");
+    if (decoded.invalidUtf8) state.findings.push(findingAt(CHECKS.invalidUtf8, place, { excerpt: rel }));
+    const kind = fileKind(rel, text.slice(0, 120));
+    const file: TextFile = { path: entry.path, skillPath: rel, kind, text, lines: new LineIndex(text) };
+    if (rel === "SKILL.md") {
+      mdText = text;
+      const parsed = parseSkillMd(text);
+      state.hasFrontmatter = parsed.data !== null;
+      for (const p of parsed.problems) {
+        const meta =
+          p.code === "frontmatter-code"
+            ? CHECKS.frontmatterCode
+            : p.code === "frontmatter-alias-bomb"
+              ? CHECKS.frontmatterBomb
+              : p.code === "frontmatter-missing"
+                ? CHECKS.frontmatterMissing
+                : CHECKS.frontmatterInvalid;
+        state.findings.push(
+          findingAt(
+            meta,
+            { file: entry.path, line: p.line, column: 1, context: "frontmatter" },
+            { excerpt: p.message },
+          ),
+        );
+      }
+      const v = validateManifest(parsed.data, dir === "." ? (opts.rootName ?? "") : baseName(dir));
+      state.manifest = v.manifest;
+      state.manifestProblems = v.problems;
+      file.bodyOffset = parsed.bodyOffset;
+      state.body = text.slice(parsed.bodyOffset);
+      file.contexts = markdownContexts(state.body).map((r) => ({
+        ...r,
+        start: r.start + parsed.bodyOffset,
+        end: r.end + parsed.bodyOffset,
+      }));
+    } else if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(rel)) {
+      file.contexts = markdownContexts(text);
+    }
+    if (isScriptKind(kind)) state.scripts.push(rel);
+    analyzeText(file, ctx, state);
+  }
+  if (skippedForSize > 0) {
+    state.findings.push(
+      findingAt(
+        CHECKS.skillTooLarge,
+        { file: skillMd, line: 1, column: 1, context: "file" },
+        {
+          excerpt: `${skippedForSize} file(s) past the ${limits.maxSkillBytes}-byte limit were not checked`,
+        },
+      ),
+    );
+  }
+  manifestFindings(state, skillMd, mdText);
+
+  const name = state.manifest.name ?? (dir === "." ? (opts.rootName ?? "skill") : baseName(dir));
+  const id = skillId(dir, name, opts);
+  const author = opts.author?.toLowerCase();
+  if (author && [...ctx.ruleSet.blocklist.authors, ...config.blocklist.authors].includes(author)) {
+    state.findings.push(
+      findingAt(
+        CHECKS.blocklistedAuthor,
+        { file: skillMd, line: 1, column: 1, context: "file" },
+        {
+          excerpt: `author ${opts.author}`,
+          trigger: "blocklist",
+        },
+      ),
+    );
+  }
+  const reports = opts.reports?.[id] ?? 0;
+  if (reports >= config.reportThreshold) {
+    state.findings.push(
+      findingAt(
+        CHECKS.userReports,
+        { file: skillMd, line: 1, column: 1, context: "file" },
+        {
+          excerpt: `${reports} distinct users reported this skill (threshold ${config.reportThreshold})`,
+          trigger: "user-reports",
+        },
+      ),
+    );
+  }
+
+  let findings = applySilences(state.findings, config, dir, skillMd);
+  const caps = capabilityReport(state.manifest, findings);
+  const raise = undeclaredFinding(caps, findings, skillMd, state.manifest.description);
+  if (raise) findings.push(raise);
+  findings = sortFindings(findings);
+  const contentHash = hash.digest("hex");
+  const decision = opts.decisions?.find((d) => d.skillId === id && d.contentHash === contentHash);
+  const verdict = decide(findings, decision);
+  const links = state.links.map((l) => ({
+    target: l.target,
+    resolves: state.filePaths.has(l.target.slice(prefix.length)) || state.filePaths.has(l.target),
+  }));
+  return {
+    id,
+    quarantineStatus: verdict.quarantineStatus,
+    path: dir,
+    name,
+    level: verdict.level,
+    severity: verdict.severity,
+    qualityScore: qualityScore({
+      manifest: state.manifest,
+      problems: state.manifestProblems,
+      hasFrontmatter: state.hasFrontmatter,
+      body: state.body,
+      links,
+    }),
+    trigger: verdict.trigger,
+    contentHash,
+    capabilities: caps,
+    hosts: [...state.hosts].sort(),
+    scripts: state.scripts,
+    findings,
+    summary: summarise(
+      verdict.severity,
+      state.manifest.description,
+      caps,
+      findings,
+      verdict.quarantineStatus.reason,
+    ),
+    manifest: state.manifest,
+    stats: { files, bytes },
+  };
+}

@@ -1,0 +1,133 @@
+import { CAPABILITY_WORDS } from "./capabilities.js";
+import { CHECKS } from "./checks.js";
+import type { ReviewDecision, ScanConfig } from "./config.js";
+import { findingAt } from "./findings.js";
+import { matchesAny } from "./glob.js";
+import { levelOf, maxSeverity, severityOf } from "./levels.js";
+import type {
+  CapabilityReport,
+  Finding,
+  LevelNumber,
+  QuarantineStatus,
+  ReviewStatus,
+  Severity,
+  Trigger,
+} from "./types.js";
+
+const SKILL_MD_PLACE = (file: string) => ({ file, line: 1, column: 1, context: "file" as const });
+
+/**
+ * Applies the repository's silences. RISKY and LOW_QUALITY findings can be silenced with a reason;
+ * a silence aimed at a SUSPICIOUS or MALICIOUS finding is ignored and reported (DESIGN "Non-bypassable").
+ */
+export function applySilences(
+  findings: Finding[],
+  config: ScanConfig,
+  skillDir: string,
+  skillMd: string,
+): Finding[] {
+  if (config.silence.length === 0) return findings;
+  const out: Finding[] = [];
+  const refused = new Set<string>();
+  for (const f of findings) {
+    const entry = config.silence.find(
+      (s) =>
+        (s.rule === f.ruleId || (s.rule.endsWith(".*") && f.ruleId.startsWith(s.rule.slice(0, -1)))) &&
+        (!s.paths?.length || matchesAny(f.file, s.paths) || matchesAny(skillDir, s.paths)),
+    );
+    if (!entry) {
+      out.push(f);
+      continue;
+    }
+    if (levelOf(f.level) >= 3) {
+      out.push(f);
+      refused.add(entry.rule);
+    }
+  }
+  for (const rule of refused) {
+    out.push(
+      findingAt(CHECKS.silenceRefused, SKILL_MD_PLACE(skillMd), {
+        excerpt: `silence: rule ${rule}`,
+        explanation: `${CHECKS.silenceRefused.explanation} (rule ${rule})`,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Detected-but-undeclared high-risk capabilities raise the level one step, never above SUSPICIOUS on that ground. */
+export function undeclaredFinding(
+  caps: CapabilityReport,
+  findings: Finding[],
+  skillMd: string,
+  description: string | undefined,
+): Finding | undefined {
+  if (caps.undeclared.length === 0) return undefined;
+  const current = findings.reduce<Severity | null>((acc, f) => maxSeverity(acc, f.level), null);
+  const raised = severityOf(Math.min(levelOf(current) + 1, 3));
+  if (!raised || levelOf(raised) <= levelOf(current)) return undefined;
+  const what = caps.undeclared.map((c) => CAPABILITY_WORDS[c]).join(", ");
+  return findingAt({ ...CHECKS.undeclared, level: raised }, SKILL_MD_PLACE(skillMd), {
+    excerpt: `undeclared: ${caps.undeclared.join(", ")}`,
+    explanation: `${description ? `The skill says it is for: "${description.slice(0, 120)}". ` : ""}But it ${what}, and says nothing about that.`,
+  });
+}
+
+export interface Verdict {
+  level: LevelNumber;
+  severity: Severity | null;
+  trigger: Trigger | null;
+  quarantineStatus: QuarantineStatus;
+}
+
+function triggerOf(f: Finding): Trigger {
+  if (f.trigger) return f.trigger;
+  if (f.category === "blocklist") return "blocklist";
+  if (f.category === "anomaly") return "anomaly";
+  if (f.category === "reports") return "user-reports";
+  if (f.category === "metadata" && f.level === "LOW_QUALITY") return "metadata";
+  return "security-scan";
+}
+
+/** Sorts most severe first, then by confidence, then by place. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const conf = { high: 0, medium: 1, low: 2 };
+  return findings.sort(
+    (a, b) =>
+      levelOf(b.level) - levelOf(a.level) ||
+      conf[a.confidence] - conf[b.confidence] ||
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      a.column - b.column,
+  );
+}
+
+/** Findings (sorted) → the level, trigger and quarantine status, with a reviewer's decision for this exact content. */
+export function decide(sorted: Finding[], decision: ReviewDecision | undefined): Verdict {
+  const top = sorted[0];
+  let severity: Severity | null = top?.level ?? null;
+  let reviewStatus: ReviewStatus = levelOf(severity) >= 3 ? "pending" : "none";
+  let reason = top ? top.title : "No problems found";
+  if (decision) {
+    if (decision.decision === "approved" && severity !== "MALICIOUS") {
+      reason = `Approved by reviewer @${decision.by} (was: ${reason})`;
+      severity = null;
+      reviewStatus = "approved";
+    } else if (decision.decision === "downgraded" && decision.level) {
+      reason = `Downgraded to ${decision.level} by reviewer @${decision.by} (was: ${reason})`;
+      severity = decision.level === "none" ? null : decision.level;
+      reviewStatus = "downgraded";
+    } else if (decision.decision === "rejected") {
+      reason = `Rejected by reviewer @${decision.by}: ${reason}`;
+      severity = maxSeverity(severity, "SUSPICIOUS");
+      reviewStatus = "rejected";
+    }
+  }
+  const level = levelOf(severity);
+  return {
+    level,
+    severity,
+    trigger: top && severity ? triggerOf(top) : null,
+    quarantineStatus: { quarantined: level >= 3, severity, reason, reviewStatus },
+  };
+}
