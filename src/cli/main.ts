@@ -6,7 +6,7 @@ import { scanPath } from "../node/scan-path.js";
 import { loadScriptAnalyzer } from "../node/script-analyzer.js";
 import { renderReport } from "../report/render.js";
 import { renderText } from "../report/text.js";
-import { CODE_CHECKS } from "../scan/checks.js";
+import { ALL_CHECKS } from "../scan/all-checks.js";
 import { mergeResults, resultOf, VERSION, withBaseline } from "../scan/index.js";
 import { LEVEL_NAMES, parseLevel } from "../scan/levels.js";
 import type { ScanResult } from "../scan/types.js";
@@ -151,12 +151,12 @@ export function buildProgram(): Command {
       if (!id) {
         for (const r of set.rules)
           process.stdout.write(`${r.id.padEnd(44)} ${r.level.padEnd(11)} ${r.title}\n`);
-        for (const c of CODE_CHECKS)
+        for (const c of ALL_CHECKS)
           process.stdout.write(`${c.id.padEnd(44)} ${c.level.padEnd(11)} ${c.title} (built-in check)\n`);
         return;
       }
       const r = set.rules.find((x) => x.id === id);
-      const c = CODE_CHECKS.find((x) => x.id === id);
+      const c = ALL_CHECKS.find((x) => x.id === id);
       if (!r && !c)
         throw new UsageError(`no rule with id ${id}; run \`skill-quarantine rules\` to list them`);
       const {

@@ -79,7 +79,6 @@ function rescanHidden(
     file: origin.path,
     line: pos.line,
     column: pos.column,
-    context: origin.contexts || origin.bodyOffset !== undefined ? f.context : f.context,
     excerpt: `decoded (${h.encoding}): ${f.excerpt}`,
     decoded: { encoding: h.encoding, text: h.text.slice(0, 500) },
   }));
@@ -140,9 +139,13 @@ function manifestFindings(state: SkillState, skillMd: string, mdText: string | u
   for (const p of state.manifestProblems) {
     const meta = p.required ? CHECKS.manifestRequired : CHECKS.manifestOptional;
     let line = 1;
+    let excerpt = p.message;
     if (lines && mdText) {
       const at = mdText.search(new RegExp(`^${p.field.replace(/[-]/g, "\\-")}\\s*:`, "m"));
-      if (at >= 0) line = lines.position(at).line;
+      if (at >= 0) {
+        line = lines.position(at).line;
+        excerpt = lines.lineText(line).slice(0, 160);
+      }
     }
     state.findings.push(
       findingAt(

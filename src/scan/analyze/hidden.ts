@@ -1,5 +1,6 @@
 import { CHECKS } from "../checks.js";
 import { findingAt } from "../findings.js";
+import { escapeInvisible } from "../text/lines.js";
 import type { Finding } from "../types.js";
 import type { TextFile } from "./context.js";
 import { contextOf } from "./rules.js";
@@ -13,6 +14,7 @@ export interface HiddenText {
 
 const TAGS = /(?:\udb40[\udc00-\udc7f])+/g;
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: matching lone joiners is the point
 const ZERO_WIDTH = /[\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff]+/g;
 const EMOJI_NEAR = /\p{Extended_Pictographic}|\ufe0f/u;
 const COMMENT = /<!--([\s\S]*?)-->/g;
@@ -79,8 +81,12 @@ export function analyzeHidden(file: TextFile): { findings: Finding[]; hidden: Hi
         if (body.length < 30) continue;
         const words = new Set([...body.matchAll(DIRECTIVE)].map((d) => d[0].toLowerCase()));
         if (words.size >= 2) {
+          const shown = escapeInvisible(body.replace(/\s+/g, " ").trim());
           findings.push(
-            findingAt(CHECKS.commentDirective, at(m.index, m[0].length), { context: "html-comment" }),
+            findingAt(CHECKS.commentDirective, at(m.index, m[0].length), {
+              context: "html-comment",
+              excerpt: `<!-- ${shown.slice(0, 150)}${shown.length > 150 ? "…" : ""} -->`,
+            }),
           );
         }
       }

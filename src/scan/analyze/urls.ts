@@ -153,6 +153,8 @@ const UNLISTED: CheckMeta = {
   capabilities: ["network"],
 };
 
+export const URL_CHECKS: CheckMeta[] = [BLOCKLISTED, DISGUISED_RUN, DISGUISED, UNLISTED];
+
 const USE_VERBS =
   /\b(curl|wget|fetch|download|install|iwr|invoke-webrequest|invoke-restmethod|irm|requests\.|urlopen|http\.get|axios|post|upload|send|paste|run|execute|open terminal|visit|go to|navigate)\b/i;
 const RUN_VERBS =

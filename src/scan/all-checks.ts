@@ -1,0 +1,6 @@
+import { URL_CHECKS } from "./analyze/urls.js";
+import { CODE_CHECKS } from "./checks.js";
+import type { CheckMeta } from "./findings.js";
+
+/** Every check implemented in code, for `skill-quarantine rules` and SARIF rule metadata. */
+export const ALL_CHECKS: CheckMeta[] = [...CODE_CHECKS, ...URL_CHECKS];

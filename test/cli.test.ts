@@ -1,0 +1,110 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, "..", "bin", "skill-quarantine.js");
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await run(process.execPath, ["--import", "tsx", BIN, ...args], {
+      env: { ...process.env, SQ_FROM_SOURCE: "1", ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const EXPECTED: Record<string, string | null> = {
+  "examples/clean-notes": null,
+  "examples/low-quality-helper": "LOW_QUALITY",
+  "examples/risky-weather": "RISKY",
+  "examples/suspicious-formatter": "SUSPICIOUS",
+  "examples/malicious-prereq": "MALICIOUS",
+};
+
+describe("skill-quarantine CLI", () => {
+  it("scans the bundled examples at their documented levels", async () => {
+    const r = await cli(["scan", "examples", "--format", "json", "--fail-on", "none"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const got = Object.fromEntries(
+      report.skills.map((s: { id: string; severity: string | null }) => [s.id, s.severity]),
+    );
+    expect(got).toEqual(EXPECTED);
+  });
+
+  it("text output leads with the L1 summary, has file:line findings and no colour when piped", async () => {
+    const r = await cli(["scan", "examples/suspicious-formatter"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/SUSPICIOUS: blocked until a reviewer decides/);
+    expect(r.stdout).toMatch(/SKILL\.md:10:1/);
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it("--fail-on decides the exit code", async () => {
+    expect((await cli(["scan", "examples/risky-weather", "-q"])).code).toBe(0);
+    expect((await cli(["scan", "examples/risky-weather", "-q", "--fail-on", "risky"])).code).toBe(1);
+    expect((await cli(["scan", "examples/malicious-prereq", "-q", "--fail-on", "none"])).code).toBe(0);
+  });
+
+  it("exits 2 with one line for usage and I/O errors", async () => {
+    const missing = await cli(["scan", "no/such/dir"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe("skill-quarantine: path no/such/dir does not exist");
+    const badLevel = await cli(["scan", "examples", "--fail-on", "bogus"]);
+    expect(badLevel.code).toBe(2);
+    expect(badLevel.stderr).toMatch(/--fail-on.*must be one of/);
+    const dir = await mkdtemp(join(tmpdir(), "sq-cfg-"));
+    await writeFile(join(dir, "bad.yml"), "limits:\n  max-file-bytes: -1\n");
+    const badConfig = await cli(["scan", "examples", "--config", join(dir, "bad.yml")]);
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toMatch(/bad\.yml: field "limits\.max-file-bytes"/);
+  });
+
+  it("info prints one skill's JSON with quarantineStatus first", async () => {
+    const r = await cli(["info", "examples/malicious-prereq"]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(Object.keys(s).slice(0, 2)).toEqual(["id", "quarantineStatus"]);
+    expect(s.quarantineStatus.quarantined).toBe(true);
+  });
+
+  it("rules lists rules and shows one with its examples", async () => {
+    const list = await cli(["rules"]);
+    expect(list.stdout).toMatch(/url\.unlisted-host/);
+    const one = await cli(["rules", "manifest.executable-frontmatter"]);
+    expect(JSON.parse(one.stdout).level).toBe("SUSPICIOUS");
+    expect((await cli(["rules", "nope.nope"])).code).toBe(2);
+  });
+
+  it("a user rule that can backtrack catastrophically is refused at load", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sq-rules-"));
+    await mkdir(join(dir, "r"));
+    await writeFile(
+      join(dir, "r", "bad.yml"),
+      [
+        "category: custom",
+        "rules:",
+        "  - id: custom.redos",
+        "    title: Catastrophic pattern",
+        "    level: RISKY",
+        "    appliesTo: [instructions]",
+        "    keywords: [aaa]",
+        "    pattern: '^(a+)+$'",
+        "    explanation: A pattern that backtracks forever.",
+        "    remediation: Do not.",
+        "    examples: { match: [aaaa], noMatch: [b] }",
+      ].join("\n"),
+    );
+    const r = await cli(["scan", "examples", "--rules", join(dir, "r")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yml: rule custom\.redos: field "pattern" is vulnerable/);
+  });
+});

@@ -1,0 +1,36 @@
+import { loadBuiltinRuleSet } from "../src/node/load.js";
+import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
+import type { ScanConfig } from "../src/scan/config.js";
+import { defaultConfig } from "../src/scan/config.js";
+import { MemoryFileSet } from "../src/scan/fileset.js";
+import { scanFileSet } from "../src/scan/index.js";
+import type { ScanOptions } from "../src/scan/options.js";
+import type { ScanResult, SkillReport } from "../src/scan/types.js";
+
+export const skillMd = (name: string, description: string, body = "# Title\n\nDo the task step by step.\n") =>
+  `---\nname: ${name}\ndescription: ${description}\nlicense: MIT\n---\n${body}`;
+
+export async function scanRecord(
+  record: Record<string, string | Uint8Array>,
+  extra: Partial<ScanOptions> & { config?: ScanConfig } = {},
+): Promise<ScanResult> {
+  const fs = MemoryFileSet.fromRecord("test", record);
+  return scanFileSet(fs, {
+    ruleSet: await loadBuiltinRuleSet(),
+    scriptAnalyzer: await loadScriptAnalyzer(),
+    config: extra.config ?? defaultConfig(),
+    rootName: "fixtures",
+    ...extra,
+  });
+}
+
+export async function scanOne(
+  record: Record<string, string | Uint8Array>,
+  extra: Parameters<typeof scanRecord>[1] = {},
+): Promise<SkillReport> {
+  const r = await scanRecord(record, extra);
+  if (r.skills.length !== 1) throw new Error(`expected one skill, got ${r.skills.length}`);
+  return r.skills[0]!;
+}
+
+export const ruleIds = (s: SkillReport) => s.findings.map((f) => f.ruleId);
