@@ -43,6 +43,14 @@ function resolveInside(linkDir: string, target: string): string | undefined {
   return stack.join("/");
 }
 
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
 interface SkillState {
   findings: Finding[];
   hosts: Set<string>;
@@ -116,7 +124,7 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   const out = state.findings;
   out.push(...runRules(ctx.ruleSet.rules, file, lower, ctx));
   out.push(...analyzeUrls(file, ctx, state.hosts));
-  const hidden = analyzeHidden(file);
+  const hidden = analyzeHidden(file, lower);
   out.push(...hidden.findings);
   const encoded = findEncoded(file);
   out.push(...encoded.findings);
@@ -311,7 +319,10 @@ export async function scanSkill(
       continue;
     }
     const text = decoded.text;
-    hash.update(`${rel}\0`).update(text.replace(/\r\n?/g, "\n")).update("\0");
+    hash
+      .update(`${rel}\0`)
+      .update(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text)
+      .update("\0");
     if (decoded.invalidUtf8) state.findings.push(findingAt(CHECKS.invalidUtf8, place, { excerpt: rel }));
     const kind = fileKind(rel, text.slice(0, 120));
     const file: TextFile = { path: entry.path, skillPath: rel, kind, text, lines: new LineIndex(text) };
@@ -341,13 +352,16 @@ export async function scanSkill(
       state.manifestProblems = v.problems;
       file.bodyOffset = parsed.bodyOffset;
       state.body = text.slice(parsed.bodyOffset);
-      file.contexts = markdownContexts(state.body).map((r) => ({
-        ...r,
-        start: r.start + parsed.bodyOffset,
-        end: r.end + parsed.bodyOffset,
-      }));
+      const body = state.body;
+      file.contexts = lazy(() =>
+        markdownContexts(body).map((r) => ({
+          ...r,
+          start: r.start + parsed.bodyOffset,
+          end: r.end + parsed.bodyOffset,
+        })),
+      );
     } else if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(rel)) {
-      file.contexts = markdownContexts(text);
+      file.contexts = lazy(() => markdownContexts(text));
     }
     if (isScriptKind(kind)) state.scripts.push(rel);
     analyzeText(file, ctx, state);

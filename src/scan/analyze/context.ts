@@ -14,8 +14,11 @@ export interface TextFile {
   kind: TextKind;
   text: string;
   lines: LineIndex;
-  /** Markdown context ranges (instructions files only). */
-  contexts?: ContextRange[];
+  /**
+   * Markdown context ranges (Markdown files only), computed on first use: most files never have a
+   * match whose weight depends on context, and parsing Markdown is the costliest step of a scan.
+   */
+  contexts?: () => ContextRange[];
   /** For SKILL.md: where the body starts; text before it is frontmatter. */
   bodyOffset?: number;
 }

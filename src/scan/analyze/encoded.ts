@@ -16,6 +16,30 @@ const PY_CHR = /(?:chr\(\s*\d{1,3}\s*\)\s*\+\s*){5,}chr\(\s*\d{1,3}\s*\)/g;
 
 const MAX_DECODED_PER_FILE = 1024 * 1024;
 
+// Characters of base64 (both alphabets) and hex, as a lookup table for one linear pass.
+const B64 = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=")
+  B64[c.charCodeAt(0)] = 1;
+
+/**
+ * Runs of at least `min` base64/hex characters, found in one pass. Regexes with a counted class
+ * (`[A-Za-z0-9+/]{40}`) retry at every position and were the hot spot of whole scans.
+ */
+function longRuns(text: string, min: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c < 128 && B64[c] === 1) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start >= min) runs.push([start, i]);
+      start = -1;
+    }
+  }
+  return runs;
+}
+
 function printableRatio(s: string): number {
   if (!s.length) return 0;
   let ok = 0;
@@ -63,23 +87,26 @@ export function findEncoded(file: TextFile, text = file.text): { hidden: HiddenT
     return true;
   };
 
-  if (/[A-Za-z0-9+/]{40}/.test(text)) {
-    let entropyReported = false;
-    for (const m of text.matchAll(BASE64)) {
-      if (isBenignBase64Context(text, m.index)) continue;
+  const runs = longRuns(text, 40);
+  let entropyReported = false;
+  for (const [from, to] of runs) {
+    const run = text.slice(from, to);
+    for (const m of run.matchAll(BASE64)) {
+      const index = from + m.index;
+      if (isBenignBase64Context(text, index)) continue;
       const s = m[0];
       // Identifiers and paths are long runs of letters too; base64 of text mixes cases and digits.
       if (!/[0-9]/.test(s) || !/[a-z]/.test(s) || !/[A-Z]/.test(s)) continue;
-      if (push(decodeBase64(s), "base64", m.index)) continue;
+      if (push(decodeBase64(s), "base64", index)) continue;
       if (!entropyReported && s.length >= 256 && entropy(s) > 5.2) {
         entropyReported = true;
         findings.push(
           findingAt(CHECKS.highEntropy, {
             file: file.path,
             index: file.lines,
-            offset: m.index,
+            offset: index,
             length: s.length,
-            context: contextOf(file, m.index),
+            context: contextOf(file, index),
           }),
         );
       }
@@ -94,9 +121,10 @@ export function findEncoded(file: TextFile, text = file.text): { hidden: HiddenT
       );
     }
   }
-  if (/[0-9a-fA-F]{40}/.test(text)) {
-    for (const m of text.matchAll(HEX_PLAIN))
-      push(Buffer.from(m[0], "hex").toString("latin1"), "hex", m.index);
+  for (const [from, to] of runs) {
+    const run = text.slice(from, to);
+    for (const m of run.matchAll(HEX_PLAIN))
+      push(Buffer.from(m[0], "hex").toString("latin1"), "hex", from + m.index);
   }
   if (text.includes("\\u00")) {
     for (const m of text.matchAll(UNICODE_ESCAPES)) {

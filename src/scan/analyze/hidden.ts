@@ -24,7 +24,13 @@ const STYLED =
   /<(span|div|p|font)\b[^>]{0,200}?(display\s*:\s*none|font-size\s*:\s*0|opacity\s*:\s*0(?:[;"'\s]|$)|color\s*:\s*(white|#fff\b|#ffffff)|visibility\s*:\s*hidden)[^>]{0,200}>([^<]{12,2000})</gi;
 
 /** Hidden-text checks; returns findings and the hidden texts that the caller rescans with the rules. */
-export function analyzeHidden(file: TextFile): { findings: Finding[]; hidden: HiddenText[] } {
+// Any invisible or reordering character at all: one pass decides whether the detailed checks run.
+const ANY_INVISIBLE = /[\u200b-\u200d\u202a-\u202e\u2060-\u2069\ufeff\udb40]/;
+
+export function analyzeHidden(
+  file: TextFile,
+  lower = file.text.toLowerCase(),
+): { findings: Finding[]; hidden: HiddenText[] } {
   const findings: Finding[] = [];
   const hidden: HiddenText[] = [];
   const { text } = file;
@@ -37,7 +43,8 @@ export function analyzeHidden(file: TextFile): { findings: Finding[]; hidden: Hi
   });
 
   // Tag characters mirror ASCII at U+E0000 + code: decode them to show what the agent would read.
-  if (text.includes("\udb40")) {
+  const invisible = ANY_INVISIBLE.test(text);
+  if (invisible && text.includes("\udb40")) {
     for (const m of text.matchAll(TAGS)) {
       let decoded = "";
       for (const ch of m[0]) decoded += String.fromCharCode((ch.codePointAt(0) ?? 0) - 0xe0000);
@@ -53,10 +60,10 @@ export function analyzeHidden(file: TextFile): { findings: Finding[]; hidden: Hi
   }
 
   BIDI.lastIndex = 0;
-  const bidi = BIDI.exec(text);
+  const bidi = invisible ? BIDI.exec(text) : null;
   if (bidi) findings.push(findingAt(CHECKS.bidi, at(bidi.index, 1)));
 
-  if (/[\u200b-\u200d\u2060-\u2064\ufeff]/.test(text)) {
+  if (invisible && /[\u200b-\u200d\u2060-\u2064\ufeff]/.test(text)) {
     let isolated: number | undefined;
     for (const m of text.matchAll(ZERO_WIDTH)) {
       if (m.index === 0 && m[0] === "\ufeff") continue;
@@ -91,7 +98,12 @@ export function analyzeHidden(file: TextFile): { findings: Finding[]; hidden: Hi
         }
       }
     }
-    if (/display|font-size|opacity|color|visibility/i.test(text)) {
+    if (
+      lower.includes("<span") ||
+      lower.includes("<div") ||
+      lower.includes("<p") ||
+      lower.includes("<font")
+    ) {
       for (const m of text.matchAll(STYLED)) {
         findings.push(findingAt(CHECKS.styledHidden, at(m.index, m[0].length)));
         hidden.push({ text: m[5] ?? "", encoding: "hidden-style", offset: m.index });

@@ -11,7 +11,7 @@ const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 
 export function contextOf(file: TextFile, offset: number): TextContext {
   if (file.bodyOffset !== undefined && offset < file.bodyOffset) return "frontmatter";
-  if (file.contexts) return contextAt(file.contexts, offset);
+  if (file.contexts) return contextAt(file.contexts(), offset);
   if (
     file.kind === "python" ||
     file.kind === "javascript" ||

@@ -27,13 +27,24 @@ export function hostOf(url: string): string | undefined {
   }
 }
 
+/**
+ * URLs with a scheme. linkify-it runs only on the lines that hold "://": its Unicode-aware regexes
+ * are the costliest part of URL extraction, and most lines of a skill have no URL at all.
+ */
 export function findUrls(text: string): FoundUrl[] {
-  if (!text.includes("://")) return [];
   const out: FoundUrl[] = [];
-  for (const m of linkify.match(text) ?? []) {
-    if (m.schema && !/^(https?|ftp|wss?):?$/i.test(m.schema.replace(/\/\//, ""))) continue;
-    const host = hostOf(m.url);
-    if (host) out.push({ url: m.url, host, index: m.index, length: m.lastIndex - m.index });
+  let at = text.indexOf("://");
+  while (at !== -1) {
+    const start = text.lastIndexOf("\n", at) + 1;
+    let end = text.indexOf("\n", at);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    for (const m of linkify.match(line) ?? []) {
+      if (m.schema && !/^(https?|ftp|wss?):?$/i.test(m.schema.replace(/\/\//, ""))) continue;
+      const host = hostOf(m.url);
+      if (host) out.push({ url: m.url, host, index: start + m.index, length: m.lastIndex - m.index });
+    }
+    at = text.indexOf("://", end);
   }
   return out;
 }
@@ -169,23 +180,29 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
   for (const u of findUrls(file.text)) {
     if (isPlaceholderHost(u.host)) continue;
     hosts.add(u.host);
-    const context = contextOf(file, u.index);
-    const place = { file: file.path, index: file.lines, offset: u.index, length: u.length, context };
+    // Context needs the Markdown parse: work it out only for hosts that may become a finding.
+    const place = () => ({
+      file: file.path,
+      index: file.lines,
+      offset: u.index,
+      length: u.length,
+      context: contextOf(file, u.index),
+    });
+    const blocked =
+      [...bl.domains, ...extraBl.domains].some((d) => hostMatches(u.host, d)) ||
+      [...bl.ips, ...extraBl.ips].includes(u.host);
+    if (blocked) {
+      if (!reported.has(`bl:${u.host}`)) out.push(findingAt(BLOCKLISTED, place(), { trigger: "blocklist" }));
+      reported.add(`bl:${u.host}`);
+      continue;
+    }
+    if (ctx.isAllowedHost(u.host)) continue;
     const { line } = file.lines.position(u.index);
     const around = [
       file.lines.lineText(line - 1),
       file.lines.lineText(line),
       file.lines.lineText(line + 1),
     ].join("\n");
-    const blocked =
-      [...bl.domains, ...extraBl.domains].some((d) => hostMatches(u.host, d)) ||
-      [...bl.ips, ...extraBl.ips].includes(u.host);
-    if (blocked) {
-      if (!reported.has(`bl:${u.host}`)) out.push(findingAt(BLOCKLISTED, place, { trigger: "blocklist" }));
-      reported.add(`bl:${u.host}`);
-      continue;
-    }
-    if (ctx.isAllowedHost(u.host)) continue;
     const cls = classifyHost(u.url, u.host, ctx.ruleSet.domains);
     if (cls) {
       const runs = RUN_VERBS.test(around);
@@ -194,17 +211,22 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
       reported.add(key);
       const meta = runs ? DISGUISED_RUN : DISGUISED;
       out.push(
-        findingAt(meta, place, {
+        findingAt(meta, place(), {
           explanation: `${meta.explanation} Here: ${u.host} is ${CLASS_WORDS[cls]}.`,
         }),
       );
       continue;
     }
+    if (reported.has(`un:${u.host}`)) continue;
+    const where = place();
     const used =
-      context === "code-block" || context === "inline-code" || context === "script" || USE_VERBS.test(around);
-    if (!used || reported.has(`un:${u.host}`)) continue;
+      where.context === "code-block" ||
+      where.context === "inline-code" ||
+      where.context === "script" ||
+      USE_VERBS.test(around);
+    if (!used) continue;
     reported.add(`un:${u.host}`);
-    out.push(findingAt(UNLISTED, place, { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));
+    out.push(findingAt(UNLISTED, where, { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));
   }
   return out;
 }
