@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AnalysisContext, TextFile } from "./analyze/context.js";
 import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
-import { runRules } from "./analyze/rules.js";
+import { keywordsPresent, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
 import { capabilityReport } from "./capabilities.js";
 import { CHECKS } from "./checks.js";
@@ -76,8 +76,9 @@ function rescanHidden(
   delete pseudo.bodyOffset;
   const lower = h.text.toLowerCase();
   const found = new Map<string, Finding>();
+  const present = keywordsPresent(ctx.ruleSet.rules, lower);
   for (const kind of RESCAN_KINDS) {
-    for (const f of runRules(ctx.ruleSet.rules, pseudo, lower, ctx, kind))
+    for (const f of runRules(ctx.ruleSet.rules, pseudo, lower, ctx, kind, present))
       if (!found.has(f.ruleId)) found.set(f.ruleId, f);
   }
   for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(f.ruleId)) found.set(f.ruleId, f);

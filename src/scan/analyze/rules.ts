@@ -3,6 +3,7 @@ import { lowerSeverity } from "../levels.js";
 import { contextAt } from "../markdown/context.js";
 import type { CompiledRule } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
+import { KeywordIndex } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./context.js";
 import { hostsIn } from "./urls.js";
@@ -26,19 +27,36 @@ export function contextOf(file: TextFile, offset: number): TextContext {
  * Runs every rule that applies to the file's kind. The keyword prefilter (literal, case-insensitive)
  * decides whether the regex runs at all, as in gitleaks: most rules never touch most files.
  */
+const indexes = new WeakMap<readonly CompiledRule[], KeywordIndex>();
+
+function keywordIndex(rules: readonly CompiledRule[]): KeywordIndex {
+  let index = indexes.get(rules);
+  if (!index) {
+    index = new KeywordIndex(rules.flatMap((r) => r.keywordsLower));
+    indexes.set(rules, index);
+  }
+  return index;
+}
+
+export function keywordsPresent(rules: readonly CompiledRule[], lower: string): Set<string> {
+  return keywordIndex(rules).present(lower);
+}
+
 export function runRules(
   rules: readonly CompiledRule[],
   file: TextFile,
   lower: string,
   ctx: AnalysisContext,
   kindOverride?: TextKind,
+  present: Set<string> = keywordIndex(rules).present(lower),
 ): Finding[] {
   const out: Finding[] = [];
   const kind = kindOverride ?? file.kind;
+  if (present.size === 0) return out;
   for (const rule of rules) {
     const frontmatterOnly = rule.kinds.has("frontmatter") && rule.kinds.size === 1;
     if (!rule.kinds.has(kind) && !(file.bodyOffset !== undefined && rule.kinds.has("frontmatter"))) continue;
-    if (!rule.keywordsLower.some((k) => lower.includes(k))) continue;
+    if (!rule.keywordsLower.some((k) => present.has(k))) continue;
     const re = rule.regex;
     re.lastIndex = 0;
     let count = 0;
