@@ -1,0 +1,364 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import * as core from "@actions/core";
+import { createScriptAnalyzer } from "../node/grammars.js";
+import { loadBuiltinRuleSet } from "../node/load.js";
+import {
+  ANNOTATIONS_PER_LEVEL_PER_STEP,
+  type AnnotationRecord,
+  annotationsFor,
+  limitAnnotations,
+  repoPath,
+} from "../report/annotations.js";
+import { escapeMarkdown, markdownDetails, markdownSummary, totalsLine } from "../report/markdown.js";
+import { renderSarif, toUri } from "../report/sarif.js";
+import { ConfigError, defaultConfig, parseConfigText, type ScanConfig } from "../scan/config.js";
+import { highestSeverity, scanFileSet, worstSkill } from "../scan/index.js";
+import { LEVEL_NAMES, levelOf, parseLevel } from "../scan/levels.js";
+import type { ScanOptions } from "../scan/options.js";
+import type { LevelNumber, ScanResult, SkillReport } from "../scan/types.js";
+import { openGitRef } from "../sources/git.js";
+import { LocalFileSet } from "../sources/local.js";
+import { type ActionInputs, InputError, readInputs } from "./inputs.js";
+
+// The Action: inputs → scan (with the baseline when there is one) → SARIF and JSON report →
+// annotations → job summary → outputs → pass or fail. Each step is one call; the decisions are the
+// core's, the rendering is src/report's.
+
+export const DEFAULT_CONFIG_PATH = ".github/skill-quarantine.yml";
+const MAX_CONFIG_BYTES = 256 * 1024;
+/** GitHub refuses a step summary above 1 MiB; stay well below it. */
+const SUMMARY_MAX_BYTES = 1000 * 1024;
+const DEFAULT_FAIL_ON: LevelNumber = 3;
+
+interface Env {
+  workspace: string;
+  eventName: string;
+  eventPath: string | undefined;
+  serverUrl: string;
+  repository: string | undefined;
+  sha: string | undefined;
+  actionRepository: string | undefined;
+}
+
+function readEnv(): Env {
+  const e = process.env;
+  return {
+    workspace: resolve(e.GITHUB_WORKSPACE || process.cwd()),
+    eventName: e.GITHUB_EVENT_NAME ?? "",
+    eventPath: e.GITHUB_EVENT_PATH || undefined,
+    serverUrl: (e.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
+    repository: e.GITHUB_REPOSITORY || undefined,
+    sha: e.GITHUB_SHA || undefined,
+    actionRepository: e.GITHUB_ACTION_REPOSITORY || undefined,
+  };
+}
+
+const inside = (root: string, p: string) =>
+  p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+const posix = (p: string) => p.split(sep).join("/");
+
+export interface Target {
+  /** The folder scanned, real path. */
+  root: string;
+  /** The scanned folder relative to the repository root, POSIX, "" for the root itself. */
+  prefix: string;
+  /** The repository's top folder (the git work tree, or the workspace outside git). */
+  repoRoot: string;
+}
+
+/** Step 2: the folder to scan; it must exist and stay inside the workspace (symbolic links resolved). */
+export async function resolveTarget(workspace: string, input: string): Promise<Target> {
+  const ws = await realpath(workspace).catch(() => {
+    throw new InputError(`GITHUB_WORKSPACE ${workspace} does not exist`);
+  });
+  const wanted = resolve(ws, input);
+  const real = await realpath(wanted).catch(() => undefined);
+  if (!real) throw new InputError(`Input 'path': "${input}" does not exist in the workspace (${ws})`);
+  if (!inside(ws, real))
+    throw new InputError(
+      `Input 'path': "${input}" is outside the workspace (${ws}); give a folder inside it`,
+    );
+  const st = await stat(real);
+  const root = st.isFile() ? dirname(real) : real;
+  const repoRoot = (await gitTopLevel(root)) ?? ws;
+  return { root, prefix: posix(relative(repoRoot, root)), repoRoot };
+}
+
+async function gitTopLevel(dir: string): Promise<string | undefined> {
+  return new Promise((res) => {
+    execFile("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (err, out) => {
+      if (err) return res(undefined);
+      realpath(out.trim()).then(res, () => res(undefined));
+    });
+  });
+}
+
+/** Step 3: the repository's config file (explicit, or the default path when present) plus inputs. */
+export async function loadConfig(ws: string, inputs: ActionInputs): Promise<ScanConfig> {
+  const explicit = inputs.config;
+  const name = explicit ? `Input 'config'` : `Input 'config' (default ${DEFAULT_CONFIG_PATH})`;
+  const file = explicit ? resolve(ws, explicit) : join(ws, DEFAULT_CONFIG_PATH);
+  let config = defaultConfig();
+  if (explicit || existsSync(file)) {
+    const real = await realpath(file).catch(() => undefined);
+    if (!real) throw new InputError(`${name}: file "${explicit ?? DEFAULT_CONFIG_PATH}" does not exist`);
+    if (!inside(await realpath(ws), real))
+      throw new InputError(`${name}: "${explicit ?? DEFAULT_CONFIG_PATH}" is outside the workspace`);
+    const st = await stat(real);
+    if (!st.isFile()) throw new InputError(`${name}: "${explicit ?? DEFAULT_CONFIG_PATH}" is not a file`);
+    if (st.size > MAX_CONFIG_BYTES)
+      throw new InputError(
+        `${name}: "${explicit ?? DEFAULT_CONFIG_PATH}" is larger than ${MAX_CONFIG_BYTES} bytes`,
+      );
+    try {
+      config = parseConfigText(await readFile(real, "utf8"), posix(relative(ws, real)));
+    } catch (err) {
+      if (err instanceof ConfigError) throw new InputError(`${name}: ${err.message}`);
+      throw err;
+    }
+  }
+  if (inputs["allowed-domains"].length)
+    config = { ...config, allowedDomains: [...config.allowedDomains, ...inputs["allowed-domains"]] };
+  return config;
+}
+
+function failLevel(inputs: ActionInputs, config: ScanConfig): LevelNumber {
+  const v = inputs["fail-on"];
+  if (v !== "config") return v;
+  if (config.failOn) return parseLevel(config.failOn) ?? DEFAULT_FAIL_ON;
+  return DEFAULT_FAIL_ON;
+}
+
+function readPayload(env: Env): Record<string, unknown> | undefined {
+  if (!env.eventPath) return undefined;
+  try {
+    const v: unknown = JSON.parse(readFileSync(env.eventPath, "utf8"));
+    return v && typeof v === "object" ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const get = (o: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>(
+    (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+    o,
+  );
+
+export type BaselineChoice = { ref: string; why: string } | { ref: undefined; why: string };
+
+/** The baseline: the input, or the pull request's base sha, or the push's `before` (none for a new branch). */
+export function chooseBaseline(
+  input: ActionInputs["baseline-ref"],
+  eventName: string,
+  payload: Record<string, unknown> | undefined,
+): BaselineChoice {
+  if (input.mode === "none") return { ref: undefined, why: "baseline-ref is none" };
+  if (input.mode === "ref") return { ref: input.ref, why: `baseline-ref ${input.ref}` };
+  if (eventName.startsWith("pull_request")) {
+    const sha = get(payload, "pull_request", "base", "sha");
+    return typeof sha === "string" && sha
+      ? { ref: sha, why: "the pull request's base" }
+      : { ref: undefined, why: "the event payload has no pull_request.base.sha" };
+  }
+  if (eventName === "push") {
+    const before = get(payload, "before");
+    if (get(payload, "created") === true || typeof before !== "string" || /^0*$/.test(before))
+      return {
+        ref: undefined,
+        why: "this push created the branch, so there is no earlier version to compare with",
+      };
+    return { ref: before, why: "the commit before this push" };
+  }
+  return {
+    ref: undefined,
+    why: `a ${eventName || "manual"} run has no baseline; set baseline-ref to compare`,
+  };
+}
+
+interface BaselineOutcome {
+  reports?: Map<string, SkillReport>;
+  note: string;
+  /** True when the history was too shallow or the ref missing. */
+  unavailable?: boolean;
+}
+
+/** Step 5: scan the skills at the baseline commit from the checkout's history. Never throws. */
+async function scanBaseline(
+  choice: BaselineChoice,
+  target: Target,
+  opts: ScanOptions,
+): Promise<BaselineOutcome> {
+  if (!choice.ref) return { note: `No baseline: ${choice.why}.` };
+  const opened = await openGitRef({ cwd: target.root, ref: choice.ref, subPath: target.prefix });
+  if (!opened.available)
+    return {
+      unavailable: true,
+      note: `Baseline not available, so behaviour changes were not checked: ${opened.reason}.`,
+    };
+  try {
+    const base = await scanFileSet(opened.fileSet, opts);
+    return {
+      reports: new Map(base.skills.map((s) => [s.id, s])),
+      note: `Compared with ${choice.why} (${opened.commit.slice(0, 12)}): ${base.skills.length} skill${base.skills.length === 1 ? "" : "s"} there.`,
+    };
+  } catch (err) {
+    return {
+      unavailable: true,
+      note: `Baseline ${choice.ref} could not be scanned, so behaviour changes were not checked: ${err instanceof Error ? err.message : String(err)}.`,
+    };
+  } finally {
+    opened.fileSet.close();
+  }
+}
+
+function reportPathFor(sarifPath: string): string {
+  const base = sarifPath.replace(/\.sarif(\.json)?$/i, "");
+  return base === sarifPath ? `${sarifPath}.report.json` : `${base}.json`;
+}
+
+const shown = (ws: string, p: string) => (inside(ws, p) ? posix(relative(ws, p)) || "." : p);
+
+/** Step 8: annotations, most severe first, at most GitHub's per-step limit of each level. */
+function annotate(records: AnnotationRecord[]): number {
+  const { shown: keep, omittedTotal, omitted } = limitAnnotations(records);
+  for (const r of keep) {
+    const props: core.AnnotationProperties = {
+      title: r.title,
+      file: r.file,
+      startLine: r.startLine,
+      endLine: r.endLine,
+    };
+    if (r.startLine === r.endLine) props.startColumn = r.startColumn;
+    if (r.level === "error") core.error(r.message, props);
+    else if (r.level === "warning") core.warning(r.message, props);
+    else core.notice(r.message, props);
+  }
+  if (omittedTotal > 0)
+    core.notice(
+      `${omittedTotal} more finding${omittedTotal === 1 ? " is" : "s are"} not annotated (${omitted.error} error, ${omitted.warning} warning, ${omitted.notice} notice): GitHub shows at most ${ANNOTATIONS_PER_LEVEL_PER_STEP} annotations of each level per step. The job summary and the SARIF file list every finding.`,
+      { title: "skill-quarantine: more findings" },
+    );
+  return omittedTotal;
+}
+
+/** Step 9: the job summary, L1 first, cut to GitHub's size limit. */
+function summaryMarkdown(result: ScanResult, target: Target, env: Env, notes: string[]): string {
+  const lineUrl =
+    env.repository && env.sha
+      ? (file: string, line: number) =>
+          `${env.serverUrl}/${env.repository}/blob/${env.sha}/${toUri(repoPath(target.prefix, file))}#L${line}`
+      : undefined;
+  let budget = 600_000;
+  for (;;) {
+    const head = markdownSummary(result, { maxLength: Math.floor(budget / 3) });
+    const notesMd = notes.length ? `${notes.map((n) => `> ${n}`).join("\n>\n")}\n\n` : "";
+    const details = markdownDetails(result, { lineUrl, maxLength: Math.floor((budget * 2) / 3) });
+    const md = `${head}\n${notesMd}${details}\n${totalsLine(result)}\n`;
+    if (Buffer.byteLength(md) <= SUMMARY_MAX_BYTES || budget < 20_000) return md;
+    budget = Math.floor(budget / 2);
+  }
+}
+
+export async function run(): Promise<void> {
+  const env = readEnv();
+
+  // 1. Inputs: every one through one schema; a bad value fails naming the input.
+  const inputs = readInputs((name) => core.getInput(name));
+
+  // 2. Where: the folder to scan, inside the workspace; its place in the repository.
+  const target = await resolveTarget(env.workspace, inputs.path);
+  const ws = await realpath(env.workspace);
+
+  // 3. Config: .github/skill-quarantine.yml (or the `config` input) plus `allowed-domains`.
+  const config = await loadConfig(ws, inputs);
+  const failOn = failLevel(inputs, config);
+
+  // 4. Rules and script grammars shipped with the Action.
+  const ruleSet = await loadBuiltinRuleSet();
+  const scriptAnalyzer = await createScriptAnalyzer();
+  const scanOpts: ScanOptions = {
+    ruleSet,
+    config,
+    scriptAnalyzer,
+    rootName: basename(target.root),
+    rootParentName: basename(dirname(target.root)),
+    author: env.repository?.split("/")[0],
+  };
+
+  // 5. Baseline: the same skills at the base commit, read from git history.
+  const choice = chooseBaseline(inputs["baseline-ref"], env.eventName, readPayload(env));
+  const baseline = await scanBaseline(choice, target, scanOpts);
+  if (baseline.unavailable) core.warning(baseline.note);
+  else core.info(baseline.note);
+
+  // 6. Scan the checkout.
+  const local = new LocalFileSet(target.root, { maxDepth: config.limits.maxDepth });
+  const scanned = await scanFileSet(local, { ...scanOpts, baseline: baseline.reports });
+  const result: ScanResult = { ...scanned, root: shown(ws, target.root) };
+
+  // 7. Files: SARIF for code scanning and the JSON report next to it.
+  const sarifPath = resolve(ws, inputs["sarif-file"]);
+  const reportPath = reportPathFor(sarifPath);
+  await mkdir(dirname(sarifPath), { recursive: true });
+  const informationUri = env.actionRepository ? `${env.serverUrl}/${env.actionRepository}` : undefined;
+  await writeFile(sarifPath, renderSarif(result, { pathPrefix: target.prefix, informationUri }));
+  await writeFile(reportPath, `${JSON.stringify(result, null, 2)}\n`);
+
+  // 8. Annotations on the lines.
+  const notes: string[] = [];
+  if (result.skills.length === 0) {
+    core.notice(`No SKILL.md found under ${shown(ws, target.root)}: nothing to scan.`);
+  }
+  if (inputs.annotate) {
+    const omitted = annotate(annotationsFor(result, { pathPrefix: target.prefix }));
+    if (omitted > 0)
+      notes.push(
+        `GitHub shows at most ${ANNOTATIONS_PER_LEVEL_PER_STEP} annotations of each level per step: ${omitted} more finding${omitted === 1 ? " is" : "s are"} only in the table below and in the SARIF file.`,
+      );
+  }
+  notes.push(
+    escapeMarkdown(baseline.note) +
+      (baseline.unavailable ? " Use `fetch-depth: 0` on actions/checkout." : ""),
+  );
+  for (const e of result.errors) core.warning(`The scan had a problem: ${e}`);
+
+  // 9. Job summary.
+  if (process.env.GITHUB_STEP_SUMMARY)
+    await core.summary.addRaw(summaryMarkdown(result, target, env, notes)).write();
+  else core.info("GITHUB_STEP_SUMMARY is not set (not on a runner?): no job summary written.");
+
+  // 10. Outputs.
+  const worst = worstSkill(result);
+  const severity = highestSeverity(result);
+  core.setOutput("severity", severity ?? "");
+  core.setOutput("level", String(levelOf(severity)));
+  core.setOutput("quarantined", String(result.skills.some((s) => s.quarantineStatus.quarantined)));
+  core.setOutput("skills", String(result.totals.skills));
+  core.setOutput("findings", String(result.totals.findings));
+  core.setOutput("report-file", shown(ws, reportPath));
+  core.setOutput("sarif-file", shown(ws, sarifPath));
+
+  // 11. Pass or fail: one line naming the worst skill when it is at or above fail-on.
+  const failName = LEVEL_NAMES[failOn];
+  if (failOn > 0 && result.errors.length > 0) {
+    core.setFailed(
+      `The scan did not complete (${result.errors[0]}); failing so that no skill passes unchecked.`,
+    );
+    return;
+  }
+  if (failOn > 0 && worst && worst.level >= failOn) {
+    const reason = worst.quarantineStatus.reason.replace(/\s+/g, " ").trim();
+    const where = repoPath(target.prefix, worst.path === "." ? "" : worst.path) || ".";
+    core.setFailed(
+      `Skill ${worst.id}${where === worst.id ? "" : ` (${where})`} is ${worst.severity}, at or above fail-on ${failName}: ${reason}.`,
+    );
+    return;
+  }
+  core.info(
+    `${result.totals.skills} skill${result.totals.skills === 1 ? "" : "s"} scanned; highest level ${severity ?? "none"}; fail-on ${failName}.`,
+  );
+}
