@@ -1,0 +1,58 @@
+import type { ApplicationFunction, Context } from "probot";
+import type { TarballLimits } from "../sources/tarball.js";
+import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handle-pull-request.js";
+import { handlePush } from "./handle-push.js";
+import { handleRequestedAction } from "./handle-requested-action.js";
+import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./handle-rerun.js";
+import type { AppEnv } from "./run-check.js";
+
+// The App: maps webhook events to handlers, nothing else. Handlers are small named functions that
+// take the Probot context (octokit, payload, logger) and the App's settings.
+
+export interface AppOptions {
+  /** This App's id: check runs and suites of other apps are ignored. Defaults to APP_ID. */
+  appId?: number;
+  /** Limits of the tarball reader (see src/sources/tarball.ts for the defaults). */
+  tarballLimits?: Partial<TarballLimits>;
+  /** Clock, for tests. */
+  now?: () => Date;
+  /** An in-progress run older than this is taken over on redelivery. Default 15 minutes. */
+  staleAfterMs?: number;
+}
+
+/** Bots (this App included) never trigger a scan: no loops, no scans on behalf of automation. */
+export function isBot(context: Pick<Context, "payload">): boolean {
+  const sender = (context.payload as { sender?: { type?: string; login?: string } }).sender;
+  return sender?.type === "Bot" || /\[bot\]$/.test(sender?.login ?? "");
+}
+
+type Handler<E extends Context> = (context: E, env: AppEnv) => Promise<void>;
+
+function guarded<E extends Context>(env: AppEnv, handler: Handler<E>) {
+  return async (context: E): Promise<void> => {
+    if (isBot(context)) {
+      context.log.debug({ deliveryId: context.id, event: context.name }, "event sent by a bot: ignored");
+      return;
+    }
+    await handler(context, env);
+  };
+}
+
+export function createApp(options: AppOptions = {}): ApplicationFunction {
+  const envAppId = Number(process.env.APP_ID);
+  const env: AppEnv = {
+    appId: options.appId ?? (Number.isInteger(envAppId) && envAppId > 0 ? envAppId : undefined),
+    tarballLimits: options.tarballLimits ?? {},
+    now: options.now ?? (() => new Date()),
+    staleAfterMs: options.staleAfterMs ?? 15 * 60 * 1000,
+  };
+  return (app) => {
+    app.on("push", guarded(env, handlePush));
+    app.on([...PULL_REQUEST_EVENTS], guarded(env, handlePullRequest));
+    app.on("check_run.rerequested", guarded(env, handleCheckRunRerequested));
+    app.on("check_run.requested_action", guarded(env, handleRequestedAction));
+    app.on("check_suite.rerequested", guarded(env, handleCheckSuiteRerequested));
+  };
+}
+
+export default createApp();

@@ -1,0 +1,197 @@
+import type { Context } from "probot";
+import { escapeMarkdown } from "../report/markdown.js";
+import { highestSeverity } from "../scan/index.js";
+import type { ScanResult, Severity } from "../scan/types.js";
+import { TarballError, type TarballLimits } from "../sources/tarball.js";
+import {
+  ACTIONS,
+  type CompletedOutput,
+  completeCheckRun,
+  conclusionFor,
+  failCheckRun,
+  findRunForDelivery,
+  MAX_ANNOTATIONS,
+  SUMMARY_MAX_BYTES,
+  startCheckRun,
+  TEXT_MAX_BYTES,
+  titleFor,
+  toApiAnnotation,
+} from "./check-run.js";
+import { loadRepoConfig } from "./config.js";
+import { type Engine, loadEngine } from "./engine.js";
+import { scanCommit, short } from "./scan-commit.js";
+
+// The flow every scanning handler shares (DESIGN "GitHub App flows" 1–2): find this delivery's run
+// (redelivery → nothing to do), create the run in progress, read the config, scan the commit as one
+// tarball against its baseline, complete the run. Errors end the run with a clear title.
+
+export interface AppEnv {
+  /** This App's id, to ignore check runs and suites of other apps. */
+  appId?: number;
+  tarballLimits: Partial<TarballLimits>;
+  now: () => Date;
+  /** An in-progress run older than this is taken to be from a crashed worker and is taken over. */
+  staleAfterMs: number;
+}
+
+export interface CheckRequest {
+  owner: string;
+  repo: string;
+  sha: string;
+  baseSha?: string;
+  author?: string;
+  /** The repository's web URL, for links to lines. */
+  htmlUrl: string;
+  /** Where `/appeal` is written: the pull request, else the commit. Sent as details_url. */
+  appealUrl: string;
+}
+
+type AnyContext = Context;
+
+export const APPEAL_HELP_MARKER = "<!-- skill-quarantine:appeal-help -->";
+
+/** What the "How to appeal" button and a quarantined summary say. Deadlines: DESIGN, review policy. */
+export function appealHelp(appealsRepository: string | undefined): string {
+  const where = appealsRepository ? `in ${escapeMarkdown(appealsRepository)}` : "in this repository";
+  return [
+    APPEAL_HELP_MARKER,
+    "### How to appeal",
+    "If you believe this verdict is wrong, comment `/appeal <why the skill is safe>` on the pull request, or on the commit if there is none.",
+    `A review issue is opened ${where} and a reviewer decides. Review deadlines, counted from the appeal: MALICIOUS 5–10 days, SUSPICIOUS 3–7 days, RISKY 1–3 days, LOW_QUALITY 1–2 days.`,
+    "Pushing a fix re-scans the skill automatically; **Re-scan** runs the same commit again.",
+  ].join("\n\n");
+}
+
+function lineUrlFor(req: CheckRequest) {
+  return (file: string, line: number) =>
+    `${req.htmlUrl}/blob/${req.sha}/${file.split("/").map(encodeURIComponent).join("/")}#L${line}`;
+}
+
+export function buildOutput(
+  engine: Engine,
+  result: ScanResult,
+  req: CheckRequest,
+  extra: { configProblem?: string; notes: string[]; appealsRepository?: string },
+): CompletedOutput {
+  const worst: Severity | null = highestSeverity(result);
+  const conclusion = result.errors.length > 0 ? "failure" : conclusionFor(worst);
+  const lineUrl = lineUrlFor(req);
+  const head: string[] = [];
+  if (extra.configProblem)
+    head.push(
+      `> ⚠️ **Config not used:** ${escapeMarkdown(extra.configProblem)}. The scan ran with the default settings.`,
+    );
+  for (const n of extra.notes) head.push(`> ℹ️ ${escapeMarkdown(n)}`);
+  const tail = worst ? appealHelp(extra.appealsRepository) : "";
+  const reserve = Buffer.byteLength(head.join("\n\n") + tail) + 2_000;
+  const summary = [...head, engine.summary(result, { lineUrl, maxLength: SUMMARY_MAX_BYTES - reserve }), tail]
+    .filter(Boolean)
+    .join("\n\n");
+  const annotations = engine.annotations(result).map(toApiAnnotation);
+  let text = engine.details(result, { lineUrl, maxLength: TEXT_MAX_BYTES - 2_000 });
+  if (annotations.length > MAX_ANNOTATIONS)
+    text += `\n\n> The first ${MAX_ANNOTATIONS} of ${annotations.length} findings are annotated on the lines; the table lists them all.`;
+  let title = titleFor(result, worst);
+  if (extra.configProblem) title += " · config invalid, defaults used";
+  return {
+    conclusion,
+    title,
+    summary,
+    text,
+    annotations,
+    detailsUrl: conclusion === "action_required" ? req.appealUrl : undefined,
+    actions: worst ? [ACTIONS.rescan, ACTIONS.appeal] : [ACTIONS.rescan],
+  };
+}
+
+/** A title and summary for an error that stopped the scan. */
+export function describeError(err: unknown, req: CheckRequest): { title: string; summary: string } {
+  const s = (err as { status?: number }).status;
+  const headers = (err as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
+  const tail = "Nothing was cleared: press **Re-scan** to try again.";
+  if (err instanceof TarballError)
+    return {
+      title: `❌ Not scanned: ${err.message.replace(/^[^:]*: /, "")}`,
+      summary: `${escapeMarkdown(err.message)}.\n\n${tail}`,
+    };
+  if (s === 404 || s === 422)
+    return {
+      title: `❌ Not scanned: commit ${short(req.sha)} not found (deleted or force-pushed away)`,
+      summary: `GitHub answered ${s} for the archive of ${short(req.sha)} in ${escapeMarkdown(`${req.owner}/${req.repo}`)}: the commit no longer exists or the App cannot read it.\n\n${tail}`,
+    };
+  if (
+    (s === 403 || s === 429) &&
+    (headers["x-ratelimit-remaining"] === "0" ||
+      s === 429 ||
+      /rate limit/i.test(String((err as Error).message)))
+  )
+    return {
+      title: "❌ Not scanned: GitHub API rate limit reached",
+      summary: `GitHub refused more requests for now (${s}${headers["x-ratelimit-reset"] ? `, resets at ${new Date(Number(headers["x-ratelimit-reset"]) * 1000).toISOString()}` : ""}).\n\n${tail}`,
+    };
+  if (s === 403)
+    return {
+      title: "❌ Not scanned: the App may not read this repository's contents",
+      summary: `GitHub answered 403. Check that the App is installed with "Contents: read".\n\n${tail}`,
+    };
+  if (s !== undefined && s >= 500)
+    return {
+      title: `❌ Not scanned: GitHub answered ${s}`,
+      summary: `GitHub kept failing (${s}) after retries.\n\n${tail}`,
+    };
+  return {
+    title: "❌ Not scanned: internal error",
+    summary: `The scan stopped on an unexpected error; it is logged with the delivery id.\n\n${tail}`,
+  };
+}
+
+export async function runCheck(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
+  const { octokit } = context;
+  const deliveryId = context.id;
+  const log = context.log.child({ deliveryId, repo: `${req.owner}/${req.repo}`, sha: req.sha });
+  const ref = { owner: req.owner, repo: req.repo };
+
+  const existing = await findRunForDelivery(octokit, ref, req.sha, deliveryId, env.appId);
+  let checkRunId: number;
+  if (existing) {
+    const age = existing.startedAt ? env.now().getTime() - Date.parse(existing.startedAt) : 0;
+    if (existing.status === "completed" || age < env.staleAfterMs) {
+      log.info(
+        { checkRunId: existing.id, status: existing.status },
+        "redelivery: check run exists, nothing to do",
+      );
+      return;
+    }
+    log.warn({ checkRunId: existing.id }, "taking over a stale in-progress check run");
+    checkRunId = existing.id;
+  } else {
+    checkRunId = await startCheckRun(octokit, ref, req.sha, deliveryId, env.now());
+  }
+
+  try {
+    const { config, problem } = await loadRepoConfig(context);
+    if (problem) log.warn({ problem }, "invalid config; scanning with defaults");
+    const engine = await loadEngine();
+    const started = Date.now();
+    const { result, notes } = await scanCommit(octokit, req, { engine, config, limits: env.tarballLimits });
+    const out = buildOutput(engine, result, req, {
+      configProblem: problem,
+      notes,
+      appealsRepository: config.appealsRepository,
+    });
+    await completeCheckRun(octokit, ref, checkRunId, out, env.now);
+    log.info(
+      { checkRunId, conclusion: out.conclusion, skills: result.totals.skills, ms: Date.now() - started },
+      "check run completed",
+    );
+  } catch (err) {
+    log.error({ err, checkRunId }, "scan failed");
+    const { title, summary } = describeError(err, req);
+    try {
+      await failCheckRun(octokit, ref, checkRunId, title, summary, env.now);
+    } catch (err2) {
+      log.error({ err: err2, checkRunId }, "could not end the check run");
+      throw err;
+    }
+  }
+}

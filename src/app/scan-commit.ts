@@ -1,0 +1,120 @@
+import type { ProbotOctokit } from "probot";
+import type { ScanConfig } from "../scan/config.js";
+import type { ScanOptions } from "../scan/options.js";
+import type { ScanResult, SkillReport } from "../scan/types.js";
+import { readTarball, TarballError, type TarballFileSet, type TarballLimits } from "../sources/tarball.js";
+import type { Engine } from "./engine.js";
+
+// One commit = one tarball (`GET /repos/{owner}/{repo}/tarball/{sha}`), never file by file. The
+// baseline (PR base, or the push's `before`) is fetched the same way and scanned first, so the core
+// can compare each skill with its earlier version (anomaly).
+
+export interface CommitTarget {
+  owner: string;
+  repo: string;
+  sha: string;
+  /** The commit to compare with; undefined for a new branch. */
+  baseSha?: string;
+  /** Login checked against the blocklist's authors. */
+  author?: string;
+}
+
+export interface CommitScan {
+  result: ScanResult;
+  /** Plain sentences for the check run (e.g. why the baseline could not be used). */
+  notes: string[];
+}
+
+export const short = (sha: string) => sha.slice(0, 7);
+
+export async function fetchTarball(
+  octokit: ProbotOctokit,
+  owner: string,
+  repo: string,
+  sha: string,
+  limits: Partial<TarballLimits>,
+): Promise<TarballFileSet> {
+  // parseSuccessResponseBody: false hands over the body as a stream, so the size limits apply while
+  // downloading instead of after Octokit has buffered the whole archive. Redirects to codeload are
+  // followed by fetch; retries (5xx) and rate limits are Octokit's plugins' job.
+  const res = await octokit.rest.repos.downloadTarballArchive({
+    owner,
+    repo,
+    ref: sha,
+    request: { parseSuccessResponseBody: false },
+  });
+  const length = Number(res.headers["content-length"]);
+  return readTarball(res.data as ReadableStream<Uint8Array>, {
+    label: `${owner}/${repo}@${short(sha)}`,
+    limits,
+    declaredBytes: Number.isFinite(length) && length > 0 ? length : undefined,
+  });
+}
+
+const status = (err: unknown) => (err as { status?: number }).status;
+
+/** Tarball limits for this repository: a per-file limit raised by its config raises the reader's too. */
+export function limitsFor(config: ScanConfig, base: Partial<TarballLimits>): Partial<TarballLimits> {
+  const maxEntryBytes = Math.max(base.maxEntryBytes ?? 0, config.limits.maxFileBytes);
+  return maxEntryBytes > 0 ? { ...base, maxEntryBytes } : base;
+}
+
+export async function scanCommit(
+  octokit: ProbotOctokit,
+  target: CommitTarget,
+  opts: { engine: Engine; config: ScanConfig; limits: Partial<TarballLimits> },
+): Promise<CommitScan> {
+  const { engine, config } = opts;
+  const limits = limitsFor(config, opts.limits);
+  const scanOptions: ScanOptions = {
+    ruleSet: engine.ruleSet,
+    scriptAnalyzer: engine.scriptAnalyzer,
+    config,
+    rootName: target.repo,
+    rootParentName: target.owner,
+    author: target.author,
+  };
+  const notes: string[] = [];
+  const head = await fetchTarball(octokit, target.owner, target.repo, target.sha, limits);
+
+  let baseline: Map<string, SkillReport> | undefined;
+  if (target.baseSha && target.baseSha !== target.sha) {
+    try {
+      const base = await fetchTarball(octokit, target.owner, target.repo, target.baseSha, limits);
+      const before = await engine.scan(base, scanOptions);
+      baseline = new Map(before.skills.map((s) => [s.id, s]));
+    } catch (err) {
+      // A baseline that is gone (force-push) or unreadable costs the comparison, not the verdict;
+      // the check run says so. Anything else (5xx after retries, rate limit) fails the run.
+      if (status(err) === 404 || status(err) === 422)
+        notes.push(
+          `Not compared with the earlier commit ${short(target.baseSha)}: it no longer exists, so sudden changes in what a skill can do were not checked.`,
+        );
+      else if (err instanceof TarballError)
+        notes.push(
+          `Not compared with the earlier commit ${short(target.baseSha)}: ${err.message.replace(/^[^:]*: /, "")}.`,
+        );
+      else throw err;
+    }
+  }
+
+  const result = await engine.scan(head, { ...scanOptions, baseline });
+  return { result: withUnscannedSkills(result, head), notes };
+}
+
+/**
+ * A SKILL.md that is not a regular file (refused by the archive reader, or a symlink) hides its whole
+ * folder from discovery. Unless the core already reports it as a finding, it is a scan error: the run
+ * fails closed instead of passing a skill nobody looked at.
+ */
+export function withUnscannedSkills(result: ScanResult, fs: TarballFileSet): ScanResult {
+  const reported = new Set(result.skills.flatMap((s) => s.findings.map((f) => f.file)));
+  const missing = fs
+    .nonFiles()
+    .filter((e) => (e.path === "SKILL.md" || e.path.endsWith("/SKILL.md")) && !reported.has(e.path))
+    .map(
+      (e) =>
+        `${e.path} could not be read (${e.problem ?? `symlink to ${e.linkTarget ?? "?"}`}), so its skill was not scanned`,
+    );
+  return missing.length ? { ...result, errors: [...result.errors, ...missing] } : result;
+}

@@ -1,0 +1,168 @@
+import { createPrivateKey } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { pathToFileURL } from "node:url";
+import { createNodeMiddleware, createProbot, type Options } from "probot";
+import type { TarballLimits } from "../sources/tarball.js";
+import { type AppOptions, createApp } from "./index.js";
+
+// `npm start`: the App on a plain Node HTTP server. Stateless: every decision is read back from
+// GitHub (check runs by delivery id, config from the repository), so any number of replicas can
+// run behind one URL.
+//
+// Required: APP_ID, PRIVATE_KEY (PEM, base64 of a PEM, or PEM with "\n" escapes) or
+// PRIVATE_KEY_PATH, WEBHOOK_SECRET. Optional: PORT (default 3000), HOST, WEBHOOK_PATH (default
+// /api/github/webhooks), LOG_LEVEL (default info), LOG_FORMAT, GHE_HOST, REDIS_URL (shared
+// throttling across replicas), and the archive limits TARBALL_MAX_DOWNLOAD_BYTES,
+// TARBALL_MAX_UNPACKED_BYTES, TARBALL_MAX_ENTRIES, TARBALL_MAX_ENTRY_BYTES.
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+export interface ServerSettings {
+  appId: number;
+  privateKey: string;
+  secret: string;
+  port: number;
+  host?: string;
+  webhookPath: string;
+  tarballLimits: Partial<TarballLimits>;
+}
+
+const LIMIT_VARS: Record<string, keyof TarballLimits> = {
+  TARBALL_MAX_DOWNLOAD_BYTES: "maxDownloadBytes",
+  TARBALL_MAX_UNPACKED_BYTES: "maxUnpackedBytes",
+  TARBALL_MAX_ENTRIES: "maxEntries",
+  TARBALL_MAX_ENTRY_BYTES: "maxEntryBytes",
+};
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new SettingsError(`${name} must be a positive whole number, not "${raw}"`);
+  return n;
+}
+
+function readPrivateKey(env: NodeJS.ProcessEnv): string {
+  let pem: string;
+  let from: string;
+  if (env.PRIVATE_KEY?.trim()) {
+    from = "PRIVATE_KEY";
+    const raw = env.PRIVATE_KEY.trim();
+    pem = raw.includes("-----BEGIN")
+      ? raw.replace(/\\n/g, "\n")
+      : Buffer.from(raw, "base64").toString("utf8");
+  } else if (env.PRIVATE_KEY_PATH?.trim()) {
+    from = "PRIVATE_KEY_PATH";
+    try {
+      pem = readFileSync(env.PRIVATE_KEY_PATH.trim(), "utf8");
+    } catch (err) {
+      throw new SettingsError(
+        `PRIVATE_KEY_PATH: cannot read ${env.PRIVATE_KEY_PATH} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      );
+    }
+  } else {
+    throw new SettingsError(
+      "PRIVATE_KEY or PRIVATE_KEY_PATH is not set; give the App's private key (.pem) from its settings page",
+    );
+  }
+  try {
+    createPrivateKey(pem);
+  } catch {
+    throw new SettingsError(`${from} is not a PEM private key; download one from the App's settings page`);
+  }
+  return pem;
+}
+
+/** Reads and checks the environment; throws SettingsError naming the first missing or bad variable. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettings {
+  const appId = positiveInt(env, "APP_ID");
+  if (appId === undefined) throw new SettingsError("APP_ID is not set; it is on the App's settings page");
+  const privateKey = readPrivateKey(env);
+  const secret = env.WEBHOOK_SECRET;
+  if (!secret)
+    throw new SettingsError("WEBHOOK_SECRET is not set; use the secret entered when the App was registered");
+  const port = positiveInt(env, "PORT") ?? 3000;
+  if (port > 65535) throw new SettingsError(`PORT must be at most 65535, not "${env.PORT}"`);
+  const tarballLimits: Partial<TarballLimits> = {};
+  for (const [name, key] of Object.entries(LIMIT_VARS)) {
+    const v = positiveInt(env, name);
+    if (v !== undefined) tarballLimits[key] = v;
+  }
+  return {
+    appId,
+    privateKey,
+    secret,
+    port,
+    host: env.HOST || undefined,
+    webhookPath: env.WEBHOOK_PATH || "/api/github/webhooks",
+    tarballLimits,
+  };
+}
+
+/** Starts the HTTP server; resolves once it listens. `GET /healthz` answers 200 for load balancers. */
+export async function startServer(
+  settings: ServerSettings,
+  options: { env?: NodeJS.ProcessEnv; app?: AppOptions; probot?: Options } = {},
+): Promise<Server> {
+  const env = options.env ?? process.env;
+  const probot = createProbot({
+    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
+    overrides: {
+      appId: settings.appId,
+      privateKey: settings.privateKey,
+      secret: settings.secret,
+      webhookPath: settings.webhookPath,
+      ...options.probot,
+    },
+  });
+  const app = createApp({ appId: settings.appId, tarballLimits: settings.tarballLimits, ...options.app });
+  const middleware = await createNodeMiddleware(app, { probot, webhooksPath: settings.webhookPath });
+  const server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+      return;
+    }
+    void middleware(req, res, () => {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  probot.log.info(
+    `skill-quarantine App listening on port ${settings.port}, webhooks at ${settings.webhookPath}`,
+  );
+  return server;
+}
+
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let settings: ServerSettings;
+  try {
+    settings = readSettings(env);
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      process.stderr.write(`skill-quarantine app: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const server = await startServer(settings, { env });
+  const stop = () => server.close(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`skill-quarantine app: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
