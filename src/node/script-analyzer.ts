@@ -1,9 +1,10 @@
 import type { ScriptAnalyzer } from "../scan/analyze/context.js";
+import { createScriptAnalyzer } from "./grammars.js";
 
-let loaded: Promise<ScriptAnalyzer | undefined> | undefined;
+let loaded: Promise<ScriptAnalyzer> | undefined;
 
-/** The tree-sitter analyzer, loaded once per process. */
-export function loadScriptAnalyzer(): Promise<ScriptAnalyzer | undefined> {
-  loaded ??= Promise.resolve(undefined);
+/** The tree-sitter analyzer, loaded once per process (grammars are files outside the pure core). */
+export function loadScriptAnalyzer(): Promise<ScriptAnalyzer> {
+  loaded ??= createScriptAnalyzer();
   return loaded;
 }

@@ -32,7 +32,9 @@ export async function discoverSkills(
     const parts = e.path.split("/");
     if (parts.some((p) => SKIPPED_DIRS.has(p))) continue;
     all.push(e);
-    if (parts[parts.length - 1] === "SKILL.md" && e.kind === "file") roots.add(parentDir(e.path));
+    // A SKILL.md that is a link or was refused by the source still makes a skill: the skill must be
+    // reported (with a finding for that entry), never silently dropped.
+    if (parts[parts.length - 1] === "SKILL.md") roots.add(parentDir(e.path));
   }
   const selected = [...roots].filter(
     (dir) =>

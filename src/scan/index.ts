@@ -50,7 +50,8 @@ function analysisContext(opts: ScanOptions): AnalysisContext {
  */
 export async function* scanSkills(fs: FileSet, opts: ScanOptions): AsyncGenerator<SkillReport> {
   const ctx = analysisContext(opts);
-  const { skills } = await discoverSkills(fs, ctx.config);
+  const { skills, orphanProblems } = await discoverSkills(fs, ctx.config);
+  opts.onUnscanned?.(orphanProblems.map((e) => `${e.path}: ${e.problem}`));
   let done = 0;
   for (const skill of skills) {
     const report = await scanSkill(fs, skill, ctx, opts);
@@ -114,10 +115,11 @@ export async function scanFileSet(
   opts: ScanOptions & { baseline?: Map<string, SkillReport> },
 ): Promise<ScanResult> {
   const skills: SkillReport[] = [];
-  for await (const report of scanSkills(fs, opts)) {
+  const errors: string[] = [];
+  for await (const report of scanSkills(fs, { ...opts, onUnscanned: (e) => errors.push(...e) })) {
     skills.push(opts.baseline ? withBaseline(report, opts.baseline.get(report.id)) : report);
   }
-  return resultOf(fs.label, skills);
+  return resultOf(fs.label, skills, errors);
 }
 
 /** Merges results (e.g. shards); a skill id present twice keeps its first report. */

@@ -19,6 +19,8 @@ export interface ScanOptions {
   reports?: Record<string, number>;
   /** Take only skill i of every n (stable by id hash): `{ index: 1, count: 4 }` is shard 1/4. */
   shard?: { index: number; count: number };
+  /** Called once with entries a source refused outside any skill (they cannot be findings of a skill). */
+  onUnscanned?: (problems: string[]) => void;
   /** Called after each skill with the number done and the total. */
   onProgress?: (done: number, total: number) => void;
 }
