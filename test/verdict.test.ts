@@ -24,9 +24,10 @@ describe("verdict, policy and review decisions", () => {
     expect(s.quarantineStatus).toEqual({
       quarantined: true,
       severity: "SUSPICIOUS",
-      reason: "Instructions hidden in an HTML comment",
+      reason: expect.stringMatching(/HTML comment/),
       reviewStatus: "pending",
     });
+    expect(s.quarantineStatus.reason).toBe(s.findings[0]!.title);
     expect(s.trigger).toBe("security-scan");
     expect(s.summary[0]).toContain("SUSPICIOUS");
   });
