@@ -1,0 +1,92 @@
+import { access, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Parser } from "@vscode/tree-sitter-wasm";
+import type { ScriptAnalyzer } from "../scan/analyze/context.js";
+import {
+  createTreeSitterAnalyzer,
+  type ScriptLanguage,
+  type ScriptParsers,
+  type TreeSitterScriptAnalyzer,
+} from "../scan/scripts/index.js";
+
+// The only place that reads tree-sitter .wasm files. They come from @vscode/tree-sitter-wasm: its
+// wasm/ folder in node_modules, or a wasm/ folder copied next to a bundle (the GitHub Action).
+
+type Runtime = typeof import("@vscode/tree-sitter-wasm");
+
+const GRAMMARS: Record<ScriptLanguage, string> = {
+  python: "tree-sitter-python.wasm",
+  javascript: "tree-sitter-javascript.wasm",
+  typescript: "tree-sitter-typescript.wasm",
+  shell: "tree-sitter-bash.wasm",
+  powershell: "tree-sitter-powershell.wasm",
+};
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The folder holding tree-sitter.wasm and the grammars. */
+export async function wasmDir(): Promise<string> {
+  const candidates: string[] = [];
+  try {
+    // Next to the running bundle (dist/index.js + dist/wasm/).
+    candidates.push(fileURLToPath(new URL("./wasm/", import.meta.url)));
+  } catch {
+    // import.meta.url is not a file: URL (unusual bundlers); fall through to node_modules.
+  }
+  // A CommonJS bundle has no import.meta.url, but has __dirname.
+  if (typeof __dirname === "string") candidates.push(join(__dirname, "wasm"));
+  try {
+    candidates.push(dirname(createRequire(import.meta.url).resolve("@vscode/tree-sitter-wasm")));
+  } catch {
+    // Not installed: only the bundle location is possible.
+  }
+  for (const dir of candidates) if (await exists(join(dir, "tree-sitter.wasm"))) return dir;
+  throw new Error(
+    `tree-sitter WASM files not found (looked in ${candidates.join(", ") || "nowhere"}); install @vscode/tree-sitter-wasm or copy its wasm/ folder next to the bundle`,
+  );
+}
+
+async function loadRuntime(): Promise<Runtime> {
+  // The package is UMD/CommonJS: under Node ESM its exports are the default export.
+  const mod = (await import("@vscode/tree-sitter-wasm")) as Runtime & { default?: Runtime };
+  return mod.default ?? mod;
+}
+
+async function loadParsers(): Promise<ScriptParsers> {
+  const dir = await wasmDir();
+  const ts = await loadRuntime();
+  const wasmBinary = await readFile(join(dir, "tree-sitter.wasm"));
+  // wasmBinary stops the runtime from fetching or reading tree-sitter.wasm itself; locateFile keeps
+  // any other lookup inside the same folder.
+  const options = { wasmBinary, locateFile: (file: string) => join(dir, file) };
+  await ts.Parser.init(options);
+  const entries = await Promise.all(
+    (Object.entries(GRAMMARS) as [ScriptLanguage, string][]).map(async ([lang, file]) => {
+      const language = await ts.Language.load(await readFile(join(dir, file)));
+      const parser: Parser = new ts.Parser();
+      parser.setLanguage(language);
+      return [lang, parser] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as ScriptParsers;
+}
+
+let loaded: Promise<TreeSitterScriptAnalyzer> | undefined;
+
+/** The tree-sitter script analyzer; runtime and grammars are loaded once per process. */
+export function createScriptAnalyzer(): Promise<TreeSitterScriptAnalyzer & ScriptAnalyzer> {
+  loaded ??= loadParsers().then(createTreeSitterAnalyzer, (err: unknown) => {
+    loaded = undefined;
+    throw err;
+  });
+  return loaded;
+}

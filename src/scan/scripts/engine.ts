@@ -1,0 +1,616 @@
+import type { AnalysisContext, TextFile } from "../analyze/context.js";
+import { classifyHost, hostOf, isPlaceholderHost } from "../analyze/urls.js";
+import { type CheckMeta, findingAt } from "../findings.js";
+import type { Capability, Finding, RelatedLocation } from "../types.js";
+import * as C from "./checks.js";
+import {
+  classifySecretPath,
+  classifyWritePath,
+  envNameMatchesHost,
+  homeEnvValue,
+  isOutside,
+  isSecretEnvName,
+  LITERAL_SSH_KEY,
+  NETWORK_IN_TEXT,
+  normPath,
+  UNKNOWN,
+} from "./paths.js";
+import type { SNode as Node } from "./syntax.js";
+import {
+  type CodeLang,
+  type Decoded,
+  EMPTY,
+  type ExecMode,
+  type FnInfo,
+  hasKind,
+  isKnown,
+  type Label,
+  type LabelKind,
+  type Loc,
+  labelsOf,
+  merge,
+  type ParamSink,
+  type Summary,
+  unionLabels,
+  type Value,
+} from "./values.js";
+
+/** "line 3", "lines 3, 8", "line 3, then line 9" for where a source and its sink are. */
+function lineWords(sources: readonly number[], sink: number): string {
+  const uniq = [...new Set(sources)];
+  if (uniq.length === 1 && uniq[0] === sink) return `line ${sink}`;
+  const src = uniq.length === 1 ? `line ${uniq[0]}` : `lines ${uniq.join(", ")}`;
+  return `${src}, then line ${sink}`;
+}
+
+/** Runs a walker over code found inside the script (a shell string, a decoded payload). */
+export type NestedRunner = (lang: CodeLang, code: string, eng: Engine, stdin?: Value) => Value;
+
+const MAX_NESTED_DEPTH = 3;
+const MAX_NESTED_CODE = 64 * 1024;
+const MAX_NESTED_RUNS = 200;
+
+/**
+ * The language-independent part of script analysis: turns reads, sends, executions and writes that
+ * walkers report into taint labels and findings. One Engine per file; findings are deduplicated by
+ * rule and position.
+ */
+export class Engine {
+  readonly caps = new Set<Capability>();
+  private readonly findings: Finding[] = [];
+  private readonly seen = new Set<string>();
+  /** Source findings (reads, env dumps) by the offset of their label, dropped when a flow reports them. */
+  private readonly sourceFindings = new Map<number, Finding[]>();
+  private readonly usedSources = new Set<number>();
+  /**
+   * What files written by the script hold: downloaded code, secrets or an environment dump staged
+   * in a temporary file. Reading or running that path later carries the labels on.
+   */
+  private readonly fileTaint = new Map<string, readonly Label[]>();
+  private readonly fnStack: Summary[] = [];
+  private nextId = 1;
+  private nextFnId = 1;
+  private override: Loc | undefined;
+  private decodedNote: Decoded | undefined;
+  private depth = 0;
+  private nestedRuns = 0;
+
+  constructor(
+    readonly file: TextFile,
+    readonly ctx: AnalysisContext,
+    private readonly runNested: NestedRunner,
+  ) {}
+
+  // ---- positions and labels -------------------------------------------------------------------
+
+  loc(n: Node): Loc {
+    if (this.override) return this.override;
+    const { line, column } = this.file.lines.position(n.startIndex);
+    return { offset: n.startIndex, length: Math.min(n.endIndex - n.startIndex, 160), line, column };
+  }
+
+  label(
+    kind: LabelKind,
+    loc: Loc,
+    what: string,
+    extra: { name?: string; param?: number; host?: string } = {},
+  ): Label {
+    const fnId = kind === "param" ? this.fnStack[this.fnStack.length - 1]?.id : undefined;
+    return { id: this.nextId++, kind, loc, what, ...extra, ...(fnId !== undefined ? { fnId } : {}) };
+  }
+
+  /** A parameter label of the function being analysed (not one leaked from another function). */
+  private ownParam(l: Label): boolean {
+    const top = this.fnStack[this.fnStack.length - 1];
+    return l.kind === "param" && l.param !== undefined && !!top && l.fnId === top.id;
+  }
+
+  private related(l: Label, note: string): RelatedLocation {
+    return { file: this.file.path, line: l.loc.line, column: l.loc.column, note };
+  }
+
+  private emit(meta: CheckMeta, loc: Loc, extra: Partial<Finding> = {}): Finding | undefined {
+    const key = `${meta.id}@${loc.offset}`;
+    if (this.seen.has(key)) return undefined;
+    this.seen.add(key);
+    const f = findingAt(
+      meta,
+      {
+        file: this.file.path,
+        index: this.file.lines,
+        offset: loc.offset,
+        length: loc.length,
+        context: "script",
+      },
+      extra,
+    );
+    if (this.decodedNote && !f.decoded)
+      f.decoded = { encoding: this.decodedNote.encoding, text: this.decodedNote.text.slice(0, 500) };
+    this.findings.push(f);
+    return f;
+  }
+
+  private sourceFinding(l: Label, f: Finding | undefined): void {
+    if (!f) return;
+    const list = this.sourceFindings.get(l.loc.offset);
+    if (list) list.push(f);
+    else this.sourceFindings.set(l.loc.offset, [f]);
+  }
+
+  /** Findings, without source-only findings whose source is already shown in a flow. */
+  finish(): Finding[] {
+    const drop = new Set<Finding>();
+    for (const off of this.usedSources) for (const f of this.sourceFindings.get(off) ?? []) drop.add(f);
+    return drop.size ? this.findings.filter((f) => !drop.has(f)) : this.findings;
+  }
+
+  // ---- function summaries ---------------------------------------------------------------------
+
+  enterFunction(): void {
+    this.fnStack.push({ id: this.nextFnId++, ret: EMPTY, sinks: [], reads: [] });
+  }
+
+  leaveFunction(): Summary {
+    return this.fnStack.pop() ?? { id: 0, ret: EMPTY, sinks: [], reads: [] };
+  }
+
+  returns(v: Value): void {
+    const top = this.fnStack[this.fnStack.length - 1];
+    if (top) top.ret = merge(top.ret, v);
+  }
+
+  private paramSink(l: Label, sink: Omit<ParamSink, "param">): void {
+    const top = this.fnStack[this.fnStack.length - 1];
+    if (!top || l.param === undefined || !this.ownParam(l) || top.sinks.length >= 32) return;
+    if (
+      !top.sinks.some((s) => s.param === l.param && s.kind === sink.kind && s.loc.offset === sink.loc.offset)
+    )
+      top.sinks.push({ param: l.param, ...sink });
+  }
+
+  /**
+   * Calls a script-defined function: analyses it once, then applies its summary to the arguments.
+   * `inline`: a callback written at this call; its body is analysed with these very arguments.
+   */
+  callFunction(fn: FnInfo, at: Loc, args: readonly Value[], inline = false): Value {
+    if (fn.state === 1) return { s: UNKNOWN, L: labelsOf(args) };
+    if (fn.state === 0) {
+      fn.state = 1;
+      fn.summary = inline ? fn.run(args) : fn.run();
+      fn.state = 2;
+    }
+    const sum = fn.summary;
+    if (!sum) return EMPTY;
+    for (const ps of sum.sinks) {
+      const arg = args[ps.param];
+      if (!arg) continue;
+      if (ps.kind === "exec") {
+        if (arg.L?.length) this.checkExec(ps.loc, arg.L, ps.via, at);
+        if (ps.mode && ps.lang && isKnown(arg.s)) this.nested(ps.lang, arg.s, at, arg.dec);
+      } else if (arg.L?.length) {
+        this.checkSend(ps.loc, arg.L, ps.kind === "send-body" ? arg.L : [], ps.host, ps.via, at);
+      }
+    }
+    let extra: readonly Label[] | undefined;
+    for (const r of sum.reads) {
+      const arg = args[r.param];
+      if (arg) extra = unionLabels(extra, this.read(r.loc, arg, fn.name ? `through ${fn.name}()` : ""));
+    }
+    const ret = sum.ret;
+    let L: readonly Label[] | undefined;
+    for (const l of ret.L ?? []) {
+      if (l.kind !== "param") L = unionLabels(L, [l]);
+      else if (l.fnId === sum.id) L = unionLabels(L, args[l.param ?? -1]?.L);
+    }
+    L = unionLabels(L, extra);
+    const { L: _drop, ...rest } = ret;
+    return L?.length ? { ...rest, L } : rest;
+  }
+
+  // ---- sources --------------------------------------------------------------------------------
+
+  /** A file read. Returns the labels the read data carries (secret, or downloaded content). */
+  read(at: Loc, path: Value, via: string): readonly Label[] {
+    for (const l of path.L ?? []) {
+      if (this.ownParam(l)) {
+        const top = this.fnStack[this.fnStack.length - 1];
+        if (top && l.param !== undefined && !top.reads.some((r) => r.param === l.param))
+          top.reads.push({ param: l.param, loc: at });
+      }
+    }
+    const s = path.s;
+    if (s === undefined || s === UNKNOWN) return [];
+    const p = normPath(s);
+    const out = this.fileTaint.get(p);
+    if (isOutside(p)) this.caps.add("read-outside");
+    const cls = classifySecretPath(s);
+    if (!cls) return out ?? [];
+    this.caps.add("secrets");
+    const l = this.label("secret", at, cls.what);
+    const shown = p.replaceAll(UNKNOWN, "…").slice(0, 120);
+    this.sourceFinding(
+      l,
+      this.emit(C.READ_SENSITIVE, at, {
+        explanation: `The script reads ${cls.what} (\`${shown}\`${via ? `, with ${via}` : ""}). ${C.READ_SENSITIVE.explanation}`,
+      }),
+    );
+    return unionLabels(out, [l]) ?? [];
+  }
+
+  /** A secret obtained without a file path: keychain dumps, browser-cookie libraries. */
+  secretSource(at: Loc, what: string): Label {
+    this.caps.add("secrets");
+    const l = this.label("secret", at, what);
+    this.sourceFinding(
+      l,
+      this.emit(C.READ_SENSITIVE, at, {
+        explanation: `The script reads ${what}. ${C.READ_SENSITIVE.explanation}`,
+      }),
+    );
+    return l;
+  }
+
+  envDump(at: Loc): Value {
+    return {
+      s: UNKNOWN,
+      L: [this.label("envdump", at, "all your environment variables (API keys and tokens among them)")],
+    };
+  }
+
+  /** One environment variable by name: home folders become "~", secret-looking names a label. */
+  envVar(at: Loc, name: string | undefined, dflt?: Value): Value {
+    if (name === undefined || !isKnown(name)) return dflt ?? { s: UNKNOWN };
+    const home = homeEnvValue(name);
+    if (home) return { s: home };
+    if (isSecretEnvName(name))
+      return {
+        s: UNKNOWN,
+        L: [this.label("envsecret", at, `the secret in the environment variable ${name}`, { name })],
+      };
+    return dflt ?? { s: UNKNOWN };
+  }
+
+  /** A named credential (keyring item, `security find-generic-password -s NAME`): like an env secret. */
+  namedSecret(at: Loc, name: string): Value {
+    return { s: UNKNOWN, L: [this.label("envsecret", at, `the saved credential ${name}`, { name })] };
+  }
+
+  decoded(at: Loc, input: Value, encoding: string, text?: string): Value {
+    const l = this.label("decoded", at, `text decoded from ${encoding}`);
+    const L = unionLabels(input.L, [l]);
+    if (text?.length) return { s: text, L, dec: { encoding, text } };
+    return { s: UNKNOWN, L };
+  }
+
+  /** Data received from the network. */
+  fetched(at: Loc, url: Value | undefined): Value {
+    this.caps.add("network");
+    const host = this.hostOf(url);
+    return {
+      s: UNKNOWN,
+      L: [
+        this.label(
+          "remote",
+          at,
+          host ? `code or data downloaded from ${host}` : "data downloaded from the internet",
+          host ? { host } : {},
+        ),
+      ],
+    };
+  }
+
+  /** A file saved from the network (curl -o, urlretrieve, wget): running it later is exec-remote. */
+  download(at: Loc, path: Value, url: Value | undefined): void {
+    this.caps.add("network");
+    if (!isKnown(path.s)) return;
+    const host = this.hostOf(url);
+    this.stage(normPath(path.s), [
+      this.label(
+        "remote",
+        at,
+        host ? `a file downloaded from ${host}` : "a file downloaded from the internet",
+        host ? { host } : {},
+      ),
+    ]);
+  }
+
+  private stage(path: string, labels: readonly Label[]): void {
+    if (this.fileTaint.size >= 256 && !this.fileTaint.has(path)) return;
+    this.fileTaint.set(path, unionLabels(this.fileTaint.get(path), labels) ?? []);
+  }
+
+  /** The label of a downloaded file, when `path` names one. */
+  downloaded(path: Value | undefined): Label | undefined {
+    if (!isKnown(path?.s)) return undefined;
+    const p = normPath(path.s);
+    const remote = (L: readonly Label[] | undefined) => L?.find((l) => l.kind === "remote");
+    const hit = remote(this.fileTaint.get(p));
+    if (hit) return hit;
+    const base = p.slice(p.lastIndexOf("/") + 1);
+    if (!base || !(p.startsWith("./") || p === base)) return undefined;
+    for (const [k, L] of this.fileTaint) if (k === base || k.endsWith(`/${base}`)) return remote(L);
+    return undefined;
+  }
+
+  private hostOf(url: Value | undefined): string | undefined {
+    const s = url?.s;
+    if (!s || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return undefined;
+    const end = s.indexOf("/", s.indexOf("//") + 2);
+    const authority = s.slice(0, end === -1 ? undefined : end);
+    if (authority.includes(UNKNOWN)) return undefined;
+    return hostOf(s.replaceAll(UNKNOWN, "x"));
+  }
+
+  // ---- sinks ----------------------------------------------------------------------------------
+
+  /**
+   * A network send. `body` is the payload (data, json, files, body); `other` the URL query,
+   * headers and the like. File secrets and env dumps anywhere are a flow; an env secret counts only
+   * in the body and only towards a host that is neither allowed nor obviously its own service.
+   */
+  send(
+    at: Loc,
+    parts: { url?: Value; body?: readonly (Value | undefined)[]; other?: readonly (Value | undefined)[] },
+    via: string,
+  ): void {
+    this.caps.add("network");
+    const body = labelsOf(parts.body ?? []) ?? [];
+    const all = labelsOf([parts.url, ...(parts.body ?? []), ...(parts.other ?? [])]) ?? [];
+    const host = this.hostOf(parts.url);
+    this.checkSend(at, all, body, host, via);
+    const dec = parts.url?.L?.find((l) => l.kind === "decoded");
+    if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
+      const shown = isKnown(parts.url?.s) ? ` It decodes to ${parts.url.s.slice(0, 120)}.` : "";
+      this.emit(C.DECODED_DESTINATION, at, {
+        explanation: C.DECODED_DESTINATION.explanation + shown,
+        related: [this.related(dec, "the address is decoded here")],
+      });
+    }
+  }
+
+  private checkSend(
+    at: Loc,
+    all: readonly Label[],
+    body: readonly Label[],
+    host: string | undefined,
+    via: string,
+    callSite?: Loc,
+  ): void {
+    for (const l of all)
+      if (l.kind === "param")
+        this.paramSink(l, { kind: body.includes(l) ? "send-body" : "send-all", loc: at, via, host });
+    const secrets = all.filter((l) => l.kind === "secret" || l.kind === "envdump");
+    if (secrets.length) {
+      this.flow(C.FLOW_SECRET_TO_NETWORK, at, secrets, host, "sends it to", callSite);
+      return;
+    }
+    const env = body.filter((l) => l.kind === "envsecret");
+    if (!env.length) return;
+    const names = new Set(env.map((l) => l.name ?? ""));
+    if (names.size >= 3) {
+      this.flow(C.FLOW_SECRET_TO_NETWORK, at, env, host, "sends them to", callSite);
+      return;
+    }
+    if (!host || isPlaceholderHost(host)) return;
+    const cls = classifyHost(`https://${host}/`, host, this.ctx.ruleSet.domains);
+    if (cls && cls !== "shortener") {
+      this.flow(C.FLOW_SECRET_TO_NETWORK, at, env, host, "sends it to", callSite);
+      return;
+    }
+    if (this.ctx.isAllowedHost(host) || [...names].some((n) => envNameMatchesHost(n, host))) return;
+    this.emit(C.ENV_SECRET_TO_NETWORK, at, {
+      explanation: `The script sends ${env[0]?.what} to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
+      related: env.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
+    });
+  }
+
+  private flow(
+    meta: CheckMeta,
+    at: Loc,
+    sources: readonly Label[],
+    host: string | undefined,
+    verb: string,
+    callSite?: Loc,
+  ): void {
+    for (const s of sources) this.usedSources.add(s.loc.offset);
+    const shown = sources.slice(0, 3);
+    const whats = [...new Set(shown.map((l) => l.what))];
+    const lines = [...new Set(shown.map((l) => l.loc.line))];
+    const where =
+      meta === C.FLOW_SECRET_TO_EXEC ? "a command it runs" : host ? host : "a server on the internet";
+    const related = shown.map((l) => this.related(l, `source: ${l.what}`));
+    if (callSite)
+      related.push({
+        file: this.file.path,
+        line: callSite.line,
+        column: callSite.column,
+        note: "passed in by this call",
+      });
+    const caps = new Set<Capability>(meta.capabilities ?? []);
+    if (sources.some((l) => l.kind === "secret")) caps.add("read-outside");
+    this.emit(meta, at, {
+      explanation: `This script reads ${whats.join(" and ")} (${lineWords(lines, at.line)}) and ${whats.length > 1 ? verb.replace(" it ", " them ") : verb} ${where}. ${meta.explanation}`,
+      related,
+      capabilities: [...caps],
+    });
+  }
+
+  /**
+   * Code or a command being run. Remote or decoded content is MALICIOUS; a known string is analysed
+   * as code of its language (a shell command string, an exec'd literal, a decoded payload).
+   */
+  exec(at: Loc, code: Value, mode: ExecMode, lang: CodeLang | undefined, via: string, stdin?: Value): Value {
+    this.caps.add("shell");
+    const L = code.L ?? [];
+    for (const l of L) if (l.kind === "param") this.paramSink(l, { kind: "exec", loc: at, via, mode, lang });
+    const fired = this.checkExec(at, L, via);
+    if (mode === "deser") return EMPTY;
+    const s = code.s;
+    if (lang && s !== undefined && s !== UNKNOWN && (isKnown(s) || lang === "shell"))
+      return this.nested(lang, s, at, code.dec, stdin);
+    if (
+      !fired &&
+      mode === "code" &&
+      !isKnown(s) &&
+      !L.some((l) => l.kind === "param" || l.kind === "envsecret")
+    )
+      this.emit(C.EXEC_DYNAMIC, at, {
+        explanation: `${C.EXEC_DYNAMIC.explanation} (${via})`,
+      });
+    return EMPTY;
+  }
+
+  private checkExec(at: Loc, L: readonly Label[], via: string, callSite?: Loc): boolean {
+    const remote = L.find((l) => l.kind === "remote");
+    const extraRel = callSite
+      ? [
+          {
+            file: this.file.path,
+            line: callSite.line,
+            column: callSite.column,
+            note: "passed in by this call",
+          },
+        ]
+      : [];
+    if (remote) {
+      // As the text rules do: an installer from an allowlisted host is a risk to confirm, not malware.
+      const allowed = remote.host !== undefined && this.ctx.isAllowedHost(remote.host);
+      this.emit(C.EXEC_REMOTE, at, {
+        explanation: `The script runs ${remote.what} with ${via} (${lineWords([remote.loc.line], at.line)}). ${C.EXEC_REMOTE.explanation}`,
+        related: [this.related(remote, `source: ${remote.what}`), ...extraRel],
+        ...(allowed
+          ? {
+              level: "RISKY" as const,
+              confidence: "medium" as const,
+              adjusted: {
+                from: C.EXEC_REMOTE.level,
+                reason: `the code comes from an allowlisted host (${remote.host})`,
+              },
+            }
+          : {}),
+      });
+      return true;
+    }
+    const dec = L.find((l) => l.kind === "decoded");
+    if (dec) {
+      this.emit(C.EXEC_DECODED, at, {
+        explanation: `The script runs ${dec.what} with ${via} (${lineWords([dec.loc.line], at.line)}). ${C.EXEC_DECODED.explanation}`,
+        related: [this.related(dec, "decoded here"), ...extraRel],
+      });
+      return true;
+    }
+    const secrets = L.filter((l) => l.kind === "secret");
+    if (secrets.length) {
+      this.flow(C.FLOW_SECRET_TO_EXEC, at, secrets, undefined, "passes it to", callSite);
+      return true;
+    }
+    return false;
+  }
+
+  /** Runs the walker of `lang` over `code`; findings inside are reported at `at`. */
+  nested(lang: CodeLang, code: string, at: Loc, dec?: Decoded, stdin?: Value): Value {
+    if (this.depth >= MAX_NESTED_DEPTH || code.length > MAX_NESTED_CODE || this.nestedRuns >= MAX_NESTED_RUNS)
+      return EMPTY;
+    this.nestedRuns++;
+    const prevOverride = this.override;
+    const prevDecoded = this.decodedNote;
+    this.override ??= at;
+    if (dec) this.decodedNote ??= dec;
+    this.depth++;
+    try {
+      return this.runNested(lang, code, this, stdin);
+    } catch {
+      return EMPTY;
+    } finally {
+      this.depth--;
+      this.override = prevOverride;
+      this.decodedNote = prevDecoded;
+    }
+  }
+
+  /** A value serialised as a whole (json.dumps, JSON.stringify): the whole environment is a finding. */
+  serialise(at: Loc, v: Value): void {
+    const dump = v.L?.find((l) => l.kind === "envdump");
+    if (!dump) return;
+    this.caps.add("secrets");
+    this.sourceFinding(
+      dump,
+      this.emit(C.ENV_DUMP, at, { related: [this.related(dump, "the environment is read here")] }),
+    );
+  }
+
+  /**
+   * A file write; `content` when known. Persistence and agent-config targets are findings.
+   * `contentOnly`: the target was reported when it was opened; only judge what is written.
+   */
+  write(at: Loc, target: Value, content: Value | undefined, via: string, contentOnly = false): void {
+    const s = target.s;
+    if (content && hasKind(content, "envdump")) {
+      const dump = content.L?.find((l) => l.kind === "envdump");
+      if (dump) {
+        this.caps.add("secrets");
+        this.sourceFinding(
+          dump,
+          this.emit(C.ENV_DUMP, at, {
+            explanation: `The script saves all environment variables to a file (${via}). ${C.ENV_DUMP.explanation}`,
+            related: [this.related(dump, "the environment is read here")],
+          }),
+        );
+      }
+    }
+    if (s === undefined || s === UNKNOWN) return;
+    const p = normPath(s);
+    const staged = content?.L?.filter(
+      (l) => l.kind === "remote" || l.kind === "secret" || l.kind === "envdump",
+    );
+    if (staged?.length && isKnown(s)) this.stage(p, staged);
+    if (isOutside(p)) this.caps.add("write-outside");
+    const cls = classifyWritePath(s);
+    if (!cls) return;
+    const shown = p.replaceAll(UNKNOWN, "…").slice(0, 120);
+    if (cls.kind === "agent-config") {
+      if (contentOnly) return;
+      this.caps.add("agent-config");
+      this.emit(C.AGENT_CONFIG_WRITE, at, {
+        explanation: `The script writes to \`${shown}\` (${cls.what}). ${C.AGENT_CONFIG_WRITE.explanation}`,
+      });
+      return;
+    }
+    this.persist(at, `${cls.what} (\`${shown}\`)`, content, cls.authorizedKeys, contentOnly);
+  }
+
+  /** Something made to run again later: a start-up file, crontab, a service, a scheduled task. */
+  persist(
+    at: Loc,
+    what: string,
+    content: Value | undefined,
+    authorizedKeys = false,
+    onlyMalicious = false,
+  ): void {
+    this.caps.add("persistence");
+    this.caps.add("write-outside");
+    const text = content?.s ?? "";
+    if (authorizedKeys && LITERAL_SSH_KEY.test(text)) {
+      this.emit(C.SSH_BACKDOOR, at);
+      return;
+    }
+    const remote = content?.L?.find((l) => l.kind === "remote");
+    if (NETWORK_IN_TEXT.test(text.replaceAll(UNKNOWN, " ")) || remote) {
+      this.caps.add("network");
+      this.emit(C.PERSISTENCE_REMOTE, at, {
+        explanation: `The script adds to ${what} a command that reaches the network. ${C.PERSISTENCE_REMOTE.explanation}`,
+        ...(remote ? { related: [this.related(remote, remote.what)] } : {}),
+      });
+      return;
+    }
+    if (onlyMalicious) return;
+    this.emit(C.PERSISTENCE, at, {
+      explanation: `The script writes to ${what}. ${C.PERSISTENCE.explanation}`,
+    });
+  }
+
+  execDownloaded(at: Loc, dl: Label, via: string): void {
+    this.caps.add("shell");
+    this.checkExec(at, [dl], via);
+  }
+}

@@ -1,0 +1,141 @@
+import type { Parser, Tree } from "@vscode/tree-sitter-wasm";
+import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../analyze/context.js";
+import type { TextKind } from "../rules/schema.js";
+import type { Capability, Finding } from "../types.js";
+import { Engine } from "./engine.js";
+import { walkJavaScript } from "./javascript.js";
+import { walkPowerShell } from "./powershell.js";
+import { walkPython } from "./python.js";
+import { walkShell } from "./shell.js";
+import { type SNode, toSyntax } from "./syntax.js";
+import { type CodeLang, EMPTY, type Value } from "./values.js";
+
+// Script analysis over tree-sitter syntax trees. Pure: parsers are handed in (src/node/grammars.ts
+// loads them), nothing here touches the file system or runs the scanned code.
+
+export { SCRIPT_CHECKS } from "./checks.js";
+
+export type ScriptLanguage = "python" | "javascript" | "typescript" | "shell" | "powershell";
+export type ScriptParsers = Record<ScriptLanguage, Parser>;
+
+/** Scripts larger than this are left to the text rules (a real skill script is far smaller). */
+export const MAX_SCRIPT_CHARS = 512 * 1024;
+/** Parsing is cancelled after this long; the file then gets no script findings. */
+const PARSE_BUDGET_MS = 2000;
+
+export interface ScriptReport {
+  findings: Finding[];
+  /** What the script can do, including capabilities that are no finding on their own (e.g. `shell` for soffice). */
+  capabilities: Capability[];
+  language?: ScriptLanguage;
+  /** Why the file was not (fully) analysed. */
+  skipped?: "unsupported" | "too-large" | "parse-failed" | "error";
+}
+
+export interface TreeSitterScriptAnalyzer extends ScriptAnalyzer {
+  analyzeDetailed(file: TextFile, ctx: AnalysisContext): ScriptReport;
+}
+
+const BY_EXT: Record<string, ScriptLanguage> = {
+  py: "python",
+  pyw: "python",
+  js: "javascript",
+  mjs: "javascript",
+  cjs: "javascript",
+  jsx: "javascript",
+  ts: "typescript",
+  mts: "typescript",
+  cts: "typescript",
+  tsx: "typescript",
+  sh: "shell",
+  bash: "shell",
+  zsh: "shell",
+  ksh: "shell",
+  command: "shell",
+  ps1: "powershell",
+  psm1: "powershell",
+  psd1: "powershell",
+};
+
+/** The grammar for a file: by extension, else by the kind its shebang gave it. Batch files get none. */
+export function scriptLanguage(path: string, kind?: TextKind): ScriptLanguage | undefined {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
+  const byExt = BY_EXT[ext];
+  if (byExt) return byExt;
+  if (ext === "bat" || ext === "cmd") return undefined;
+  if (kind === "python" || kind === "javascript" || kind === "shell" || kind === "powershell") return kind;
+  return undefined;
+}
+
+export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScriptAnalyzer {
+  /** Parses and copies the tree into plain objects; the WASM tree is freed before returning. */
+  const parse = (lang: ScriptLanguage, code: string): SNode | undefined => {
+    const parser = parsers[lang];
+    parser.reset();
+    const deadline = performance.now() + PARSE_BUDGET_MS;
+    let tree: Tree | null = null;
+    try {
+      tree = parser.parse(code, null, { progressCallback: () => performance.now() > deadline });
+      return tree ? toSyntax(tree) : undefined;
+    } finally {
+      tree?.delete();
+    }
+  };
+
+  const walk = (
+    lang: ScriptLanguage | CodeLang,
+    root: SNode,
+    code: string,
+    eng: Engine,
+    stdin?: Value,
+  ): Value => {
+    switch (lang) {
+      case "python":
+        walkPython(root, code, eng);
+        return EMPTY;
+      case "javascript":
+      case "typescript":
+        walkJavaScript(root, code, eng);
+        return EMPTY;
+      case "shell":
+        return walkShell(root, code, eng, stdin);
+      case "powershell":
+        walkPowerShell(root, code, eng, stdin);
+        return EMPTY;
+    }
+  };
+
+  const runNested = (lang: CodeLang, code: string, eng: Engine, stdin?: Value): Value => {
+    const root = parse(lang, code);
+    return root ? walk(lang, root, code, eng, stdin) : EMPTY;
+  };
+
+  const analyzeDetailed = (file: TextFile, ctx: AnalysisContext): ScriptReport => {
+    const language = scriptLanguage(file.path, file.kind);
+    if (!language) return { findings: [], capabilities: [], skipped: "unsupported" };
+    if (file.text.length > MAX_SCRIPT_CHARS)
+      return { findings: [], capabilities: [], language, skipped: "too-large" };
+    const eng = new Engine(file, ctx, runNested);
+    let root: SNode | undefined;
+    try {
+      root = parse(language, file.text);
+    } catch {
+      return { findings: [], capabilities: [], language, skipped: "parse-failed" };
+    }
+    if (!root) return { findings: [], capabilities: [], language, skipped: "parse-failed" };
+    try {
+      walk(language, root, file.text, eng);
+    } catch {
+      // A walker bug or a runtime error must not hide the text rules' findings; keep what was found.
+      return { findings: eng.finish(), capabilities: [...eng.caps].sort(), language, skipped: "error" };
+    }
+    return { findings: eng.finish(), capabilities: [...eng.caps].sort(), language };
+  };
+
+  return {
+    analyzeDetailed,
+    analyze: (file, ctx) => analyzeDetailed(file, ctx).findings,
+  };
+}

@@ -1,0 +1,320 @@
+import { runCommand } from "./commands.js";
+import type { Engine } from "./engine.js";
+import { UNKNOWN } from "./paths.js";
+import type { SNode as Node } from "./syntax.js";
+import {
+  concat,
+  EMPTY,
+  isKnown,
+  type Label,
+  labelsOf,
+  lit,
+  merge,
+  textOf,
+  unionLabels,
+  type Value,
+} from "./values.js";
+
+// Bash (and sh/zsh, parsed with the bash grammar). Statements produce what they print, so pipes,
+// command substitutions and redirections carry taint from one command to the next.
+
+const MAX_DEPTH = 400;
+
+export function walkShell(root: Node, src: string, eng: Engine, stdin?: Value): Value {
+  return new ShellWalker(src, eng).stmt(root, stdin, 0);
+}
+
+function unquote(s: string): string {
+  return s.replace(/\\(.)/g, "$1");
+}
+
+function ansiC(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|[0-7]{1,3}|.)/g, (_m, e: string) => {
+    if (e[0] === "x" || e[0] === "u") return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    if (/^[0-7]+$/.test(e)) return String.fromCharCode(Number.parseInt(e, 8));
+    return ({ n: "\n", t: "\t", r: "\r", e: "\x1b", a: "\x07" } as Record<string, string>)[e] ?? e;
+  });
+}
+
+class ShellWalker {
+  private readonly vars = new Map<string, Value>();
+
+  constructor(
+    private readonly src: string,
+    private readonly eng: Engine,
+  ) {}
+
+  private text(n: Node): string {
+    return textOf(n, this.src);
+  }
+
+  stmt(n: Node, stdin: Value | undefined, d: number): Value {
+    if (d > MAX_DEPTH) return EMPTY;
+    switch (n.type) {
+      case "comment":
+        return EMPTY;
+      case "pipeline": {
+        let cur = stdin;
+        for (const c of n.namedChildren) if (c && c.type !== "comment") cur = this.stmt(c, cur, d + 1);
+        return cur ?? EMPTY;
+      }
+      case "redirected_statement":
+        return this.redirected(n, stdin, d);
+      case "command":
+        return this.command(n, stdin, d);
+      case "variable_assignment":
+        this.assign(n, d);
+        return EMPTY;
+      case "variable_assignments":
+        for (const c of n.namedChildren) if (c) this.assign(c, d);
+        return EMPTY;
+      case "declaration_command":
+        return this.declaration(n, d);
+      case "for_statement": {
+        const variable = n.childForFieldName("variable");
+        const values = n.childrenForFieldName("value");
+        let v: Value = EMPTY;
+        for (const w of values) if (w) v = merge(v, this.word(w, d + 1));
+        if (variable) this.vars.set(this.text(variable), v);
+        const body = n.childForFieldName("body");
+        return body ? this.stmt(body, stdin, d + 1) : EMPTY;
+      }
+      case "command_substitution":
+      case "process_substitution":
+        return this.word(n, d + 1);
+      default: {
+        // Sequences (program, lists, subshells, if/while/case bodies): what each prints, in order.
+        const outs: Value[] = [];
+        let first = true;
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          const out = this.stmt(c, first ? stdin : undefined, d + 1);
+          first = false;
+          if (out !== EMPTY) outs.push(out);
+        }
+        if (!outs.length) return EMPTY;
+        if (outs.length === 1) return outs[0] ?? EMPTY;
+        return concat(outs, "\n");
+      }
+    }
+  }
+
+  private assign(n: Node, d: number): void {
+    const name = n.childForFieldName("name");
+    const value = n.childForFieldName("value");
+    if (!name) return;
+    const key = this.text(name);
+    const v = value ? this.word(value, d + 1) : EMPTY;
+    const prev = this.vars.get(key);
+    const append = /\+=/.test(this.src.slice(name.endIndex, name.endIndex + 2));
+    this.vars.set(key, append && prev ? concat([prev, v]) : merge(v, prev?.L ? { L: prev.L } : undefined));
+  }
+
+  private declaration(n: Node, d: number): Value {
+    const words: Value[] = [];
+    let assigned = false;
+    let keyword = "";
+    for (const c of n.children) {
+      if (!c) continue;
+      if (!c.isNamed) {
+        if (!keyword) keyword = c.type;
+        continue;
+      }
+      if (c.type === "variable_assignment") {
+        assigned = true;
+        this.assign(c, d);
+      } else if (c.type === "variable_name") assigned = true;
+      else words.push(this.word(c, d + 1));
+    }
+    if (assigned || !keyword) return EMPTY;
+    return runCommand(this.eng, this.eng.loc(n), [lit(keyword), ...words]);
+  }
+
+  private command(n: Node, stdin: Value | undefined, d: number): Value {
+    let argv: Value[] = [];
+    let input = stdin;
+    const redirects: Node[] = [];
+    let lastEnd = -1;
+    let segment: Node = n;
+    for (const c of n.children) {
+      if (!c.isNamed) continue;
+      // The bash grammar sometimes folds the following lines into a command's arguments (after
+      // `| bash` in longer scripts). Bash never continues a command on the next line without a
+      // backslash, so such an argument starts a new command.
+      if (lastEnd >= 0 && argv.length) {
+        const gap = this.src.slice(lastEnd, c.startIndex);
+        if (gap.includes("\n") && !gap.includes("\\\n")) {
+          runCommand(this.eng, this.eng.loc(segment), argv, input);
+          argv = [];
+          input = undefined;
+          segment = c;
+        }
+      }
+      lastEnd = c.endIndex;
+      if (c.type === "variable_assignment") {
+        const value = c.childForFieldName("value");
+        if (value) this.word(value, d + 1);
+        continue;
+      }
+      if (c.field === "name") {
+        const w = c.firstNamedChild;
+        argv.push(w ? this.word(w, d + 1) : lit(this.text(c)));
+        continue;
+      }
+      if (c.type.endsWith("_redirect")) {
+        redirects.push(c);
+        continue;
+      }
+      argv.push(this.word(c, d + 1));
+    }
+    for (const r of redirects) if (r.type === "herestring_redirect") input = this.herestring(r, d);
+    const out = argv.length ? runCommand(this.eng, this.eng.loc(segment), argv, input) : EMPTY;
+    return this.applyRedirects(redirects, out, d);
+  }
+
+  private herestring(r: Node, d: number): Value {
+    const w = r.namedChildren.find((c) => c && c.type !== "file_descriptor");
+    return w ? this.word(w, d + 1) : EMPTY;
+  }
+
+  private redirected(n: Node, stdin: Value | undefined, d: number): Value {
+    const body = n.childForFieldName("body");
+    const redirects: Node[] = [];
+    const collect = (r: Node) => {
+      redirects.push(r);
+      for (const inner of r.childrenForFieldName("redirect")) if (inner) collect(inner);
+    };
+    for (const r of n.childrenForFieldName("redirect")) if (r) collect(r);
+    let input = stdin;
+    for (const r of redirects) {
+      if (r.type === "heredoc_redirect") input = this.heredoc(r, d);
+      else if (r.type === "herestring_redirect") input = this.herestring(r, d);
+      else if (r.type === "file_redirect" && this.operator(r) === "<") {
+        const dest = r.childForFieldName("destination");
+        if (dest) input = { s: UNKNOWN, L: this.eng.read(this.eng.loc(r), this.word(dest, d + 1), "<") };
+      }
+    }
+    const out = body ? this.stmt(body, input, d + 1) : EMPTY;
+    return this.applyRedirects(redirects, out, d);
+  }
+
+  private operator(r: Node): string {
+    for (const c of r.children) if (c && !c.isNamed) return c.type;
+    return "";
+  }
+
+  /** `> file`, `>> file`, `&> /dev/tcp/h/p`: where the output goes. */
+  private applyRedirects(redirects: readonly Node[], out: Value, d: number): Value {
+    let result = out;
+    for (const r of redirects) {
+      if (r.type !== "file_redirect") continue;
+      const op = this.operator(r);
+      if (!op.includes(">")) continue;
+      const fd = r.childForFieldName("descriptor");
+      if (fd && this.text(fd) !== "1") continue;
+      const dest = r.childForFieldName("destination");
+      if (!dest) continue;
+      const target = this.word(dest, d + 1);
+      const s = target.s ?? "";
+      if (/^&?\d$|^&-$/.test(s) || s === "/dev/null" || s === "/dev/stderr" || s === "/dev/stdout") continue;
+      if (/^\/dev\/(tcp|udp)\//.test(s)) {
+        this.eng.send(
+          this.eng.loc(r),
+          { url: { s: `tcp://${s.split("/")[3] ?? ""}/` }, body: [out] },
+          "a /dev/tcp redirect",
+        );
+      } else {
+        this.eng.write(this.eng.loc(r), target, out, op === ">>" ? "an append (>>)" : "a redirect (>)");
+      }
+      result = EMPTY;
+    }
+    return result;
+  }
+
+  private heredoc(r: Node, d: number): Value {
+    let quoted = false;
+    let body: Node | null = null;
+    for (const c of r.namedChildren) {
+      if (c?.type === "heredoc_start") quoted = /['"\\]/.test(this.text(c));
+      if (c?.type === "heredoc_body") body = c;
+    }
+    if (!body) return EMPTY;
+    const s = this.text(body);
+    if (quoted) return lit(s);
+    let L: readonly Label[] | undefined;
+    for (const c of body.namedChildren)
+      if (c && c.type !== "heredoc_content") L = unionLabels(L, this.word(c, d + 1).L);
+    return L ? { s, L } : lit(s);
+  }
+
+  private variable(name: string, at: Node): Value {
+    const v = this.vars.get(name);
+    if (v) return v;
+    if (/^[0-9@*#?$!-]$/.test(name)) return { s: UNKNOWN };
+    return this.eng.envVar(this.eng.loc(at), name);
+  }
+
+  word(n: Node, d: number): Value {
+    if (d > MAX_DEPTH) return { s: UNKNOWN };
+    switch (n.type) {
+      case "word":
+      case "number":
+      case "special_variable_name":
+        return lit(unquote(this.text(n)));
+      case "raw_string":
+        return lit(this.text(n).slice(1, -1));
+      case "ansi_c_string":
+        return lit(ansiC(this.text(n).slice(2, -1)));
+      case "string":
+      case "translated_string": {
+        const parts: Value[] = [];
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          parts.push(c.type === "string_content" ? lit(unquote(this.text(c))) : this.word(c, d + 1));
+        }
+        return parts.length ? concat(parts) : lit("");
+      }
+      case "concatenation":
+        return concat(n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)));
+      case "simple_expansion": {
+        const v = n.firstNamedChild;
+        return v ? this.variable(this.text(v), n) : { s: UNKNOWN };
+      }
+      case "expansion": {
+        let name = "";
+        let dflt: Value | undefined;
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (!name && (c.type === "variable_name" || c.type === "special_variable_name"))
+            name = this.text(c);
+          else if (name && c.type !== "variable_name") dflt = merge(dflt, this.word(c, d + 1));
+        }
+        if (!name) return { s: UNKNOWN };
+        const v = this.variable(name, n);
+        return isKnown(v.s) || v.L?.length || !dflt ? v : dflt;
+      }
+      case "command_substitution": {
+        const outs: Value[] = [];
+        for (const c of n.namedChildren) if (c) outs.push(this.stmt(c, undefined, d + 1));
+        return outs.length === 1 ? (outs[0] ?? EMPTY) : concat(outs, "\n");
+      }
+      case "process_substitution": {
+        let L: readonly Label[] | undefined;
+        let dec: Value["dec"];
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          const out = this.stmt(c, undefined, d + 1);
+          L = unionLabels(L, out.L);
+          dec ??= out.dec;
+        }
+        return { s: "/dev/fd/63", ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
+      }
+      case "array":
+        return { list: n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)), L: labelsOf([]) };
+      case "arithmetic_expansion":
+        return { s: UNKNOWN };
+      default:
+        return lit(this.text(n));
+    }
+  }
+}

@@ -1,0 +1,219 @@
+import { classifySecretPath, UNKNOWN } from "./paths.js";
+import type { SNode as Node } from "./syntax.js";
+
+// Abstract values: what the analysis knows about an expression without running it.
+
+export interface Loc {
+  offset: number;
+  length: number;
+  line: number;
+  column: number;
+}
+
+/**
+ * Taint carried by a value. secret: read from a sensitive file or keychain; envdump: the whole
+ * environment; envsecret: one secret-looking environment variable; decoded: decoded from base64/hex…;
+ * remote: downloaded; param: the n-th parameter of the function being summarised.
+ */
+export type LabelKind = "secret" | "envdump" | "envsecret" | "decoded" | "remote" | "param";
+
+export interface Label {
+  readonly id: number;
+  readonly kind: LabelKind;
+  readonly loc: Loc;
+  /** Plain words: "your SSH keys", "data downloaded from 203.0.113.5". */
+  readonly what: string;
+  /** envsecret: the variable's name. */
+  readonly name?: string;
+  /** param: the parameter's index, and the function (summary id) it belongs to. */
+  readonly param?: number;
+  readonly fnId?: number;
+  /** remote: the host the data came from, when known. */
+  readonly host?: string;
+}
+
+export interface Decoded {
+  encoding: string;
+  text: string;
+}
+
+/** A function defined in the script, analysed once (lazily) into a summary. */
+export interface FnInfo {
+  readonly name: string;
+  state: 0 | 1 | 2;
+  summary?: Summary;
+  /**
+   * Analyses the body once. With `args`, parameters are bound to those values (an inline callback
+   * whose arguments are known); without, to symbolic param labels for a reusable summary.
+   */
+  run(args?: readonly Value[]): Summary;
+}
+
+export interface ParamSink {
+  param: number;
+  kind: "send-all" | "send-body" | "exec";
+  loc: Loc;
+  via: string;
+  host?: string;
+  /** exec: how the parameter is run, so a literal argument can be analysed at the call. */
+  mode?: ExecMode;
+  lang?: CodeLang;
+}
+
+export interface Summary {
+  id: number;
+  ret: Value;
+  sinks: ParamSink[];
+  /** Parameters used as a path to read, with where the read happens. */
+  reads: { param: number; loc: Loc }[];
+}
+
+export type ExecMode = "code" | "shell" | "deser";
+export type CodeLang = "python" | "javascript" | "shell" | "powershell";
+
+export interface Value {
+  /** Approximate string value; UNKNOWN marks run-time parts. */
+  readonly s?: string;
+  readonly L?: readonly Label[];
+  /** Qualified name of a module, function or client object: "subprocess.run", "requests". */
+  readonly q?: string;
+  /** Properties of an object or dict literal (one level). */
+  readonly props?: ReadonlyMap<string, Value>;
+  /** Items of a list literal. */
+  readonly list?: readonly Value[];
+  /** An open file handle for writing (Python open(p, "w"), fs.createWriteStream). */
+  readonly w?: { path: Value; loc: Loc };
+  readonly fn?: FnInfo;
+  /** Set when `s` is text decoded from an encoded literal. */
+  readonly dec?: Decoded;
+}
+
+export const EMPTY: Value = Object.freeze({});
+const MAX_LABELS = 8;
+const MAX_STR = 4096;
+const MAX_LIST = 32;
+
+export function lit(s: string): Value {
+  return { s: s.length > MAX_STR ? s.slice(0, MAX_STR) + UNKNOWN : s };
+}
+
+export function unionLabels(
+  a: readonly Label[] | undefined,
+  b: readonly Label[] | undefined,
+): readonly Label[] | undefined {
+  if (!b?.length) return a;
+  if (!a?.length) return b;
+  const out = [...a];
+  for (const l of b) {
+    if (out.length >= MAX_LABELS) break;
+    if (!out.some((o) => o.id === l.id)) out.push(l);
+  }
+  return out;
+}
+
+export function labelsOf(values: readonly (Value | undefined)[]): readonly Label[] | undefined {
+  let out: readonly Label[] | undefined;
+  for (const v of values) if (v?.L) out = unionLabels(out, v.L);
+  return out;
+}
+
+/** Only the taint of a value (the result of an operation whose text is unknown). */
+export function taint(...values: (Value | undefined)[]): Value {
+  const L = labelsOf(values);
+  return L ? { s: UNKNOWN, L } : { s: UNKNOWN };
+}
+
+export function withLabels(v: Value, L: readonly Label[] | undefined): Value {
+  if (!L?.length) return v;
+  return { ...v, L: unionLabels(v.L, L) };
+}
+
+function sensitive(s: string | undefined): boolean {
+  // Every secret path has a separator or a dot; most merged strings have neither.
+  return !!s && /[./\\]/.test(s) && classifySecretPath(s) !== undefined;
+}
+
+/** Either value (a branch, `a or b`, a reassignment): keeps all taint, prefers a sensitive string. */
+export function merge(a: Value | undefined, b: Value | undefined): Value {
+  if (!a || a === EMPTY) return b ?? EMPTY;
+  if (!b || b === EMPTY) return a;
+  let s = a.s ?? b.s;
+  if (a.s !== undefined && b.s !== undefined && a.s !== b.s && !sensitive(a.s) && sensitive(b.s)) s = b.s;
+  const props = a.props && b.props ? new Map([...a.props, ...b.props]) : (a.props ?? b.props);
+  const list = a.list && b.list ? [...a.list, ...b.list].slice(0, MAX_LIST) : (a.list ?? b.list);
+  return {
+    s,
+    L: unionLabels(a.L, b.L),
+    q: a.q ?? b.q,
+    props,
+    list,
+    w: a.w ?? b.w,
+    fn: a.fn ?? b.fn,
+    dec: a.dec ?? b.dec,
+  };
+}
+
+/** String concatenation: "a" + x + f"{y}". */
+export function concat(parts: readonly (Value | undefined)[], sep = ""): Value {
+  let s = "";
+  let first = true;
+  for (const p of parts) {
+    if (!first) s += sep;
+    first = false;
+    s += p?.s ?? UNKNOWN;
+    if (s.length > MAX_STR) {
+      s = s.slice(0, MAX_STR) + UNKNOWN;
+      break;
+    }
+  }
+  const L = labelsOf(parts);
+  const dec = parts.find((p) => p?.dec)?.dec;
+  return { s, ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
+}
+
+/** os.path.join / path.join / Path / "/": an absolute part restarts the path. */
+export function joinPath(parts: readonly (Value | undefined)[]): Value {
+  let s = "";
+  for (const p of parts) {
+    const part = p?.s ?? UNKNOWN;
+    if (part.startsWith("/") || part.startsWith("~") || /^[a-z]:[\\/]/i.test(part) || !s) s = part;
+    else s = `${s.endsWith("/") ? s : `${s}/`}${part}`;
+  }
+  const L = labelsOf(parts);
+  return { s: s.slice(0, MAX_STR), ...(L ? { L } : {}) };
+}
+
+export function listOf(items: readonly Value[]): Value {
+  const list = items.slice(0, MAX_LIST);
+  const L = labelsOf(items);
+  return { list, ...(L ? { L } : {}) };
+}
+
+/** One element of a list or iterable (a loop variable, a callback parameter). */
+export function elementOf(v: Value): Value {
+  if (v.list?.length) {
+    let out: Value = EMPTY;
+    for (const item of v.list) out = merge(out, item);
+    return withLabels(out, v.L);
+  }
+  return { ...(v.s !== undefined ? { s: v.s } : {}), ...(v.L ? { L: v.L } : {}) };
+}
+
+export function objectOf(props: Map<string, Value>, extra: readonly Value[] = []): Value {
+  const L = labelsOf([...props.values(), ...extra]);
+  return { props, ...(L ? { L } : {}) };
+}
+
+export function hasKind(v: Value | undefined, kind: LabelKind): boolean {
+  return !!v?.L?.some((l) => l.kind === kind);
+}
+
+export function isKnown(s: string | undefined): s is string {
+  return s !== undefined && !s.includes(UNKNOWN);
+}
+
+/** A node's text, bounded: literal strings are short, a huge node is never copied whole. */
+export function textOf(n: Node, source: string, max = MAX_STR): string {
+  const end = Math.min(n.endIndex, n.startIndex + max);
+  return source.slice(n.startIndex, end);
+}
