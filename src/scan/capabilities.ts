@@ -58,8 +58,12 @@ export function declaredCapabilities(manifest: Manifest): Capability[] {
   return [...out].sort();
 }
 
-export function capabilityReport(manifest: Manifest, findings: Finding[]): CapabilityReport {
-  const detected = new Set<Capability>();
+export function capabilityReport(
+  manifest: Manifest,
+  findings: Finding[],
+  used: Iterable<Capability> = [],
+): CapabilityReport {
+  const detected = new Set<Capability>(used);
   for (const f of findings) for (const c of f.capabilities ?? []) detected.add(c);
   const declared = declaredCapabilities(manifest);
   const undeclared = [...detected].filter((c) => HIGH_RISK.has(c) && !declared.includes(c)).sort();

@@ -20,7 +20,7 @@ import { summarise } from "./summary.js";
 import { decodeBytes } from "./text/decode.js";
 import { fileKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
-import type { Finding, Manifest, SkillReport } from "./types.js";
+import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
 import { applySilences, decide, sortFindings, undeclaredFinding } from "./verdict.js";
 
 const RESCAN_KINDS: TextKind[] = ["instructions", "shell", "python", "javascript", "powershell"];
@@ -53,6 +53,7 @@ function lazy<T>(make: () => T): () => T {
 
 interface SkillState {
   findings: Finding[];
+  usedCapabilities: Set<Capability>;
   hosts: Set<string>;
   scripts: string[];
   links: { target: string; from: string }[];
@@ -132,7 +133,14 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   for (const h of [...hidden.hidden, ...encoded.hidden]) out.push(...rescanHidden(h, file, ctx, state, 1));
   if (isScriptKind(file.kind) && ctx.scriptAnalyzer) {
     try {
-      out.push(...ctx.scriptAnalyzer.analyze(file, ctx));
+      const a = ctx.scriptAnalyzer;
+      if (a.analyzeDetailed) {
+        const r = a.analyzeDetailed(file, ctx);
+        out.push(...r.findings);
+        // Plain network and shell use describe the skill (L1, anomaly) without being a finding; the
+        // high-risk capabilities count only when a finding proves them.
+        for (const c of r.capabilities) if (c === "network" || c === "shell") state.usedCapabilities.add(c);
+      } else out.push(...a.analyze(file, ctx));
     } catch {
       // A parser failure must not hide the text rules' findings, which already ran.
     }
@@ -212,6 +220,7 @@ export async function scanSkill(
   const skillMd = join(dir, "SKILL.md");
   const state: SkillState = {
     findings: [],
+    usedCapabilities: new Set(),
     hosts: new Set(),
     scripts: [],
     links: [],
@@ -410,7 +419,7 @@ export async function scanSkill(
   }
 
   let findings = applySilences(state.findings, config, dir, skillMd);
-  const caps = capabilityReport(state.manifest, findings);
+  const caps = capabilityReport(state.manifest, findings, state.usedCapabilities);
   const raise = undeclaredFinding(caps, findings, skillMd, state.manifest.description);
   if (raise) findings.push(raise);
   findings = sortFindings(findings);

@@ -3,7 +3,7 @@ import type { ContextRange } from "../markdown/context.js";
 import type { TextKind } from "../rules/schema.js";
 import type { RuleSet } from "../ruleset.js";
 import type { LineIndex } from "../text/lines.js";
-import type { Finding } from "../types.js";
+import type { Capability, Finding } from "../types.js";
 
 /** One decoded text file of a skill, as every analyzer sees it. */
 export interface TextFile {
@@ -26,6 +26,8 @@ export interface TextFile {
 /** Script analysis plugged in by the caller (tree-sitter grammars are loaded outside the pure core). */
 export interface ScriptAnalyzer {
   analyze(file: TextFile, ctx: AnalysisContext): Finding[];
+  /** Findings plus capabilities that are no finding on their own (`shell` for a call to soffice). */
+  analyzeDetailed?(file: TextFile, ctx: AnalysisContext): { findings: Finding[]; capabilities: Capability[] };
 }
 
 export interface AnalysisContext {

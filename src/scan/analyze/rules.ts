@@ -3,7 +3,7 @@ import { lowerSeverity } from "../levels.js";
 import { contextAt } from "../markdown/context.js";
 import type { CompiledRule } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
-import { KeywordIndex } from "../text/keywords.js";
+import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./context.js";
 import { hostsIn } from "./urls.js";
@@ -53,52 +53,59 @@ export function runRules(
   const out: Finding[] = [];
   const kind = kindOverride ?? file.kind;
   if (present.size === 0) return out;
+  const windows = new KeywordWindows(file.text, lower);
   for (const rule of rules) {
     const frontmatterOnly = rule.kinds.has("frontmatter") && rule.kinds.size === 1;
     if (!rule.kinds.has(kind) && !(file.bodyOffset !== undefined && rule.kinds.has("frontmatter"))) continue;
     if (!rule.keywordsLower.some((k) => present.has(k))) continue;
     const re = rule.regex;
-    re.lastIndex = 0;
     let count = 0;
-    for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      const context = contextOf(file, m.index);
-      const inFrontmatter = context === "frontmatter";
-      // Frontmatter rules look at frontmatter only; instruction rules at the body only.
-      if (inFrontmatter ? !rule.kinds.has("frontmatter") : frontmatterOnly || !rule.kinds.has(kind)) continue;
-      const f = findingAt(rule, {
-        file: file.path,
-        index: file.lines,
-        offset: m.index,
-        length: m[0].length,
-        context,
-      });
-      if (rule.whenQuoted !== "keep" && isQuoted(file, m.index, m[0].length, context)) {
-        if (rule.whenQuoted === "skip") continue;
-        const lowered = lowerSeverity(f.level);
-        if (!lowered) continue;
-        f.adjusted = {
-          from: f.level,
-          reason: "quoted in documentation (code or quotation marks), not an instruction",
-        };
-        f.level = lowered;
-        f.confidence = "low";
-      }
-      if (rule.allowlistedHostLevel) {
-        const hosts = hostsIn(m[0]);
-        if (hosts.length > 0 && hosts.every((h) => ctx.isAllowedHost(h))) {
+    for (const [from, to] of windows.for(rule.keywordsLower.filter((k) => present.has(k)))) {
+      const part = from === 0 && to === file.text.length ? file.text : file.text.slice(from, to);
+      re.lastIndex = 0;
+      for (let pm = re.exec(part); pm; pm = re.exec(part)) {
+        if (pm[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        const m = { 0: pm[0], index: from + pm.index };
+        const context = contextOf(file, m.index);
+        const inFrontmatter = context === "frontmatter";
+        // Frontmatter rules look at frontmatter only; instruction rules at the body only.
+        if (inFrontmatter ? !rule.kinds.has("frontmatter") : frontmatterOnly || !rule.kinds.has(kind))
+          continue;
+        const f = findingAt(rule, {
+          file: file.path,
+          index: file.lines,
+          offset: m.index,
+          length: m[0].length,
+          context,
+        });
+        if (rule.whenQuoted !== "keep" && isQuoted(file, m.index, m[0].length, context)) {
+          if (rule.whenQuoted === "skip") continue;
+          const lowered = lowerSeverity(f.level);
+          if (!lowered) continue;
           f.adjusted = {
             from: f.level,
-            reason: `every host in it is on the allowlist (${hosts.join(", ")})`,
+            reason: "quoted in documentation (code or quotation marks), not an instruction",
           };
-          f.level = rule.allowlistedHostLevel;
+          f.level = lowered;
+          f.confidence = "low";
         }
+        if (rule.allowlistedHostLevel) {
+          const hosts = hostsIn(m[0]);
+          if (hosts.length > 0 && hosts.every((h) => ctx.isAllowedHost(h))) {
+            f.adjusted = {
+              from: f.level,
+              reason: `every host in it is on the allowlist (${hosts.join(", ")})`,
+            };
+            f.level = rule.allowlistedHostLevel;
+          }
+        }
+        out.push(f);
+        if (++count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
       }
-      out.push(f);
-      if (++count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
+      if (count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
     }
   }
   return out;

@@ -49,3 +49,68 @@ export class KeywordIndex {
     return found;
   }
 }
+
+/** Every match of a rule contains one of its keywords, so a match lies within this reach of one. */
+export const WINDOW_REACH = 1024;
+const MAX_POSITIONS = 4096;
+
+/**
+ * The parts of a file where a rule's regex can match: every keyword occurrence widened by
+ * WINDOW_REACH characters and out to whole lines, merged. Prose rules have common keywords ("user",
+ * "system") but their regexes begin with word alternations that cannot be skipped through quickly;
+ * running them only near their keywords keeps the scan linear in the text that matters. Matches
+ * longer than WINDOW_REACH characters are the only ones this could cut short.
+ */
+export class KeywordWindows {
+  private readonly positions = new Map<string, number[] | null>();
+  private readonly whole: [number, number][];
+
+  constructor(
+    private readonly text: string,
+    private readonly lower: string,
+  ) {
+    this.whole = [[0, text.length]];
+  }
+
+  private positionsOf(keyword: string): number[] | null {
+    let list = this.positions.get(keyword);
+    if (list !== undefined) return list;
+    list = [];
+    for (let i = this.lower.indexOf(keyword); i !== -1; i = this.lower.indexOf(keyword, i + 1)) {
+      list.push(i);
+      if (list.length > MAX_POSITIONS) {
+        list = null;
+        break;
+      }
+    }
+    this.positions.set(keyword, list);
+    return list;
+  }
+
+  for(keywords: string[]): [number, number][] {
+    const { text } = this;
+    // Lower-casing can change the length of some characters (e.g. "İ"); positions then do not map back.
+    if (text.length < 4 * WINDOW_REACH || this.lower.length !== text.length) return this.whole;
+    const spans: [number, number][] = [];
+    for (const k of keywords) {
+      const list = this.positionsOf(k);
+      if (list === null) return this.whole;
+      for (const p of list) {
+        const a = text.lastIndexOf("\n", Math.max(0, p - WINDOW_REACH)) + 1;
+        let b = text.indexOf("\n", Math.min(text.length, p + k.length + WINDOW_REACH));
+        if (b === -1) b = text.length;
+        spans.push([a, b]);
+      }
+    }
+    spans.sort((x, y) => x[0] - y[0]);
+    const merged: [number, number][] = [];
+    for (const s of spans) {
+      const last = merged[merged.length - 1];
+      if (last && s[0] <= last[1] + 1) last[1] = Math.max(last[1], s[1]);
+      else merged.push([s[0], s[1]]);
+    }
+    let covered = 0;
+    for (const [a, b] of merged) covered += b - a;
+    return covered > text.length * 0.6 ? this.whole : merged;
+  }
+}
