@@ -170,7 +170,7 @@ function manifestFindings(state: SkillState, skillMd: string, mdText: string | u
         { file: skillMd, line, column: 1, context: "frontmatter" },
         {
           title: `${meta.title}: ${p.field}`,
-          excerpt: p.message,
+          excerpt,
           explanation: `${p.message}.`,
           remediation: `${p.fix.charAt(0).toUpperCase()}${p.fix.slice(1)}.`,
         },
