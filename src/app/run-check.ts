@@ -1,8 +1,10 @@
-import type { Context } from "probot";
+import type { Context, ProbotOctokit } from "probot";
 import { escapeMarkdown } from "../report/markdown.js";
+import type { ScanConfig } from "../scan/config.js";
 import { highestSeverity } from "../scan/index.js";
 import type { ScanResult, Severity } from "../scan/types.js";
 import { TarballError, type TarballLimits } from "../sources/tarball.js";
+import { AppealsError, type AppealsState, loadAppealsState } from "./appeals-store.js";
 import {
   ACTIONS,
   type CompletedOutput,
@@ -19,7 +21,8 @@ import {
 } from "./check-run.js";
 import { loadRepoConfig } from "./config.js";
 import { type Engine, loadEngine } from "./engine.js";
-import { scanCommit, short } from "./scan-commit.js";
+import { updateOpenAppeals } from "./rescan-appeals.js";
+import { type CommitScan, scanCommit, short } from "./scan-commit.js";
 
 // The flow every scanning handler shares (DESIGN "GitHub App flows" 1–2): find this delivery's run
 // (redelivery → nothing to do), create the run in progress, read the config, scan the commit as one
@@ -32,6 +35,14 @@ export interface AppEnv {
   now: () => Date;
   /** An in-progress run older than this is taken to be from a crashed worker and is taken over. */
   staleAfterMs: number;
+  /** The App's bot login (`<slug>[bot]`): markers count only in issues and comments it wrote. */
+  appLogin: () => Promise<string>;
+  /** Key of the markers' HMAC (MARKER_SECRET, else WEBHOOK_SECRET). */
+  markerKey: string;
+  /** An octokit for a repository of another installation (an appeals repository under another owner). */
+  installationOctokit?: (owner: string, repo: string) => Promise<ProbotOctokit>;
+  /** Operator's pin (APPEALS_REPOSITORY): every repository's appeals go there, whatever its config says. */
+  appealsRepository?: string;
 }
 
 export interface CheckRequest {
@@ -109,6 +120,11 @@ export function describeError(err: unknown, req: CheckRequest): { title: string;
   const s = (err as { status?: number }).status;
   const headers = (err as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
   const tail = "Nothing was cleared: press **Re-scan** to try again.";
+  if (err instanceof AppealsError)
+    return {
+      title: oneLineTitle(`❌ Not scanned: ${err.message}`),
+      summary: `${escapeMarkdown(err.message)}. Blocked authors, user reports and reviewers' decisions live there, so the scan does not run without them.\n\n${tail}`,
+    };
   if (err instanceof TarballError)
     return {
       title: `❌ Not scanned: ${err.message.replace(/^[^:]*: /, "")}`,
@@ -145,6 +161,57 @@ export function describeError(err: unknown, req: CheckRequest): { title: string;
   };
 }
 
+const oneLineTitle = (s: string) => (s.length > 255 ? `${s.slice(0, 254)}…` : s);
+
+export interface PreparedScan extends CommitScan {
+  engine: Engine;
+  /** The repository's config, with the appeals repository's blocked authors added. */
+  config: ScanConfig;
+  problem?: string;
+  appeals: AppealsState;
+}
+
+/**
+ * Config, then the appeals repository's state (blocked authors, reports, decisions), then the commit
+ * scanned with them: the one path every scan takes, for check runs and for `/appeal` and `/report`.
+ */
+export async function scanWithAppeals(
+  context: AnyContext,
+  req: CheckRequest,
+  env: AppEnv,
+): Promise<PreparedScan> {
+  const { config: repoConfig, problem } = await loadRepoConfig(context);
+  const appeals = await loadAppealsState(context, env, repoConfig, { owner: req.owner, repo: req.repo });
+  const config: ScanConfig = {
+    ...repoConfig,
+    blocklist: {
+      ...repoConfig.blocklist,
+      authors: [...new Set([...repoConfig.blocklist.authors, ...appeals.blockedAuthors])],
+    },
+  };
+  const engine = await loadEngine();
+  const scan = await scanCommit(context.octokit, req, {
+    engine,
+    config,
+    limits: env.tarballLimits,
+    decisions: appeals.decisions,
+    reports: appeals.reports,
+  });
+  return { ...scan, notes: [...appeals.notes, ...scan.notes], engine, config, problem, appeals };
+}
+
+/** One line per skill whose level a reviewer's decision set, so the run says why it changed. */
+export function decisionNotes(prepared: Pick<PreparedScan, "result" | "appeals">): string[] {
+  return prepared.result.skills
+    .filter(
+      (s) => s.quarantineStatus.reviewStatus !== "none" && s.quarantineStatus.reviewStatus !== "pending",
+    )
+    .map((s) => {
+      const d = prepared.appeals.decisions.find((x) => x.skillId === s.id && x.contentHash === s.contentHash);
+      return `${s.id}: ${s.quarantineStatus.reason}${d?.url ? ` (${d.url})` : ""}. The decision applies to this version of the skill only.`;
+    });
+}
+
 export async function runCheck(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
   const { octokit } = context;
   const deliveryId = context.id;
@@ -168,16 +235,16 @@ export async function runCheck(context: AnyContext, req: CheckRequest, env: AppE
     checkRunId = await startCheckRun(octokit, ref, req.sha, deliveryId, env.now());
   }
 
+  let prepared: PreparedScan;
   try {
-    const { config, problem } = await loadRepoConfig(context);
-    if (problem) log.warn({ problem }, "invalid config; scanning with defaults");
-    const engine = await loadEngine();
     const started = Date.now();
-    const { result, notes } = await scanCommit(octokit, req, { engine, config, limits: env.tarballLimits });
+    prepared = await scanWithAppeals(context, req, env);
+    const { engine, result, notes, problem, config } = prepared;
+    if (problem) log.warn({ problem }, "invalid config; scanning with defaults");
     const out = buildOutput(engine, result, req, {
       configProblem: problem,
-      notes,
-      appealsRepository: config.appealsRepository,
+      notes: [...notes, ...decisionNotes(prepared)],
+      appealsRepository: env.appealsRepository ?? config.appealsRepository,
     });
     await completeCheckRun(octokit, ref, checkRunId, out, env.now);
     log.info(
@@ -193,5 +260,14 @@ export async function runCheck(context: AnyContext, req: CheckRequest, env: AppE
       log.error({ err: err2, checkRunId }, "could not end the check run");
       throw err;
     }
+    return;
+  }
+
+  // DESIGN "GitHub App flows" 3: every scan reports on the repository's open appeals. The run is
+  // complete already; a failure here is logged and retried by the next scan.
+  try {
+    await updateOpenAppeals(prepared, req, env, { checkRunId, log });
+  } catch (err) {
+    log.error({ err, checkRunId }, "could not update the open appeals");
   }
 }

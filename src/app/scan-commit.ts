@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import type { ScanConfig } from "../scan/config.js";
+import type { ReviewDecision, ScanConfig } from "../scan/config.js";
 import type { ScanOptions } from "../scan/options.js";
 import type { ScanResult, SkillReport } from "../scan/types.js";
 import { readTarball, TarballError, type TarballFileSet, type TarballLimits } from "../sources/tarball.js";
@@ -23,6 +23,8 @@ export interface CommitScan {
   result: ScanResult;
   /** Plain sentences for the check run (e.g. why the baseline could not be used). */
   notes: string[];
+  /** Scans the same files again (same baseline) with other options, e.g. one more user report. */
+  again: (extra: Partial<Pick<ScanOptions, "decisions" | "reports">>) => Promise<ScanResult>;
 }
 
 export const short = (sha: string) => sha.slice(0, 7);
@@ -62,7 +64,15 @@ export function limitsFor(config: ScanConfig, base: Partial<TarballLimits>): Par
 export async function scanCommit(
   octokit: ProbotOctokit,
   target: CommitTarget,
-  opts: { engine: Engine; config: ScanConfig; limits: Partial<TarballLimits> },
+  opts: {
+    engine: Engine;
+    config: ScanConfig;
+    limits: Partial<TarballLimits>;
+    /** Reviewers' decisions from the appeals repository, each bound to a skill id and content hash. */
+    decisions?: ReviewDecision[];
+    /** Distinct user reports per skill id, from the appeals repository. */
+    reports?: Record<string, number>;
+  },
 ): Promise<CommitScan> {
   const { engine, config } = opts;
   const limits = limitsFor(config, opts.limits);
@@ -73,6 +83,8 @@ export async function scanCommit(
     rootName: target.repo,
     rootParentName: target.owner,
     author: target.author,
+    decisions: opts.decisions,
+    reports: opts.reports,
   };
   const notes: string[] = [];
   const head = await fetchTarball(octokit, target.owner, target.repo, target.sha, limits);
@@ -98,8 +110,9 @@ export async function scanCommit(
     }
   }
 
-  const result = await engine.scan(head, { ...scanOptions, baseline });
-  return { result: withUnscannedSkills(result, head), notes };
+  const scanHead = async (extra: Partial<ScanOptions> = {}) =>
+    withUnscannedSkills(await engine.scan(head, { ...scanOptions, ...extra, baseline }), head);
+  return { result: await scanHead(), notes, again: scanHead };
 }
 
 /**

@@ -10,6 +10,7 @@ import { ALL_CHECKS } from "../scan/all-checks.js";
 import { mergeResults, resultOf, VERSION, withBaseline } from "../scan/index.js";
 import { LEVEL_NAMES, parseLevel } from "../scan/levels.js";
 import type { ScanResult } from "../scan/types.js";
+import { registerAppeals } from "./appeals.js";
 
 /** Exit codes: 0 ok, 1 a skill is at or above --fail-on, 2 usage or I/O error. */
 class UsageError extends Error {}
@@ -212,6 +213,7 @@ export function buildProgram(): Command {
       if (result.skills.some((s) => s.level >= flags.failOn)) process.exitCode = 1;
     });
 
+  registerAppeals(program);
   return program;
 }
 

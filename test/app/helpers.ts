@@ -263,6 +263,27 @@ export class GitHub {
     return this;
   }
 
+  /**
+   * What every scan reads from the appeals repository (by default the repository itself), empty:
+   * no blocklist file, no appeal issues, no report issues (see src/app/appeals-store.ts).
+   */
+  noAppeals(fullName = `${this.owner}/${this.repo}`) {
+    const file = `/repos/${fullName}/contents/.github%2Fskill-quarantine-blocklist.yml`;
+    this.api.get(file).reply(404, () => {
+      this.rec("GET", file);
+      return { message: "Not Found" };
+    });
+    for (const label of ["quarantine-appeal", "skill-report"])
+      this.api
+        .get(`/repos/${fullName}/issues`)
+        .query({ labels: label, state: "all", per_page: "100" })
+        .reply(200, () => {
+          this.rec("GET", `/repos/${fullName}/issues?labels=${label}&state=all`);
+          return [];
+        });
+    return this;
+  }
+
   /** The archive of one commit, served like GitHub: 302 to codeload, then the gzip'd tar. */
   tarball(sha: string, archive: Buffer) {
     const codeloadPath = `/${this.owner}/${this.repo}/legacy.tar.gz/${sha}`;

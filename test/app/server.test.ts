@@ -146,6 +146,7 @@ describe("the real HTTP path: middleware on a loopback port", () => {
       .listRuns(sha)
       .createRun(900)
       .config()
+      .noAppeals()
       .tarball(sha, await repoTarballOf({ "skills/meeting-notes": "clean-notes" }))
       .updateRun(900);
     const body = JSON.stringify(payload);

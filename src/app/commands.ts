@@ -1,0 +1,126 @@
+import type { ProbotOctokit } from "probot";
+import { answeredComment, type MarkerKey, writeMarker, writtenBy } from "./markers.js";
+
+// Slash commands in comments, and the App's answers to them. A command is the first word of the
+// comment (`/appeal …` quoted in a reply, or in the middle of a sentence, is not a command); its
+// arguments are the rest of the comment. Unknown `/words` are not commands: nothing is requested.
+
+export const COMMANDS = ["appeal", "approve", "reject", "downgrade", "block-author", "report"] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export interface ParsedCommand {
+  name: CommandName;
+  /** Everything after the command word, trimmed (may span lines). */
+  args: string;
+}
+
+const COMMAND_RE = /^\/([a-z][a-z-]*)(?=\s|$)([\s\S]*)$/i;
+
+export function parseCommand(body: string | null | undefined): ParsedCommand | undefined {
+  const m = COMMAND_RE.exec((body ?? "").replace(/^\uFEFF/, "").trimStart());
+  if (!m) return undefined;
+  const name = m[1]!.toLowerCase();
+  if (!(COMMANDS as readonly string[]).includes(name)) return undefined;
+  return { name: name as CommandName, args: m[2]!.trim() };
+}
+
+/** Where a command was written: an issue or pull request conversation, or a commit. */
+export type Thread =
+  | { kind: "issue"; owner: string; repo: string; number: number }
+  | { kind: "commit"; owner: string; repo: string; sha: string };
+
+export interface CommandComment {
+  id: number;
+  user: { login: string; id: number };
+  createdAt: string;
+  htmlUrl: string;
+  thread: Thread;
+}
+
+type Octokit = ProbotOctokit;
+
+interface ThreadComment {
+  id: number;
+  body?: string | null;
+  html_url: string;
+  user: { login?: string | null; type?: string | null } | null;
+}
+
+/** The comments of a thread written at or after `since` (all of them for a commit). */
+export async function threadComments(
+  octokit: Octokit,
+  thread: Thread,
+  since?: string,
+): Promise<ThreadComment[]> {
+  if (thread.kind === "issue")
+    return octokit.paginate(octokit.rest.issues.listComments, {
+      owner: thread.owner,
+      repo: thread.repo,
+      issue_number: thread.number,
+      ...(since ? { since } : {}),
+      per_page: 100,
+    });
+  return octokit.paginate(octokit.rest.repos.listCommentsForCommit, {
+    owner: thread.owner,
+    repo: thread.repo,
+    commit_sha: thread.sha,
+    per_page: 100,
+  });
+}
+
+/**
+ * The App's answer to this command, if a delivery already wrote one: the answer is the last thing a
+ * command writes, so its presence means the command was handled (a redelivery does nothing).
+ */
+export async function findAnswer(
+  octokit: Octokit,
+  cmd: CommandComment,
+  appLogin: string,
+  key: MarkerKey,
+): Promise<ThreadComment | undefined> {
+  const comments = await threadComments(octokit, cmd.thread, cmd.createdAt);
+  return comments.find((c) => writtenBy(c.user, appLogin) && answeredComment(c.body, key) === cmd.id);
+}
+
+/** Posts `text` in the command's thread, opened by a reply marker naming the command. */
+export async function answer(
+  octokit: Octokit,
+  cmd: CommandComment,
+  text: string,
+  key: string,
+): Promise<void> {
+  const body = `${writeMarker("reply", { to: cmd.id }, key)}\n${text}`;
+  await postInThread(octokit, cmd.thread, body);
+}
+
+export async function postInThread(octokit: Octokit, thread: Thread, body: string): Promise<string> {
+  if (thread.kind === "issue") {
+    const { data } = await octokit.rest.issues.createComment({
+      owner: thread.owner,
+      repo: thread.repo,
+      issue_number: thread.number,
+      body,
+    });
+    return data.html_url;
+  }
+  const { data } = await octokit.rest.repos.createCommitComment({
+    owner: thread.owner,
+    repo: thread.repo,
+    commit_sha: thread.sha,
+    body,
+  });
+  return data.html_url;
+}
+
+/** A reaction on the command's comment (GitHub answers 200 instead of 201 when it is already there). */
+export async function react(octokit: Octokit, cmd: CommandComment, content: "+1" | "eyes"): Promise<void> {
+  const { owner, repo } = cmd.thread;
+  if (cmd.thread.kind === "issue")
+    await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: cmd.id, content });
+  else await octokit.rest.reactions.createForCommitComment({ owner, repo, comment_id: cmd.id, content });
+}
+
+/** A GitHub login that can be @-mentioned as is; anything else is shown escaped by the caller. */
+export const isLogin = (s: string) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(s);
+
+export const mention = (login: string) => (isLogin(login) ? `@${login}` : "(unknown user)");

@@ -1,0 +1,149 @@
+import type { Context } from "probot";
+import { type CommandComment, parseCommand } from "./commands.js";
+import { handleAppeal } from "./handle-appeal.js";
+import { handleReport } from "./handle-report.js";
+import { handleReview } from "./handle-review.js";
+import { readMarker, writtenBy } from "./markers.js";
+import { octokitFor, parseFullName } from "./repos.js";
+import type { AppEnv } from "./run-check.js";
+
+// Routes slash commands in new comments (DESIGN "GitHub App flows" 4–6):
+//   pull request conversation   /appeal, /report
+//   commit                      /appeal
+//   issue                       /report
+//   issue written by the App    /appeal (appeal again), /approve, /reject, /downgrade, /block-author
+// Anything else, comments by bots, and unknown `/words` are ignored without a request. An issue
+// "written by the App" is one whose author is the App's bot AND whose body opens with a marker signed
+// by the App: a marker in an issue someone else wrote, or an edited one, counts for nothing.
+
+export async function handleIssueComment(
+  context: Context<"issue_comment.created">,
+  env: AppEnv,
+): Promise<void> {
+  const { comment, issue, repository } = context.payload;
+  if (comment.user?.type === "Bot") return;
+  const parsed = parseCommand(comment.body);
+  if (!parsed || !comment.user) return;
+  const owner = repository.owner.login;
+  const repo = repository.name;
+  const cmd: CommandComment = {
+    id: comment.id,
+    user: { login: comment.user.login, id: comment.user.id },
+    createdAt: comment.created_at,
+    htmlUrl: comment.html_url,
+    thread: { kind: "issue", owner, repo, number: issue.number },
+  };
+  const log = context.log.child({ deliveryId: context.id, command: parsed.name, comment: comment.id });
+
+  if (parsed.name === "report")
+    return handleReport(context, env, cmd, parsed.args, {
+      owner,
+      repo,
+      defaultBranch: repository.default_branch,
+      htmlUrl: repository.html_url,
+    });
+
+  if (parsed.name === "appeal" && issue.pull_request) {
+    const { data: pr } = await context.octokit.rest.pulls.get({ owner, repo, pull_number: issue.number });
+    return handleAppeal(
+      context,
+      env,
+      cmd,
+      {
+        owner,
+        repo,
+        sha: pr.head.sha,
+        baseSha: pr.base.sha,
+        author: pr.user?.login ?? owner,
+        htmlUrl: repository.html_url,
+        appealUrl: pr.html_url,
+        isPrivate: repository.private,
+      },
+      parsed.args,
+      context.octokit,
+    );
+  }
+
+  if (issue.pull_request || issue.user?.type !== "Bot") {
+    log.debug("command outside a pull request or an App issue: ignored");
+    return;
+  }
+  if (!writtenBy(issue.user, await env.appLogin())) return;
+  const marker = readMarker("appeal", issue.body, env.markerKey);
+  if (!marker) {
+    log.warn({ issue: issue.number }, "App issue without a valid appeal marker: command ignored");
+    return;
+  }
+
+  if (parsed.name === "appeal") {
+    const skillRepo = parseFullName(marker.repo);
+    return handleAppeal(
+      context,
+      env,
+      cmd,
+      {
+        ...skillRepo,
+        sha: marker.sha,
+        baseSha: marker.base,
+        author: marker.author,
+        htmlUrl: marker.html,
+        appealUrl: marker.url,
+        isPrivate: false,
+      },
+      parsed.args,
+      await octokitFor(context, env, skillRepo),
+    );
+  }
+  return handleReview(
+    context,
+    env,
+    cmd,
+    parsed.name,
+    parsed.args,
+    {
+      number: issue.number,
+      state: issue.state ?? "open",
+      labels: (issue.labels ?? []).map((l) => (typeof l === "string" ? l : l.name)),
+      htmlUrl: issue.html_url,
+    },
+    marker,
+  );
+}
+
+/** `/appeal` on a commit (pushes without a pull request); other commands are not taken there. */
+export async function handleCommitComment(
+  context: Context<"commit_comment.created">,
+  env: AppEnv,
+): Promise<void> {
+  const { comment, repository } = context.payload;
+  if (comment.user?.type === "Bot") return;
+  const parsed = parseCommand(comment.body);
+  if (parsed?.name !== "appeal" || !comment.user) return;
+  const owner = repository.owner.login;
+  const repo = repository.name;
+  const sha = comment.commit_id;
+  const { data: commit } = await context.octokit.rest.repos.getCommit({ owner, repo, ref: sha });
+  await handleAppeal(
+    context,
+    env,
+    {
+      id: comment.id,
+      user: { login: comment.user.login, id: comment.user.id },
+      createdAt: comment.created_at,
+      htmlUrl: comment.html_url,
+      thread: { kind: "commit", owner, repo, sha },
+    },
+    {
+      owner,
+      repo,
+      sha,
+      baseSha: commit.parents[0]?.sha,
+      author: owner,
+      htmlUrl: repository.html_url,
+      appealUrl: `${repository.html_url}/commit/${sha}`,
+      isPrivate: repository.private,
+    },
+    parsed.args,
+    context.octokit,
+  );
+}

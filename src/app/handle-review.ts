@@ -1,0 +1,223 @@
+import type { Context } from "probot";
+import { escapeMarkdown, inlineCode } from "../report/markdown.js";
+import { levelOf, parseLevel, severityOf } from "../scan/levels.js";
+import type { Severity } from "../scan/types.js";
+import { quote, short } from "./appeal-issue.js";
+import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "./appeals-store.js";
+import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
+import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "./labels.js";
+import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "./markers.js";
+import { accessOf, canReview } from "./permissions.js";
+import { contextFor, octokitFor, parseFullName } from "./repos.js";
+import { type AppEnv, runCheck } from "./run-check.js";
+
+// Reviewer commands on an appeal issue (DESIGN "GitHub App flows" 5): `/approve`, `/reject <reason>`,
+// `/downgrade <LEVEL>`, `/block-author`. Accepted only from users with write, maintain or admin on
+// the appeals repository (the collaborator-permission API; any failure refuses), never from the
+// skill's author or the appellant (from the signed marker) nor from a bot. A decision is recorded as
+// labels, a comment carrying a signed decision marker (what the scan reads back), the issue closed,
+// the author mentioned, and the skill repository's check run for that commit re-run.
+
+export type ReviewCommandName = "approve" | "reject" | "downgrade" | "block-author";
+
+export interface AppealIssueRef {
+  number: number;
+  state: string;
+  labels: string[];
+  htmlUrl: string;
+}
+
+interface Decision {
+  decision: DecisionMarker["decision"];
+  level?: DecisionMarker["level"];
+  /** `/block-author`: the author goes on the blocklist and the appeal is rejected. */
+  block?: boolean;
+  reason: string;
+}
+
+export async function handleReview(
+  context: Context,
+  env: AppEnv,
+  cmd: CommandComment,
+  name: ReviewCommandName,
+  args: string,
+  issue: AppealIssueRef,
+  marker: AppealMarker,
+): Promise<void> {
+  const log = context.log.child({ deliveryId: context.id, command: name, issue: issue.number });
+  const key = env.markerKey;
+  const appLogin = await env.appLogin();
+  const repo: AppealsRepo = { owner: cmd.thread.owner, repo: cmd.thread.repo, octokit: context.octokit };
+
+  const prior = await findAnswer(context.octokit, cmd, appLogin, key);
+  if (prior) {
+    // Redelivery. A recorded decision still needs its issue closed and its check re-run; both are
+    // idempotent (the re-run is keyed by this delivery id).
+    const recorded = readMarker("decision", prior.body, key);
+    if (recorded) await finish(context, env, repo, issue, marker, recorded.decision === "rejected");
+    log.info("redelivery: command already answered");
+    return;
+  }
+  const say = (text: string) => answer(context.octokit, cmd, text, key);
+  const who = cmd.user.login;
+  const lower = who.toLowerCase();
+  if (lower === marker.author.toLowerCase() || lower === marker.appellant?.toLowerCase()) {
+    log.info("refused: the author or appellant cannot decide");
+    return say(
+      `${mention(who)} you cannot decide on this appeal: you are the skill's ${lower === marker.author.toLowerCase() ? "author" : "appellant"}. Another reviewer must decide. Nothing changed.`,
+    );
+  }
+  if (issue.state !== "open")
+    return say(`${mention(who)} this appeal is closed; reopen it to decide again. Nothing changed.`);
+
+  const access = await accessOf(context.octokit, repo.owner, repo.repo, who);
+  if (!access.ok) {
+    log.warn({ status: access.status }, "permission check failed: command refused");
+    return say(
+      `${mention(who)} your permission on this repository could not be checked (GitHub answered ${access.status ?? "with an error"}), so the command was refused and nothing changed. Please try again.`,
+    );
+  }
+  if (!canReview(access.access)) {
+    log.info({ access: access.access }, "refused: no write access to the appeals repository");
+    return say(
+      `${mention(who)} only reviewers (write, maintain or admin permission on this repository) can decide appeals. Nothing changed.`,
+    );
+  }
+
+  const decision = decide(name, args, marker.level);
+  if ("refusal" in decision) return say(`${mention(who)} ${decision.refusal} Nothing changed.`);
+
+  const now = env.now();
+  if (name === "block-author") {
+    const added = await addToBlocklist(repo, marker.author, { by: who, at: now, url: issue.htmlUrl });
+    log.info({ author: marker.author, added }, "author blocklisted");
+  }
+  const label = DECISION_LABELS[decision.decision];
+  await ensureLabels(repo.octokit, repo.owner, repo.repo, [label]);
+  const ref = { owner: repo.owner, repo: repo.repo, issue_number: issue.number };
+  await repo.octokit.rest.issues.addLabels({ ...ref, labels: [label] });
+  for (const old of [PENDING, ...Object.values(DECISION_LABELS)])
+    if (old !== label && issue.labels.includes(old))
+      await removeLabel(repo.octokit, repo.owner, repo.repo, issue.number, old);
+
+  const data: Omit<DecisionMarker, "v"> = {
+    skillId: marker.skillId,
+    contentHash: marker.contentHash,
+    repo: marker.repo,
+    issue: issue.number,
+    decision: decision.decision,
+    ...(decision.level ? { level: decision.level } : {}),
+    by: who,
+    at: now.toISOString(),
+    ...(decision.block ? { blocked: marker.author } : {}),
+    to: cmd.id,
+  };
+  await repo.octokit.rest.issues.createComment({
+    ...ref,
+    body: decisionComment(data, decision, marker, now, cmd, key),
+  });
+  await finish(context, env, repo, issue, marker, decision.decision === "rejected");
+  await react(context.octokit, cmd, "+1");
+  log.info({ decision: decision.decision, level: decision.level }, "decision recorded");
+}
+
+function decide(name: ReviewCommandName, args: string, level: Severity): Decision | { refusal: string } {
+  switch (name) {
+    case "approve":
+      if (level === "MALICIOUS")
+        return {
+          refusal:
+            "a MALICIOUS skill cannot be approved. Use `/downgrade <LEVEL>` (recorded) or `/reject <reason>`.",
+        };
+      return { decision: "approved", reason: args };
+    case "reject":
+      if (!args) return { refusal: "`/reject` needs a reason the author can act on: `/reject <reason>`." };
+      return { decision: "rejected", reason: args };
+    case "block-author":
+      return { decision: "rejected", block: true, reason: args || "The author was blocked." };
+    case "downgrade": {
+      const [word = "", ...rest] = args.split(/\s+/);
+      const n = parseLevel(word);
+      const names = "SUSPICIOUS, RISKY, LOW_QUALITY or NONE";
+      if (n === undefined || !word)
+        return { refusal: `\`/downgrade\` needs a level below ${level}: one of ${names}.` };
+      if (n >= levelOf(level))
+        return {
+          refusal: `${word.toUpperCase()} is not below ${level}; \`/downgrade\` only lowers the level.`,
+        };
+      if (level === "MALICIOUS" && n === 0)
+        return {
+          refusal:
+            "a MALICIOUS skill cannot be downgraded to NONE (that would approve it); LOW_QUALITY is the lowest.",
+        };
+      return { decision: "downgraded", level: severityOf(n) ?? "none", reason: rest.join(" ") };
+    }
+  }
+}
+
+const TITLES = { approved: "✅ Approved", rejected: "❌ Rejected", downgraded: "⬇️ Downgraded" } as const;
+
+function decisionComment(
+  data: Omit<DecisionMarker, "v">,
+  decision: Decision,
+  marker: AppealMarker,
+  now: Date,
+  cmd: CommandComment,
+  key: string,
+): string {
+  const when = `${now.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const title = `${TITLES[data.decision]}${data.level ? ` to ${data.level}` : ""}`;
+  const effect = {
+    approved: "The quarantine is lifted for this version.",
+    rejected: `The skill stays quarantined (at least SUSPICIOUS).`,
+    downgraded: `The skill's level is now ${data.level}.`,
+  }[data.decision];
+  const people = [marker.author, marker.appellant]
+    .filter((x, i, a): x is string => Boolean(x) && a.indexOf(x) === i)
+    .map(mention)
+    .join(" ");
+  return [
+    writeMarker("decision", data, key),
+    `### ${title}`,
+    `**Decided by** ${mention(data.by)} on ${when} ([command](${cmd.htmlUrl})). ${effect}`,
+    `**Why:**\n\n${decision.reason ? quote(decision.reason) : "_No reason given._"}`,
+    data.blocked
+      ? `**Author blocked:** ${inlineCode(data.blocked)} was added to \`${BLOCKLIST_PATH}\` in this repository: every skill by this author is now MALICIOUS (trigger \`blocklist\`).`
+      : "",
+    `**Applies to** ${inlineCode(marker.skillId)} with content hash ${inlineCode(marker.contentHash)} only: any later change to the skill is scanned afresh and needs its own decision.`,
+    `${people} the check run on ${escapeMarkdown(marker.repo)}@${short(marker.sha)} is re-run to show this decision.`,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+async function finish(
+  context: Context,
+  env: AppEnv,
+  repo: AppealsRepo,
+  issue: AppealIssueRef,
+  marker: AppealMarker,
+  rejected = false,
+): Promise<void> {
+  await repo.octokit.rest.issues.update({
+    owner: repo.owner,
+    repo: repo.repo,
+    issue_number: issue.number,
+    state: "closed",
+    state_reason: rejected ? "not_planned" : "completed",
+  });
+  const skillRepo = parseFullName(marker.repo);
+  const octokit = await octokitFor(context, env, skillRepo);
+  await runCheck(
+    contextFor(context, octokit, skillRepo),
+    {
+      ...skillRepo,
+      sha: marker.sha,
+      baseSha: marker.base,
+      author: marker.author,
+      htmlUrl: marker.html,
+      appealUrl: marker.url,
+    },
+    env,
+  );
+}
