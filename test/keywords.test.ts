@@ -26,6 +26,25 @@ describe("KeywordIndex", () => {
     }
   });
 
+  it("locates every occurrence, overlapping ones included, and gives up past the cap", () => {
+    const idx = new KeywordIndex(["user", "users", "ser", "curl"]);
+    const hits = idx.locate("users: curl user-ser");
+    expect(hits.get("user")).toEqual([0, 12]);
+    expect(hits.get("users")).toEqual([0]);
+    expect(hits.get("ser")).toEqual([1, 13, 17]);
+    expect(hits.get("curl")).toEqual([7]);
+    expect(idx.locate("user ".repeat(5), 3).get("user")).toBeNull();
+    const rand = rng(7);
+    for (let round = 0; round < 200; round++) {
+      const text = Array.from({ length: 80 }, () => "usercl "[Math.floor(rand() * 7)]).join("");
+      for (const [k, at] of idx.locate(text)) {
+        const naive: number[] = [];
+        for (let i = text.indexOf(k); i !== -1; i = text.indexOf(k, i + 1)) naive.push(i);
+        expect(at, k).toEqual(naive);
+      }
+    }
+  });
+
   it("handles empty text and one-character texts", () => {
     const idx = new KeywordIndex(["ab", "curl"]);
     expect(idx.present("").size).toBe(0);

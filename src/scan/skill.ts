@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AnalysisContext, TextFile } from "./analyze/context.js";
 import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
-import { keywordsPresent, runRules } from "./analyze/rules.js";
+import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
 import { capabilityReport } from "./capabilities.js";
 import { CHECKS } from "./checks.js";
@@ -12,7 +12,7 @@ import { findingAt } from "./findings.js";
 import { levelOf } from "./levels.js";
 import { parseSkillMd } from "./manifest/frontmatter.js";
 import { type ManifestProblem, validateManifest } from "./manifest/validate.js";
-import { markdownContexts } from "./markdown/context.js";
+import { markdownContext } from "./markdown/context.js";
 import type { ScanOptions } from "./options.js";
 import { qualityScore, relativeLinks } from "./quality.js";
 import type { TextKind } from "./rules/schema.js";
@@ -43,14 +43,6 @@ function resolveInside(linkDir: string, target: string): string | undefined {
   return stack.join("/");
 }
 
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= make();
-    return value;
-  };
-}
-
 interface SkillState {
   findings: Finding[];
   usedCapabilities: Set<Capability>;
@@ -73,13 +65,13 @@ function rescanHidden(
   depth: number,
 ): Finding[] {
   const pseudo: TextFile = { ...origin, kind: "instructions", text: h.text, lines: new LineIndex(h.text) };
-  delete pseudo.contexts;
+  delete pseudo.contextAt;
   delete pseudo.bodyOffset;
   const lower = h.text.toLowerCase();
   const found = new Map<string, Finding>();
-  const present = keywordsPresent(ctx.ruleSet.rules, lower);
+  const hits = keywordHits(ctx.ruleSet.rules, lower);
   for (const kind of RESCAN_KINDS) {
-    for (const f of runRules(ctx.ruleSet.rules, pseudo, lower, ctx, kind, present))
+    for (const f of runRules(ctx.ruleSet.rules, pseudo, lower, ctx, kind, hits))
       if (!found.has(f.ruleId)) found.set(f.ruleId, f);
   }
   for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(f.ruleId)) found.set(f.ruleId, f);
@@ -363,15 +355,9 @@ export async function scanSkill(
       file.bodyOffset = parsed.bodyOffset;
       state.body = text.slice(parsed.bodyOffset);
       const body = state.body;
-      file.contexts = lazy(() =>
-        markdownContexts(body).map((r) => ({
-          ...r,
-          start: r.start + parsed.bodyOffset,
-          end: r.end + parsed.bodyOffset,
-        })),
-      );
+      file.contextAt = markdownContext(body, parsed.bodyOffset);
     } else if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(rel)) {
-      file.contexts = lazy(() => markdownContexts(text));
+      file.contextAt = markdownContext(text);
     }
     if (isScriptKind(kind)) state.scripts.push(rel);
     analyzeText(file, ctx, state);

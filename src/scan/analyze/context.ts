@@ -1,5 +1,5 @@
 import type { ScanConfig } from "../config.js";
-import type { ContextRange } from "../markdown/context.js";
+import type { ContextOf } from "../markdown/context.js";
 import type { TextKind } from "../rules/schema.js";
 import type { RuleSet } from "../ruleset.js";
 import type { LineIndex } from "../text/lines.js";
@@ -15,10 +15,10 @@ export interface TextFile {
   text: string;
   lines: LineIndex;
   /**
-   * Markdown context ranges (Markdown files only), computed on first use: most files never have a
-   * match whose weight depends on context, and parsing Markdown is the costliest step of a scan.
+   * The Markdown context of an offset (Markdown files only), parsed on first use: most files never
+   * have a match whose weight depends on context, and parsing Markdown is a costly step of a scan.
    */
-  contexts?: () => ContextRange[];
+  contextAt?: ContextOf;
   /** For SKILL.md: where the body starts; text before it is frontmatter. */
   bodyOffset?: number;
 }

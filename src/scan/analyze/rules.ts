@@ -1,6 +1,5 @@
 import { findingAt } from "../findings.js";
 import { lowerSeverity } from "../levels.js";
-import { contextAt } from "../markdown/context.js";
 import type { CompiledRule } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
@@ -12,7 +11,7 @@ const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 
 export function contextOf(file: TextFile, offset: number): TextContext {
   if (file.bodyOffset !== undefined && offset < file.bodyOffset) return "frontmatter";
-  if (file.contexts) return contextAt(file.contexts(), offset);
+  if (file.contextAt) return file.contextAt(offset);
   if (
     file.kind === "python" ||
     file.kind === "javascript" ||
@@ -38,9 +37,12 @@ function keywordIndex(rules: readonly CompiledRule[]): KeywordIndex {
   return index;
 }
 
-export function keywordsPresent(rules: readonly CompiledRule[], lower: string): Set<string> {
-  return keywordIndex(rules).present(lower);
+/** Which rule keywords occur in `lower`, and where (see KeywordIndex.locate). */
+export function keywordHits(rules: readonly CompiledRule[], lower: string): KeywordHits {
+  return keywordIndex(rules).locate(lower);
 }
+
+export type KeywordHits = ReadonlyMap<string, number[] | null>;
 
 export function runRules(
   rules: readonly CompiledRule[],
@@ -48,19 +50,19 @@ export function runRules(
   lower: string,
   ctx: AnalysisContext,
   kindOverride?: TextKind,
-  present: Set<string> = keywordIndex(rules).present(lower),
+  hits: KeywordHits = keywordHits(rules, lower),
 ): Finding[] {
   const out: Finding[] = [];
   const kind = kindOverride ?? file.kind;
-  if (present.size === 0) return out;
-  const windows = new KeywordWindows(file.text, lower);
+  if (hits.size === 0) return out;
+  const windows = new KeywordWindows(file.text, lower, hits);
   for (const rule of rules) {
     const frontmatterOnly = rule.kinds.has("frontmatter") && rule.kinds.size === 1;
     if (!rule.kinds.has(kind) && !(file.bodyOffset !== undefined && rule.kinds.has("frontmatter"))) continue;
-    if (!rule.keywordsLower.some((k) => present.has(k))) continue;
+    if (!rule.keywordsLower.some((k) => hits.has(k))) continue;
     const re = rule.regex;
     let count = 0;
-    for (const [from, to] of windows.for(rule.keywordsLower.filter((k) => present.has(k)))) {
+    for (const [from, to] of windows.for(rule.keywordsLower.filter((k) => hits.has(k)))) {
       const part = from === 0 && to === file.text.length ? file.text : file.text.slice(from, to);
       re.lastIndex = 0;
       for (let pm = re.exec(part); pm; pm = re.exec(part)) {

@@ -1,18 +1,112 @@
+import MarkdownIt from "markdown-it";
 import { parse, postprocess, preprocess } from "micromark";
 import type { TextContext } from "../types.js";
 
-export interface ContextRange {
+/** Where an offset of a Markdown document sits: prose, code, a link, an HTML comment. */
+export type ContextOf = (offset: number) => TextContext;
+
+interface Range {
   start: number;
   end: number;
   context: TextContext;
 }
 
-// micromark token types that change how a match weighs; everything else is prose.
-const CONTEXT_OF: Record<string, TextContext> = {
-  codeFenced: "code-block",
-  codeIndented: "code-block",
+interface Block {
+  startLine: number;
+  /** Exclusive. */
+  endLine: number;
+  kind: "code" | "html" | "inline";
+  /** Inline contexts of the block (source offsets), parsed on first use. */
+  ranges?: Range[];
+}
+
+// Block structure comes from markdown-it's block parser (line-mapped tokens, ~25× faster than a full
+// micromark parse on real skills); positions inside a paragraph, heading or table come from
+// micromark run on that block alone, which gives exact offsets. Most files never need either: the
+// parse happens only when a finding or an unlisted URL needs its context.
+const blockParser = new MarkdownIt({ html: true, linkify: false });
+blockParser.core.ruler.disable(["inline", "linkify", "replacements", "smartquotes", "text_join"]);
+
+/**
+ * The context of offsets in `markdown` (which starts at `base` in its file). Lazy: nothing is parsed
+ * until the first question.
+ */
+export function markdownContext(markdown: string, base = 0): ContextOf {
+  let state: { lineStarts: number[]; blocks: Block[] } | undefined;
+  return (offset) => {
+    state ??= blocksOf(markdown);
+    const rel = offset - base;
+    if (rel < 0 || rel >= markdown.length) return "prose";
+    const line = lineOf(state.lineStarts, rel);
+    const block = blockAt(state.blocks, line);
+    if (!block) return "prose";
+    if (block.kind === "code") return "code-block";
+    if (block.kind === "html") {
+      const start = state.lineStarts[block.startLine]!;
+      return /^[ \t]*<!--/.test(markdown.slice(start, start + 64)) ? "html-comment" : "prose";
+    }
+    block.ranges ??= inlineRanges(markdown, state.lineStarts, block);
+    return rangeAt(block.ranges, rel);
+  };
+}
+
+function blocksOf(markdown: string): { lineStarts: number[]; blocks: Block[] } {
+  // markdown-it turns \r\n and lone \r into \n; a same-length stand-in keeps its lines ours.
+  const src = markdown.includes("\r") ? markdown.replace(/\r/g, " ") : markdown;
+  const lineStarts = [0];
+  for (let i = src.indexOf("\n"); i !== -1; i = src.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const blocks: Block[] = [];
+  let inTable = false;
+  for (const t of blockParser.parse(src, {})) {
+    // A table is one block of text (its cells' own maps are incomplete): micromark reads it as a
+    // paragraph, which finds the same inline code and links.
+    if (t.type === "table_close") inTable = false;
+    if (inTable || !t.map) continue;
+    if (t.type === "table_open") inTable = true;
+    const kind =
+      t.type === "fence" || t.type === "code_block"
+        ? "code"
+        : t.type === "html_block"
+          ? "html"
+          : t.type === "inline" || t.type === "table_open"
+            ? "inline"
+            : undefined;
+    if (!kind) continue;
+    blocks.push({ startLine: t.map[0], endLine: Math.max(t.map[1], t.map[0] + 1), kind });
+  }
+  blocks.sort((a, b) => a.startLine - b.startLine);
+  return { lineStarts, blocks };
+}
+
+function lineOf(lineStarts: number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function blockAt(blocks: Block[], line: number): Block | undefined {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  let found: Block | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const b = blocks[mid]!;
+    if (b.startLine <= line) {
+      if (line < b.endLine) found = b;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+// micromark token types that change how a match weighs inside a block of text.
+const INLINE_CONTEXT: Record<string, TextContext> = {
   codeText: "inline-code",
-  htmlFlow: "html-comment",
   htmlText: "html-comment",
   link: "link",
   image: "link",
@@ -21,20 +115,52 @@ const CONTEXT_OF: Record<string, TextContext> = {
 };
 
 /**
- * Outermost context ranges of a Markdown document, from micromark's event stream (the tokenizer
- * mdast is built from; we need positions only, so we skip building the tree).
+ * Inline context ranges of one block, in offsets of the whole document. The block's lines are
+ * parsed alone, with their common indentation removed so that a paragraph nested in a list is not
+ * mistaken for indented code.
  */
-export function markdownContexts(markdown: string): ContextRange[] {
+function inlineRanges(markdown: string, lineStarts: number[], block: Block): Range[] {
+  const lines: { from: number; text: string }[] = [];
+  for (let l = block.startLine; l < block.endLine && l < lineStarts.length; l++) {
+    const from = lineStarts[l]!;
+    const to = l + 1 < lineStarts.length ? lineStarts[l + 1]! : markdown.length;
+    lines.push({ from, text: markdown.slice(from, to) });
+  }
+  let indent = Number.POSITIVE_INFINITY;
+  for (const { text } of lines) {
+    if (!text.trim()) continue;
+    indent = Math.min(indent, /^ */.exec(text)![0].length);
+  }
+  if (!Number.isFinite(indent)) indent = 0;
+  // chunk offset → document offset, line by line.
+  const map: { chunkStart: number; docStart: number }[] = [];
+  let chunk = "";
+  for (const { from, text } of lines) {
+    const cut = Math.min(indent, /^ */.exec(text)![0].length);
+    map.push({ chunkStart: chunk.length, docStart: from + cut });
+    chunk += text.slice(cut);
+  }
+  const toDoc = (off: number): number => {
+    let lo = 0;
+    let hi = map.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (map[mid]!.chunkStart <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    const m = map[lo]!;
+    return m.docStart + (off - m.chunkStart);
+  };
   const events = postprocess(
     parse()
       .document()
-      .write(preprocess()(markdown, undefined, true)),
+      .write(preprocess()(chunk, undefined, true)),
   );
-  const ranges: ContextRange[] = [];
+  const ranges: Range[] = [];
   let depth = 0;
   let open: { type: string; start: number } | null = null;
   for (const [kind, token] of events) {
-    const ctx = CONTEXT_OF[token.type];
+    const ctx = INLINE_CONTEXT[token.type];
     if (!ctx) continue;
     if (kind === "enter") {
       if (depth === 0) open = { type: token.type, start: token.start.offset };
@@ -42,10 +168,10 @@ export function markdownContexts(markdown: string): ContextRange[] {
     } else {
       depth--;
       if (depth === 0 && open) {
-        let context = CONTEXT_OF[open.type] ?? "prose";
-        // HTML that is not a comment is markup the reader sees rendered, so it weighs as prose.
-        if (context === "html-comment" && !markdown.startsWith("<!--", token.start.offset)) context = "prose";
-        ranges.push({ start: open.start, end: token.end.offset, context });
+        let context = INLINE_CONTEXT[open.type] ?? "prose";
+        // Inline HTML that is not a comment is markup the reader sees rendered: prose.
+        if (context === "html-comment" && !chunk.startsWith("<!--", open.start)) context = "prose";
+        ranges.push({ start: toDoc(open.start), end: toDoc(token.end.offset - 1) + 1, context });
         open = null;
       }
     }
@@ -53,8 +179,7 @@ export function markdownContexts(markdown: string): ContextRange[] {
   return ranges;
 }
 
-/** Finds the context of an offset in sorted, non-overlapping ranges. */
-export function contextAt(ranges: ContextRange[], offset: number): TextContext {
+function rangeAt(ranges: Range[], offset: number): TextContext {
   let lo = 0;
   let hi = ranges.length - 1;
   while (lo <= hi) {
