@@ -46,6 +46,10 @@ describe("skill-quarantine CLI", () => {
     expect(r.stdout).toMatch(/SUSPICIOUS: blocked until a reviewer decides/);
     expect(r.stdout).toMatch(/SKILL\.md:10:1/);
     expect(r.stdout).not.toMatch(/\u001b\[/);
+    // Titles keep their acronyms mid-sentence; every explanation line is part of the finding's box.
+    expect(r.stdout).toMatch(/What the check found: HTML comment addressed to the AI agent; reads cloud/);
+    expect(r.stdout).not.toMatch(/\n\s*\n\s*│/);
+    expect(r.stdout).toMatch(/■ examples\/suspicious-formatter {2}\(quality 95\/100\)/);
   });
 
   it("--fail-on decides the exit code", async () => {

@@ -33,7 +33,8 @@ function findingLines(f: Finding, opts: TextOptions): string[] {
     `  ${paint(opts, CODES[f.level], f.level.padEnd(11))} ${f.file}:${f.line}:${f.column}  ${f.title} ${paint(opts, DIM, `[${f.ruleId}]`)}`,
   ];
   if (f.excerpt) lines.push(`              ${paint(opts, DIM, "│")} ${safeForTerminal(f.excerpt)}`);
-  lines.push(`              ${paint(opts, DIM, "│")} ${safeForTerminal(f.explanation)}`);
+  for (const part of f.explanation.split("\n"))
+    lines.push(`              ${paint(opts, DIM, "│")} ${safeForTerminal(part)}`);
   if (f.related?.length) {
     for (const r of f.related)
       lines.push(
@@ -50,7 +51,7 @@ function findingLines(f: Finding, opts: TextOptions): string[] {
 
 export function renderSkillText(s: SkillReport, opts: TextOptions): string {
   const sev = s.severity ?? "none";
-  const head = `${paint(opts, CODES[sev], `■ ${s.id}`)}  ${paint(opts, DIM, `(${s.path}, quality ${s.qualityScore}/100)`)}`;
+  const head = `${paint(opts, CODES[sev], `■ ${s.id}`)}  ${paint(opts, DIM, `(${s.path === "." ? "" : `${s.path}, `}quality ${s.qualityScore}/100)`)}`;
   const lines = [head, ...s.summary.map((l) => `  ${safeForTerminal(l)}`)];
   if (!opts.quiet && s.findings.length) {
     lines.push("");

@@ -148,7 +148,7 @@ function manifestFindings(state: SkillState, skillMd: string, mdText: string | u
   for (const p of state.manifestProblems) {
     const meta = p.required ? CHECKS.manifestRequired : CHECKS.manifestOptional;
     let line = 1;
-    let excerpt = p.message;
+    let excerpt = `(no \`${p.field}:\` line in the frontmatter)`;
     if (lines && mdText) {
       const at = mdText.search(new RegExp(`^${p.field.replace(/[-]/g, "\\-")}\\s*:`, "m"));
       if (at >= 0) {

@@ -40,14 +40,14 @@ export function summarise(
     const gap = caps.undeclared.map((c) => CAPABILITY_WORDS[c]).join(" and ");
     lines.push(
       purpose
-        ? `This is unusual for a skill that says "${purpose.charAt(0).toLowerCase()}${purpose.slice(1)}": it ${gap}.`
+        ? `This is unusual for a skill that says "${lowerFirst(purpose)}": it ${gap}.`
         : `It ${gap}, without saying so.`,
     );
   }
   const serious = findings.filter((f) => f.level !== "LOW_QUALITY");
   if (serious.length) {
     const titles = [...new Set(serious.map((f) => f.title))];
-    const shown = titles.slice(0, 3).map((t) => t.charAt(0).toLowerCase() + t.slice(1));
+    const shown = titles.slice(0, 3).map(lowerFirst);
     lines.push(
       `What the check found: ${shown.join("; ")}${titles.length > 3 ? `; and ${titles.length - 3} more kinds` : ""} (${serious.length} finding${serious.length === 1 ? "" : "s"}).`,
     );
@@ -57,4 +57,9 @@ export function summarise(
     );
   }
   return lines;
+}
+
+/** "Reads keys" → "reads keys" mid-sentence, but "HTML comment" and "SSH keys" stay as written. */
+function lowerFirst(text: string): string {
+  return /^.[A-Z]/.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -26,7 +26,13 @@ export function compileRule(raw: unknown, category: string, source: string, inde
   if (!parsed.success) {
     throw new RuleError(`${source}: rule ${idForMessage}: ${describeIssues(parsed.error)}`);
   }
-  const spec = { ...parsed.data, category: parsed.data.category ?? category };
+  // Block scalars (`|`, `>`) end in a newline that would print as an empty line.
+  const spec = {
+    ...parsed.data,
+    category: parsed.data.category ?? category,
+    explanation: parsed.data.explanation.trim(),
+    remediation: parsed.data.remediation.trim(),
+  };
   let regex: RegExp;
   try {
     regex = new RegExp(spec.pattern, `${spec.flags.replace(/g/g, "")}g`);
