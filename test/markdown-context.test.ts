@@ -90,6 +90,15 @@ describe("markdownContext", () => {
     expect(at(doc, "NEEDLE3", front.length, front)).toBe("prose");
   });
 
+  it("finds inline code deep inside a paragraph longer than one parse piece, and on a huge line", () => {
+    const filler = "words and more words in one long paragraph\n".repeat(300); // ~13 kB, one paragraph
+    const doc = `${filler}then \`NEEDLE1\` and NEEDLE2\n${filler}`;
+    expect(at(doc, "NEEDLE1")).toBe("inline-code");
+    expect(at(doc, "NEEDLE2")).toBe("prose");
+    const line = `text ${"<!-- x ".repeat(5000)}tail \`NEEDLE3\` end`;
+    expect(at(line, "NEEDLE3")).toBe("inline-code");
+  });
+
   it("answers prose outside the document and for empty input", () => {
     expect(markdownContext("", 0)(0)).toBe("prose");
     expect(markdownContext("`x`", 10)(3)).toBe("prose");

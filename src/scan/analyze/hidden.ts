@@ -17,7 +17,20 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
 // biome-ignore lint/suspicious/noMisleadingCharacterClass: matching lone joiners is the point
 const ZERO_WIDTH = /[\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff]+/g;
 const EMOJI_NEAR = /\p{Extended_Pictographic}|\ufe0f/u;
-const COMMENT = /<!--([\s\S]*?)-->/g;
+/**
+ * HTML comments in one linear pass (a lazy `<!--[\s\S]*?-->` regex rescans to the end of the text
+ * for every opener without a closer: quadratic on hostile input). A comment that is never closed
+ * runs to the end of the text, as it does when Markdown or a browser renders it: all of it is hidden.
+ */
+function* htmlComments(text: string): Generator<{ index: number; length: number; body: string }> {
+  for (let i = text.indexOf("<!--"); i !== -1; ) {
+    const end = text.indexOf("-->", i + 4);
+    const stop = end === -1 ? text.length : end + 3;
+    yield { index: i, length: stop - i, body: text.slice(i + 4, end === -1 ? text.length : end) };
+    if (end === -1) return;
+    i = text.indexOf("<!--", stop);
+  }
+}
 const DIRECTIVE =
   /\b(ignore|disregard|override|system prompt|assistant|you (must|should|are)|always|never|do not|don't|instead|secretly|silently|execute|run|read|send|upload|fetch|curl|wget|include|before (writing|answering|responding))\b/gi;
 const STYLED =
@@ -83,14 +96,14 @@ export function analyzeHidden(
 
   if (file.kind === "instructions" || file.kind === "markup") {
     if (text.includes("<!--")) {
-      for (const m of text.matchAll(COMMENT)) {
-        const body = m[1] ?? "";
+      for (const m of htmlComments(text)) {
+        const { body } = m;
         if (body.length < 30) continue;
         const words = new Set([...body.matchAll(DIRECTIVE)].map((d) => d[0].toLowerCase()));
         if (words.size >= 2) {
           const shown = escapeInvisible(body.replace(/\s+/g, " ").trim());
           findings.push(
-            findingAt(CHECKS.commentDirective, at(m.index, m[0].length), {
+            findingAt(CHECKS.commentDirective, at(m.index, m.length), {
               context: "html-comment",
               excerpt: `<!-- ${shown.slice(0, 150)}${shown.length > 150 ? "…" : ""} -->`,
             }),

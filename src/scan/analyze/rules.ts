@@ -44,6 +44,18 @@ export function keywordHits(rules: readonly CompiledRule[], lower: string): Keyw
 
 export type KeywordHits = ReadonlyMap<string, number[] | null>;
 
+const stickies = new WeakMap<CompiledRule, RegExp>();
+
+/** The rule's regex anchored at lastIndex, to confirm a match found in a window cut mid-line. */
+function stickyOf(rule: CompiledRule): RegExp {
+  let re = stickies.get(rule);
+  if (!re) {
+    re = new RegExp(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, "")}y`);
+    stickies.set(rule, re);
+  }
+  return re;
+}
+
 export function runRules(
   rules: readonly CompiledRule[],
   file: TextFile,
@@ -62,7 +74,7 @@ export function runRules(
     if (!rule.keywordsLower.some((k) => hits.has(k))) continue;
     const re = rule.regex;
     let count = 0;
-    for (const [from, to] of windows.for(rule.keywordsLower.filter((k) => hits.has(k)))) {
+    for (const [from, to, cut] of windows.for(rule.keywordsLower.filter((k) => hits.has(k)))) {
       const part = from === 0 && to === file.text.length ? file.text : file.text.slice(from, to);
       re.lastIndex = 0;
       for (let pm = re.exec(part); pm; pm = re.exec(part)) {
@@ -70,7 +82,18 @@ export function runRules(
           re.lastIndex++;
           continue;
         }
-        const m = { 0: pm[0], index: from + pm.index };
+        let m = { 0: pm[0], index: from + pm.index };
+        if (cut) {
+          // A window edge inside a line: what matched here must also match there in the whole text.
+          const whole = stickyOf(rule);
+          whole.lastIndex = m.index;
+          const wm = whole.exec(file.text);
+          if (!wm || wm[0].length === 0) {
+            re.lastIndex = pm.index + 1;
+            continue;
+          }
+          m = { 0: wm[0], index: m.index };
+        }
         const context = contextOf(file, m.index);
         const inFrontmatter = context === "frontmatter";
         // Frontmatter rules look at frontmatter only; instruction rules at the body only.

@@ -16,9 +16,23 @@ interface Block {
   /** Exclusive. */
   endLine: number;
   kind: "code" | "html" | "inline";
-  /** Inline contexts of the block (source offsets), parsed on first use. */
+  /** The block's text cut into pieces of at most MAX_PIECE characters, each parsed on first use. */
+  pieces?: Piece[];
+}
+
+interface Piece {
+  start: number;
+  end: number;
+  /** Inline contexts (document offsets). */
   ranges?: Range[];
 }
+
+/**
+ * micromark's inline parsing is quadratic on some hostile inputs (every unclosed `<!--` or backtick
+ * run rescans the rest of its paragraph), so it never sees more than this many characters at once.
+ * Real paragraphs are far shorter; a longer one is cut at line ends, a longer line anywhere.
+ */
+const MAX_PIECE = 4096;
 
 // Block structure comes from markdown-it's block parser (line-mapped tokens, ~25× faster than a full
 // micromark parse on real skills); positions inside a paragraph, heading or table come from
@@ -45,8 +59,11 @@ export function markdownContext(markdown: string, base = 0): ContextOf {
       const start = state.lineStarts[block.startLine]!;
       return /^[ \t]*<!--/.test(markdown.slice(start, start + 64)) ? "html-comment" : "prose";
     }
-    block.ranges ??= inlineRanges(markdown, state.lineStarts, block);
-    return rangeAt(block.ranges, rel);
+    block.pieces ??= piecesOf(markdown, state.lineStarts, block);
+    const piece = block.pieces.find((p) => rel >= p.start && rel < p.end);
+    if (!piece) return "prose";
+    piece.ranges ??= inlineRanges(markdown, piece.start, piece.end);
+    return rangeAt(piece.ranges, rel);
   };
 }
 
@@ -62,13 +79,18 @@ function blocksOf(markdown: string): { lineStarts: number[]; blocks: Block[] } {
     // paragraph, which finds the same inline code and links.
     if (t.type === "table_close") inTable = false;
     if (inTable || !t.map) continue;
-    if (t.type === "table_open") inTable = true;
+    if (t.type === "table_open") {
+      // Inline content never spans table rows: one block per row.
+      inTable = true;
+      for (let l = t.map[0]; l < t.map[1]; l++) blocks.push({ startLine: l, endLine: l + 1, kind: "inline" });
+      continue;
+    }
     const kind =
       t.type === "fence" || t.type === "code_block"
         ? "code"
         : t.type === "html_block"
           ? "html"
-          : t.type === "inline" || t.type === "table_open"
+          : t.type === "inline"
             ? "inline"
             : undefined;
     if (!kind) continue;
@@ -114,17 +136,36 @@ const INLINE_CONTEXT: Record<string, TextContext> = {
   autolinkProtocol: "link",
 };
 
-/**
- * Inline context ranges of one block, in offsets of the whole document. The block's lines are
- * parsed alone, with their common indentation removed so that a paragraph nested in a list is not
- * mistaken for indented code.
- */
-function inlineRanges(markdown: string, lineStarts: number[], block: Block): Range[] {
-  const lines: { from: number; text: string }[] = [];
+function piecesOf(markdown: string, lineStarts: number[], block: Block): Piece[] {
+  const pieces: Piece[] = [];
+  let open: Piece | undefined;
   for (let l = block.startLine; l < block.endLine && l < lineStarts.length; l++) {
     const from = lineStarts[l]!;
     const to = l + 1 < lineStarts.length ? lineStarts[l + 1]! : markdown.length;
+    if (open && to - open.start <= MAX_PIECE) {
+      open.end = to;
+      continue;
+    }
+    for (let at = from; at < to; at += MAX_PIECE) {
+      open = { start: at, end: Math.min(to, at + MAX_PIECE) };
+      pieces.push(open);
+    }
+  }
+  return pieces;
+}
+
+/**
+ * Inline context ranges of one piece of a block, in offsets of the whole document. The piece is
+ * parsed alone, with its lines' common indentation removed so that a paragraph nested in a list is
+ * not mistaken for indented code.
+ */
+function inlineRanges(markdown: string, start: number, end: number): Range[] {
+  const lines: { from: number; text: string }[] = [];
+  for (let from = start; from < end; ) {
+    const nl = markdown.indexOf("\n", from);
+    const to = nl === -1 || nl >= end ? end : nl + 1;
     lines.push({ from, text: markdown.slice(from, to) });
+    from = to;
   }
   let indent = Number.POSITIVE_INFINITY;
   for (const { text } of lines) {

@@ -124,8 +124,11 @@ export class KeywordIndex {
  * running them only near their keywords keeps the scan linear in the text that matters. Matches
  * longer than WINDOW_REACH characters are the only ones this could cut short.
  */
+/** [from, to, cut]: cut when an edge falls inside a line, so a match there needs confirming. */
+export type Window = [from: number, to: number, cut: boolean];
+
 export class KeywordWindows {
-  private readonly whole: [number, number][];
+  private readonly whole: Window[];
 
   /** `hits` are the keyword positions in `lower`, from KeywordIndex.locate. */
   constructor(
@@ -133,34 +136,81 @@ export class KeywordWindows {
     private readonly lower: string,
     private readonly hits: ReadonlyMap<string, number[] | null>,
   ) {
-    this.whole = [[0, text.length]];
+    this.whole = [[0, text.length, false]];
   }
 
   private positionsOf(keyword: string): number[] | null {
     return this.hits.get(keyword) ?? [];
   }
 
-  for(keywords: string[]): [number, number][] {
+  /** Start offsets of the lines of `text`, computed once (a file's windows snap to them). */
+  private lineStarts: number[] | undefined;
+
+  private lineStartBefore(offset: number): number {
+    if (!this.lineStarts) {
+      const starts = [0];
+      for (let i = this.text.indexOf("\n"); i !== -1; i = this.text.indexOf("\n", i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return starts[lo]!;
+  }
+
+  /** The end of the line holding `offset` (the newline's offset, or the text's length). */
+  private lineEndAfter(offset: number): number {
+    this.lineStartBefore(offset);
+    const starts = this.lineStarts!;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length ? starts[lo]! - 1 : this.text.length;
+  }
+
+  /**
+   * Windows widen to whole lines so that `^`, `$`, `\b` and lookbehinds see what they would see in
+   * the whole file; a line longer than WINDOW_REACH on that side is cut instead (else one huge line
+   * makes every window the whole file), and the window is marked `cut`: its matches must be
+   * confirmed against the whole text.
+   */
+  for(keywords: string[]): Window[] {
     const { text } = this;
     // Lower-casing can change the length of some characters (e.g. "İ"); positions then do not map back.
     if (text.length < 4 * WINDOW_REACH || this.lower.length !== text.length) return this.whole;
-    const spans: [number, number][] = [];
+    const spans: Window[] = [];
     for (const k of keywords) {
       const list = this.positionsOf(k);
       if (list === null) return this.whole;
       for (const p of list) {
-        const a = text.lastIndexOf("\n", Math.max(0, p - WINDOW_REACH)) + 1;
-        let b = text.indexOf("\n", Math.min(text.length, p + k.length + WINDOW_REACH));
-        if (b === -1) b = text.length;
-        spans.push([a, b]);
+        const from = Math.max(0, p - WINDOW_REACH);
+        const to = Math.min(text.length, p + k.length + WINDOW_REACH);
+        const lineStart = this.lineStartBefore(from);
+        const lineEnd = this.lineEndAfter(to);
+        const cutStart = from - lineStart > WINDOW_REACH;
+        const cutEnd = lineEnd - to > WINDOW_REACH;
+        spans.push([cutStart ? from : lineStart, cutEnd ? to : lineEnd, cutStart || cutEnd]);
       }
     }
     spans.sort((x, y) => x[0] - y[0]);
-    const merged: [number, number][] = [];
+    const merged: Window[] = [];
     for (const s of spans) {
       const last = merged[merged.length - 1];
-      if (last && s[0] <= last[1] + 1) last[1] = Math.max(last[1], s[1]);
-      else merged.push([s[0], s[1]]);
+      if (last && s[0] <= last[1] + 1) {
+        if (s[1] > last[1]) {
+          last[1] = s[1];
+          last[2] = last[2] || s[2];
+        }
+      } else merged.push([s[0], s[1], s[2]]);
     }
     let covered = 0;
     for (const [a, b] of merged) covered += b - a;
