@@ -171,6 +171,9 @@ const USE_VERBS =
 const RUN_VERBS =
   /(\|\s*(ba|z|da)?sh\b|\|\s*iex\b|\biex\b|\brun\b|\bexecute\b|\binstall\b|\bpaste\b.{0,40}\bterminal\b|\bterminal\b.{0,40}\bpaste\b|\.(exe|dmg|pkg|msi|sh|ps1|zip)\b|chmod\s+\+x)/i;
 
+/** How far around a URL its verbs are looked for (see analyzeUrls). */
+const AROUND = 400;
+
 /** Every URL in the file, its host, and findings for hosts that are blocklisted, disguised or unlisted. */
 export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<string>): Finding[] {
   const out: Finding[] = [];
@@ -198,11 +201,11 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
     }
     if (ctx.isAllowedHost(u.host)) continue;
     const { line } = file.lines.position(u.index);
-    const around = [
-      file.lines.lineText(line - 1),
-      file.lines.lineText(line),
-      file.lines.lineText(line + 1),
-    ].join("\n");
+    // The line before, the URL's line and the line after, but never more than AROUND characters on
+    // each side: on one huge line, every URL would otherwise re-read the whole file (quadratic).
+    const from = Math.max(file.lines.lineStart(line - 1), u.index - AROUND);
+    const to = Math.min(file.lines.lineStart(line + 2), u.index + u.length + AROUND);
+    const around = file.text.slice(from, to);
     const cls = classifyHost(u.url, u.host, ctx.ruleSet.domains);
     if (cls) {
       const runs = RUN_VERBS.test(around);

@@ -23,6 +23,12 @@ export class LineIndex {
     return this.text.slice(start, next === undefined ? undefined : next - 1);
   }
 
+  /** Offset where `line` (1-based) starts: 0 before the first line, the text's length after the last. */
+  lineStart(line: number): number {
+    if (line < 1) return 0;
+    return this.starts[line - 1] ?? this.text.length;
+  }
+
   get lineCount(): number {
     return this.starts.length;
   }
