@@ -1,0 +1,76 @@
+// Runs scans in a process of their own: the peak RSS reported is then that scan's alone, and a
+// hostile input that makes a scan run away can be stopped by killing the process (a regex cannot be
+// interrupted from inside the process that runs it).
+// Usage (spawned by the benchmark):
+//   child.js <dir> load|stream|collect [rules dir…]
+//   child.js <dir> measure <rounds> <max-file-bytes> <max-skill-bytes> [rules dir…]
+import { performance } from "node:perf_hooks";
+import { loadRuleSet } from "../node/load.js";
+import { scanPath } from "../node/scan-path.js";
+import { loadScriptAnalyzer } from "../node/script-analyzer.js";
+import { defaultConfig } from "../scan/config.js";
+import { type Measured, measure, timeScan } from "./measure.js";
+
+export interface ChildResult {
+  mode: string;
+  skills: number;
+  bytes: number;
+  ms: number;
+  /** process.resourceUsage().maxRSS, in bytes. */
+  maxRss: number;
+  heapUsed: number;
+  /** For mode "measure": the rounds' figures (per-skill lists kept, per-skill times dropped). */
+  measured?: Measured;
+}
+
+async function run(): Promise<void> {
+  const [dir, mode = "stream", ...rest] = process.argv.slice(2);
+  if (!dir) throw new Error("usage: child.js <dir> <load|stream|collect|measure> …");
+  const config = defaultConfig();
+  let rounds = 1;
+  let rules = rest;
+  if (mode === "measure") {
+    const [r = "3", maxFile, maxSkill, ...more] = rest;
+    rounds = Number(r);
+    config.limits.maxFileBytes = Number(maxFile) || config.limits.maxFileBytes;
+    config.limits.maxSkillBytes = Number(maxSkill) || config.limits.maxSkillBytes;
+    rules = more;
+  }
+  const ruleSet = await loadRuleSet(rules);
+  const scriptAnalyzer = await loadScriptAnalyzer();
+  const t0 = performance.now();
+  let skills = 0;
+  let bytes = 0;
+  let measured: Measured | undefined;
+  if (mode === "stream") {
+    // Reports are counted and dropped as they stream out: memory should track the largest skill.
+    const r = await timeScan(dir, { ruleSet, config, scriptAnalyzer });
+    skills = r.skills;
+    bytes = r.bytes;
+  } else if (mode === "collect") {
+    // What the CLI does: scanPath keeps every report for the final output.
+    const result = await scanPath(dir, { ruleSet, config, scriptAnalyzer });
+    skills = result.skills.length;
+    bytes = result.skills.reduce((n, s) => n + s.stats.bytes, 0);
+  } else if (mode === "measure") {
+    measured = await measure(dir, { ruleSet, config, scriptAnalyzer }, rounds, 0);
+    for (const s of measured.scans) s.perSkillMs = [];
+    skills = measured.skills;
+    bytes = measured.bytes;
+  }
+  const out: ChildResult = {
+    mode,
+    skills,
+    bytes,
+    ms: performance.now() - t0,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    heapUsed: process.memoryUsage().heapUsed,
+    measured,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+run().catch((err) => {
+  process.stderr.write(`bench child: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,537 @@
+// npm run bench -- <dir> [--rounds N] [--scale K] [--adversarial] [--memory] [--rules <dir>] [--no-scripts]
+// Prints medians over the rounds: skills/s, MB/s, per-skill p50/p95, peak RSS, and the floor (the same
+// files only read through the same LocalFileSet and UTF-8-decoded) with the ratio scan / floor.
+import { spawn } from "node:child_process";
+import { stat } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadRuleSet } from "../node/load.js";
+import { loadScriptAnalyzer } from "../node/script-analyzer.js";
+import { ALL_CHECKS } from "../scan/all-checks.js";
+import { defaultConfig, type ScanConfig } from "../scan/config.js";
+import { fileKind, isScriptKind } from "../scan/text/file-kind.js";
+import { LocalFileSet } from "../sources/local.js";
+import type { ChildResult } from "./child.js";
+import {
+  hostileLine,
+  liveTemps,
+  nestedBrackets,
+  RECHECK_CACHE,
+  removeDir,
+  replicate,
+  ruleAttacks,
+  ruleAttackTree,
+  singleFileSkill,
+  syntheticTree,
+  tempDir,
+  tinyFiles,
+  writeFiles,
+} from "./generate.js";
+import {
+  type FloorRun,
+  type Measured,
+  measure,
+  type ScanRun,
+  type ScanSetup,
+  timeFloor,
+  timeScan,
+} from "./measure.js";
+import { fmtBytes, fmtMs, fmtNum, MB, MiB, median, table } from "./stats.js";
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run bench -- <dir> [options]
+  --rounds N       measured rounds (default 5; one extra warm-up round is not counted)
+  --scale K        also scan the corpus replicated K times (temp dir) and report the time ratio vs K=1
+  --adversarial    also scan generated hostile inputs (and the 5,000-skill memory check)
+  --memory         only add the 5,000-skill peak-RSS check (child processes)
+  --budget S       adversarial: seconds allowed per case and size before its child process is killed (default 120)
+  --rules <dir>    load extra rule files too (repeatable)
+  --no-scripts     run without tree-sitter script analysis`;
+
+interface Args {
+  dir: string;
+  rounds: number;
+  scale?: number;
+  adversarial: boolean;
+  memory: boolean;
+  rules: string[];
+  scripts: boolean;
+  /** Adversarial: time allowed for one case at one size (all its rounds) before the child is killed. */
+  budgetMs: number;
+}
+
+function positiveInt(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
+  return Number(v);
+}
+
+export function parseBenchArgs(argv: string[]): Args {
+  const options = {
+    rounds: { type: "string" },
+    scale: { type: "string" },
+    adversarial: { type: "boolean", default: false },
+    memory: { type: "boolean", default: false },
+    rules: { type: "string", multiple: true, default: [] as string[] },
+    budget: { type: "string" },
+    "no-scripts": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  } as const;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (positionals.length !== 1) throw new UsageError("give exactly one folder of skills to benchmark");
+  return {
+    dir: positionals[0]!,
+    rounds: positiveInt("rounds", values.rounds, 1) ?? 5,
+    scale: positiveInt("scale", values.scale, 2),
+    adversarial: values.adversarial,
+    memory: values.memory,
+    rules: values.rules,
+    scripts: !values["no-scripts"],
+    budgetMs: (positiveInt("budget", values.budget, 1) ?? 120) * 1000,
+  };
+}
+
+const log = (s = "") => process.stdout.write(`${s}\n`);
+const note = (s: string) => process.stderr.write(`… ${s}\n`);
+
+const mbOf = (m: Measured) => m.bytes / MB;
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function countFiles(dir: string, maxDepth: number): Promise<{ files: number; scripts: number }> {
+  let files = 0;
+  let scripts = 0;
+  for await (const e of new LocalFileSet(dir, { maxDepth }).list()) {
+    if (e.kind !== "file") continue;
+    files++;
+    if (isScriptKind(fileKind(e.path))) scripts++;
+  }
+  return { files, scripts };
+}
+
+function verdict(ok: boolean): string {
+  return ok ? "met" : "MISSED";
+}
+
+async function benchCorpus(args: Args, setup: ScanSetup): Promise<Measured> {
+  note(`scanning ${args.dir}: 1 warm-up + ${args.rounds} rounds`);
+  const m = await measure(args.dir, setup, args.rounds);
+  const floorMbps = median(m.floors.map((f) => f.bytes / MB / (f.ms / 1000)));
+  log(
+    `corpus: ${m.skills} skills, ${m.files} files, ${fmtBytes(m.bytes)} read; medians of ${args.rounds} rounds`,
+  );
+  log(
+    table([
+      ["", "time", "skills/s", "MB/s", "per-skill p50", "p95"],
+      ["scan", fmtMs(m.scanMs), fmtNum(m.skillsPerS, 0), fmtNum(m.mbps), fmtMs(m.p50), fmtMs(m.p95)],
+      ["floor (list + read + UTF-8 decode)", fmtMs(m.floorMs), "", fmtNum(floorMbps), "", ""],
+    ]),
+  );
+  const spread = m.scans.map((s) => s.ms);
+  log(
+    `  scan / floor: ${m.ratio.toFixed(1)}× (median of per-round ratios); scan rounds ${fmtMs(Math.min(...spread))}–${fmtMs(Math.max(...spread))}; discovery ${fmtMs(median(m.scans.map((s) => s.discoveryMs)))}`,
+  );
+  // The slowest skills, by median time over the rounds: where a profile should look first.
+  const bySkill = new Map<string, { ms: number[]; bytes: number }>();
+  for (const s of m.scans)
+    for (const k of s.bySkill) {
+      const e = bySkill.get(k.path) ?? { ms: [], bytes: k.bytes };
+      e.ms.push(k.ms);
+      bySkill.set(k.path, e);
+    }
+  const slow = [...bySkill.entries()]
+    .map(([path, e]) => ({ path, ms: median(e.ms), bytes: e.bytes }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3);
+  log(
+    `  slowest skills: ${slow.map((s) => `${s.path} ${fmtMs(s.ms)} (${fmtBytes(s.bytes)}, ${fmtNum(s.bytes / MB / (s.ms / 1000))} MB/s)`).join("; ")}`,
+  );
+  log(`  peak RSS: ${rssMb().toFixed(0)} MB (this process, maxRSS, rule loading included)`);
+  log(
+    `  targets: ≥ 60 MB/s — ${fmtNum(m.mbps)} MB/s ${verdict(m.mbps >= 60)}; scan ≤ 10× floor — ${m.ratio.toFixed(1)}× ${verdict(m.ratio <= 10)}`,
+  );
+  return m;
+}
+
+async function benchScale(args: Args, setup: ScanSetup, k: number): Promise<void> {
+  note(`replicating the corpus 1× and ${k}× into temp dirs`);
+  const one = await replicate(args.dir, 1);
+  const many = await replicate(args.dir, k);
+  try {
+    note(`scale: ${args.rounds} rounds of K=1 and K=${k}, interleaved`);
+    const a: ScanRun[] = [];
+    const b: ScanRun[] = [];
+    const fa: FloorRun[] = [];
+    const fb: FloorRun[] = [];
+    for (let i = 0; i <= args.rounds; i++) {
+      const sa = await timeScan(one, setup);
+      const sb = await timeScan(many, setup);
+      const ffa = await timeFloor(one, setup.config);
+      const ffb = await timeFloor(many, setup.config);
+      if (i === 0) continue; // warm-up
+      a.push(sa);
+      b.push(sb);
+      fa.push(ffa);
+      fb.push(ffb);
+    }
+    const ratio = median(b.map((s, i) => s.ms / a[i]!.ms));
+    const row = (label: string, s: ScanRun[], f: FloorRun[]) => {
+      const ms = median(s.map((x) => x.ms));
+      return [
+        label,
+        `${s[0]!.skills} skills`,
+        fmtBytes(s[0]!.bytes),
+        fmtMs(ms),
+        `${fmtNum(s[0]!.bytes / MB / (ms / 1000))} MB/s`,
+        `floor ${fmtMs(median(f.map((x) => x.ms)))}`,
+        `peak per-skill ${fmtMs(median(s.map((x) => Math.max(...x.perSkillMs))))}`,
+      ];
+    };
+    log();
+    log(
+      `scale: corpus copied into copy-1 … copy-${k} under ${many} (removed after); medians of ${args.rounds} rounds`,
+    );
+    log(table([row("K=1", a, fa), row(`K=${k}`, b, fb)]));
+    log(
+      `  time ratio K=${k} / K=1: scan ${ratio.toFixed(2)} (median of per-round ratios; target ≤ ${k + 1}: ${verdict(ratio <= k + 1)}), floor ${median(fb.map((f, i) => f.ms / fa[i]!.ms)).toFixed(2)}`,
+    );
+  } finally {
+    await removeDir(one);
+    await removeDir(many);
+  }
+}
+
+interface CaseDef {
+  label: string;
+  /** Writes the case at a fraction of its full size (1 = full, 0.25 = quarter). */
+  files(scale: number): Iterable<[string, string]>;
+}
+
+async function benchAdversarial(args: Args, setup: ScanSetup, corpus: Measured): Promise<void> {
+  const config: ScanConfig = {
+    ...setup.config,
+    limits: { ...setup.config.limits, maxFileBytes: 16 * MiB, maxSkillBytes: 64 * MiB },
+  };
+  const rounds = Math.min(args.rounds, 3);
+  const rules = setup.ruleSet.rules;
+  note(
+    rules.length
+      ? `asking recheck for a worst case of each of ${rules.length} rules (cached in ${RECHECK_CACHE})`
+      : "no YAML rules loaded",
+  );
+  const t0 = performance.now();
+  const { attacks, cached, checked, unknown } = await ruleAttacks(rules);
+  const recheckNote = `recheck: ${cached} verdicts from ${RECHECK_CACHE}, ${checked} checked now in ${fmtMs(performance.now() - t0)}; ${unknown} timed out (5 s) and got the generic string`;
+  const cases: CaseDef[] = [
+    {
+      label: "10 MB single line (SKILL.md)",
+      files: (f) => singleFileSkill("one-line-md", "SKILL.md", hostileLine(Math.round(10 * MB * f), rules)),
+    },
+    {
+      label: "10 MB single line (script run.sh)",
+      files: (f) => singleFileSkill("one-line-sh", "run.sh", hostileLine(Math.round(10 * MB * f), rules)),
+    },
+    {
+      label: "1 MB nested brackets + quotes (SKILL.md)",
+      files: (f) =>
+        singleFileSkill(
+          "nested",
+          "SKILL.md",
+          `# Nested\n\nFetch https://cdn.unlisted-host.net/x first.\n\n${nestedBrackets(Math.round(1 * MB * f))}\n`,
+        ),
+    },
+  ];
+  if (attacks.length) {
+    cases.push({
+      label: `worst-case string per rule (${attacks.length} rules × 512 kB)`,
+      files: (f) => ruleAttackTree(attacks, Math.round(512 * 1000 * f)),
+    });
+  }
+  cases.push({
+    label: "100,000 tiny files (1,000 skills)",
+    files: (f) => tinyFiles(Math.round(1000 * f), Math.round(100_000 * f)),
+  });
+
+  const STEPS = [1 / 16, 1 / 4, 1] as const;
+  const rows: string[][] = [
+    [
+      "case",
+      "size",
+      "files",
+      "time",
+      "MB/s",
+      "ms/MB",
+      "µs/file",
+      "× floor",
+      "time × per size ×4 (1/16 → ¼ → full; linear ≈ 4)",
+    ],
+    [
+      `normal corpus (${args.dir})`,
+      fmtBytes(corpus.bytes),
+      String(corpus.files),
+      fmtMs(corpus.scanMs),
+      fmtNum(corpus.mbps),
+      fmtNum(corpus.scanMs / mbOf(corpus)),
+      fmtNum((corpus.scanMs * 1000) / corpus.files, 0),
+      `${corpus.ratio.toFixed(1)}×`,
+      "",
+    ],
+  ];
+  const ruleDetail: string[] = [];
+  const childArgs = (dir: string) => [
+    dir,
+    "measure",
+    String(rounds),
+    String(config.limits.maxFileBytes),
+    String(config.limits.maxSkillBytes),
+    ...args.rules,
+  ];
+  for (const c of cases) {
+    const results: (Measured | undefined)[] = [];
+    let stopped = "";
+    for (const step of STEPS) {
+      const dir = await tempDir("adv");
+      try {
+        note(`${c.label}: generating at ${step === 1 ? "full" : `1/${1 / step}`} size`);
+        await writeFiles(dir, c.files(step));
+        note(`${c.label}: ${rounds} rounds in a child process (budget ${fmtMs(args.budgetMs)})`);
+        const r = await runChild(childArgs(dir), args.budgetMs);
+        results.push(r.measured);
+      } catch (err) {
+        if (!(err instanceof ChildTimeout)) throw err;
+        stopped = `${step === 1 ? "full" : `1/${1 / step}`} size: ${err.message}`;
+        break;
+      } finally {
+        await removeDir(dir);
+      }
+    }
+    const growth = results
+      .slice(1)
+      .map((m, i) => `×${(m!.scanMs / results[i]!.scanMs).toFixed(1)}`)
+      .join(" → ");
+    const m = results[results.length - 1];
+    if (!m) {
+      rows.push([c.label, "", "", "", "", "", "", "", `STOPPED at ${stopped}`]);
+      continue;
+    }
+    const sizeNote = results.length < STEPS.length ? ` (at ${fmtBytes(m.bytes)}; ${stopped})` : "";
+    rows.push([
+      c.label,
+      fmtBytes(m.bytes),
+      m.files.toLocaleString("en-US"),
+      fmtMs(m.scanMs),
+      fmtNum(m.mbps),
+      fmtNum(m.scanMs / mbOf(m)),
+      fmtNum((m.scanMs * 1000) / m.files, 0),
+      `${m.ratio.toFixed(1)}×`,
+      `${growth || "–"}${sizeNote}`,
+    ]);
+    if (c.label.startsWith("worst-case string per rule") && results.length >= 2) {
+      // Per rule: its skill's median time at the two largest sizes; the worst ms/MB and growth.
+      const per = (runs: ScanRun[]) => {
+        const map = new Map<string, { ms: number[]; bytes: number }>();
+        for (const r of runs)
+          for (const s of r.bySkill) {
+            const e = map.get(s.path) ?? { ms: [], bytes: s.bytes };
+            e.ms.push(s.ms);
+            map.set(s.path, e);
+          }
+        return map;
+      };
+      const big = per(m.scans);
+      const small = per(results[results.length - 2]!.scans);
+      const stats = [...big.entries()].map(([path, e]) => {
+        const ms = median(e.ms);
+        const sms = median(small.get(path)?.ms ?? [Number.NaN]);
+        const attack = attacks.find((a) => path.endsWith(`/${a.rule.id.replace(/[^a-z0-9]+/g, "-")}`));
+        return {
+          path,
+          ms,
+          bytes: e.bytes,
+          msPerMb: ms / (e.bytes / MB),
+          growth: ms / sms,
+          source: attack?.source ?? "",
+        };
+      });
+      const vulnerable = attacks.filter((a) => a.source === "recheck attack");
+      ruleDetail.push(
+        `  per rule: ${vulnerable.length} rules got recheck's attack string (reported ${[...new Set(vulnerable.map((a) => a.complexity))].join(" / ")}), ${attacks.length - vulnerable.length} the generic "keyword + pattern literals" string; ${recheckNote}`,
+      );
+      ruleDetail.push(
+        "  the 5 rules with the highest ms/MB at the largest size (growth from the size before, linear ≈ 4):",
+      );
+      for (const s of [...stats].sort((a, b) => b.msPerMb - a.msPerMb).slice(0, 5))
+        ruleDetail.push(
+          `    ${s.path}: ${fmtMs(s.ms)} for ${fmtBytes(s.bytes)} (${fmtNum(s.msPerMb)} ms/MB), ×${s.growth.toFixed(1)} [${s.source}]`,
+        );
+      const worstGrowth = [...stats].sort((a, b) => b.growth - a.growth)[0];
+      if (worstGrowth)
+        ruleDetail.push(
+          `  largest growth: ${worstGrowth.path} ×${worstGrowth.growth.toFixed(1)} (${fmtMs(worstGrowth.ms)} for ${fmtBytes(worstGrowth.bytes)}) [${worstGrowth.source}]`,
+        );
+    }
+  }
+  log();
+  log(
+    `adversarial: each case generated at 1/16, ¼ and full size and scanned in a child process of its own (${rounds} rounds, medians; killed after ${fmtMs(args.budgetMs)}, larger sizes then skipped)`,
+  );
+  log(
+    "  limits raised to max-file-bytes 16 MiB, max-skill-bytes 64 MiB so the 10 MB files are scanned whole (with the defaults, 1 MiB / 10 MiB, they would be cut at 1 MiB and reported RISKY)",
+  );
+  log(table(rows));
+  for (const l of ruleDetail) log(l);
+  if (!attacks.length)
+    log("  worst-case string per rule: skipped, no YAML rules are loaded (rules/ holds none yet)");
+}
+
+function childScript(): { exec: string; args: string[] } {
+  const self = fileURLToPath(import.meta.url);
+  const script = self.replace(/main\.(ts|js)$/, (_m, ext: string) => `child.${ext}`);
+  // Keep loaders (tsx) but not profiling or inspector flags.
+  const execArgv = process.execArgv.filter((a) => !/^--(cpu-prof|heap-prof|inspect|prof)/.test(a));
+  return { exec: process.execPath, args: [...execArgv, script] };
+}
+
+class ChildTimeout extends Error {}
+
+/** Runs child.js with `argv`; kills it (by its own pid) and throws ChildTimeout after `budgetMs`. */
+function runChild(argv: string[], budgetMs = 0): Promise<ChildResult> {
+  const { exec, args } = childScript();
+  return new Promise((resolveP, reject) => {
+    const p = spawn(exec, [...args, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    let timedOut = false;
+    const timer =
+      budgetMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            p.kill("SIGKILL");
+          }, budgetMs)
+        : undefined;
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    p.on("error", reject);
+    p.on("close", (code) => {
+      clearTimeout(timer);
+      if (timedOut) return reject(new ChildTimeout(`no result within ${fmtMs(budgetMs)}`));
+      if (code !== 0) return reject(new Error(`bench child exited ${code}`));
+      try {
+        resolveP(JSON.parse(out.trim().split("\n").pop() ?? "") as ChildResult);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+async function benchMemory(args: Args): Promise<void> {
+  const small = await tempDir("mem500");
+  const big = await tempDir("mem5000");
+  try {
+    note("generating 500- and 5,000-skill trees");
+    await writeFiles(small, syntheticTree(500));
+    await writeFiles(big, syntheticTree(5000));
+    const rows: string[][] = [
+      ["run (own child process)", "skills", "MB read", "time", "peak RSS", "heap after"],
+    ];
+    const add = (label: string, r: ChildResult) =>
+      rows.push([
+        label,
+        String(r.skills),
+        (r.bytes / MB).toFixed(1),
+        fmtMs(r.ms),
+        `${(r.maxRss / MiB).toFixed(0)} MB`,
+        `${(r.heapUsed / MiB).toFixed(0)} MB`,
+      ]);
+    note("memory: child processes");
+    add("load rules + analyzer only", await runChild([small, "load", ...args.rules]));
+    add("500 skills, streamed (reports dropped)", await runChild([small, "stream", ...args.rules]));
+    const stream = await runChild([big, "stream", ...args.rules]);
+    add("5,000 skills, streamed (reports dropped)", stream);
+    const collect = await runChild([big, "collect", ...args.rules]);
+    add("5,000 skills, collected (scanPath, as the CLI)", collect);
+    log();
+    log(
+      "memory: synthetic skills (SKILL.md + reference.md + scripts/run.py, ~6 kB each), one child process per run",
+    );
+    log(table(rows));
+    const worst = Math.max(stream.maxRss, collect.maxRss) / MiB;
+    log(`  target: 5,000 skills under 250 MB peak RSS — ${worst.toFixed(0)} MB ${verdict(worst < 250)}`);
+  } finally {
+    await removeDir(small);
+    await removeDir(big);
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const st = await stat(args.dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`${args.dir} is not a folder`);
+  args.dir = resolve(args.dir);
+
+  const t0 = performance.now();
+  const ruleSet = await loadRuleSet(args.rules);
+  const tRules = performance.now() - t0;
+  const t1 = performance.now();
+  const scriptAnalyzer = args.scripts ? await loadScriptAnalyzer() : undefined;
+  const tScripts = performance.now() - t1;
+  const setup: ScanSetup = { ruleSet, config: defaultConfig(), scriptAnalyzer };
+  const counts = await countFiles(args.dir, setup.config.limits.maxDepth);
+
+  log(
+    `skill-quarantine bench — node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  log(
+    `analyzers: text rules ${ruleSet.rules.length} (keyword prefilter, then regex), built-in checks ${ALL_CHECKS.length} (frontmatter/manifest, limits, binaries, hidden text, encoded payloads decoded and rescanned, URLs), Markdown context (markdown-it blocks, micromark inline, computed when a finding needs it), capabilities, verdict: on`,
+  );
+  log(
+    `script syntax trees: ${
+      scriptAnalyzer
+        ? "on (tree-sitter)"
+        : args.scripts
+          ? "OFF — loadScriptAnalyzer() returned undefined (not available in this build)"
+          : "off (--no-scripts)"
+    }; the corpus holds ${counts.scripts} script file(s) of ${counts.files}`,
+  );
+  log(`one-time setup (not in the figures): rules ${fmtMs(tRules)}, script analyzer ${fmtMs(tScripts)}`);
+  log();
+
+  for (const sig of ["SIGINT", "SIGTERM"] as const)
+    process.once(sig, () => {
+      void Promise.all([...liveTemps].map(removeDir)).finally(() =>
+        process.exit(sig === "SIGINT" ? 130 : 143),
+      );
+    });
+
+  const corpus = await benchCorpus(args, setup);
+  if (args.scale) await benchScale(args, setup, args.scale);
+  if (args.adversarial) await benchAdversarial(args, setup, corpus);
+  if (args.adversarial || args.memory) await benchMemory(args);
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`bench: ${err.message}\n${USAGE}\n`);
+  } else {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exitCode = 2;
+});

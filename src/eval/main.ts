@@ -1,0 +1,190 @@
+// npm run eval -- <dir> [--min-detection X] [--max-false-quarantine Y] [--labels <file>] [--verbose]
+// Scans a labelled corpus and prints the confusion matrix (expected × found level), the
+// false-quarantine rate, the detection rate and the misclassified skills with their top finding.
+// Exit 0 when every given gate is met, 1 when one is missed, 2 on usage or I/O errors.
+import { readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { loadRuleSet } from "../node/load.js";
+import { scanPath } from "../node/scan-path.js";
+import { loadScriptAnalyzer } from "../node/script-analyzer.js";
+import { defaultConfig } from "../scan/config.js";
+import { LEVEL_NAMES } from "../scan/levels.js";
+import { type Label, LabelError, labelFromFolder, normaliseId, parseLabels, parseRate } from "./labels.js";
+import { evaluate, type Found, type Gates, missedGates, type Outcome, pct, renderMatrix } from "./metrics.js";
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run eval -- <dir> [options]
+  --min-detection X          exit 1 when fewer malicious skills than X reach SUSPICIOUS (0, 1, 0.95 or 95%)
+  --max-false-quarantine Y   exit 1 when more benign skills than Y reach SUSPICIOUS (same forms)
+  --labels <file>            expected levels (default: <dir>/labels.tsv when present; else benign/ and malicious/ folders)
+  --rules <dir>              load extra rule files too (repeatable)
+  --verbose                  also list every skill whose level differs from the expected one`;
+
+interface Args {
+  dir: string;
+  labels?: string;
+  gates: Gates;
+  rules: string[];
+  verbose: boolean;
+}
+
+function rate(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const r = parseRate(v);
+  if (r === undefined) throw new UsageError(`${flag} must be a rate such as 0, 1, 0.95 or 95% (got ${v})`);
+  return r;
+}
+
+function parseEvalArgs(argv: string[]): Args {
+  const options = {
+    "min-detection": { type: "string" },
+    "max-false-quarantine": { type: "string" },
+    labels: { type: "string" },
+    rules: { type: "string", multiple: true, default: [] as string[] },
+    verbose: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  } as const;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (positionals.length !== 1) throw new UsageError("give exactly one corpus folder");
+  return {
+    dir: positionals[0]!,
+    labels: values.labels,
+    gates: {
+      minDetection: rate("--min-detection", values["min-detection"]),
+      maxFalseQuarantine: rate("--max-false-quarantine", values["max-false-quarantine"]),
+    },
+    rules: values.rules,
+    verbose: values.verbose,
+  };
+}
+
+const log = (s = "") => process.stdout.write(`${s}\n`);
+const levelName = (l: number | undefined) => (l === undefined ? "not found" : LEVEL_NAMES[l]!);
+
+function oneLine(s: string, max = 100): string {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+function describe(o: Outcome): string {
+  const head = `${o.id}: expected ${levelName(o.expected)}, found ${levelName(o.found)}`;
+  if (o.found === undefined) return `${head} — no SKILL.md at this path`;
+  if (!o.top) return `${head} — no findings`;
+  const f = o.top;
+  return `${head} — ${f.ruleId} (${f.level}) ${f.file}:${f.line}: ${JSON.stringify(oneLine(f.excerpt))}`;
+}
+
+async function loadLabels(
+  dir: string,
+  file: string | undefined,
+): Promise<{ labels: Map<string, Label>; from: string }> {
+  const path = file ? resolve(file) : join(dir, "labels.tsv");
+  let text: string | undefined;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    if (file) throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (text === undefined)
+    return { labels: new Map(), from: "folder names (benign/ → none, malicious/ → MALICIOUS)" };
+  try {
+    return { labels: parseLabels(text, path), from: `${path} (folder names for skills it does not list)` };
+  } catch (err) {
+    if (err instanceof LabelError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseEvalArgs(process.argv.slice(2));
+  const st = await stat(args.dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`${args.dir} is not a folder`);
+  const dir = resolve(args.dir);
+  const { labels, from } = await loadLabels(dir, args.labels);
+
+  const ruleSet = await loadRuleSet(args.rules);
+  const scriptAnalyzer = await loadScriptAnalyzer();
+  const t0 = performance.now();
+  const result = await scanPath(dir, { ruleSet, config: defaultConfig(), scriptAnalyzer });
+  const ms = performance.now() - t0;
+
+  const found = new Map<string, Found>();
+  for (const s of result.skills) found.set(normaliseId(s.path), { level: s.level, top: s.findings[0] });
+  // Skills the labels file does not list take their label from the top folder, when it says one.
+  const all = new Map(labels);
+  for (const id of found.keys()) {
+    if (all.has(id)) continue;
+    const l = labelFromFolder(id);
+    if (l !== undefined) all.set(id, { id, expected: l, source: "folder" });
+  }
+  const e = evaluate(all, found);
+
+  log(`skill-quarantine eval — ${dir}`);
+  log(`labels: ${from}; ${all.size} labelled`);
+  log(
+    `scanned ${result.skills.length} skills in ${(ms / 1000).toFixed(2)} s with ${ruleSet.rules.length} text rules; script syntax trees ${scriptAnalyzer ? "on" : "OFF (loadScriptAnalyzer() returned undefined)"}`,
+  );
+  log();
+  log("confusion matrix (rows: expected level, columns: level found)");
+  log(renderMatrix(e));
+  log();
+  log(
+    `false-quarantine rate: ${pct(e.falseQuarantineRate)} (${e.falseQuarantined} of ${e.benign} benign skills at SUSPICIOUS or above)`,
+  );
+  log(
+    `detection rate:        ${pct(e.detectionRate)} (${e.detected} of ${e.malicious} malicious skills at SUSPICIOUS or above)`,
+  );
+  log(`benign RISKY share:    ${pct(e.benignRiskyShare)} (${e.benignRisky} of ${e.benign})`);
+  log();
+  log(`misclassified (wrong side of the SUSPICIOUS line): ${e.misclassified.length}`);
+  for (const o of e.misclassified) log(`  ${describe(o)}`);
+  if (e.underLevel.length) {
+    log(`quarantined, but below the expected level: ${e.underLevel.length}`);
+    for (const o of e.underLevel) log(`  ${describe(o)}`);
+  }
+  if (args.verbose) {
+    const other = e.outcomes.filter(
+      (o) => o.found !== o.expected && !e.misclassified.includes(o) && !e.underLevel.includes(o),
+    );
+    log(`other level differences: ${other.length}`);
+    for (const o of other) log(`  ${describe(o)}`);
+  }
+  if (e.unlabelled.length)
+    log(`unlabelled skills (left out of the figures): ${e.unlabelled.length}: ${e.unlabelled.join(", ")}`);
+
+  const missed = missedGates(e, args.gates);
+  const given = [
+    args.gates.minDetection !== undefined ? `--min-detection ${pct(args.gates.minDetection)}` : "",
+    args.gates.maxFalseQuarantine !== undefined
+      ? `--max-false-quarantine ${pct(args.gates.maxFalseQuarantine)}`
+      : "",
+  ].filter(Boolean);
+  if (given.length) {
+    log();
+    if (missed.length) {
+      for (const m of missed) log(`gate MISSED: ${m}`);
+      process.exitCode = 1;
+    } else log(`gates met: ${given.join(", ")}`);
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError) process.stderr.write(`eval: ${err.message}\n${USAGE}\n`);
+  else process.stderr.write(`eval: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});
