@@ -48,6 +48,10 @@ function mock(head: Buffer, base: Buffer, onComplete: () => void) {
   api.post(`${r}/check-runs`).reply(201, { id: 1 });
   api.get(`${r}/contents/.github%2Fskill-quarantine.yml`).reply(404, {});
   api.get("/repos/Codertocat/.github/contents/.github%2Fskill-quarantine.yml").reply(404, {});
+  // The appeals repository (by default the skill's own): blocklist file, appeals and reports.
+  api.get(`${r}/contents/.github%2Fskill-quarantine-blocklist.yml`).reply(404, {});
+  api.get(`${r}/issues`).query((q) => q.labels === "quarantine-appeal").reply(200, []);
+  api.get(`${r}/issues`).query((q) => q.labels === "skill-report").reply(200, []);
   api.get(`${r}/tarball/${HEAD}`).reply(200, () => head, { "content-type": "application/x-gzip" });
   api.get(`${r}/tarball/${BASE}`).reply(200, () => base, { "content-type": "application/x-gzip" });
   api
@@ -81,6 +85,9 @@ async function measure(label: string, Octokit: typeof ProbotOctokit) {
     const start = performance.now();
     await probot.receive({ id: `bench-${i}`, name: "push", payload } as never);
     if (!done) throw new Error("the check run was not completed");
+    // Every read was answered (a missing one would make the run end in an error, not a scan).
+    const missing = nock.pendingMocks().filter((m) => !m.startsWith("PATCH"));
+    if (missing.length) throw new Error(`requests not made: ${missing.join(", ")}`);
     if (i > 0) times.push(done - start); // run 0 warms up (rules, grammars, JIT)
     nock.cleanAll();
   }
