@@ -50,8 +50,14 @@ function mock(head: Buffer, base: Buffer, onComplete: () => void) {
   api.get("/repos/Codertocat/.github/contents/.github%2Fskill-quarantine.yml").reply(404, {});
   // The appeals repository (by default the skill's own): blocklist file, appeals and reports.
   api.get(`${r}/contents/.github%2Fskill-quarantine-blocklist.yml`).reply(404, {});
-  api.get(`${r}/issues`).query((q) => q.labels === "quarantine-appeal").reply(200, []);
-  api.get(`${r}/issues`).query((q) => q.labels === "skill-report").reply(200, []);
+  api
+    .get(`${r}/issues`)
+    .query((q) => q.labels === "quarantine-appeal")
+    .reply(200, []);
+  api
+    .get(`${r}/issues`)
+    .query((q) => q.labels === "skill-report")
+    .reply(200, []);
   api.get(`${r}/tarball/${HEAD}`).reply(200, () => head, { "content-type": "application/x-gzip" });
   api.get(`${r}/tarball/${BASE}`).reply(200, () => base, { "content-type": "application/x-gzip" });
   api
