@@ -108,7 +108,10 @@ export function runRules(
         });
         if (rule.whenQuoted !== "keep" && isQuoted(file, m.index, m[0].length, context)) {
           if (rule.whenQuoted === "skip") continue;
-          const lowered = lowerSeverity(f.level);
+          // Two steps: a quoted phrase is what security guides and detectors list as an example; an
+          // order to the agent is written as prose. MALICIOUS → RISKY, SUSPICIOUS → LOW_QUALITY.
+          const once = lowerSeverity(f.level);
+          const lowered = once ? (lowerSeverity(once) ?? once) : undefined;
           if (!lowered) continue;
           f.adjusted = {
             from: f.level,
@@ -191,5 +194,23 @@ function isQuoted(file: TextFile, offset: number, length: number, context: TextC
   if (context === "code-block" || context === "inline-code") return true;
   const before = file.text.slice(Math.max(0, offset - 3), offset);
   const after = file.text.slice(offset + length, offset + length + 3);
-  return [...before].some((c) => OPEN_QUOTES.has(c)) && /["'\u201D\u2019\u00BB`]/.test(after);
+  if ([...before].some((c) => OPEN_QUOTES.has(c)) && /["'\u201D\u2019\u00BB`]/.test(after)) return true;
+  return insideQuotation(file.text, offset, offset + length);
+}
+
+/**
+ * Whether [start, end) lies inside one "…" or “…” quotation on its line: an odd number of straight
+ * double quotes (or an unclosed “) before it, and the closing one after it, at most 300 characters
+ * away on either side. Single quotes are left out: apostrophes make them ambiguous.
+ */
+function insideQuotation(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  let lineEnd = text.indexOf("\n", end);
+  if (lineEnd === -1) lineEnd = text.length;
+  if (start - lineStart > 300 || lineEnd - end > 300) return false;
+  const head = text.slice(lineStart, start);
+  const tail = text.slice(end, lineEnd);
+  const straight = (head.match(/"/g) ?? []).length;
+  if (straight % 2 === 1 && tail.includes('"')) return true;
+  return head.lastIndexOf("\u201C") > head.lastIndexOf("\u201D") && tail.includes("\u201D");
 }

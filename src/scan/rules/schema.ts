@@ -37,7 +37,7 @@ export const ruleSchema = z
     keywords: z.array(z.string().min(2)).min(1, "needs at least one literal keyword for the prefilter"),
     pattern: z.string().min(1),
     flags: z.string().regex(FLAGS, "may only contain i, m, s, u").default("i"),
-    /** How a match inside Markdown code or a quotation weighs: keep the level, lower it one step, or skip it. */
+    /** How a match inside Markdown code or a quotation weighs: keep the level, lower it two steps, or skip it. */
     whenQuoted: z.enum(["keep", "lower", "skip"]).default("keep"),
     /** When every URL in the match is on the allowlist, the finding takes this level instead. */
     allowlistedHostLevel: z.enum(SEVERITIES).optional(),
