@@ -18,6 +18,7 @@ import { qualityScore, relativeLinks } from "./quality.js";
 import type { TextKind } from "./rules/schema.js";
 import { summarise } from "./summary.js";
 import { decodeBytes } from "./text/decode.js";
+import { embeddedText } from "./text/embedded.js";
 import { fileKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
@@ -57,6 +58,32 @@ interface SkillState {
 }
 
 /** Rescans decoded or hidden text with every rule and reports what it finds at the encoded place. */
+const CODE_KINDS: TextKind[] = ["shell", "python", "javascript", "powershell"];
+
+/**
+ * Code hidden in an image, font or other binary asset (appended after the image data, or in a
+ * metadata chunk): its printable text is read with the script rules. Only SUSPICIOUS and worse
+ * counts, so metadata and licence text in ordinary assets stay quiet.
+ */
+function embeddedFindings(raw: Uint8Array, path: string, rel: string, ctx: AnalysisContext): Finding[] {
+  const text = embeddedText(raw);
+  if (!text) return [];
+  const lower = text.toLowerCase();
+  const hits = keywordHits(ctx.ruleSet.rules, lower);
+  if (hits.size === 0) return [];
+  const pseudo: TextFile = { path, skillPath: rel, kind: "shell", text, lines: new LineIndex(text) };
+  const found = new Map<string, Finding>();
+  for (const kind of CODE_KINDS)
+    for (const f of runRules(ctx.ruleSet.rules, pseudo, lower, ctx, kind, hits))
+      if (levelOf(f.level) >= 3 && !found.has(f.ruleId)) found.set(f.ruleId, f);
+  return [...found.values()].map((f) => ({
+    ...f,
+    line: 1,
+    column: 1,
+    excerpt: `text hidden in a binary file: ${f.excerpt}`,
+  }));
+}
+
 function rescanHidden(
   h: HiddenText,
   origin: TextFile,
@@ -317,6 +344,8 @@ export async function scanSkill(
         state.findings.push(
           findingAt(CHECKS.executable, place, { level: "RISKY", excerpt: `${rel}: WebAssembly module` }),
         );
+      } else {
+        state.findings.push(...embeddedFindings(raw, entry.path, rel, ctx));
       }
       continue;
     }
