@@ -22,7 +22,7 @@ import { embeddedText } from "./text/embedded.js";
 import { fileKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
-import { applySilences, decide, sortFindings, undeclaredFinding } from "./verdict.js";
+import { applySilences, decide, sortFindings, undeclaredFinding, weighDeclared } from "./verdict.js";
 
 const RESCAN_KINDS: TextKind[] = ["instructions", "shell", "python", "javascript", "powershell"];
 const MAX_DECODE_DEPTH = 2;
@@ -434,7 +434,9 @@ export async function scanSkill(
   }
 
   let findings = applySilences(state.findings, config, dir, skillMd);
-  const caps = capabilityReport(state.manifest, findings, state.usedCapabilities);
+  const weighed = weighDeclared(findings, capabilityReport(state.manifest, findings, state.usedCapabilities));
+  findings = weighed.findings;
+  const caps = weighed.caps;
   const raise = undeclaredFinding(caps, findings, skillMd, state.manifest.description);
   if (raise) findings.push(raise);
   findings = sortFindings(findings);

@@ -1,10 +1,11 @@
-import { CAPABILITY_WORDS } from "./capabilities.js";
+import { CAPABILITY_WORDS, HIGH_RISK } from "./capabilities.js";
 import { CHECKS } from "./checks.js";
 import type { ReviewDecision, ScanConfig } from "./config.js";
 import { findingAt } from "./findings.js";
 import { matchesAny } from "./glob.js";
 import { levelOf, maxSeverity, severityOf } from "./levels.js";
 import type {
+  Capability,
   CapabilityReport,
   Finding,
   LevelNumber,
@@ -72,6 +73,41 @@ export function undeclaredFinding(
     explanation: `${description ? `The skill says it is for: "${description.slice(0, 120)}". ` : ""}But it ${what}, and says nothing about that.`,
   });
 }
+
+/**
+ * A skill whose description says it schedules jobs or configures the agent (hooks, settings) is
+ * expected to do so: a SUSPICIOUS persistence or agent-configuration finding whose own capability is
+ * declared weighs one level less (RISKY: the user confirms), and what comes with it (a hook starts
+ * again every session, a cron entry is a file outside the skill) no longer counts as undeclared.
+ * Anything MALICIOUS — what the job or hook actually runs, a download, a secret sent away — is
+ * untouched, and so is every finding of another kind.
+ */
+export function weighDeclared(
+  findings: Finding[],
+  caps: CapabilityReport,
+): { findings: Finding[]; caps: CapabilityReport } {
+  const explained = new Set<Capability>();
+  const out = findings.map((f) => {
+    const own = DECLARABLE[f.category];
+    if (f.level !== "SUSPICIOUS" || !own || !caps.declared.includes(own)) return f;
+    for (const c of f.capabilities ?? []) explained.add(c);
+    return {
+      ...f,
+      level: "RISKY" as const,
+      adjusted: { from: f.level, reason: `the skill says it does this (declared: ${own})` },
+    };
+  });
+  // A capability stays undeclared when any finding that was not weighed down also shows it.
+  for (const f of out)
+    if (!f.adjusted?.reason.startsWith("the skill says"))
+      for (const c of f.capabilities ?? []) explained.delete(c);
+  return { findings: out, caps: { ...caps, undeclared: caps.undeclared.filter((c) => !explained.has(c)) } };
+}
+
+const DECLARABLE: Record<string, Capability | undefined> = {
+  persistence: "persistence",
+  "agent-tampering": "agent-config",
+};
 
 export interface Verdict {
   level: LevelNumber;
