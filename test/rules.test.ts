@@ -4,8 +4,9 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSync } from "recheck";
 import { describe, expect, it } from "vitest";
+import { assertSafePatterns } from "../src/node/redos.js";
 import type { CompiledRule } from "../src/scan/rules/compile.js";
-import { compileRuleFiles, RuleError } from "../src/scan/rules/compile.js";
+import { compileRuleFiles, excepted, RuleError } from "../src/scan/rules/compile.js";
 import { buildRuleSet, DATA_FILES } from "../src/scan/ruleset.js";
 
 // Every detection rule is data (rules/*.yml) and carries its own examples. This suite runs them all:
@@ -44,8 +45,10 @@ const prefilter = (rule: CompiledRule, text: string) => {
   return rule.keywordsLower.some((k) => lower.includes(k));
 };
 /** What the scanner does: the regex runs only when a keyword occurs. */
+/** As the engine decides: a match of the pattern whose position the `unless` exception does not claim. */
 const detects = (rule: CompiledRule, text: string) =>
-  prefilter(rule, text) && new RegExp(rule.pattern, rule.flags).test(text);
+  prefilter(rule, text) &&
+  [...text.matchAll(new RegExp(rule.pattern, `${rule.flags}g`))].some((m) => !excepted(rule, text, m.index));
 
 describe("rule files", () => {
   it("load through buildRuleSet, with every detection file contributing rules", () => {
@@ -92,14 +95,16 @@ describe.each(rules)("$id", (rule) => {
     // The automaton checker is exact; `auto` would pick the fuzzer for large bounded repeats and
     // report false "polynomial" results. Rules keep every quantifier bounded, so the automaton
     // proves them safe in milliseconds.
-    const result = checkSync(rule.pattern, rule.flags, { checker: "automaton", timeout: 10_000 });
-    const detail =
-      result.status === "vulnerable"
-        ? `${result.complexity.summary}; attack ${JSON.stringify(result.attack.pattern)}`
-        : result.status === "unknown"
-          ? `${result.error.kind}: keep every quantifier bounded ({m,n}) and avoid lookarounds`
-          : "";
-    expect({ status: result.status, detail }).toEqual({ status: "safe", detail: "" });
+    for (const source of [rule.pattern, rule.unless].filter((p) => p !== undefined)) {
+      const result = checkSync(source, rule.flags, { checker: "automaton", timeout: 10_000 });
+      const detail =
+        result.status === "vulnerable"
+          ? `${result.complexity.summary}; attack ${JSON.stringify(result.attack.pattern)}`
+          : result.status === "unknown"
+            ? `${result.error.kind}: keep every quantifier bounded ({m,n}) and avoid lookarounds`
+            : "";
+      expect({ status: result.status, detail }).toEqual({ status: "safe", detail: "" });
+    }
   });
 
   it("scans adversarial input in linear time", () => {
@@ -141,6 +146,7 @@ describe("a bad rule file is refused with the file, the rule and the field", () 
   it.each([
     ["a missing keywords list", rule(good.replace("    keywords: [abc]\n", "")), /field "keywords"/],
     ["an invalid regex", rule(good.replace("'abc'", "'a(b'")), /field "pattern" is not a valid/],
+    ["an invalid exception", rule(`${good}    unless: 'a[b'\n`), /field "unless" is not a valid/],
     ["an unknown key", rule(`${good}    severity: HIGH\n`), /Unrecognized key: "severity"/],
     ["no noMatch examples", rule(good.replace(", noMatch: [xyz]", "")), /field "examples\.noMatch"/],
     ["an unknown level", rule(good).replace("level: RISKY", "level: CRITICAL"), /field "level"/],
@@ -151,6 +157,13 @@ describe("a bad rule file is refused with the file, the rule and the field", () 
     expect(load).toThrow(RuleError);
     expect(load).toThrow(/^rules\/bad\.yml: rule (test\.sample|Sample): /);
     expect(load).toThrow(field);
+  });
+
+  it("an exception that can backtrack catastrophically, as a user rule", () => {
+    const [r] = compileRuleFiles([{ file: "rules/user.yml", text: rule(`${good}    unless: '^(a+)+$'\n`) }]);
+    expect(() => assertSafePatterns([r!])).toThrow(
+      /^rules\/user\.yml: rule test\.sample: field "unless" is vulnerable to catastrophic backtracking/,
+    );
   });
 
   it("a duplicate id across two files", () => {

@@ -1,6 +1,6 @@
 import { findingAt } from "../findings.js";
 import { lowerSeverity } from "../levels.js";
-import type { CompiledRule } from "../rules/compile.js";
+import { type CompiledRule, excepted } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
@@ -94,6 +94,7 @@ export function runRules(
           }
           m = { 0: wm[0], index: m.index };
         }
+        if (excepted(rule, file.text, m.index)) continue;
         const context = contextOf(file, m.index);
         const inFrontmatter = context === "frontmatter";
         // Frontmatter rules look at frontmatter only; instruction rules at the body only.

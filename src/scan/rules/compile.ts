@@ -7,6 +7,8 @@ export interface CompiledRule extends RuleSpec {
   keywordsLower: string[];
   kinds: ReadonlySet<TextKind>;
   regex: RegExp;
+  /** Sticky: an exception tested at a match's position (see `excepted`). */
+  unlessRegex?: RegExp;
   /** The rule file the rule came from (for messages). */
   source: string;
 }
@@ -41,11 +43,35 @@ export function compileRule(raw: unknown, category: string, source: string, inde
       `${source}: rule ${spec.id}: field "pattern" is not a valid JavaScript regular expression (${(err as Error).message}); fix the pattern`,
     );
   }
+  let unlessRegex: RegExp | undefined;
+  if (spec.unless !== undefined) {
+    try {
+      unlessRegex = new RegExp(spec.unless, `${spec.flags.replace(/[gy]/g, "")}y`);
+    } catch (err) {
+      throw new RuleError(
+        `${source}: rule ${spec.id}: field "unless" is not a valid JavaScript regular expression (${(err as Error).message}); fix the pattern`,
+      );
+    }
+  }
   const kinds = new Set<TextKind>();
   for (const a of spec.appliesTo) {
     for (const k of APPLIES_TO_ALIASES[a] ?? [a as TextKind]) kinds.add(k);
   }
-  return { ...spec, keywordsLower: spec.keywords.map((k) => k.toLowerCase()), kinds, regex, source };
+  return {
+    ...spec,
+    keywordsLower: spec.keywords.map((k) => k.toLowerCase()),
+    kinds,
+    regex,
+    ...(unlessRegex ? { unlessRegex } : {}),
+    source,
+  };
+}
+
+/** Whether the rule's `unless` exception matches at `index` of `text` (then the match is no finding). */
+export function excepted(rule: CompiledRule, text: string, index: number): boolean {
+  if (!rule.unlessRegex) return false;
+  rule.unlessRegex.lastIndex = index;
+  return rule.unlessRegex.test(text);
 }
 
 /** Parses and validates rule files (already read by the caller); throws RuleError naming file, rule and field. */

@@ -36,6 +36,8 @@ export const ruleSchema = z
     appliesTo: z.array(appliesToValue).min(1),
     keywords: z.array(z.string().min(2)).min(1, "needs at least one literal keyword for the prefilter"),
     pattern: z.string().min(1),
+    /** A match is not a finding when this pattern also matches starting at the match's position. */
+    unless: z.string().min(1).optional(),
     flags: z.string().regex(FLAGS, "may only contain i, m, s, u").default("i"),
     /** How a match inside Markdown code or a quotation weighs: keep the level, lower it two steps, or skip it. */
     whenQuoted: z.enum(["keep", "lower", "skip"]).default("keep"),
