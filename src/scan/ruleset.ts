@@ -16,6 +16,8 @@ export const domainsSchema = z
     tunnels: hostList,
     webhooks: hostList,
     requestBins: hostList,
+    sharedHosts: hostList,
+    officialOwners: hostList,
   })
   .strict();
 export type DomainData = z.output<typeof domainsSchema>;

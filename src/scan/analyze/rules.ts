@@ -5,7 +5,7 @@ import type { TextKind } from "../rules/schema.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./context.js";
-import { hostsIn } from "./urls.js";
+import { findUrls, hostsIn, isOfficialUrl } from "./urls.js";
 
 const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 
@@ -141,11 +141,12 @@ export function runRules(
           }
         }
         if (rule.allowlistedHostLevel) {
-          const hosts = hostsIn(m[0]);
-          if (hosts.length > 0 && hosts.every((h) => ctx.isAllowedHost(h))) {
+          const urls = findUrls(m[0]);
+          const hosts = [...new Set(urls.map((u) => u.host))];
+          if (urls.length > 0 && urls.every((u) => isOfficialUrl(u, ctx))) {
             f.adjusted = {
               from: f.level,
-              reason: `every host in it is on the allowlist (${hosts.join(", ")})`,
+              reason: `every address in it is an official source (${hosts.join(", ")})`,
             };
             f.level = rule.allowlistedHostLevel;
           }

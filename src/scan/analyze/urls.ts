@@ -58,6 +58,31 @@ export function hostMatches(host: string, entry: string): boolean {
   return host === e || host.endsWith(`.${e}`);
 }
 
+/**
+ * Whether a URL is an official source: its host is allowed and, on a host where anyone can publish
+ * (GitHub, GitLab, gists, CDNs of repositories), its owner is one of the known official ones.
+ */
+export function isOfficialUrl(url: FoundUrl, ctx: AnalysisContext): boolean {
+  if (!ctx.isAllowedHost(url.host)) return false;
+  const d = ctx.ruleSet.domains;
+  const shared = d.sharedHosts.find((s) => hostMatches(url.host, s));
+  if (!shared) return true;
+  let owner: string | undefined;
+  if (url.host !== shared && url.host.endsWith(`.${shared}`) && shared === "github.io")
+    owner = url.host.slice(0, -shared.length - 1);
+  else {
+    let path: string[] = [];
+    try {
+      path = new URL(url.url).pathname.split("/").filter(Boolean);
+    } catch {
+      return false;
+    }
+    // cdn.jsdelivr.net/gh/<owner>/…
+    owner = (shared === "cdn.jsdelivr.net" ? path[1] : path[0])?.toLowerCase();
+  }
+  return owner !== undefined && d.officialOwners.includes(owner.toLowerCase());
+}
+
 /** Placeholder and local hosts say nothing about where data goes. */
 export function isPlaceholderHost(host: string): boolean {
   if (/[{}$<>%]/.test(host) || (!host.includes(".") && !host.includes(":"))) return true;
