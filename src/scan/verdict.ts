@@ -1,4 +1,4 @@
-import { CAPABILITY_WORDS, HIGH_RISK } from "./capabilities.js";
+import { CAPABILITY_WORDS } from "./capabilities.js";
 import { CHECKS } from "./checks.js";
 import type { ReviewDecision, ScanConfig } from "./config.js";
 import { findingAt } from "./findings.js";

@@ -1,0 +1,51 @@
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadBuiltinRuleSet } from "../src/node/load.js";
+import { scanPath } from "../src/node/scan-path.js";
+import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
+import { defaultConfig } from "../src/scan/config.js";
+import type { SkillReport } from "../src/scan/types.js";
+
+// Skills we wrote, one per technique (fixtures/techniques): malicious ones as registry campaigns ship
+// them (fake prerequisites, encoded download-and-run, payloads in scripts and assets, hidden and
+// injected instructions; all hosts are documentation addresses or fake names), and benign ones that
+// look like them (security guides quoting attacks, official installers, hooks and cron skills that
+// say so, API clients). The quarantine line (SUSPICIOUS) must fall between the two sets.
+const DIR = join(import.meta.dirname, "fixtures", "techniques");
+let skills: SkillReport[] = [];
+
+beforeAll(async () => {
+  const result = await scanPath(DIR, {
+    ruleSet: await loadBuiltinRuleSet(),
+    config: defaultConfig(),
+    scriptAnalyzer: await loadScriptAnalyzer(),
+  });
+  skills = result.skills;
+}, 60_000);
+
+const summary = (s: SkillReport) =>
+  `${s.severity ?? "clean"} — ${s.findings
+    .filter((f) => f.level === s.severity)
+    .map((f) => f.ruleId)
+    .join(", ")}`;
+
+describe("technique fixtures", () => {
+  it("finds every fixture skill", () => {
+    expect(skills.filter((s) => s.path.startsWith("benign/")).length).toBe(26);
+    expect(skills.filter((s) => s.path.startsWith("malicious/")).length).toBe(26);
+  });
+
+  it("quarantines every malicious technique (SUSPICIOUS or MALICIOUS)", () => {
+    const missed = skills
+      .filter((s) => s.path.startsWith("malicious/") && s.level < 3)
+      .map((s) => `${s.path}: ${summary(s)}`);
+    expect(missed).toEqual([]);
+  });
+
+  it("quarantines none of the benign look-alikes", () => {
+    const blocked = skills
+      .filter((s) => s.path.startsWith("benign/") && s.level >= 3)
+      .map((s) => `${s.path}: ${summary(s)}`);
+    expect(blocked).toEqual([]);
+  });
+});
