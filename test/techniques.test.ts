@@ -31,8 +31,8 @@ const summary = (s: SkillReport) =>
 
 describe("technique fixtures", () => {
   it("finds every fixture skill", () => {
-    expect(skills.filter((s) => s.path.startsWith("benign/")).length).toBe(26);
-    expect(skills.filter((s) => s.path.startsWith("malicious/")).length).toBe(26);
+    expect(skills.filter((s) => s.path.startsWith("benign/")).length).toBe(29);
+    expect(skills.filter((s) => s.path.startsWith("malicious/")).length).toBe(32);
   });
 
   it("quarantines every malicious technique (SUSPICIOUS or MALICIOUS)", () => {
