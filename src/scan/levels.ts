@@ -12,10 +12,6 @@ export function maxSeverity(a: Severity | null, b: Severity | null): Severity | 
   return levelOf(a) >= levelOf(b) ? a : b;
 }
 
-export function lowerSeverity(severity: Severity, steps = 1): Severity | null {
-  return severityOf(levelOf(severity) - steps);
-}
-
 /** Parses a user-given level name ("suspicious", "MALICIOUS", "none", "3"); undefined when invalid. */
 export function parseLevel(input: string): LevelNumber | undefined {
   const v = input.trim().toUpperCase().replace(/-/g, "_");

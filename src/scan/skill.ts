@@ -57,8 +57,22 @@ interface SkillState {
   body: string;
 }
 
-/** Rescans decoded or hidden text with every rule and reports what it finds at the encoded place. */
-const CODE_KINDS: TextKind[] = ["shell", "python", "javascript", "powershell"];
+const CODE_KINDS: TextKind[] = RESCAN_KINDS.filter(isScriptKind);
+
+/**
+ * Text with no kind of its own (decoded, hidden, embedded in a binary) read as each of `kinds`: the
+ * first finding of every rule that matches as any of them.
+ */
+function rulesAcrossKinds(file: TextFile, kinds: TextKind[], ctx: AnalysisContext): Map<string, Finding> {
+  const lower = file.text.toLowerCase();
+  const hits = keywordHits(ctx.ruleSet.rules, lower);
+  const found = new Map<string, Finding>();
+  if (hits.size === 0) return found;
+  for (const kind of kinds)
+    for (const f of runRules(ctx.ruleSet.rules, file, lower, ctx, kind, hits))
+      if (!found.has(f.ruleId)) found.set(f.ruleId, f);
+  return found;
+}
 
 /**
  * Code hidden in an image, font or other binary asset (appended after the image data, or in a
@@ -68,22 +82,19 @@ const CODE_KINDS: TextKind[] = ["shell", "python", "javascript", "powershell"];
 function embeddedFindings(raw: Uint8Array, path: string, rel: string, ctx: AnalysisContext): Finding[] {
   const text = embeddedText(raw);
   if (!text) return [];
-  const lower = text.toLowerCase();
-  const hits = keywordHits(ctx.ruleSet.rules, lower);
-  if (hits.size === 0) return [];
   const pseudo: TextFile = { path, skillPath: rel, kind: "shell", text, lines: new LineIndex(text) };
-  const found = new Map<string, Finding>();
-  for (const kind of CODE_KINDS)
-    for (const f of runRules(ctx.ruleSet.rules, pseudo, lower, ctx, kind, hits))
-      if (levelOf(f.level) >= 3 && !found.has(f.ruleId)) found.set(f.ruleId, f);
-  return [...found.values()].map((f) => ({
-    ...f,
-    line: 1,
-    column: 1,
-    excerpt: `text hidden in a binary file: ${f.excerpt}`,
-  }));
+  const found = rulesAcrossKinds(pseudo, CODE_KINDS, ctx);
+  return [...found.values()]
+    .filter((f) => levelOf(f.level) >= 3)
+    .map((f) => ({
+      ...f,
+      line: 1,
+      column: 1,
+      excerpt: `text hidden in a binary file: ${f.excerpt}`,
+    }));
 }
 
+/** Rescans decoded or hidden text with every rule and reports what it finds at the encoded place. */
 function rescanHidden(
   h: HiddenText,
   origin: TextFile,
@@ -94,13 +105,7 @@ function rescanHidden(
   const pseudo: TextFile = { ...origin, kind: "instructions", text: h.text, lines: new LineIndex(h.text) };
   delete pseudo.contextAt;
   delete pseudo.bodyOffset;
-  const lower = h.text.toLowerCase();
-  const found = new Map<string, Finding>();
-  const hits = keywordHits(ctx.ruleSet.rules, lower);
-  for (const kind of RESCAN_KINDS) {
-    for (const f of runRules(ctx.ruleSet.rules, pseudo, lower, ctx, kind, hits))
-      if (!found.has(f.ruleId)) found.set(f.ruleId, f);
-  }
+  const found = rulesAcrossKinds(pseudo, RESCAN_KINDS, ctx);
   for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(f.ruleId)) found.set(f.ruleId, f);
   const pos = origin.lines.position(h.offset);
   const out: Finding[] = [...found.values()].map((f) => ({
@@ -434,7 +439,11 @@ export async function scanSkill(
   }
 
   let findings = applySilences(state.findings, config, dir, skillMd);
-  const weighed = weighDeclared(findings, capabilityReport(state.manifest, findings, state.usedCapabilities));
+  const weighed = weighDeclared(
+    findings,
+    capabilityReport(state.manifest, findings, state.usedCapabilities),
+    state.usedCapabilities,
+  );
   findings = weighed.findings;
   const caps = weighed.caps;
   const raise = undeclaredFinding(caps, findings, skillMd, state.manifest.description);

@@ -85,12 +85,18 @@ export function undeclaredFinding(
 export function weighDeclared(
   findings: Finding[],
   caps: CapabilityReport,
+  /** Capabilities script analysis saw; they always count. */
+  used: Iterable<Capability> = [],
 ): { findings: Finding[]; caps: CapabilityReport } {
-  const explained = new Set<Capability>();
+  const weighed = new Set<Capability>();
+  const shownElsewhere = new Set<Capability>(used);
   const out = findings.map((f) => {
     const own = DECLARABLE[f.category];
-    if (f.level !== "SUSPICIOUS" || !own || !caps.declared.includes(own)) return f;
-    for (const c of f.capabilities ?? []) explained.add(c);
+    if (f.level !== "SUSPICIOUS" || !own || !caps.declared.includes(own)) {
+      for (const c of f.capabilities ?? []) shownElsewhere.add(c);
+      return f;
+    }
+    for (const c of f.capabilities ?? []) weighed.add(c);
     return {
       ...f,
       level: "RISKY" as const,
@@ -98,10 +104,8 @@ export function weighDeclared(
     };
   });
   // A capability stays undeclared when any finding that was not weighed down also shows it.
-  for (const f of out)
-    if (!f.adjusted?.reason.startsWith("the skill says"))
-      for (const c of f.capabilities ?? []) explained.delete(c);
-  return { findings: out, caps: { ...caps, undeclared: caps.undeclared.filter((c) => !explained.has(c)) } };
+  const explained = (c: Capability) => weighed.has(c) && !shownElsewhere.has(c);
+  return { findings: out, caps: { ...caps, undeclared: caps.undeclared.filter((c) => !explained(c)) } };
 }
 
 const DECLARABLE: Record<string, Capability | undefined> = {

@@ -1,7 +1,8 @@
 import { findingAt } from "../findings.js";
-import { lowerSeverity } from "../levels.js";
+import { levelOf, severityOf } from "../levels.js";
 import { type CompiledRule, excepted } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
+import { isScriptKind } from "../text/file-kind.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./context.js";
@@ -12,13 +13,7 @@ const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 export function contextOf(file: TextFile, offset: number): TextContext {
   if (file.bodyOffset !== undefined && offset < file.bodyOffset) return "frontmatter";
   if (file.contextAt) return file.contextAt(offset);
-  if (
-    file.kind === "python" ||
-    file.kind === "javascript" ||
-    file.kind === "shell" ||
-    file.kind === "powershell"
-  )
-    return "script";
+  if (isScriptKind(file.kind)) return "script";
   return "file";
 }
 
@@ -67,7 +62,7 @@ export function runRules(
   const out: Finding[] = [];
   const kind = kindOverride ?? file.kind;
   if (hits.size === 0) return out;
-  const windows = new KeywordWindows(file.text, lower, hits);
+  const windows = new KeywordWindows(file.text, lower, hits, file.lines);
   for (const rule of rules) {
     const frontmatterOnly = rule.kinds.has("frontmatter") && rule.kinds.size === 1;
     if (!rule.kinds.has(kind) && !(file.bodyOffset !== undefined && rule.kinds.has("frontmatter"))) continue;
@@ -111,15 +106,8 @@ export function runRules(
           if (rule.whenQuoted === "skip") continue;
           // Two steps: a quoted phrase is what security guides and detectors list as an example; an
           // order to the agent is written as prose. MALICIOUS → RISKY, SUSPICIOUS → LOW_QUALITY.
-          const once = lowerSeverity(f.level);
-          const lowered = once ? (lowerSeverity(once) ?? once) : undefined;
-          if (!lowered) continue;
-          f.adjusted = {
-            from: f.level,
-            reason: "quoted in documentation (code or quotation marks), not an instruction",
-          };
-          f.level = lowered;
-          f.confidence = "low";
+          if (!weighDown(f, 2, "quoted in documentation (code or quotation marks), not an instruction"))
+            continue;
         }
         if (
           rule.whenQuoted === "keep" &&
@@ -127,19 +115,12 @@ export function runRules(
           (context === "inline-code" || context === "code-block") &&
           NEEDS_REMOTE.has(rule.category) &&
           cannotRunAsWritten(m[0], pipedFrom(file.text, m.index))
-        ) {
-          const once = lowerSeverity(f.level);
-          const twice = once && lowerSeverity(once);
-          if (twice) {
-            f.adjusted = {
-              from: f.level,
-              reason:
-                "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
-            };
-            f.level = twice;
-            f.confidence = "low";
-          }
-        }
+        )
+          weighDown(
+            f,
+            2,
+            "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
+          );
         if (rule.allowlistedHostLevel) {
           const urls = findUrls(m[0]);
           const hosts = [...new Set(urls.map((u) => u.host))];
@@ -186,6 +167,19 @@ function pipedFrom(text: string, offset: number): string {
   const from = Math.max(0, offset - 200, text.lastIndexOf("\n", offset - 1) + 1);
   const before = text.slice(from, offset);
   return before.slice(before.lastIndexOf("`") + 1);
+}
+
+/**
+ * Lowers a finding by `steps` levels, but never below LOW_QUALITY, with low confidence and the
+ * reason recorded; false (and unchanged) when it already is LOW_QUALITY.
+ */
+function weighDown(f: Finding, steps: number, reason: string): boolean {
+  const to = severityOf(Math.max(1, levelOf(f.level) - steps));
+  if (!to || to === f.level) return false;
+  f.adjusted = { from: f.level, reason };
+  f.level = to;
+  f.confidence = "low";
+  return true;
 }
 
 const OPEN_QUOTES = new Set(['"', "'", "\u201C", "\u2018", "\u00AB", "`"]);

@@ -1,5 +1,6 @@
 import MarkdownIt from "markdown-it";
 import { parse, postprocess, preprocess } from "micromark";
+import { LineIndex } from "../text/lines.js";
 import type { TextContext } from "../types.js";
 
 /** Where an offset of a Markdown document sits: prose, code, a link, an HTML comment. */
@@ -46,20 +47,21 @@ blockParser.core.ruler.disable(["inline", "linkify", "replacements", "smartquote
  * until the first question.
  */
 export function markdownContext(markdown: string, base = 0): ContextOf {
-  let state: { lineStarts: number[]; blocks: Block[] } | undefined;
+  let state: { lines: LineIndex; blocks: Block[] } | undefined;
   return (offset) => {
     state ??= blocksOf(markdown);
     const rel = offset - base;
     if (rel < 0 || rel >= markdown.length) return "prose";
-    const line = lineOf(state.lineStarts, rel);
+    // markdown-it counts lines from 0, LineIndex from 1.
+    const line = state.lines.position(rel).line - 1;
     const block = blockAt(state.blocks, line);
     if (!block) return "prose";
     if (block.kind === "code") return "code-block";
     if (block.kind === "html") {
-      const start = state.lineStarts[block.startLine]!;
+      const start = state.lines.lineStart(block.startLine + 1);
       return /^[ \t]*<!--/.test(markdown.slice(start, start + 64)) ? "html-comment" : "prose";
     }
-    block.pieces ??= piecesOf(markdown, state.lineStarts, block);
+    block.pieces ??= piecesOf(state.lines, block);
     const piece = block.pieces.find((p) => rel >= p.start && rel < p.end);
     if (!piece) return "prose";
     piece.ranges ??= inlineRanges(markdown, piece.start, piece.end);
@@ -67,11 +69,9 @@ export function markdownContext(markdown: string, base = 0): ContextOf {
   };
 }
 
-function blocksOf(markdown: string): { lineStarts: number[]; blocks: Block[] } {
+function blocksOf(markdown: string): { lines: LineIndex; blocks: Block[] } {
   // markdown-it turns \r\n and lone \r into \n; a same-length stand-in keeps its lines ours.
   const src = markdown.includes("\r") ? markdown.replace(/\r/g, " ") : markdown;
-  const lineStarts = [0];
-  for (let i = src.indexOf("\n"); i !== -1; i = src.indexOf("\n", i + 1)) lineStarts.push(i + 1);
   const blocks: Block[] = [];
   let inTable = false;
   for (const t of blockParser.parse(src, {})) {
@@ -97,18 +97,7 @@ function blocksOf(markdown: string): { lineStarts: number[]; blocks: Block[] } {
     blocks.push({ startLine: t.map[0], endLine: Math.max(t.map[1], t.map[0] + 1), kind });
   }
   blocks.sort((a, b) => a.startLine - b.startLine);
-  return { lineStarts, blocks };
-}
-
-function lineOf(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return { lines: new LineIndex(markdown), blocks };
 }
 
 function blockAt(blocks: Block[], line: number): Block | undefined {
@@ -136,12 +125,12 @@ const INLINE_CONTEXT: Record<string, TextContext> = {
   autolinkProtocol: "link",
 };
 
-function piecesOf(markdown: string, lineStarts: number[], block: Block): Piece[] {
+function piecesOf(lines: LineIndex, block: Block): Piece[] {
   const pieces: Piece[] = [];
   let open: Piece | undefined;
-  for (let l = block.startLine; l < block.endLine && l < lineStarts.length; l++) {
-    const from = lineStarts[l]!;
-    const to = l + 1 < lineStarts.length ? lineStarts[l + 1]! : markdown.length;
+  for (let l = block.startLine + 1; l <= block.endLine && l <= lines.lineCount; l++) {
+    const from = lines.lineStart(l);
+    const to = lines.lineStart(l + 1);
     if (open && to - open.start <= MAX_PIECE) {
       open.end = to;
       continue;

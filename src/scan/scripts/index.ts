@@ -1,6 +1,7 @@
 import type { Parser, Tree } from "@vscode/tree-sitter-wasm";
 import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../analyze/context.js";
 import type { TextKind } from "../rules/schema.js";
+import { extensionOf, fileKind, isScriptKind } from "../text/file-kind.js";
 import type { Capability, Finding } from "../types.js";
 import { Engine } from "./engine.js";
 import { walkJavaScript } from "./javascript.js";
@@ -36,37 +37,17 @@ export interface TreeSitterScriptAnalyzer extends ScriptAnalyzer {
   analyzeDetailed(file: TextFile, ctx: AnalysisContext): ScriptReport;
 }
 
-const BY_EXT: Record<string, ScriptLanguage> = {
-  py: "python",
-  pyw: "python",
-  js: "javascript",
-  mjs: "javascript",
-  cjs: "javascript",
-  jsx: "javascript",
-  ts: "typescript",
-  mts: "typescript",
-  cts: "typescript",
-  tsx: "typescript",
-  sh: "shell",
-  bash: "shell",
-  zsh: "shell",
-  ksh: "shell",
-  command: "shell",
-  ps1: "powershell",
-  psm1: "powershell",
-  psd1: "powershell",
-};
+const TYPESCRIPT = new Set(["ts", "mts", "cts", "tsx"]);
 
-/** The grammar for a file: by extension, else by the kind its shebang gave it. Batch files get none. */
-export function scriptLanguage(path: string, kind?: TextKind): ScriptLanguage | undefined {
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  const dot = base.lastIndexOf(".");
-  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
-  const byExt = BY_EXT[ext];
-  if (byExt) return byExt;
+/**
+ * The grammar for a file: its text kind (by extension, else by shebang), with TypeScript told apart
+ * from JavaScript. Batch files read as PowerShell text but have no grammar of their own.
+ */
+export function scriptLanguage(path: string, kind: TextKind = fileKind(path)): ScriptLanguage | undefined {
+  const ext = extensionOf(path);
   if (ext === "bat" || ext === "cmd") return undefined;
-  if (kind === "python" || kind === "javascript" || kind === "shell" || kind === "powershell") return kind;
-  return undefined;
+  if (kind === "javascript" && TYPESCRIPT.has(ext)) return "typescript";
+  return isScriptKind(kind) ? kind : undefined;
 }
 
 export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScriptAnalyzer {

@@ -6,6 +6,7 @@ import { Scope } from "./scope.js";
 import type { SNode as Node } from "./syntax.js";
 import {
   concat,
+  dirname,
   EMPTY,
   elementOf,
   type FnInfo,
@@ -137,13 +138,6 @@ function unescapeJs(s: string): string {
       );
     },
   );
-}
-
-function dirname(v: Value): Value {
-  const s = v.s;
-  if (!isKnown(s)) return taint(v);
-  const i = s.replace(/\/+$/, "").lastIndexOf("/");
-  return { s: i > 0 ? s.slice(0, i) : i === 0 ? "/" : ".", ...(v.L ? { L: v.L } : {}) };
 }
 
 export function walkJavaScript(root: Node, src: string, eng: Engine): void {

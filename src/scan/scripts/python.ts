@@ -6,6 +6,7 @@ import { Scope } from "./scope.js";
 import type { SNode as Node } from "./syntax.js";
 import {
   concat,
+  dirname,
   EMPTY,
   elementOf,
   type FnInfo,
@@ -98,13 +99,6 @@ function unescapePy(s: string): string {
       return ({ n: "\n", t: "\t", r: "\r", "\n": "", "0": "\0" } as Record<string, string>)[e] ?? e;
     },
   );
-}
-
-function dirname(v: Value): Value {
-  const s = v.s;
-  if (!isKnown(s)) return { s: UNKNOWN, ...(v.L ? { L: v.L } : {}) };
-  const i = s.replace(/\/+$/, "").lastIndexOf("/");
-  return { s: i > 0 ? s.slice(0, i) : i === 0 ? "/" : ".", ...(v.L ? { L: v.L } : {}) };
 }
 
 export class PythonWalker {

@@ -183,6 +183,14 @@ export function joinPath(parts: readonly (Value | undefined)[]): Value {
   return { s: s.slice(0, MAX_STR), ...(L ? { L } : {}) };
 }
 
+/** The folder part of a path value (os.path.dirname, path.dirname); unknown stays unknown. */
+export function dirname(v: Value): Value {
+  const s = v.s;
+  if (!isKnown(s)) return taint(v);
+  const i = s.replace(/\/+$/, "").lastIndexOf("/");
+  return { s: i > 0 ? s.slice(0, i) : i === 0 ? "/" : ".", ...(v.L ? { L: v.L } : {}) };
+}
+
 export function listOf(items: readonly Value[]): Value {
   const list = items.slice(0, MAX_LIST);
   const L = labelsOf(items);

@@ -23,6 +23,7 @@ const BY_EXT: Record<string, TextKind> = {
   command: "shell",
   ps1: "powershell",
   psm1: "powershell",
+  psd1: "powershell",
   bat: "powershell",
   cmd: "powershell",
   html: "markup",
@@ -32,12 +33,16 @@ const BY_EXT: Record<string, TextKind> = {
   xhtml: "markup",
 };
 
-/** The text kind of a file by its name, with the shebang as a fallback for extension-less scripts. */
-export function fileKind(path: string, head = ""): TextKind {
+/** The lower-cased extension of a path's last segment ("" for none or a dot file). */
+export function extensionOf(path: string): string {
   const base = path.slice(path.lastIndexOf("/") + 1);
   const dot = base.lastIndexOf(".");
-  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
-  const known = BY_EXT[ext];
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
+}
+
+/** The text kind of a file by its name, with the shebang as a fallback for extension-less scripts. */
+export function fileKind(path: string, head = ""): TextKind {
+  const known = BY_EXT[extensionOf(path)];
   if (known) return known;
   if (head.startsWith("#!")) {
     const line = head.slice(0, head.indexOf("\n") >>> 0).toLowerCase();
@@ -49,6 +54,8 @@ export function fileKind(path: string, head = ""): TextKind {
   return "data";
 }
 
-export function isScriptKind(kind: TextKind): boolean {
+export type ScriptKind = "python" | "javascript" | "shell" | "powershell";
+
+export function isScriptKind(kind: TextKind): kind is ScriptKind {
   return kind === "python" || kind === "javascript" || kind === "shell" || kind === "powershell";
 }

@@ -1,3 +1,5 @@
+import type { LineIndex } from "./lines.js";
+
 /** Every match of a rule contains one of its keywords, so a match lies within this reach of one. */
 export const WINDOW_REACH = 1024;
 const MAX_POSITIONS = 4096;
@@ -130,51 +132,18 @@ export type Window = [from: number, to: number, cut: boolean];
 export class KeywordWindows {
   private readonly whole: Window[];
 
-  /** `hits` are the keyword positions in `lower`, from KeywordIndex.locate. */
+  /** `hits` are the keyword positions in `lower`, from KeywordIndex.locate; `lines` indexes `text`. */
   constructor(
     private readonly text: string,
     private readonly lower: string,
     private readonly hits: ReadonlyMap<string, number[] | null>,
+    private readonly lines: LineIndex,
   ) {
     this.whole = [[0, text.length, false]];
   }
 
   private positionsOf(keyword: string): number[] | null {
     return this.hits.get(keyword) ?? [];
-  }
-
-  /** Start offsets of the lines of `text`, computed once (a file's windows snap to them). */
-  private lineStarts: number[] | undefined;
-
-  private lineStartBefore(offset: number): number {
-    if (!this.lineStarts) {
-      const starts = [0];
-      for (let i = this.text.indexOf("\n"); i !== -1; i = this.text.indexOf("\n", i + 1)) starts.push(i + 1);
-      this.lineStarts = starts;
-    }
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return starts[lo]!;
-  }
-
-  /** The end of the line holding `offset` (the newline's offset, or the text's length). */
-  private lineEndAfter(offset: number): number {
-    this.lineStartBefore(offset);
-    const starts = this.lineStarts!;
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < starts.length ? starts[lo]! - 1 : this.text.length;
   }
 
   /**
@@ -184,7 +153,7 @@ export class KeywordWindows {
    * confirmed against the whole text.
    */
   for(keywords: string[]): Window[] {
-    const { text } = this;
+    const { text, lines } = this;
     // Lower-casing can change the length of some characters (e.g. "İ"); positions then do not map back.
     if (text.length < 4 * WINDOW_REACH || this.lower.length !== text.length) return this.whole;
     const spans: Window[] = [];
@@ -194,8 +163,8 @@ export class KeywordWindows {
       for (const p of list) {
         const from = Math.max(0, p - WINDOW_REACH);
         const to = Math.min(text.length, p + k.length + WINDOW_REACH);
-        const lineStart = this.lineStartBefore(from);
-        const lineEnd = this.lineEndAfter(to);
+        const lineStart = lines.lineStart(lines.position(from).line);
+        const lineEnd = lines.lineEnd(lines.position(to).line);
         const cutStart = from - lineStart > WINDOW_REACH;
         const cutEnd = lineEnd - to > WINDOW_REACH;
         spans.push([cutStart ? from : lineStart, cutEnd ? to : lineEnd, cutStart || cutEnd]);

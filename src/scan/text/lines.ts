@@ -29,6 +29,12 @@ export class LineIndex {
     return this.starts[line - 1] ?? this.text.length;
   }
 
+  /** Offset of the newline that ends `line` (1-based), or the text's length for the last line. */
+  lineEnd(line: number): number {
+    const next = this.starts[line];
+    return next === undefined ? this.text.length : next - 1;
+  }
+
   get lineCount(): number {
     return this.starts.length;
   }
