@@ -4,7 +4,7 @@ import { handleAppeal } from "./handle-appeal.js";
 import { handleReport } from "./handle-report.js";
 import { handleReview } from "./handle-review.js";
 import { readMarker, writtenBy } from "./markers.js";
-import { octokitFor, parseFullName } from "./repos.js";
+import { checkRequestOf, octokitFor, parseFullName } from "./repos.js";
 import type { AppEnv } from "./run-check.js";
 
 // Routes slash commands in new comments (DESIGN "GitHub App flows" 4–6):
@@ -81,15 +81,7 @@ export async function handleIssueComment(
       context,
       env,
       cmd,
-      {
-        ...skillRepo,
-        sha: marker.sha,
-        baseSha: marker.base,
-        author: marker.author,
-        htmlUrl: marker.html,
-        appealUrl: marker.url,
-        isPrivate: false,
-      },
+      { ...checkRequestOf(marker), isPrivate: false },
       parsed.args,
       await octokitFor(context, env, skillRepo),
     );

@@ -8,7 +8,7 @@ import { answer, type CommandComment, findAnswer, mention, react } from "./comma
 import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "./labels.js";
 import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "./markers.js";
 import { accessOf, canReview } from "./permissions.js";
-import { contextFor, octokitFor, parseFullName } from "./repos.js";
+import { checkRequestOf, contextFor, octokitFor, parseFullName } from "./repos.js";
 import { type AppEnv, runCheck } from "./run-check.js";
 
 // Reviewer commands on an appeal issue (DESIGN "GitHub App flows" 5): `/approve`, `/reject <reason>`,
@@ -208,16 +208,5 @@ async function finish(
   });
   const skillRepo = parseFullName(marker.repo);
   const octokit = await octokitFor(context, env, skillRepo);
-  await runCheck(
-    contextFor(context, octokit, skillRepo),
-    {
-      ...skillRepo,
-      sha: marker.sha,
-      baseSha: marker.base,
-      author: marker.author,
-      htmlUrl: marker.html,
-      appealUrl: marker.url,
-    },
-    env,
-  );
+  await runCheck(contextFor(context, octokit, skillRepo), checkRequestOf(marker), env);
 }

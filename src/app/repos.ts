@@ -1,5 +1,6 @@
 import { Context, type ProbotOctokit } from "probot";
-import type { AppEnv } from "./run-check.js";
+import type { AppealMarker } from "./markers.js";
+import type { AppEnv, CheckRequest } from "./run-check.js";
 
 // Acting on a repository other than the one the webhook came from: the appeals repository (config
 // `appeals.repository`) from a skill repository's event, and the skill repository (from the appeal's
@@ -47,4 +48,16 @@ export function contextFor(context: Context, octokit: ProbotOctokit, target: Rep
     payload: { repository: { owner: { login: target.owner }, name: target.repo } },
   };
   return new Context(event as never, octokit, context.log);
+}
+
+/** The commit an appeal is about, as its marker records it: what a re-run of its check needs. */
+export function checkRequestOf(marker: AppealMarker): CheckRequest & { author: string } {
+  return {
+    ...parseFullName(marker.repo),
+    sha: marker.sha,
+    baseSha: marker.base,
+    author: marker.author,
+    htmlUrl: marker.html,
+    appealUrl: marker.url,
+  };
 }
