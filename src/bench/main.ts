@@ -7,9 +7,9 @@ import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { loadRuleSet } from "../node/load.js";
 import { loadScriptAnalyzer } from "../node/script-analyzer.js";
+import { parseFolderArgs, runScript, UsageError } from "../node/script-cli.js";
 import { ALL_CHECKS } from "../scan/all-checks.js";
 import { defaultConfig, type ScanConfig } from "../scan/config.js";
 import { fileKind, isScriptKind } from "../scan/text/file-kind.js";
@@ -40,8 +40,6 @@ import {
   timeScan,
 } from "./measure.js";
 import { fmtBytes, fmtMs, fmtNum, MB, MiB, median, table } from "./stats.js";
-
-class UsageError extends Error {}
 
 const USAGE = `usage: npm run bench -- <dir> [options]
   --rounds N       measured rounds (default 5; one extra warm-up round is not counted)
@@ -81,22 +79,9 @@ export function parseBenchArgs(argv: string[]): Args {
     "no-scripts": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   } as const;
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>
-  >;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  if (positionals.length !== 1) throw new UsageError("give exactly one folder of skills to benchmark");
+  const { values, dir } = parseFolderArgs(argv, options, USAGE, "folder of skills to benchmark");
   return {
-    dir: positionals[0]!,
+    dir,
     rounds: positiveInt("rounds", values.rounds, 1) ?? 5,
     scale: positiveInt("scale", values.scale, 2),
     adversarial: values.adversarial,
@@ -527,11 +512,4 @@ async function main(): Promise<void> {
   if (args.adversarial || args.memory) await benchMemory(args);
 }
 
-main().catch((err) => {
-  if (err instanceof UsageError) {
-    process.stderr.write(`bench: ${err.message}\n${USAGE}\n`);
-  } else {
-    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  }
-  process.exitCode = 2;
-});
+runScript("bench", USAGE, main);

@@ -5,16 +5,14 @@
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { loadRuleSet } from "../node/load.js";
 import { scanPath } from "../node/scan-path.js";
 import { loadScriptAnalyzer } from "../node/script-analyzer.js";
+import { parseFolderArgs, runScript, UsageError } from "../node/script-cli.js";
 import { defaultConfig } from "../scan/config.js";
 import { LEVEL_NAMES } from "../scan/levels.js";
 import { type Label, LabelError, labelFromFolder, normaliseId, parseLabels, parseRate } from "./labels.js";
 import { evaluate, type Found, type Gates, missedGates, type Outcome, pct, renderMatrix } from "./metrics.js";
-
-class UsageError extends Error {}
 
 const USAGE = `usage: npm run eval -- <dir> [options]
   --min-detection X          exit 1 when fewer malicious skills than X reach SUSPICIOUS (0, 1, 0.95 or 95%)
@@ -47,22 +45,9 @@ function parseEvalArgs(argv: string[]): Args {
     verbose: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   } as const;
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>
-  >;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  if (positionals.length !== 1) throw new UsageError("give exactly one corpus folder");
+  const { values, dir } = parseFolderArgs(argv, options, USAGE, "corpus folder");
   return {
-    dir: positionals[0]!,
+    dir,
     labels: values.labels,
     gates: {
       minDetection: rate("--min-detection", values["min-detection"]),
@@ -183,8 +168,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  if (err instanceof UsageError) process.stderr.write(`eval: ${err.message}\n${USAGE}\n`);
-  else process.stderr.write(`eval: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 2;
-});
+runScript("eval", USAGE, main);
