@@ -4,9 +4,11 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Ajv as AjvType, ValidateFunction } from "ajv";
+import nock from "nock";
 import type { Probot } from "probot";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import type { AppOptions } from "../../src/app/index.js";
-import { API, example, GitHub, type Json, makeProbot, NOW } from "./helpers.js";
+import { API, example, GitHub, type Json, makeProbot, NOW, unmatched } from "./helpers.js";
 import { repoTarball } from "./tar.js";
 
 // Test support for the appeals flows: a small model of a repository's issues (what GitHub would
@@ -635,4 +637,26 @@ export class World {
       payload: storeIssueCommentPayload(this.appeals, number, body, { user, commentId: id }),
     });
   }
+}
+
+/**
+ * No network for the file; after each test, no request without an interceptor, none expected that
+ * never came, and every body valid against GitHub's OpenAPI description (and, with `checks`, the
+ * Checks API schema).
+ */
+export function guardGitHub(current: () => GitHub, opts: { checks?: boolean } = {}): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  afterEach(async () => {
+    try {
+      expect(unmatched, "requests without an interceptor").toEqual([]);
+      expect(nock.pendingMocks(), "expected requests that never came").toEqual([]);
+      const gh = current();
+      expect(await requestSchemaErrors(gh), "bodies against GitHub's OpenAPI description").toEqual([]);
+      if (opts.checks !== false) expect(await gh.schemaErrors(), "Checks API bodies").toEqual([]);
+    } finally {
+      nock.cleanAll();
+      unmatched.length = 0;
+    }
+  });
 }

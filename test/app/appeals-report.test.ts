@@ -1,18 +1,16 @@
 import "./polyfill.js";
-import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readMarker } from "../../src/app/markers.js";
 import {
+  guardGitHub,
   issueCommentPayload,
   KEY,
   NOTES,
   person,
   plain,
-  requestSchemaErrors,
   SKILL_REPO,
   World,
 } from "./appeals-helpers.js";
-import { unmatched } from "./helpers.js";
 
 // `/report` on an issue of a skill repository: one report per person per skill, counted by distinct
 // reporters; at the threshold (default 3) the skill is SUSPICIOUS with trigger `user-reports`, the
@@ -20,19 +18,7 @@ import { unmatched } from "./helpers.js";
 
 let w: World;
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(async () => {
-  try {
-    expect(unmatched, "requests without an interceptor").toEqual([]);
-    expect(nock.pendingMocks(), "expected requests that never came").toEqual([]);
-    expect(await requestSchemaErrors(w.gh), "bodies against GitHub's OpenAPI description").toEqual([]);
-    expect(await w.gh.schemaErrors(), "Checks API bodies").toEqual([]);
-  } finally {
-    nock.cleanAll();
-    unmatched.length = 0;
-  }
-});
+guardGitHub(() => w.gh);
 
 const MAIN = "5ca1ab1e00000000000000000000000000000001";
 const PARENT = "5ca1ab1e00000000000000000000000000000000";

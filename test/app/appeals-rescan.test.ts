@@ -1,19 +1,18 @@
 import "./polyfill.js";
-import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readMarker } from "../../src/app/markers.js";
 import {
   FORMATTER,
+  guardGitHub,
   HEAD,
   HEAD_LAYOUT,
   KEY,
   NOTES,
   plain,
-  requestSchemaErrors,
   skillFiles,
   World,
 } from "./appeals-helpers.js";
-import { example, type Json, unmatched } from "./helpers.js";
+import { example, type Json } from "./helpers.js";
 
 // DESIGN "GitHub App flows" 3: every scan of a repository reports on its open appeals, once per new
 // content hash of the skill. RISKY / LOW_QUALITY appeals whose skill now scans clean are closed as
@@ -22,19 +21,7 @@ import { example, type Json, unmatched } from "./helpers.js";
 
 let w: World;
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(async () => {
-  try {
-    expect(unmatched, "requests without an interceptor").toEqual([]);
-    expect(nock.pendingMocks(), "expected requests that never came").toEqual([]);
-    expect(await requestSchemaErrors(w.gh), "bodies against GitHub's OpenAPI description").toEqual([]);
-    expect(await w.gh.schemaErrors(), "Checks API bodies").toEqual([]);
-  } finally {
-    nock.cleanAll();
-    unmatched.length = 0;
-  }
-});
+guardGitHub(() => w.gh);
 
 const SHA_1 = "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c1";
 const SHA_2 = "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c2";

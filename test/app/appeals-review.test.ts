@@ -1,6 +1,5 @@
 import "./polyfill.js";
-import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readMarker, writeMarker } from "../../src/app/markers.js";
 import {
   APP_USER,
@@ -10,6 +9,7 @@ import {
   CODERTOCAT,
   FORMATTER,
   FORMATTER_ID,
+  guardGitHub,
   HEAD,
   HEAD_LAYOUT,
   KEY,
@@ -17,11 +17,10 @@ import {
   person,
   plain,
   REVIEWER,
-  requestSchemaErrors,
   skillFiles,
   World,
 } from "./appeals-helpers.js";
-import { example, type Json, NOW, unmatched } from "./helpers.js";
+import { example, type Json, NOW } from "./helpers.js";
 
 // Reviewer commands on an appeal issue, and what the next scans make of the decision. Each test
 // first opens a real appeal through `/appeal` (World.appealOnPr), so the issue, its labels and its
@@ -30,19 +29,7 @@ import { example, type Json, NOW, unmatched } from "./helpers.js";
 
 let w: World;
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(async () => {
-  try {
-    expect(unmatched, "requests without an interceptor").toEqual([]);
-    expect(nock.pendingMocks(), "expected requests that never came").toEqual([]);
-    expect(await requestSchemaErrors(w.gh), "bodies against GitHub's OpenAPI description").toEqual([]);
-    expect(await w.gh.schemaErrors(), "Checks API bodies").toEqual([]);
-  } finally {
-    nock.cleanAll();
-    unmatched.length = 0;
-  }
-});
+guardGitHub(() => w.gh);
 
 const PR_BASE = { sha: BASE, layout: BASE_LAYOUT };
 const finalRun = () => w.gh.checks().at(-1)!.body;

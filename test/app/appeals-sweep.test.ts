@@ -1,6 +1,5 @@
 import "./polyfill.js";
-import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { writeMarker } from "../../src/app/markers.js";
 import { sweepOverdue } from "../../src/app/sweep.js";
 import { main } from "../../src/cli/main.js";
@@ -8,12 +7,12 @@ import {
   APP_LOGIN,
   APPEALS_REPO,
   CODERTOCAT,
+  guardGitHub,
   IssueStore,
   KEY,
-  requestSchemaErrors,
   Script,
 } from "./appeals-helpers.js";
-import { GitHub, NOW, TestOctokit, unmatched } from "./helpers.js";
+import { GitHub, NOW, TestOctokit } from "./helpers.js";
 
 // Overdue reviews: `skill-quarantine appeals sweep --repo owner/name` (and the function behind it)
 // labels open appeals past the latest date of their deadline `review:overdue` and comments once.
@@ -22,18 +21,7 @@ let gh: GitHub;
 let s: Script;
 let store: IssueStore;
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(async () => {
-  try {
-    expect(unmatched, "requests without an interceptor").toEqual([]);
-    expect(nock.pendingMocks(), "expected requests that never came").toEqual([]);
-    expect(await requestSchemaErrors(gh), "bodies against GitHub's OpenAPI description").toEqual([]);
-  } finally {
-    nock.cleanAll();
-    unmatched.length = 0;
-  }
-});
+guardGitHub(() => gh, { checks: false });
 
 function appealBody(due: [string, string], level = "SUSPICIOUS") {
   return `${writeMarker(

@@ -1,7 +1,6 @@
 import "./polyfill.js";
-import nock from "nock";
 import type { Probot } from "probot";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readMarker } from "../../src/app/markers.js";
 import {
   APP_USER,
@@ -14,6 +13,7 @@ import {
   CONFIG,
   commitCommentPayload,
   FORMATTER_ID,
+  guardGitHub,
   HEAD,
   HEAD_LAYOUT,
   IssueStore,
@@ -23,11 +23,10 @@ import {
   plain,
   prCommentPayload,
   repoArchive,
-  requestSchemaErrors,
   Script,
   SKILL_REPO,
 } from "./appeals-helpers.js";
-import { GitHub, type Json, makeProbot, NOW, unmatched } from "./helpers.js";
+import { GitHub, type Json, makeProbot, NOW } from "./helpers.js";
 
 // `/appeal` end to end: the published issue_comment and commit_comment payloads in, every request
 // the App makes listed in order (nock fails on any other), request bodies validated against
@@ -39,8 +38,7 @@ let s: Script;
 let skillRepo: IssueStore;
 let appeals: IssueStore;
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
+guardGitHub(() => gh);
 
 function setup() {
   probot = makeProbot(appOptions);
@@ -49,27 +47,6 @@ function setup() {
   skillRepo = new IssueStore(SKILL_REPO);
   appeals = new IssueStore(APPEALS_REPO);
 }
-
-afterEach(async () => {
-  try {
-    if (unmatched.length)
-      console.log(
-        JSON.stringify(
-          gh.requests.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body ?? "")}`),
-          null,
-          1,
-        ),
-        unmatched,
-      );
-    expect(unmatched, "requests without an interceptor").toEqual([]);
-    expect(nock.pendingMocks(), "expected requests that never came").toEqual([]);
-    expect(await requestSchemaErrors(gh), "bodies against GitHub's OpenAPI description").toEqual([]);
-    expect(await gh.schemaErrors(), "Checks API bodies").toEqual([]);
-  } finally {
-    nock.cleanAll();
-    unmatched.length = 0;
-  }
-});
 
 const lines = () => gh.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
 const posted = (path: string) => gh.requests.filter((r) => r.method === "POST" && r.path.endsWith(path));
