@@ -89,6 +89,15 @@ export class Engine {
     return { offset: n.startIndex, length: Math.min(n.endIndex - n.startIndex, 160), line, column };
   }
 
+  /**
+   * The value of parameter `i` of the function being summarised, when no call binds it: unknown,
+   * labelled so that a flow into a sink is recorded as "this parameter reaches that sink".
+   */
+  param(at: Node, name: string, i: number, bound?: readonly Value[]): Value {
+    if (bound) return bound[i] ?? EMPTY;
+    return { s: UNKNOWN, L: [this.label("param", this.loc(at), name, { param: i })] };
+  }
+
   label(
     kind: LabelKind,
     loc: Loc,

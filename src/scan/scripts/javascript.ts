@@ -204,13 +204,7 @@ export class JsWalker {
             let i = 0;
             for (const p of list) {
               if (!p || p.type === "comment") continue;
-              const v = bound
-                ? (bound[i] ?? EMPTY)
-                : {
-                    s: UNKNOWN,
-                    L: [this.eng.label("param", this.eng.loc(p), this.text(p).slice(0, 40), { param: i })],
-                  };
-              this.bind(p, v, 1);
+              this.bind(p, this.eng.param(p, this.text(p).slice(0, 40), i, bound), 1);
               i++;
             }
           }

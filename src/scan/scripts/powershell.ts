@@ -268,8 +268,7 @@ export class PsWalker {
         const saved = this.scope;
         this.scope = new Scope(defScope);
         params.forEach((p, i) => {
-          const at = paramVars[i] ?? n;
-          this.scope.set(p, { s: UNKNOWN, L: [this.eng.label("param", this.eng.loc(at), p, { param: i })] });
+          this.scope.set(p, this.eng.param(paramVars[i] ?? n, p, i));
         });
         try {
           if (body) this.eng.returns(this.ev(body, 1));

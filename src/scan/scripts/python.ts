@@ -180,16 +180,7 @@ export class PythonWalker {
         const saved = this.scope;
         this.scope = new Scope(defScope);
         params.forEach((p, i) => {
-          const at = paramNodes[i];
-          this.scope.set(
-            p,
-            bound
-              ? (bound[i] ?? EMPTY)
-              : {
-                  s: UNKNOWN,
-                  L: [this.eng.label("param", at ? this.eng.loc(at) : this.eng.loc(n), p, { param: i })],
-                },
-          );
+          this.scope.set(p, this.eng.param(paramNodes[i] ?? n, p, i, bound));
         });
         try {
           if (body) this.block(body, 1);
@@ -226,13 +217,7 @@ export class PythonWalker {
         const saved = this.scope;
         this.scope = new Scope(defScope);
         params.forEach((p, i) => {
-          const at = paramNodes[i] ?? n;
-          this.scope.set(
-            p,
-            bound
-              ? (bound[i] ?? EMPTY)
-              : { s: UNKNOWN, L: [this.eng.label("param", this.eng.loc(at), p, { param: i })] },
-          );
+          this.scope.set(p, this.eng.param(paramNodes[i] ?? n, p, i, bound));
         });
         try {
           if (body) this.eng.returns(this.ev(body, 1));
