@@ -96,5 +96,7 @@ describe("official installers on hosts where anyone can publish", () => {
       "MALICIOUS",
     );
     expect(await run("https://trade-tools.github.io/install.sh")).toBe("MALICIOUS");
+    expect(await run("https://cdn.jsdelivr.net/gh/trade-tools/setup/install.sh")).toBe("MALICIOUS");
+    expect(await run("https://cdn.jsdelivr.net/gh/nvm-sh/nvm/install.sh")).toBe("RISKY");
   });
 });
