@@ -27,7 +27,7 @@ describe("quoted attack examples that cannot run", () => {
       ].join("\n"),
     );
     expect(r.severity).toBe("RISKY");
-    const lowered = r.findings.filter((f) => f.adjusted?.reason.startsWith("an illustration"));
+    const lowered = r.findings.filter((f) => f.adjustments?.[0]?.why.startsWith("an illustration"));
     expect(lowered.map((f) => f.ruleId).sort()).toEqual(
       expect.arrayContaining([
         "exec.curl-pipe-shell",
@@ -35,7 +35,9 @@ describe("quoted attack examples that cannot run", () => {
         "obf.decode-pipe-shell",
       ]),
     );
-    expect(lowered.every((f) => f.adjusted!.from === "MALICIOUS" && f.confidence === "low")).toBe(true);
+    expect(lowered.every((f) => f.adjustments![0]!.from === "MALICIOUS" && f.confidence === "low")).toBe(
+      true,
+    );
   });
 
   it("a runnable command keeps its level: documentation IP, .example name, real payload with an ellipsis nearby", async () => {

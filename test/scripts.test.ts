@@ -331,7 +331,9 @@ describe("code that runs decoded or downloaded payloads", () => {
     );
     const f = finding(r, "script.exec-remote");
     expect(f?.level).toBe("RISKY");
-    expect(f?.adjusted).toEqual({ from: "MALICIOUS", reason: expect.stringContaining("github.com") });
+    expect(f?.adjustments).toEqual([
+      { from: "MALICIOUS", to: "RISKY", why: expect.stringContaining("github.com") },
+    ]);
   });
 
   it("reports dynamic eval of run-time text as RISKY only", () => {

@@ -39,7 +39,7 @@ describe("verdict, policy and review decisions", () => {
     });
     expect(said.severity).toBe("RISKY");
     const f = said.findings.find((x) => x.ruleId === "persist.crontab");
-    expect(f?.adjusted?.reason).toBe("the skill says it does this (declared: persistence)");
+    expect(f?.adjustments?.[0]?.why).toBe("the skill says it does this (declared: persistence)");
     expect(said.capabilities.undeclared).toEqual([]);
 
     const unsaid = await scanOne({

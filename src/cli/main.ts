@@ -7,7 +7,7 @@ import { loadScriptAnalyzer } from "../node/script-analyzer.js";
 import { renderReport } from "../report/render.js";
 import { renderText } from "../report/text.js";
 import { ALL_CHECKS } from "../scan/all-checks.js";
-import { mergeResults, resultOf, VERSION, withBaseline } from "../scan/index.js";
+import { mergeResults, type ScanOptions, VERSION } from "../scan/index.js";
 import { LEVEL_NAMES, parseLevel } from "../scan/levels.js";
 import type { ScanResult } from "../scan/types.js";
 import { registerAppeals } from "./appeals.js";
@@ -55,7 +55,11 @@ interface ScanFlags {
   scripts: boolean;
 }
 
-async function runScan(paths: string[], flags: ScanFlags): Promise<ScanResult> {
+async function runScan(
+  paths: string[],
+  flags: ScanFlags,
+  extra: Pick<ScanOptions, "baselineOf"> = {},
+): Promise<ScanResult> {
   const targets = paths.length ? paths : ["."];
   const ruleSet = await loadRuleSet(flags.rules);
   const config = await loadConfigFile(flags.config, targets[0]!);
@@ -70,6 +74,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<ScanResult> {
         config,
         scriptAnalyzer,
         shard: flags.shard,
+        ...extra,
         onProgress: showProgress
           ? (done, total) => {
               if (total >= 20)
@@ -181,10 +186,10 @@ export function buildProgram(): Command {
     .action(async (oldPath: string, newPath: string, flags: ScanFlags) => {
       const base = { ...flags, allowDomain: [], rules: [], scripts: true };
       const before = await runScan([oldPath], base);
-      const after = await runScan([newPath], base);
+      // Two folders give two namespaces, so the versions are matched by the skill's name.
       const byName = new Map(before.skills.map((s) => [s.name, s]));
-      const skills = after.skills.map((s) => withBaseline(s, byName.get(s.name)));
-      const result = resultOf(newPath, skills);
+      const result = await runScan([newPath], base, { baselineOf: (_id, name) => byName.get(name) });
+      const skills = result.skills;
       output(result, flags);
       if (skills.some((s) => s.level >= flags.failOn)) process.exitCode = 1;
     });

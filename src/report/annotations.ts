@@ -1,5 +1,6 @@
 import { levelOf } from "../scan/levels.js";
 import type { Finding, ScanResult, Severity } from "../scan/types.js";
+import { adjustmentLines } from "./adjustments.js";
 
 // Findings as line annotations, shared by the Action (workflow commands through @actions/core) and
 // the App (check-run annotations). Pure: no @actions/core here, so the App can import it.
@@ -60,7 +61,7 @@ const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 function message(f: Finding): string {
   const parts = [`${f.level}: ${oneLine(f.explanation)}`];
   if (f.excerpt) parts.push(`Found: ${oneLine(f.excerpt)}`);
-  if (f.adjusted) parts.push(`Level changed from ${f.adjusted.from}: ${oneLine(f.adjusted.reason)}`);
+  for (const a of adjustmentLines(f)) parts.push(`Level changed ${a}`);
   if (f.remediation) parts.push(`Fix: ${oneLine(f.remediation)}`);
   return parts.join("\n");
 }

@@ -1,5 +1,6 @@
 import { escapeInvisible } from "../scan/text/lines.js";
 import type { Finding, ScanResult, Severity, SkillReport } from "../scan/types.js";
+import { adjustmentLines } from "./adjustments.js";
 import { compareFindings } from "./annotations.js";
 
 // Markdown for GitHub: the Action's job summary and the App's check-run summary/text. L1 (what a
@@ -177,8 +178,7 @@ function whereCell(f: Finding, opts: MarkdownOptions): string {
 
 function explanationCell(f: Finding): string {
   const parts = [escapeMarkdown(f.explanation)];
-  if (f.adjusted)
-    parts.push(`<i>Level changed from ${f.adjusted.from}: ${escapeMarkdown(f.adjusted.reason)}</i>`);
+  for (const a of adjustmentLines(f)) parts.push(`<i>Level changed ${escapeMarkdown(a)}</i>`);
   if (f.decoded) parts.push(`<i>Found after decoding ${escapeMarkdown(f.decoded.encoding)}.</i>`);
   if (f.related?.length)
     parts.push(

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { levelOf } from "../scan/levels.js";
 import type { Confidence, Finding, ScanResult, Severity } from "../scan/types.js";
+import { adjustmentLines } from "./adjustments.js";
 import { compareFindings, repoPath } from "./annotations.js";
 
 // SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). What GitHub reads:
@@ -198,7 +199,7 @@ export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
     const text = [
       `${f.level}: ${oneLine(f.title)}. ${oneLine(f.explanation)}`,
       f.excerpt ? `Found: ${oneLine(f.excerpt)}` : "",
-      f.adjusted ? `Level changed from ${f.adjusted.from}: ${oneLine(f.adjusted.reason)}` : "",
+      ...adjustmentLines(f).map((a) => `Level changed ${a}`),
       `Fix: ${oneLine(f.remediation)}`,
       `Skill: ${skill.id}`,
     ]

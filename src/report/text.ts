@@ -1,4 +1,5 @@
 import type { Finding, ScanResult, Severity, SkillReport } from "../scan/types.js";
+import { adjustmentLines } from "./adjustments.js";
 
 export interface TextOptions {
   color: boolean;
@@ -41,10 +42,8 @@ function findingLines(f: Finding, opts: TextOptions): string[] {
         `              ${paint(opts, DIM, "│")} see ${r.file}:${r.line}: ${safeForTerminal(r.note)}`,
       );
   }
-  if (f.adjusted)
-    lines.push(
-      `              ${paint(opts, DIM, `│ level ${f.adjusted.from} → ${f.level}: ${f.adjusted.reason}`)}`,
-    );
+  for (const a of adjustmentLines(f))
+    lines.push(`              ${paint(opts, DIM, `│ level ${safeForTerminal(a)}`)}`);
   lines.push(`              ${paint(opts, DIM, "│")} fix: ${safeForTerminal(f.remediation)}`);
   return lines;
 }

@@ -8,7 +8,10 @@ import type { Finding, SkillReport } from "./types.js";
  * capabilities, new unlisted hosts or new scripts in a skill that was clean before → SUSPICIOUS
  * with trigger `anomaly`. A skill that was already flagged is judged by its own findings.
  */
-export function compareSkills(before: SkillReport | undefined, after: SkillReport): Finding[] {
+export function compareSkills(
+  before: SkillReport | undefined,
+  after: Pick<SkillReport, "path" | "level" | "capabilities" | "findings" | "hosts" | "scripts">,
+): Finding[] {
   if (!before || before.level >= 2) return [];
   const file = after.path === "." ? "SKILL.md" : `${after.path}/SKILL.md`;
   const out: Finding[] = [];

@@ -3,16 +3,13 @@ import type { AnalysisContext } from "./analyze/context.js";
 import { hostMatches } from "./analyze/urls.js";
 import { CHECKS } from "./checks.js";
 import { defaultConfig } from "./config.js";
-import { compareSkills } from "./diff.js";
 import { discoverSkills } from "./discover.js";
 import type { FileSet } from "./fileset.js";
 import { findingAt } from "./findings.js";
 import { LEVEL_NAMES, levelOf, maxSeverity } from "./levels.js";
 import type { ScanOptions } from "./options.js";
 import { scanSkill } from "./skill.js";
-import { summarise } from "./summary.js";
 import { type ScanResult, SEVERITIES, type Severity, type SkillReport } from "./types.js";
-import { decide, sortFindings } from "./verdict.js";
 
 export { compareSkills } from "./diff.js";
 export type { ScanOptions } from "./options.js";
@@ -62,33 +59,6 @@ export async function* scanSkills(fs: FileSet, opts: ScanOptions): AsyncGenerato
   }
 }
 
-/** Adds anomaly findings from a baseline scan and re-decides the level. */
-export function withBaseline(report: SkillReport, before: SkillReport | undefined): SkillReport {
-  const extra = compareSkills(before, report);
-  if (extra.length === 0) return report;
-  const findings = sortFindings([...report.findings, ...extra]);
-  const verdict = decide(findings, undefined);
-  const caps = report.capabilities;
-  return {
-    ...report,
-    findings,
-    level: verdict.level,
-    severity: verdict.severity,
-    trigger: verdict.trigger,
-    quarantineStatus: verdict.quarantineStatus,
-    summary: [
-      ...summarise(
-        verdict.severity,
-        report.manifest.description,
-        caps,
-        findings,
-        verdict.quarantineStatus.reason,
-      ),
-      ...extra.map((f) => `What changed: ${f.explanation}`),
-    ],
-  };
-}
-
 export function totals(skills: SkillReport[]): ScanResult["totals"] {
   const bySeverity = Object.fromEntries(LEVEL_NAMES.map((n) => [n, 0])) as Record<Severity | "none", number>;
   let findings = 0;
@@ -109,16 +79,20 @@ export function resultOf(root: string, skills: SkillReport[], errors: string[] =
   };
 }
 
-/** Scans every skill in a FileSet; with `baseline`, compares each skill with its earlier version. */
+/**
+ * Scans every skill in a FileSet; with `baseline` (earlier reports by skill id), each skill is compared
+ * with its earlier version inside the one weighing pipeline, before its verdict is assembled.
+ */
 export async function scanFileSet(
   fs: FileSet,
   opts: ScanOptions & { baseline?: Map<string, SkillReport> },
 ): Promise<ScanResult> {
   const skills: SkillReport[] = [];
   const errors: string[] = [];
-  for await (const report of scanSkills(fs, { ...opts, onUnscanned: (e) => errors.push(...e) })) {
-    skills.push(opts.baseline ? withBaseline(report, opts.baseline.get(report.id)) : report);
-  }
+  const baseline = opts.baseline;
+  const baselineOf = baseline ? (id: string) => baseline.get(id) : opts.baselineOf;
+  for await (const report of scanSkills(fs, { ...opts, baselineOf, onUnscanned: (e) => errors.push(...e) }))
+    skills.push(report);
   return resultOf(fs.label, skills, errors);
 }
 

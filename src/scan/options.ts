@@ -1,6 +1,7 @@
 import type { ScriptAnalyzer } from "./analyze/context.js";
 import type { ReviewDecision, ScanConfig } from "./config.js";
 import type { RuleSet } from "./ruleset.js";
+import type { SkillReport } from "./types.js";
 
 export interface ScanOptions {
   ruleSet: RuleSet;
@@ -13,6 +14,8 @@ export interface ScanOptions {
   rootParentName?: string;
   /** Login of the repository owner / skill author, checked against the blocklist's authors. */
   author?: string;
+  /** The same skill's earlier scan (pull request base, push's parent) by its id and name, for anomalies. */
+  baselineOf?: (id: string, name: string) => SkillReport | undefined;
   /** Reviewers' decisions, each bound to a skill id and content hash. */
   decisions?: ReviewDecision[];
   /** Skills reported by users: skill id → number of distinct reporters. */

@@ -4,7 +4,6 @@ import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
 import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
-import { capabilityReport } from "./capabilities.js";
 import { CHECKS } from "./checks.js";
 import type { DiscoveredSkill } from "./discover.js";
 import type { FileSet } from "./fileset.js";
@@ -22,7 +21,8 @@ import { embeddedText } from "./text/embedded.js";
 import { fileKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
-import { applySilences, decide, sortFindings, undeclaredFinding, weighDeclared } from "./verdict.js";
+import { decide, sortFindings } from "./verdict.js";
+import { weigh } from "./weigh/index.js";
 
 const RESCAN_KINDS: TextKind[] = ["instructions", "shell", "python", "javascript", "powershell"];
 const MAX_DECODE_DEPTH = 2;
@@ -51,6 +51,8 @@ interface SkillState {
   scripts: string[];
   links: { target: string; from: string }[];
   filePaths: Set<string>;
+  /** Every text file read, by path from the scanned root, for weighing stages that read a passage. */
+  texts: Map<string, TextFile>;
   manifest: Manifest;
   manifestProblems: ManifestProblem[];
   hasFrontmatter: boolean;
@@ -249,6 +251,7 @@ export async function scanSkill(
     scripts: [],
     links: [],
     filePaths: new Set(),
+    texts: new Map(),
     manifest: { unknownKeys: [], raw: null },
     manifestProblems: [],
     hasFrontmatter: false,
@@ -394,6 +397,7 @@ export async function scanSkill(
       file.contextAt = markdownContext(text);
     }
     if (isScriptKind(kind)) state.scripts.push(rel);
+    state.texts.set(entry.path, file);
     analyzeText(file, ctx, state);
   }
   if (skippedForSize > 0) {
@@ -438,18 +442,20 @@ export async function scanSkill(
     );
   }
 
-  let findings = applySilences(state.findings, config, dir, skillMd);
-  const weighed = weighDeclared(
-    findings,
-    capabilityReport(state.manifest, findings, state.usedCapabilities),
-    state.usedCapabilities,
-  );
-  findings = weighed.findings;
-  const caps = weighed.caps;
-  const raise = undeclaredFinding(caps, findings, skillMd, state.manifest.description);
-  if (raise) findings.push(raise);
-  findings = sortFindings(findings);
   const contentHash = hash.digest("hex");
+  const weighed = weigh(state.findings, {
+    config,
+    skillDir: dir,
+    skillMd,
+    manifest: state.manifest,
+    used: state.usedCapabilities,
+    texts: state.texts,
+    hosts: [...state.hosts].sort(),
+    scripts: state.scripts,
+    before: opts.baselineOf?.(id, name),
+  });
+  const findings = sortFindings(weighed.findings);
+  const caps = weighed.caps;
   const decision = opts.decisions?.find((d) => d.skillId === id && d.contentHash === contentHash);
   const verdict = decide(findings, decision);
   const links = state.links.map((l) => ({
@@ -476,13 +482,16 @@ export async function scanSkill(
     hosts: [...state.hosts].sort(),
     scripts: state.scripts,
     findings,
-    summary: summarise(
-      verdict.severity,
-      state.manifest.description,
-      caps,
-      findings,
-      verdict.quarantineStatus.reason,
-    ),
+    summary: [
+      ...summarise(
+        verdict.severity,
+        state.manifest.description,
+        caps,
+        findings,
+        verdict.quarantineStatus.reason,
+      ),
+      ...findings.filter((f) => f.category === "anomaly").map((f) => `What changed: ${f.explanation}`),
+    ],
     manifest: state.manifest,
     stats: { files, bytes },
   };

@@ -63,9 +63,15 @@ export interface Finding {
   references?: string[];
   /** Capabilities this finding proves the skill has. */
   capabilities?: Capability[];
-  /** Set when a finding's level was changed by context, policy or review, with the reason. */
-  adjusted?: { from: Severity; reason: string };
+  /** Every change of this finding's level (context, policy, a weighing stage), in the order made. */
+  adjustments?: Adjustment[];
   trigger?: Trigger;
+}
+
+export interface Adjustment {
+  from: Severity;
+  to: Severity;
+  why: string;
 }
 
 export interface QuarantineStatus {

@@ -14,6 +14,7 @@ import type {
   Severity,
   Trigger,
 } from "./types.js";
+import { adjust } from "./weigh/adjust.js";
 
 const SKILL_MD_PLACE = (file: string) => ({ file, line: 1, column: 1, context: "file" as const });
 
@@ -97,11 +98,7 @@ export function weighDeclared(
       return f;
     }
     for (const c of f.capabilities ?? []) weighed.add(c);
-    return {
-      ...f,
-      level: "RISKY" as const,
-      adjusted: { from: f.level, reason: `the skill says it does this (declared: ${own})` },
-    };
+    return adjust(f, "RISKY", `the skill says it does this (declared: ${own})`);
   });
   // A capability stays undeclared when any finding that was not weighed down also shows it.
   const explained = (c: Capability) => weighed.has(c) && !shownElsewhere.has(c);

@@ -1,10 +1,10 @@
 import { findingAt } from "../findings.js";
-import { levelOf, severityOf } from "../levels.js";
 import { type CompiledRule, excepted } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
 import { isScriptKind } from "../text/file-kind.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
+import { adjust, lowered } from "../weigh/adjust.js";
 import type { AnalysisContext, TextFile } from "./context.js";
 import { findUrls, hostsIn, isOfficialUrl } from "./urls.js";
 
@@ -95,7 +95,7 @@ export function runRules(
         // Frontmatter rules look at frontmatter only; instruction rules at the body only.
         if (inFrontmatter ? !rule.kinds.has("frontmatter") : frontmatterOnly || !rule.kinds.has(kind))
           continue;
-        const f = findingAt(rule, {
+        let f = findingAt(rule, {
           file: file.path,
           index: file.lines,
           offset: m.index,
@@ -106,8 +106,13 @@ export function runRules(
           if (rule.whenQuoted === "skip") continue;
           // Two steps: a quoted phrase is what security guides and detectors list as an example; an
           // order to the agent is written as prose. MALICIOUS → RISKY, SUSPICIOUS → LOW_QUALITY.
-          if (!weighDown(f, 2, "quoted in documentation (code or quotation marks), not an instruction"))
-            continue;
+          const quoted = lowered(
+            f,
+            2,
+            "quoted in documentation (code or quotation marks), not an instruction",
+          );
+          if (!quoted) continue;
+          f = quoted;
         }
         if (
           rule.whenQuoted === "keep" &&
@@ -116,21 +121,21 @@ export function runRules(
           NEEDS_REMOTE.has(rule.category) &&
           cannotRunAsWritten(m[0], pipedFrom(file.text, m.index))
         )
-          weighDown(
-            f,
-            2,
-            "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
-          );
+          f =
+            lowered(
+              f,
+              2,
+              "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
+            ) ?? f;
         if (rule.allowlistedHostLevel) {
           const urls = findUrls(m[0]);
           const hosts = [...new Set(urls.map((u) => u.host))];
-          if (urls.length > 0 && urls.every((u) => isOfficialUrl(u, ctx))) {
-            f.adjusted = {
-              from: f.level,
-              reason: `every address in it is an official source (${hosts.join(", ")})`,
-            };
-            f.level = rule.allowlistedHostLevel;
-          }
+          if (urls.length > 0 && urls.every((u) => isOfficialUrl(u, ctx)))
+            f = adjust(
+              f,
+              rule.allowlistedHostLevel,
+              `every address in it is an official source (${hosts.join(", ")})`,
+            );
         }
         out.push(f);
         if (++count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
@@ -167,19 +172,6 @@ function pipedFrom(text: string, offset: number): string {
   const from = Math.max(0, offset - 200, text.lastIndexOf("\n", offset - 1) + 1);
   const before = text.slice(from, offset);
   return before.slice(before.lastIndexOf("`") + 1);
-}
-
-/**
- * Lowers a finding by `steps` levels, but never below LOW_QUALITY, with low confidence and the
- * reason recorded; false (and unchanged) when it already is LOW_QUALITY.
- */
-function weighDown(f: Finding, steps: number, reason: string): boolean {
-  const to = severityOf(Math.max(1, levelOf(f.level) - steps));
-  if (!to || to === f.level) return false;
-  f.adjusted = { from: f.level, reason };
-  f.level = to;
-  f.confidence = "low";
-  return true;
 }
 
 const OPEN_QUOTES = new Set(['"', "'", "\u201C", "\u2018", "\u00AB", "`"]);

@@ -491,10 +491,13 @@ export class Engine {
           ? {
               level: "RISKY" as const,
               confidence: "medium" as const,
-              adjusted: {
-                from: C.EXEC_REMOTE.level,
-                reason: `the code comes from an allowlisted host (${remote.host})`,
-              },
+              adjustments: [
+                {
+                  from: C.EXEC_REMOTE.level,
+                  to: "RISKY" as const,
+                  why: `the code comes from an allowlisted host (${remote.host})`,
+                },
+              ],
             }
           : {}),
       });

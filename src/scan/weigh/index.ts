@@ -1,0 +1,98 @@
+import type { TextFile } from "../analyze/context.js";
+import { capabilityReport } from "../capabilities.js";
+import type { ScanConfig } from "../config.js";
+import { compareSkills } from "../diff.js";
+import { levelOf } from "../levels.js";
+import type { Capability, CapabilityReport, Finding, LevelNumber, Manifest, SkillReport } from "../types.js";
+import { applySilences, undeclaredFinding, weighDeclared } from "../verdict.js";
+
+// The one place where findings' levels are weighed after detection. Detectors only find (a match's
+// own context — quoted, an illustration, an official host — is recorded on it at detection time
+// through `adjust`); everything that depends on the whole skill or on who asked is a stage here, in
+// this order, each a pure function of the findings so far and the skill. The verdict (src/scan/
+// verdict.ts `decide`) is then assembled once from what comes out, with the reviewer's decision.
+//
+// A new judgement (intent of a passage, provenance of a download) is a new stage in STAGES.
+
+export interface WeighInput {
+  config: ScanConfig;
+  /** The skill's folder relative to the scanned root, and its SKILL.md path. */
+  skillDir: string;
+  skillMd: string;
+  manifest: Manifest;
+  /** Capabilities script analysis saw without a finding of their own (network, shell). */
+  used: ReadonlySet<Capability>;
+  /** The skill's text files by path relative to the scanned root, for stages that read a passage. */
+  texts: ReadonlyMap<string, TextFile>;
+  hosts: readonly string[];
+  scripts: readonly string[];
+  /** The same skill's earlier scan (pull request base, last trusted version), when there is one. */
+  before?: SkillReport;
+}
+
+export interface Weighed {
+  findings: Finding[];
+  caps: CapabilityReport;
+}
+
+export interface Stage {
+  /** Short name, for tests and the bench's budget. */
+  name: string;
+  run(w: Weighed, input: WeighInput): Weighed;
+}
+
+const noCaps: CapabilityReport = { declared: [], detected: [], undeclared: [] };
+
+/** Silences (operator config): RISKY and LOW_QUALITY only; aimed higher, refused and reported. */
+export const silences: Stage = {
+  name: "silences",
+  run: (w, i) => ({ ...w, findings: applySilences(w.findings, i.config, i.skillDir, i.skillMd) }),
+};
+
+/** What the skill can do, from the findings as weighed so far, and what it says it does. */
+export const capabilities: Stage = {
+  name: "capabilities",
+  run: (w, i) => ({ ...w, caps: capabilityReport(i.manifest, w.findings, i.used) }),
+};
+
+/** A persistence or agent-configuration finding the description announces weighs one level less. */
+export const declared: Stage = {
+  name: "declared",
+  run: (w, i) => weighDeclared(w.findings, w.caps, i.used),
+};
+
+/** Detected-but-undeclared high-risk capabilities raise the level one step (at most SUSPICIOUS). */
+export const undeclared: Stage = {
+  name: "undeclared",
+  run: (w, i) => {
+    const raise = undeclaredFinding(w.caps, w.findings, i.skillMd, i.manifest.description);
+    return raise ? { ...w, findings: [...w.findings, raise] } : w;
+  },
+};
+
+/** Compared with its earlier version: new high-risk behaviour in a clean skill is an anomaly. */
+export const anomaly: Stage = {
+  name: "anomaly",
+  run: (w, i) => {
+    if (!i.before) return w;
+    const level = w.findings.reduce<number>((m, f) => Math.max(m, levelOf(f.level)), 0) as LevelNumber;
+    const extra = compareSkills(i.before, {
+      path: i.skillDir,
+      level,
+      capabilities: w.caps,
+      findings: w.findings,
+      hosts: [...i.hosts],
+      scripts: [...i.scripts],
+    });
+    return extra.length ? { ...w, findings: [...w.findings, ...extra] } : w;
+  },
+};
+
+export const STAGES: readonly Stage[] = [silences, capabilities, declared, undeclared, anomaly];
+
+/** Runs every stage in order. */
+export function weigh(findings: Finding[], input: WeighInput, stages: readonly Stage[] = STAGES): Weighed {
+  let w: Weighed = { findings, caps: noCaps };
+  for (const s of stages) w = s.run(w, input);
+  return w;
+}
