@@ -121,11 +121,11 @@ describe("one verdict: a reviewer's decision survives the baseline comparison", 
   };
   it("an approved skill that gained a new capability since its base stays approved (was SUSPICIOUS again)", async () => {
     const base = await scanOne(before);
-    const first = await scanOne(after, { baseline: new Map([[base.id, base]]) });
+    const first = await scanOne(after, { baselineOf: (id) => (id === base.id ? base : undefined) });
     expect(first.findings.some((f) => f.category === "anomaly")).toBe(true);
     expect(first.quarantineStatus.quarantined).toBe(true);
     const approved = await scanOne(after, {
-      baseline: new Map([[base.id, base]]),
+      baselineOf: (id) => (id === base.id ? base : undefined),
       decisions: [{ skillId: first.id, contentHash: first.contentHash, decision: "approved", by: "rev" }],
     });
     expect(approved.quarantineStatus.reviewStatus).toBe("approved");
