@@ -178,7 +178,9 @@ const OPEN_QUOTES = new Set(['"', "'", "\u201C", "\u2018", "\u00AB", "`"]);
 
 /** A match in Markdown code, or wrapped in quotation marks in prose, is quoted text rather than an order. */
 function isQuoted(file: TextFile, offset: number, length: number, context: TextContext): boolean {
-  if (file.kind !== "instructions") return false;
+  // YAML quoting is syntax, not quotation: `description: "… ignore all previous instructions …"` is
+  // read by the agent exactly as the unquoted value would be.
+  if (file.kind !== "instructions" || context === "frontmatter") return false;
   if (context === "code-block" || context === "inline-code") return true;
   const before = file.text.slice(Math.max(0, offset - 3), offset);
   const after = file.text.slice(offset + length, offset + length + 3);
