@@ -111,4 +111,31 @@ describe("skill-quarantine CLI", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.yml: rule custom\.redos: field "pattern" is vulnerable/);
   });
+
+  it("a user rule whose own examples fail is refused at load, naming the file, rule and example", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sq-rules-"));
+    await mkdir(join(dir, "r"));
+    await writeFile(
+      join(dir, "r", "wrong.yml"),
+      [
+        "category: custom",
+        "rules:",
+        "  - id: custom.wrong-examples",
+        "    title: Examples that contradict the pattern",
+        "    level: RISKY",
+        "    appliesTo: [instructions]",
+        "    keywords: [secret]",
+        "    pattern: 'secret sauce'",
+        "    explanation: A rule whose examples were never run.",
+        "    remediation: Run them.",
+        "    examples: { match: ['secret recipe'], noMatch: ['the secret sauce'] }",
+      ].join("\n"),
+    );
+    const r = await cli(["scan", "examples", "--rules", join(dir, "r")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'wrong.yml: rule custom.wrong-examples: examples.match "secret recipe" is not matched',
+    );
+    expect(r.stderr).toContain('examples.noMatch "the secret sauce" is matched');
+  });
 });

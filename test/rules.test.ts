@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import { checkSync } from "recheck";
 import { describe, expect, it } from "vitest";
 import { assertSafePatterns } from "../src/node/redos.js";
-import type { CompiledRule } from "../src/scan/rules/compile.js";
-import { compileRuleFiles, excepted, RuleError } from "../src/scan/rules/compile.js";
+import { compileRuleFiles, RuleError } from "../src/scan/rules/compile.js";
+import { detects, passesPrefilter } from "../src/scan/rules/examples.js";
 import { buildRuleSet, DATA_FILES } from "../src/scan/ruleset.js";
 
 // Every detection rule is data (rules/*.yml) and carries its own examples. This suite runs them all:
@@ -40,15 +40,7 @@ const detectionFiles = ruleFiles.filter(
   (f) => !(Object.values(DATA_FILES) as string[]).includes(basename(f.file)),
 );
 
-const prefilter = (rule: CompiledRule, text: string) => {
-  const lower = text.toLowerCase();
-  return rule.keywordsLower.some((k) => lower.includes(k));
-};
-/** What the scanner does: the regex runs only when a keyword occurs. */
-/** As the engine decides: a match of the pattern whose position the `unless` exception does not claim. */
-const detects = (rule: CompiledRule, text: string) =>
-  prefilter(rule, text) &&
-  [...text.matchAll(new RegExp(rule.pattern, `${rule.flags}g`))].some((m) => !excepted(rule, text, m.index));
+const prefilter = passesPrefilter;
 
 describe("rule files", () => {
   it("load through buildRuleSet, with every detection file contributing rules", () => {

@@ -1,4 +1,5 @@
 import { escapeMarkdown, inlineCode, safeUrl } from "../report/markdown.js";
+import { PRESENTATION } from "../scan/presentation.js";
 import type { Finding, Severity, SkillReport } from "../scan/types.js";
 import { oneLine } from "./check-run.js";
 import { mention } from "./commands.js";
@@ -27,15 +28,6 @@ export function deadline(level: Severity, from: Date): [Date, Date] {
 export const day = (iso: string | Date) => (typeof iso === "string" ? iso : iso.toISOString()).slice(0, 10);
 
 export const short = (sha: string) => sha.slice(0, 7);
-
-const MEANING: Record<Severity, string> = {
-  MALICIOUS: "never installable",
-  SUSPICIOUS: "blocked until a reviewer decides",
-  RISKY: "installable after explicit confirmation",
-  LOW_QUALITY: "installable, metadata needs work",
-};
-
-const ICON: Record<Severity, string> = { MALICIOUS: "❌", SUSPICIOUS: "❌", RISKY: "⚠️", LOW_QUALITY: "ℹ️" };
 
 /** Stable keys of a skill's findings (rule and file), to tell a reviewer what a re-scan changed. */
 export function findingKeys(findings: Finding[]): string[] {
@@ -123,7 +115,7 @@ export function appealBody(skill: SkillReport, ctx: AppealContext): string {
   const commitLink = `[\`${short(ctx.sha)}\`](${safeUrl(`${ctx.html}/commit/${ctx.sha}`) ?? ""})`;
   const rows = [
     ["Skill", `${inlineCode(skill.id)} in ${inlineCode(skill.path)}`],
-    ["Level", `${ICON[level]} **${level}**: ${MEANING[level]}`],
+    ["Level", `${PRESENTATION[level].icon} **${level}**: ${PRESENTATION[level].meaning}`],
     ["Repository", `${repoLink} at ${commitLink}`],
     ["Check run", `[Skill quarantine](${safeUrl(checksUrl(ctx.html, ctx.sha)) ?? ""}) on ${short(ctx.sha)}`],
     ["Content hash", inlineCode(skill.contentHash)],

@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import { iconOf, type LevelPresentation, presentationOf } from "../scan/presentation.js";
 import type { ScanResult, Severity } from "../scan/types.js";
 
 // The "Skill quarantine" check run: created in_progress, completed with a conclusion by level.
@@ -31,20 +32,11 @@ export const ACTIONS = {
   appeal: { label: "How to appeal", description: "Explains how to ask for a review", identifier: "appeal" },
 } as const;
 
-export type Conclusion = "success" | "failure" | "neutral" | "action_required";
+export type Conclusion = LevelPresentation["conclusion"];
 
 /** DESIGN "Quarantine levels": MALICIOUS failure, SUSPICIOUS action_required, RISKY neutral, else success. */
 export function conclusionFor(severity: Severity | null): Conclusion {
-  switch (severity) {
-    case "MALICIOUS":
-      return "failure";
-    case "SUSPICIOUS":
-      return "action_required";
-    case "RISKY":
-      return "neutral";
-    default:
-      return "success";
-  }
+  return presentationOf(severity).conclusion;
 }
 
 /** What src/report/annotations.ts produces for each finding, most severe first. */
@@ -113,14 +105,6 @@ export function batches<T>(items: T[], size = ANNOTATIONS_PER_REQUEST): T[][] {
   return out;
 }
 
-const ICON: Record<Severity | "none", string> = {
-  MALICIOUS: "❌",
-  SUSPICIOUS: "❌",
-  RISKY: "⚠️",
-  LOW_QUALITY: "ℹ️",
-  none: "✅",
-};
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The one-line title: the worst level and how many skills carry it. */
@@ -136,7 +120,7 @@ export function titleFor(result: ScanResult, worst: Severity | null): string {
     RISKY: "installable after confirmation",
     LOW_QUALITY: "installable, metadata needs work",
   };
-  return oneLine(`${ICON[worst]} ${worst}: ${n} of ${plural(t.skills, "skill")} ${what[worst]}`);
+  return oneLine(`${iconOf(worst)} ${worst}: ${n} of ${plural(t.skills, "skill")} ${what[worst]}`);
 }
 
 export interface CheckRunRef {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertExamples } from "../scan/rules/examples.js";
 import { buildRuleSet, type RuleSet } from "../scan/ruleset.js";
 
 /**
@@ -34,14 +35,19 @@ export function loadBuiltinRuleSet(): Promise<RuleSet> {
   return builtin;
 }
 
-/** Built-in rules plus user-supplied rule files; user rules are checked for catastrophic backtracking. */
+/**
+ * Built-in rules plus user-supplied rule files. User rules get the checks built-in rules get in the
+ * test suite: their examples are run and their patterns proven free of catastrophic backtracking.
+ */
 export async function loadRuleSet(extraDirs: string[] = []): Promise<RuleSet> {
   if (extraDirs.length === 0) return loadBuiltinRuleSet();
   const files = await readRuleFiles(join(packageRoot(), "rules"));
   const extra: { file: string; text: string }[] = [];
   for (const d of extraDirs) extra.push(...(await readRuleFiles(resolve(d))));
   const set = buildRuleSet([...files, ...extra]);
+  const userRules = set.rules.filter((r) => extra.some((e) => e.file === r.source));
+  assertExamples(userRules);
   const { assertSafePatterns } = await import("./redos.js");
-  assertSafePatterns(set.rules.filter((r) => extra.some((e) => e.file === r.source)));
+  assertSafePatterns(userRules);
   return set;
 }

@@ -1,4 +1,5 @@
 import { levelOf } from "../scan/levels.js";
+import { PRESENTATION } from "../scan/presentation.js";
 import type { Finding, ScanResult, Severity } from "../scan/types.js";
 import { adjustmentLines } from "./adjustments.js";
 
@@ -20,12 +21,7 @@ export interface AnnotationRecord {
   message: string;
 }
 
-export const ANNOTATION_LEVEL: Record<Severity, AnnotationLevel> = {
-  MALICIOUS: "error",
-  SUSPICIOUS: "error",
-  RISKY: "warning",
-  LOW_QUALITY: "notice",
-};
+export const ANNOTATION_LEVEL = (severity: Severity): AnnotationLevel => PRESENTATION[severity].annotation;
 
 /**
  * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (and 50 per job);
@@ -80,7 +76,7 @@ export function annotationsFor(result: ScanResult, opts: AnnotationOptions = {})
     .map((f) => {
       const startLine = Math.max(1, f.line);
       return {
-        level: ANNOTATION_LEVEL[f.level],
+        level: ANNOTATION_LEVEL(f.level),
         file: repoPath(opts.pathPrefix, f.file),
         startLine,
         endLine: Math.max(startLine, f.endLine ?? startLine),

@@ -1,3 +1,4 @@
+import { PRESENTATION } from "../scan/presentation.js";
 import { escapeInvisible } from "../scan/text/lines.js";
 import type { Finding, ScanResult, Severity, SkillReport } from "../scan/types.js";
 import { adjustmentLines } from "./adjustments.js";
@@ -23,13 +24,7 @@ export interface MarkdownOptions {
 /** Above this many skills, per-skill parts are collapsed in <details>. */
 export const MANY_SKILLS = 10;
 
-const ICON: Record<Severity | "none", string> = {
-  MALICIOUS: "❌",
-  SUSPICIOUS: "❌",
-  RISKY: "⚠️",
-  LOW_QUALITY: "✅",
-  none: "✅",
-};
+const ICON = (k: Severity | "none") => PRESENTATION[k].icon;
 
 const ORDER: (Severity | "none")[] = ["MALICIOUS", "SUSPICIOUS", "RISKY", "LOW_QUALITY", "none"];
 
@@ -83,7 +78,7 @@ function headline(result: ScanResult): string {
 export function totalsLine(result: ScanResult): string {
   const t = result.totals;
   const parts = ORDER.filter((k) => t.bySeverity[k] > 0).map(
-    (k) => `${ICON[k]} ${t.bySeverity[k]} ${k === "none" ? "with no findings" : k}`,
+    (k) => `${ICON(k)} ${t.bySeverity[k]} ${k === "none" ? "with no findings" : k}`,
   );
   return `**Totals:** ${plural(t.skills, "skill")} scanned, ${plural(t.findings, "finding")}${parts.length ? ` — ${parts.join(" · ")}` : ""}.`;
 }
@@ -147,8 +142,8 @@ export function markdownSummary(result: ScanResult, opts: MarkdownOptions = {}):
       continue;
     }
     const block = many
-      ? `<details><summary>${ICON[sev(s)]} ${skillLabel(s)} — ${levelWord(s)}: ${escapeMarkdown(s.quarantineStatus.reason)} (${plural(s.findings.length, "finding")})</summary>\n\n${skillL1(s)}\n\n</details>\n\n`
-      : `**${ICON[sev(s)]} ${skillLabel(s)}**\n${skillL1(s)}\n\n`;
+      ? `<details><summary>${ICON(sev(s))} ${skillLabel(s)} — ${levelWord(s)}: ${escapeMarkdown(s.quarantineStatus.reason)} (${plural(s.findings.length, "finding")})</summary>\n\n${skillL1(s)}\n\n</details>\n\n`
+      : `**${ICON(sev(s))} ${skillLabel(s)}**\n${skillL1(s)}\n\n`;
     if (w.fits(block, tail.length + NOTE_RESERVE)) w.add(block);
     else {
       left = 1;
@@ -189,7 +184,7 @@ function explanationCell(f: Finding): string {
 }
 
 function findingRow(f: Finding, opts: MarkdownOptions): string {
-  return `| ${ICON[f.level]} ${f.level} | ${inlineCode(f.ruleId)} | ${whereCell(f, opts)} | ${inlineCode(f.excerpt)} | ${explanationCell(f)} |\n`;
+  return `| ${ICON(f.level)} ${f.level} | ${inlineCode(f.ruleId)} | ${whereCell(f, opts)} | ${inlineCode(f.excerpt)} | ${explanationCell(f)} |\n`;
 }
 
 function capabilitiesLine(s: SkillReport): string {
@@ -219,7 +214,7 @@ export function markdownDetails(result: ScanResult, opts: MarkdownOptions = {}):
       omitted += findings.length;
       continue;
     }
-    const title = `${ICON[sev(s)]} ${skillLabel(s)} — ${levelWord(s)}, ${plural(findings.length, "finding")}`;
+    const title = `${ICON(sev(s))} ${skillLabel(s)} — ${levelWord(s)}, ${plural(findings.length, "finding")}`;
     const head = many
       ? `<details><summary>${title}</summary>\n\n${capabilitiesLine(s)}\n\n${TABLE_HEAD}`
       : `#### ${title}\n\n${capabilitiesLine(s)}\n\n${TABLE_HEAD}`;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { levelOf } from "../scan/levels.js";
+import { PRESENTATION } from "../scan/presentation.js";
 import type { Confidence, Finding, ScanResult, Severity } from "../scan/types.js";
 import { adjustmentLines } from "./adjustments.js";
 import { compareFindings, repoPath } from "./annotations.js";
@@ -21,12 +22,7 @@ export const SECURITY_SEVERITY: Record<Severity, string> = {
   LOW_QUALITY: "2.0",
 };
 
-export const SARIF_LEVEL: Record<Severity, "error" | "warning" | "note"> = {
-  MALICIOUS: "error",
-  SUSPICIOUS: "error",
-  RISKY: "warning",
-  LOW_QUALITY: "note",
-};
+export const SARIF_LEVEL = (severity: Severity): "error" | "warning" | "note" => PRESENTATION[severity].sarif;
 
 const PRECISION: Record<Confidence, string> = { high: "high", medium: "medium", low: "low" };
 
@@ -147,12 +143,12 @@ function ruleOf(f: Finding, level: Severity): SarifRule {
       text: `${oneLine(f.explanation)}\n\nHow to fix: ${oneLine(f.remediation)}\n\nQuarantine level: ${level}.${refs}`,
       markdown: `${mdEscape(f.explanation)}\n\n**How to fix:** ${mdEscape(f.remediation)}\n\n**Quarantine level:** ${level}${refsMd}`,
     },
-    defaultConfiguration: { level: SARIF_LEVEL[level] },
+    defaultConfiguration: { level: SARIF_LEVEL(level) },
     properties: {
       tags,
       "security-severity": SECURITY_SEVERITY[level],
       precision: PRECISION[f.confidence],
-      "problem.severity": SARIF_LEVEL[level] === "note" ? "recommendation" : SARIF_LEVEL[level],
+      "problem.severity": SARIF_LEVEL(level) === "note" ? "recommendation" : SARIF_LEVEL(level),
     },
   };
 }
@@ -208,7 +204,7 @@ export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
     const res: SarifResult = {
       ruleId: f.ruleId,
       ruleIndex: ruleIndex.get(f.ruleId)!,
-      level: SARIF_LEVEL[f.level],
+      level: SARIF_LEVEL(f.level),
       message: { text },
       locations: [location(opts.pathPrefix, f.file, f.line, f.column, f.endLine)],
       partialFingerprints: { [FINGERPRINT_KEY]: n === 1 ? base : `${base}:${n}` },

@@ -298,6 +298,26 @@ export const CHECKS = {
       "Compared with the previous version, this skill suddenly does something risky it did not do before.",
     remediation: "Explain the change in the pull request; a reviewer will decide.",
   }),
+  anomalyNewHost: c({
+    id: "anomaly.new-host",
+    title: "Contacts a new, unlisted server since the last trusted version",
+    category: "anomaly",
+    level: "SUSPICIOUS",
+    confidence: "medium",
+    explanation:
+      "Compared with the previous version, this skill now reaches a server it did not reach before, and that server is not on the allowlist.",
+    remediation: "Explain the change in the pull request; a reviewer will decide.",
+    capabilities: ["network"],
+  }),
+  anomalyNewScript: c({
+    id: "anomaly.new-script",
+    title: "Adds a script with risky behaviour to a previously clean skill",
+    category: "anomaly",
+    level: "SUSPICIOUS",
+    confidence: "medium",
+    explanation: "This change adds code the skill did not have before, and that code is flagged.",
+    remediation: "Explain the change in the pull request; a reviewer will decide.",
+  }),
   userReports: c({
     id: "reports.threshold",
     title: "Reported by several users",

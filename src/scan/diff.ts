@@ -36,22 +36,17 @@ export function compareSkills(
   const flaggedNewHosts = newHosts.filter((h) => [...unlisted].some((e) => e.includes(h)));
   if (flaggedNewHosts.length) {
     out.push(
-      findingAt(CHECKS.anomaly, place, {
-        ruleId: "anomaly.new-host",
-        title: "Contacts a new, unlisted server since the last trusted version",
+      findingAt(CHECKS.anomalyNewHost, place, {
         trigger: "anomaly",
         excerpt: `new hosts: ${flaggedNewHosts.join(", ")}`,
         explanation: `Before this change the skill did not reach ${flaggedNewHosts.join(", ")}; it could not reach those servers before this change.`,
-        capabilities: ["network"],
       }),
     );
   }
   const newScripts = after.scripts.filter((s) => !before.scripts.includes(s));
   if (newScripts.length && after.level >= 2) {
     out.push(
-      findingAt(CHECKS.anomaly, place, {
-        ruleId: "anomaly.new-script",
-        title: "Adds a script with risky behaviour to a previously clean skill",
+      findingAt(CHECKS.anomalyNewScript, place, {
         trigger: "anomaly",
         excerpt: `new scripts: ${newScripts.join(", ")}`,
         explanation: `This change adds code the skill did not have before (${newScripts.join(", ")}), and that code is flagged.`,

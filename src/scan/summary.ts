@@ -1,12 +1,13 @@
 import { CAPABILITY_WORDS } from "./capabilities.js";
+import { iconOf } from "./presentation.js";
 import type { CapabilityReport, Finding, Severity } from "./types.js";
 
 const HEADLINE: Record<Severity | "none", string> = {
-  MALICIOUS: "❌ MALICIOUS: do not install. This skill does something harmful.",
-  SUSPICIOUS: "❌ SUSPICIOUS: blocked until a reviewer decides.",
-  RISKY: "⚠️ RISKY: install only if you trust where it comes from.",
-  LOW_QUALITY: "✅ Safe to install, but its description or metadata needs work.",
-  none: "✅ No problems found.",
+  MALICIOUS: `${iconOf("MALICIOUS")} MALICIOUS: do not install. This skill does something harmful.`,
+  SUSPICIOUS: `${iconOf("SUSPICIOUS")} SUSPICIOUS: blocked until a reviewer decides.`,
+  RISKY: `${iconOf("RISKY")} RISKY: install only if you trust where it comes from.`,
+  LOW_QUALITY: `${iconOf("LOW_QUALITY")} Safe to install, but its description or metadata needs work.`,
+  none: `${iconOf(null)} No problems found.`,
 };
 
 function firstSentence(s: string): string {
