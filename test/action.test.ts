@@ -350,7 +350,7 @@ describe("the built Action on the bundled examples", () => {
     expect(r.code).toBe(1);
     expect(failure(r)).toHaveLength(1);
     expect(failure(r)[0]).toMatch(
-      /^Skill examples\/[a-z-]+ is (MALICIOUS|SUSPICIOUS), at or above fail-on SUSPICIOUS: /,
+      /^Skill [a-z-]+ \(examples\/[a-z-]+\) is (MALICIOUS|SUSPICIOUS), at or above fail-on SUSPICIOUS: /,
     );
   });
 

@@ -22,11 +22,11 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 const EXPECTED: Record<string, string | null> = {
-  "examples/clean-notes": null,
-  "examples/low-quality-helper": "LOW_QUALITY",
-  "examples/risky-weather": "RISKY",
-  "examples/suspicious-formatter": "SUSPICIOUS",
-  "examples/malicious-prereq": "MALICIOUS",
+  "clean-notes": null,
+  "low-quality-helper": "LOW_QUALITY",
+  "risky-weather": "RISKY",
+  "suspicious-formatter": "SUSPICIOUS",
+  "malicious-prereq": "MALICIOUS",
 };
 
 describe("skill-quarantine CLI", () => {
@@ -49,7 +49,7 @@ describe("skill-quarantine CLI", () => {
     // Titles keep their acronyms mid-sentence; every explanation line is part of the finding's box.
     expect(r.stdout).toMatch(/What the check found: HTML comment addressed to the AI agent; reads cloud/);
     expect(r.stdout).not.toMatch(/\n\s*\n\s*│/);
-    expect(r.stdout).toMatch(/■ examples\/suspicious-formatter {2}\(quality 95\/100\)/);
+    expect(r.stdout).toMatch(/■ suspicious-formatter {2}\(quality 95\/100\)/);
   });
 
   it("--fail-on decides the exit code", async () => {

@@ -188,19 +188,33 @@ describe("discovery and identity", () => {
       ".git/SKILL.md": "---\nname: y\n---\n",
     });
     expect(r.skills.map((s) => [s.id, s.path, s.stats.files])).toEqual([
-      ["fixtures/outer", "outer", 2],
+      ["outer", "outer", 2],
       ["outer/inner", "outer/inner", 2],
     ]);
   });
 
-  it("takes the namespace from config and the name from the manifest, else the folder", async () => {
+  it("a skill's id is its path from the root, with the config's namespace as a prefix", async () => {
     const config = defaultConfig();
     config.namespace = "acme";
     const r = await scanRecord(
       { "x/SKILL.md": skillMd("pretty", "A skill. Use when testing."), "y/SKILL.md": "# none" },
       { config },
     );
-    expect(r.skills.map((s) => s.id)).toEqual(["acme/pretty", "acme/y"]);
+    expect(r.skills.map((s) => s.id)).toEqual(["acme/x", "acme/y"]);
+    expect(r.skills.map((s) => s.name)).toEqual(["pretty", "y"]);
+  });
+
+  it("two skills of one name in different folders of a monorepo get different ids", async () => {
+    const r = await scanRecord({
+      "plugins/a/skills/foo/SKILL.md": skillMd("foo", "One skill. Use when testing."),
+      "plugins/b/skills/foo/SKILL.md": skillMd("foo", "Another skill. Use when testing."),
+    });
+    expect(r.skills.map((s) => s.id)).toEqual(["plugins/a/skills/foo", "plugins/b/skills/foo"]);
+  });
+
+  it("a skill at the root is named after the root folder", async () => {
+    const r = await scanRecord({ "SKILL.md": skillMd("fixtures", "A skill. Use when testing.") });
+    expect(r.skills.map((s) => s.id)).toEqual(["fixtures"]);
   });
 
   it("content hash is stable, ignores line endings and changes with any file", async () => {

@@ -50,7 +50,7 @@ function findingLines(f: Finding, opts: TextOptions): string[] {
 
 export function renderSkillText(s: SkillReport, opts: TextOptions): string {
   const sev = s.severity ?? "none";
-  const head = `${paint(opts, CODES[sev], `■ ${s.id}`)}  ${paint(opts, DIM, `(${s.path === "." ? "" : `${s.path}, `}quality ${s.qualityScore}/100)`)}`;
+  const head = `${paint(opts, CODES[sev], `■ ${s.id}`)}  ${paint(opts, DIM, `(${s.path === "." || s.id.endsWith(s.path) ? "" : `${s.path}, `}quality ${s.qualityScore}/100)`)}`;
   const lines = [head, ...s.summary.map((l) => `  ${safeForTerminal(l)}`)];
   if (!opts.quiet && s.findings.length) {
     lines.push("");

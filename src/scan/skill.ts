@@ -221,16 +221,16 @@ function manifestFindings(state: SkillState, skillMd: string, mdText: string | u
   }
 }
 
+/**
+ * A skill's id is its folder's path from the scanned root (the repository root in the Action and the
+ * App), so two skills of one name in different folders of a monorepo never share decisions, reports or
+ * appeals. A skill at the root itself is named after the root folder (the repository). The operator's
+ * `namespace` is an optional prefix.
+ */
 export function skillId(dir: string, name: string, opts: ScanOptions): string {
-  const parent =
-    dir === "."
-      ? undefined
-      : dir.includes("/")
-        ? baseName(dir.slice(0, dir.lastIndexOf("/")))
-        : opts.rootName;
-  const namespace =
-    opts.config?.namespace ?? parent ?? (dir === "." ? opts.rootParentName : opts.rootName) ?? "local";
-  return `${namespace}/${name}`;
+  const path = dir === "." ? (opts.rootName ?? name) : dir;
+  const namespace = opts.config?.namespace;
+  return namespace ? `${namespace}/${path}` : path;
 }
 
 /** Scans one skill: reads its files through the FileSet, analyses them and decides its level. */
