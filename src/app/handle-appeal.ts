@@ -5,7 +5,7 @@ import { appealBody, appealTitle, day, deadline, quote, short } from "./appeal-i
 import { appealsRepoName } from "./appeals-store.js";
 import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
 import { APPEAL_LABEL, ensureLabels, PENDING, severityLabel } from "./labels.js";
-import { answeredComment, writeMarker, writtenBy } from "./markers.js";
+import { answeredComment, MarkerError, writeMarker, writtenBy } from "./markers.js";
 import { accessOf, canAppeal } from "./permissions.js";
 import { contextFor, type RepoRef } from "./repos.js";
 import { type AppEnv, type CheckRequest, scanWithAppeals } from "./run-check.js";
@@ -134,11 +134,9 @@ export async function handleAppeal(
       done.push({ skill, url: same.htmlUrl, existing: true });
       continue;
     }
-    const { data: issue } = await repo.octokit.rest.issues.create({
-      owner: repo.owner,
-      repo: repo.repo,
-      title: appealTitle(skill, `${target.owner}/${target.repo}`, target.sha, "appeal"),
-      body: appealBody(skill, {
+    let body: string;
+    try {
+      body = appealBody(skill, {
         repo: `${target.owner}/${target.repo}`,
         html: target.htmlUrl,
         sha: target.sha,
@@ -149,7 +147,19 @@ export async function handleAppeal(
         key,
         source: { id: cmd.id, user: who, url: cmd.htmlUrl },
         justification,
-      }),
+      });
+    } catch (err) {
+      if (!(err instanceof MarkerError)) throw err;
+      log.warn({ skill: skill.id, err: err.message }, "/appeal refused: marker cannot be written");
+      return say(
+        `${mention(who)} the appeal for ${inlineCode(skill.id)} could not be recorded (${escapeMarkdown(err.message)}), so no review issue was opened. Try \`/appeal\` again; if this repeats, tell the App's operator.`,
+      );
+    }
+    const { data: issue } = await repo.octokit.rest.issues.create({
+      owner: repo.owner,
+      repo: repo.repo,
+      title: appealTitle(skill, `${target.owner}/${target.repo}`, target.sha, "appeal"),
+      body,
       labels: [APPEAL_LABEL, severityLabel(skill.severity!), PENDING],
     });
     // One open appeal per skill: an appeal about an earlier version is superseded by this one.

@@ -98,12 +98,27 @@ function mac(kind: string, json: string, key: string): string {
 const htmlSafe = (json: string) =>
   json.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
+/** A marker that its own reader would refuse: writing it would lose the App's state for that issue. */
+export class MarkerError extends Error {
+  override name = "MarkerError";
+}
+
+/**
+ * The marker text. Checked with the reader's schema first: a marker written without a field its
+ * reader requires (a URL GitHub did not return) would be ignored when read back, and the next command
+ * would open a duplicate. Throws MarkerError naming the kind and the fields.
+ */
 export function writeMarker<K extends MarkerKind>(
   kind: K,
   data: Omit<MarkerData<K>, "v">,
   key: string,
 ): string {
   const body = { v: 1, ...data };
+  const checked = SCHEMAS[kind].safeParse(body);
+  if (!checked.success)
+    throw new MarkerError(
+      `the ${kind} marker cannot be written: ${checked.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message.toLowerCase()}`).join("; ")}`,
+    );
   const sig = mac(kind, JSON.stringify(body), key);
   return `<!-- ${MARKER_PREFIX}${kind} ${htmlSafe(JSON.stringify({ ...body, sig }))} -->`;
 }
