@@ -72,6 +72,24 @@ describe("skill-quarantine CLI", () => {
     expect(badConfig.stderr).toMatch(/bad\.yml: field "limits\.max-file-bytes"/);
   });
 
+  it("--allow-domain is checked like the config file's allowed-domains: a bad value exits 2 naming it", async () => {
+    for (const bad of ["https://api.open-meteo.com/v1", "*", "api.open-meteo.com,evil host"]) {
+      const r = await cli(["scan", "examples/risky-weather", "-q", "--allow-domain", bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toMatch(/--allow-domain.*must be a host name such as example\.com/);
+    }
+    const ok = await cli([
+      "scan",
+      "examples/risky-weather",
+      "--format",
+      "json",
+      "--allow-domain",
+      " API.Open-Meteo.com ",
+    ]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).skills[0].severity).toBeNull();
+  });
+
   it("info prints one skill's JSON with quarantineStatus first", async () => {
     const r = await cli(["info", "examples/malicious-prereq"]);
     expect(r.code).toBe(0);
