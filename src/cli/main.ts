@@ -72,7 +72,9 @@ interface ScanFlags {
 async function runScan(paths: string[], flags: ScanFlags): Promise<ScanResult> {
   const targets = paths.length ? paths : ["."];
   const ruleSet = await loadRuleSet(flags.rules);
-  const config = await loadConfigFile(flags.config, targets[0]!);
+  const config = await loadConfigFile(flags.config, targets[0]!, (line) =>
+    process.stderr.write(`skill-quarantine: ${line}\n`),
+  );
   config.allowedDomains.push(...flags.allowDomain);
   const scriptAnalyzer = flags.scripts ? await loadScriptAnalyzer() : undefined;
   const showProgress = Boolean(process.stderr.isTTY) && !flags.quiet;
@@ -122,7 +124,10 @@ export function buildProgram(): Command {
       parseFailOn,
       3,
     )
-    .option("-c, --config <file>", "config file (default: .github/skill-quarantine.yml when present)")
+    .option(
+      "-c, --config <file>",
+      "your config file (default: .github/skill-quarantine.yml under the first path, taken as the scanned repository's: only what adds strictness)",
+    )
     .option(
       "--allow-domain <domain>",
       "add a host to the allowlist (repeatable, or comma-separated)",
