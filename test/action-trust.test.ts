@@ -149,6 +149,24 @@ describe("on a pull request the config comes from the base commit", () => {
     );
   });
 
+  for (const [cheat, yaml] of [
+    ["paths that match nothing", 'paths: ["nothing-here/**"]\n'],
+    ["a limit below the default", "limits:\n  max-file-bytes: 10\n"],
+    [
+      "a silence of every input finding",
+      "silence:\n  - rule: input.*\n    reason: our inputs are large on purpose\n",
+    ],
+    ["fail-on none", "fail-on: none\n"],
+  ])
+    it(`a head that adds ${cheat} still fails on the dropper`, async () => {
+      const r = repo();
+      const base = r.commit({ "skills/meeting-notes/SKILL.md": NOTES });
+      const head = r.commit({ "skills/setup-helper/SKILL.md": DROPPER, [CONFIG]: yaml });
+      const pr = await runAction(r.dir, pullRequest(base, head));
+      expect(pr.exitCode).toBe(1);
+      expect(pr.failed.join("\n")).toMatch(/is MALICIOUS/);
+    });
+
   it("pull_request_target: a head that allows its own host is scanned with the base's allowlist", async () => {
     const r = repo();
     const base = r.commit({
