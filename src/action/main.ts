@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as core from "@actions/core";
 import { createScriptAnalyzer } from "../node/grammars.js";
 import { loadBuiltinRuleSet } from "../node/load.js";
@@ -96,13 +96,35 @@ async function gitTopLevel(dir: string): Promise<string | undefined> {
   });
 }
 
-/** Step 3: the repository's config file (explicit, or the default path when present) plus inputs. */
-export async function loadConfig(ws: string, inputs: ActionInputs): Promise<ScanConfig> {
+/** Where the config comes from: on a pull request, the base commit (see loadConfig). */
+export interface ConfigOrigin {
+  eventName: string;
+  payload: Record<string, unknown> | undefined;
+  /** The repository's top folder (git work tree). */
+  repoRoot: string;
+}
+
+/**
+ * Step 3: the config file (explicit, or the default path when present) plus inputs. The config is
+ * the operator's: on a pull request it is read from the base commit, never from the head, which the
+ * pull request's author controls (DESIGN "Non-bypassable"): a head that adds `exclude: ["**"]` is
+ * scanned with the base's config. `notes` say when the base could not be read (defaults used).
+ */
+export async function loadConfig(
+  ws: string,
+  inputs: ActionInputs,
+  origin?: ConfigOrigin,
+): Promise<{ config: ScanConfig; notes: string[] }> {
   const explicit = inputs.config;
   const name = explicit ? `Input 'config'` : `Input 'config' (default ${DEFAULT_CONFIG_PATH})`;
   const file = explicit ? resolve(ws, explicit) : join(ws, DEFAULT_CONFIG_PATH);
   let config = defaultConfig();
-  if (explicit || existsSync(file)) {
+  const notes: string[] = [];
+  if (origin?.eventName.startsWith("pull_request")) {
+    const base = await configAtBase(origin, file, name);
+    if (base.text !== undefined) config = parseConfigOrFail(base.text, base.fileName ?? name, name);
+    if (base.note) notes.push(base.note);
+  } else if (explicit || existsSync(file)) {
     const real = await realpath(file).catch(() => undefined);
     if (!real) throw new InputError(`${name}: file "${explicit ?? DEFAULT_CONFIG_PATH}" does not exist`);
     if (!inside(await realpath(ws), real))
@@ -113,16 +135,65 @@ export async function loadConfig(ws: string, inputs: ActionInputs): Promise<Scan
       throw new InputError(
         `${name}: "${explicit ?? DEFAULT_CONFIG_PATH}" is larger than ${MAX_CONFIG_BYTES} bytes`,
       );
-    try {
-      config = parseConfigText(await readFile(real, "utf8"), posix(relative(ws, real)));
-    } catch (err) {
-      if (err instanceof ConfigError) throw new InputError(`${name}: ${err.message}`);
-      throw err;
-    }
+    config = parseConfigOrFail(await readFile(real, "utf8"), posix(relative(ws, real)), name);
   }
   if (inputs["allowed-domains"].length)
     config = { ...config, allowedDomains: [...config.allowedDomains, ...inputs["allowed-domains"]] };
-  return config;
+  return { config, notes };
+}
+
+function parseConfigOrFail(text: string, fileName: string, name: string): ScanConfig {
+  try {
+    return parseConfigText(text, fileName);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new InputError(`${name}: ${err.message}`);
+    throw err;
+  }
+}
+
+function gitOut(cwd: string, args: string[], maxBuffer = 64 * 1024): Promise<string | undefined> {
+  return new Promise((res) => {
+    execFile(
+      "git",
+      args,
+      { cwd, encoding: "utf8", maxBuffer, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
+      (err, out) => res(err ? undefined : String(out)),
+    );
+  });
+}
+
+/** The config file's text at the pull request's base commit; a note (and no text) when unavailable. */
+async function configAtBase(
+  origin: ConfigOrigin,
+  file: string,
+  name: string,
+): Promise<{ text?: string; fileName?: string; note?: string }> {
+  const sha = get(origin.payload, "pull_request", "base", "sha");
+  const defaults = "the scan used the default settings, not the pull request's own config";
+  if (typeof sha !== "string" || !/^[0-9a-f]{40}$/i.test(sha))
+    return {
+      note: `The event payload has no pull_request.base.sha, so the config could not be read from the base commit: ${defaults}.`,
+    };
+  const inRepo = posix(relative(origin.repoRoot, file));
+  if (inRepo.startsWith("../") || inRepo === ".." || isAbsolute(inRepo))
+    throw new InputError(`${name}: "${inRepo}" is outside the repository (${origin.repoRoot})`);
+  const short = sha.slice(0, 12);
+  if ((await gitOut(origin.repoRoot, ["cat-file", "-e", `${sha}^{commit}`])) === undefined)
+    return {
+      note: `The base commit ${short} is not in the checkout (use \`fetch-depth: 0\` on actions/checkout), so ${inRepo} could not be read from it: ${defaults}.`,
+    };
+  const type = (await gitOut(origin.repoRoot, ["cat-file", "-t", `${sha}:${inRepo}`]))?.trim();
+  if (type === undefined) return {}; // no config at the base: the defaults, as on a branch without one
+  if (type !== "blob") throw new InputError(`${name}: "${inRepo}" at the base commit ${short} is not a file`);
+  const size = Number((await gitOut(origin.repoRoot, ["cat-file", "-s", `${sha}:${inRepo}`]))?.trim());
+  if (!(size <= MAX_CONFIG_BYTES))
+    throw new InputError(
+      `${name}: "${inRepo}" at the base commit ${short} is larger than ${MAX_CONFIG_BYTES} bytes`,
+    );
+  const text = await gitOut(origin.repoRoot, ["cat-file", "blob", `${sha}:${inRepo}`], MAX_CONFIG_BYTES + 1);
+  if (text === undefined)
+    throw new InputError(`${name}: "${inRepo}" could not be read from the base commit ${short}`);
+  return { text, fileName: `${inRepo}@${short}` };
 }
 
 function failLevel(inputs: ActionInputs, config: ScanConfig): LevelNumber {
@@ -273,8 +344,15 @@ export async function run(): Promise<void> {
   const target = await resolveTarget(env.workspace, inputs.path);
   const ws = await realpath(env.workspace);
 
-  // 3. Config: .github/skill-quarantine.yml (or the `config` input) plus `allowed-domains`.
-  const config = await loadConfig(ws, inputs);
+  // 3. Config: .github/skill-quarantine.yml (or the `config` input; from the base commit on a pull
+  // request) plus `allowed-domains`.
+  const payload = readPayload(env);
+  const { config, notes: configNotes } = await loadConfig(ws, inputs, {
+    eventName: env.eventName,
+    payload,
+    repoRoot: target.repoRoot,
+  });
+  for (const n of configNotes) core.notice(n, { title: "skill-quarantine: config" });
   const failOn = failLevel(inputs, config);
 
   // 4. Rules and script grammars shipped with the Action.
@@ -290,7 +368,7 @@ export async function run(): Promise<void> {
   };
 
   // 5. Baseline: the same skills at the base commit, read from git history.
-  const choice = chooseBaseline(inputs["baseline-ref"], env.eventName, readPayload(env));
+  const choice = chooseBaseline(inputs["baseline-ref"], env.eventName, payload);
   const baseline = await scanBaseline(choice, target, scanOpts);
   if (baseline.unavailable) core.warning(baseline.note);
   else core.info(baseline.note);
@@ -309,7 +387,7 @@ export async function run(): Promise<void> {
   await writeFile(reportPath, `${JSON.stringify(result, null, 2)}\n`);
 
   // 8. Annotations on the lines.
-  const notes: string[] = [];
+  const notes: string[] = configNotes.map(escapeMarkdown);
   if (result.skills.length === 0) {
     core.notice(`No SKILL.md found under ${shown(ws, target.root)}: nothing to scan.`);
   }

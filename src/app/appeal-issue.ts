@@ -73,6 +73,8 @@ export interface AppealContext {
   sha: string;
   base?: string;
   author: string;
+  /** The GitHub user who authored the appealed commit, when known (never a reviewer). */
+  pusher?: string;
   url: string;
   now: Date;
   key: string;
@@ -96,6 +98,7 @@ export function appealMarkerFor(skill: SkillReport, ctx: AppealContext): AppealM
     level,
     author: ctx.author,
     ...(ctx.source ? { appellant: ctx.source.user } : {}),
+    ...(ctx.pusher && ctx.pusher.toLowerCase() !== ctx.author.toLowerCase() ? { pusher: ctx.pusher } : {}),
     opened: ctx.now.toISOString(),
     due: [from.toISOString(), to.toISOString()],
     url: ctx.url,
@@ -144,7 +147,7 @@ export function appealBody(skill: SkillReport, ctx: AppealContext): string {
   parts.push(
     "### For reviewers",
     [
-      "Comment one of these commands (write, maintain or admin permission on this repository; never the skill's author or the appellant):",
+      "Comment one of these commands (write, maintain or admin permission on this repository when the operator made it the appeals repository; maintain or admin when it is the skill's own repository; never the skill's author, its pusher or the appellant):",
       `- \`/approve\`: lifts the quarantine for exactly this version (content hash above).${level === "MALICIOUS" ? " **Not possible for MALICIOUS**: downgrade or reject instead." : ""}`,
       "- `/reject <reason>`: keeps it quarantined (at least SUSPICIOUS).",
       "- `/downgrade <LEVEL>`: sets a lower level (SUSPICIOUS, RISKY, LOW_QUALITY or NONE; MALICIOUS only down to LOW_QUALITY).",

@@ -22,6 +22,8 @@ export interface AppealTarget extends RepoRef {
   baseSha?: string;
   /** The login the scan checks against the blocklist: the PR author, else the repository owner. */
   author: string;
+  /** The GitHub user who authored the appealed commit, when known: recorded so they cannot review. */
+  pusher?: string;
   htmlUrl: string;
   /** The pull request or commit the appeal is about. */
   appealUrl: string;
@@ -142,6 +144,7 @@ export async function handleAppeal(
         sha: target.sha,
         base: target.baseSha,
         author: target.author,
+        pusher: target.pusher,
         url: target.appealUrl,
         now,
         key,

@@ -131,6 +131,7 @@ export async function handleCommitComment(
       sha,
       baseSha: commit.parents[0]?.sha,
       author: owner,
+      pusher: commit.author?.login,
       htmlUrl: repository.html_url,
       appealUrl: `${repository.html_url}/commit/${sha}`,
       isPrivate: repository.private,

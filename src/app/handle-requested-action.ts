@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { ACTIONS, CHECK_NAME, cutToBytes, SUMMARY_MAX_BYTES } from "./check-run.js";
-import { loadRepoConfig } from "./config.js";
+import { loadOperatorConfig } from "./config.js";
 import { isOurs, rescanCheckRun } from "./handle-rerun.js";
 import { APPEAL_HELP_MARKER, type AppEnv, appealHelp } from "./run-check.js";
 
@@ -15,7 +15,7 @@ export async function handleRequestedAction(
     case ACTIONS.rescan.identifier:
       return rescanCheckRun(context, env);
     case ACTIONS.appeal.identifier:
-      return showAppealHelp(context);
+      return showAppealHelp(context, env);
     default:
       context.log.info(
         { deliveryId: context.id, identifier: requested_action?.identifier },
@@ -28,13 +28,17 @@ export async function handleRequestedAction(
  * Moves the appeal steps to the top of the run's summary, where the person who pressed the button
  * looks. Reads the run first and writes only when the steps are not already on top.
  */
-export async function showAppealHelp(context: Context<"check_run.requested_action">): Promise<void> {
+export async function showAppealHelp(
+  context: Context<"check_run.requested_action">,
+  env: AppEnv,
+): Promise<void> {
   const { check_run, repository } = context.payload;
   const ref = { owner: repository.owner.login, repo: repository.name };
   const { data: run } = await context.octokit.rest.checks.get({ ...ref, check_run_id: check_run.id });
   const summary = run.output.summary ?? "";
   if (summary.startsWith(APPEAL_HELP_MARKER)) return;
-  const { config } = await loadRepoConfig(context);
+  // The appeals repository is the operator's to name (DESIGN "Non-bypassable"), never the repository's.
+  const { config } = await loadOperatorConfig(context, env, ref);
   const help = appealHelp(config.appealsRepository);
   const at = summary.indexOf(APPEAL_HELP_MARKER);
   const rest = (at >= 0 ? summary.slice(0, at) : summary).trimEnd();

@@ -5,16 +5,20 @@ import type { Severity } from "../scan/types.js";
 import { quote, short } from "./appeal-issue.js";
 import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "./appeals-store.js";
 import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
+import { loadOperatorConfig } from "./config.js";
 import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "./labels.js";
 import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "./markers.js";
-import { accessOf, canReview } from "./permissions.js";
-import { checkRequestOf, contextFor, octokitFor, parseFullName } from "./repos.js";
+import { accessOf, canMaintain, canReview } from "./permissions.js";
+import { checkRequestOf, contextFor, fullName, octokitFor, parseFullName, sameRepo } from "./repos.js";
 import { type AppEnv, runCheck } from "./run-check.js";
 
 // Reviewer commands on an appeal issue (DESIGN "GitHub App flows" 5): `/approve`, `/reject <reason>`,
-// `/downgrade <LEVEL>`, `/block-author`. Accepted only from users with write, maintain or admin on
-// the appeals repository (the collaborator-permission API; any failure refuses), never from the
-// skill's author or the appellant (from the signed marker) nor from a bot. A decision is recorded as
+// `/downgrade <LEVEL>`, `/block-author`. The appeals repository is the operator's (APPEALS_REPOSITORY
+// or the operator's policy), where write, maintain or admin makes a reviewer. Without one, appeals
+// live in the skill's own repository, where write access is what the author and anyone pushing
+// already have: there only maintain or admin counts. An issue in any other repository (one a
+// repository config once named) decides nothing. Never from the skill's author, the pusher of the
+// commit, the appellant (from the signed marker) nor a bot; any failure of the permission API refuses. A decision is recorded as
 // labels, a comment carrying a signed decision marker (what the scan reads back), the issue closed,
 // the author mentioned, and the skill repository's check run for that commit re-run.
 
@@ -61,20 +65,44 @@ export async function handleReview(
   const say = (text: string) => answer(context.octokit, cmd, text, key);
   const who = cmd.user.login;
   const lower = who.toLowerCase();
-  if (lower === marker.author.toLowerCase() || lower === marker.appellant?.toLowerCase()) {
-    log.info("refused: the author or appellant cannot decide");
+  const role =
+    lower === marker.author.toLowerCase()
+      ? "author"
+      : lower === marker.pusher?.toLowerCase()
+        ? "pusher"
+        : lower === marker.appellant?.toLowerCase()
+          ? "appellant"
+          : undefined;
+  if (role) {
+    log.info({ role }, "refused: the author, pusher or appellant cannot decide");
     return say(
-      `${mention(who)} you cannot decide on this appeal: you are the skill's ${lower === marker.author.toLowerCase() ? "author" : "appellant"}. Another reviewer must decide. Nothing changed.`,
+      `${mention(who)} you cannot decide on this appeal: you are the skill's ${role}. Another reviewer must decide. Nothing changed.`,
     );
   }
   if (issue.state !== "open")
     return say(`${mention(who)} this appeal is closed; reopen it to decide again. Nothing changed.`);
+
+  const skillRepo = parseFullName(marker.repo);
+  const operatorAppeals = (await loadOperatorConfig(context, env, skillRepo)).config.appealsRepository;
+  const home = operatorAppeals ? parseFullName(operatorAppeals) : skillRepo;
+  if (!sameRepo(repo, home)) {
+    log.warn({ appeals: fullName(home) }, "refused: not the operator's appeals repository");
+    return say(
+      `${mention(who)} decisions on ${escapeMarkdown(marker.repo)} are taken only in ${escapeMarkdown(fullName(home))}, the appeals repository its operator set. Nothing changed.`,
+    );
+  }
 
   const access = await accessOf(context.octokit, repo.owner, repo.repo, who);
   if (!access.ok) {
     log.warn({ status: access.status }, "permission check failed: command refused");
     return say(
       `${mention(who)} your permission on this repository could not be checked (GitHub answered ${access.status ?? "with an error"}), so the command was refused and nothing changed. Please try again.`,
+    );
+  }
+  if (!operatorAppeals && !canMaintain(access.access)) {
+    log.info({ access: access.access }, "refused: no maintain or admin on the skill's own repository");
+    return say(
+      `${mention(who)} appeals kept in the skill's own repository are decided only by its maintainers (maintain or admin permission; write is not enough, since whoever pushes the skill has it). Nothing changed.`,
     );
   }
   if (!canReview(access.access)) {

@@ -1,5 +1,6 @@
 import type { ApplicationFunction, Context } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
+import { DEFAULT_POLICY_PATH } from "./config.js";
 import { handleCommitComment, handleIssueComment } from "./handle-comment.js";
 import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handle-pull-request.js";
 import { handlePush } from "./handle-push.js";
@@ -25,6 +26,10 @@ export interface AppOptions {
   markerSecret?: string;
   /** Pins the appeals repository for every installation (owner/name). Default APPEALS_REPOSITORY. */
   appealsRepository?: string;
+  /** The operator's policy repository (owner/name, or `{owner}/.github`). Default POLICY_REPOSITORY. */
+  policyRepository?: string;
+  /** The policy file's path in it. Default POLICY_PATH, else `.github/skill-quarantine-policy.yml`. */
+  policyPath?: string;
 }
 
 /** Bots (this App included) never trigger a scan: no loops, no scans on behalf of automation. */
@@ -53,6 +58,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     options.appealsRepository ?? (process.env.APPEALS_REPOSITORY?.trim() || undefined);
   if (appealsRepository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(appealsRepository))
     throw new Error(`APPEALS_REPOSITORY must be owner/name, not "${appealsRepository}"`);
+  const policyRepository = options.policyRepository ?? (process.env.POLICY_REPOSITORY?.trim() || undefined);
+  if (policyRepository !== undefined && !/^(\{owner\}|[\w.-]+)\/[\w.-]+$/.test(policyRepository))
+    throw new Error(`POLICY_REPOSITORY must be owner/name or {owner}/.github, not "${policyRepository}"`);
+  const policyPath = options.policyPath ?? (process.env.POLICY_PATH?.trim() || DEFAULT_POLICY_PATH);
   return (app) => {
     let login: Promise<string> | undefined = slug ? Promise.resolve(`${slug}[bot]`) : undefined;
     const env: AppEnv = {
@@ -62,6 +71,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       staleAfterMs: options.staleAfterMs ?? 15 * 60 * 1000,
       markerKey,
       appealsRepository,
+      policy: policyRepository ? { repository: policyRepository, path: policyPath } : undefined,
       // The bot login is asked once per process (GET /app with the App's JWT) unless configured.
       appLogin: () => {
         login ??= app

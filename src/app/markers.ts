@@ -32,6 +32,8 @@ const appeal = z.object({
   author: login,
   /** Who appealed (absent for a review opened by user reports). */
   appellant: login.optional(),
+  /** The GitHub user who authored the appealed commit, when known: never a reviewer either. */
+  pusher: login.optional(),
   opened: z.string(),
   /** Review deadline range for the level, ISO instants: [earliest, latest]. */
   due: z.tuple([z.string(), z.string()]),

@@ -36,6 +36,9 @@ export async function accessOf(
 /** Reviewers: write, maintain or admin on the appeals repository. */
 export const canReview = (a: Access) => a === "admin" || a === "maintain" || a === "write";
 
+/** Reviewers in the skill's own repository (no operator appeals repository): maintain or admin only. */
+export const canMaintain = (a: Access) => a === "admin" || a === "maintain";
+
 /**
  * Appellants: access to the skill's repository. Write, maintain and admin always count. Read and
  * triage count for a private repository, or for the skill's author (a pull request's author on a

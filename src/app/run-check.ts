@@ -19,7 +19,7 @@ import {
   titleFor,
   toApiAnnotation,
 } from "./check-run.js";
-import { loadRepoConfig } from "./config.js";
+import { loadOperatorConfig, loadRepoConfig, PolicyError, type PolicySource } from "./config.js";
 import { type Engine, loadEngine } from "./engine.js";
 import { updateOpenAppeals } from "./rescan-appeals.js";
 import { type CommitScan, scanCommit, short } from "./scan-commit.js";
@@ -43,6 +43,8 @@ export interface AppEnv {
   installationOctokit?: (owner: string, repo: string) => Promise<ProbotOctokit>;
   /** Operator's pin (APPEALS_REPOSITORY): every repository's appeals go there, whatever its config says. */
   appealsRepository?: string;
+  /** The operator's policy file (POLICY_REPOSITORY, POLICY_PATH); see src/app/config.ts. */
+  policy?: PolicySource;
 }
 
 export interface CheckRequest {
@@ -82,7 +84,15 @@ export function buildOutput(
   engine: Engine,
   result: ScanResult,
   req: CheckRequest,
-  extra: { configProblem?: string; notes: string[]; appealsRepository?: string },
+  extra: {
+    configProblem?: string;
+    notes: string[];
+    appealsRepository?: string;
+    /** What the repository's own config set and was not taken (see src/scan/config-trust.ts). */
+    ignored?: string[];
+    /** True when the operator named a policy file: the settings used are then not the defaults. */
+    policyNamed?: boolean;
+  },
 ): CompletedOutput {
   const worst: Severity | null = highestSeverity(result);
   const conclusion = result.errors.length > 0 ? "failure" : conclusionFor(worst);
@@ -90,7 +100,14 @@ export function buildOutput(
   const head: string[] = [];
   if (extra.configProblem)
     head.push(
-      `> ⚠️ **Config not used:** ${escapeMarkdown(extra.configProblem)}. The scan ran with the default settings.`,
+      `> ⚠️ **Config not used:** ${escapeMarkdown(extra.configProblem)}. The scan ran with the ${extra.policyNamed ? "operator's" : "default"} settings.`,
+    );
+  if (extra.ignored?.length)
+    head.push(
+      [
+        `> ⚠️ **Ignored: set by the repository under scan:** ${extra.ignored.map((l) => escapeMarkdown(l.split(":")[0]!)).join(", ")}. A repository's own config can only add strictness (blocked hashes, hosts, IPs and authors, a stricter \`fail-on\`); the rest is the operator's.`,
+        ...extra.ignored.map((l) => `> - ${escapeMarkdown(l)}`),
+      ].join("\n"),
     );
   for (const n of extra.notes) head.push(`> ℹ️ ${escapeMarkdown(n)}`);
   const tail = worst ? appealHelp(extra.appealsRepository) : "";
@@ -120,6 +137,11 @@ export function describeError(err: unknown, req: CheckRequest): { title: string;
   const s = (err as { status?: number }).status;
   const headers = (err as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
   const tail = "Nothing was cleared: press **Re-scan** to try again.";
+  if (err instanceof PolicyError)
+    return {
+      title: oneLineTitle(`❌ Not scanned: ${err.message}`),
+      summary: `${escapeMarkdown(err.message)}. The operator's blocklist and settings live there, so the scan does not run without them.\n\n${tail}`,
+    };
   if (err instanceof AppealsError)
     return {
       title: oneLineTitle(`❌ Not scanned: ${err.message}`),
@@ -165,9 +187,11 @@ const oneLineTitle = (s: string) => (s.length > 255 ? `${s.slice(0, 254)}…` : 
 
 export interface PreparedScan extends CommitScan {
   engine: Engine;
-  /** The repository's config, with the appeals repository's blocked authors added. */
+  /** The operator's config with what the repository's file may add, plus the blocked authors. */
   config: ScanConfig;
   problem?: string;
+  /** What the repository's own config set and was not taken. */
+  ignored: string[];
   appeals: AppealsState;
 }
 
@@ -180,7 +204,8 @@ export async function scanWithAppeals(
   req: CheckRequest,
   env: AppEnv,
 ): Promise<PreparedScan> {
-  const { config: repoConfig, problem } = await loadRepoConfig(context);
+  const operator = await loadOperatorConfig(context, env, { owner: req.owner, repo: req.repo });
+  const { config: repoConfig, problem, ignored } = await loadRepoConfig(context, operator.config);
   const appeals = await loadAppealsState(context, env, repoConfig, { owner: req.owner, repo: req.repo });
   const config: ScanConfig = {
     ...repoConfig,
@@ -197,7 +222,15 @@ export async function scanWithAppeals(
     decisions: appeals.decisions,
     reports: appeals.reports,
   });
-  return { ...scan, notes: [...appeals.notes, ...scan.notes], engine, config, problem, appeals };
+  return {
+    ...scan,
+    notes: [...operator.notes, ...appeals.notes, ...scan.notes],
+    engine,
+    config,
+    problem,
+    ignored,
+    appeals,
+  };
 }
 
 /** One line per skill whose level a reviewer's decision set, so the run says why it changed. */
@@ -239,12 +272,14 @@ export async function runCheck(context: AnyContext, req: CheckRequest, env: AppE
   try {
     const started = Date.now();
     prepared = await scanWithAppeals(context, req, env);
-    const { engine, result, notes, problem, config } = prepared;
+    const { engine, result, notes, problem, config, ignored } = prepared;
     if (problem) log.warn({ problem }, "invalid config; scanning with defaults");
     const out = buildOutput(engine, result, req, {
       configProblem: problem,
       notes: [...notes, ...decisionNotes(prepared)],
       appealsRepository: env.appealsRepository ?? config.appealsRepository,
+      ignored,
+      policyNamed: env.policy !== undefined,
     });
     await completeCheckRun(octokit, ref, checkRunId, out, env.now);
     log.info(

@@ -7,6 +7,7 @@ import { loadScriptAnalyzer } from "../node/script-analyzer.js";
 import { renderReport } from "../report/render.js";
 import { renderText } from "../report/text.js";
 import { ALL_CHECKS } from "../scan/all-checks.js";
+import { configFileSchema } from "../scan/config.js";
 import { mergeResults, type ScanOptions, VERSION } from "../scan/index.js";
 import { LEVEL_NAMES, parseLevel } from "../scan/levels.js";
 import type { ScanResult } from "../scan/types.js";
@@ -30,6 +31,19 @@ function parseShard(v: string): { index: number; count: number } {
   if (!m || count < 1 || index < 1 || index > count)
     throw new InvalidArgumentError("must be i/n with 1 ≤ i ≤ n, e.g. 2/8");
   return { index: index - 1, count };
+}
+
+// --allow-domain goes through the config file's own domain check: a flag is no looser than the file.
+const domainList = configFileSchema.shape["allowed-domains"].unwrap();
+
+function collectDomains(v: string, prev: string[]): string[] {
+  const values = collect(v, []);
+  const r = domainList.safeParse(values);
+  if (!r.success) {
+    const bad = r.error.issues.map((i) => `"${values[Number(i.path[0])]}" ${i.message}`);
+    throw new InvalidArgumentError(bad.join("; "));
+  }
+  return [...prev, ...r.data];
 }
 
 const collect = (v: string, prev: string[]) => [
@@ -62,8 +76,10 @@ async function runScan(
 ): Promise<ScanResult> {
   const targets = paths.length ? paths : ["."];
   const ruleSet = await loadRuleSet(flags.rules);
-  const config = await loadConfigFile(flags.config, targets[0]!);
-  config.allowedDomains.push(...flags.allowDomain.map((d) => d.toLowerCase()));
+  const config = await loadConfigFile(flags.config, targets[0]!, (line) =>
+    process.stderr.write(`skill-quarantine: ${line}\n`),
+  );
+  config.allowedDomains.push(...flags.allowDomain);
   const scriptAnalyzer = flags.scripts ? await loadScriptAnalyzer() : undefined;
   const showProgress = Boolean(process.stderr.isTTY) && !flags.quiet;
   const results: ScanResult[] = [];
@@ -113,11 +129,14 @@ export function buildProgram(): Command {
       parseFailOn,
       3,
     )
-    .option("-c, --config <file>", "config file (default: .github/skill-quarantine.yml when present)")
+    .option(
+      "-c, --config <file>",
+      "your config file (default: .github/skill-quarantine.yml under the first path, taken as the scanned repository's: only what adds strictness)",
+    )
     .option(
       "--allow-domain <domain>",
       "add a host to the allowlist (repeatable, or comma-separated)",
-      collect,
+      collectDomains,
       [],
     )
     .option("--rules <dir>", "load extra rule files from this folder (repeatable)", collect, [])

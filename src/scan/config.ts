@@ -14,6 +14,10 @@ export const DEFAULT_LIMITS = {
   maxDepth: 32,
 } as const;
 
+function atLeastDefault(n: number): string {
+  return `must be at least ${n} (the default): limits can only be raised, never lowered`;
+}
+
 const domain = z
   .string()
   .trim()
@@ -29,21 +33,29 @@ export const configFileSchema = z
     paths: z.array(z.string().min(1)).optional(),
     exclude: z.array(z.string().min(1)).optional(),
     "allowed-domains": z.array(domain).optional(),
+    // Limits may only be raised: a lower limit leaves the rest of a file unread, which is how a
+    // payload would hide. A value below the default is an error (not silently raised) so that whoever
+    // wrote it learns it has no effect.
     limits: z
       .object({
         "max-file-bytes": z
           .number()
           .int()
-          .positive()
+          .min(DEFAULT_LIMITS.maxFileBytes, atLeastDefault(DEFAULT_LIMITS.maxFileBytes))
           .max(256 * MiB)
           .optional(),
         "max-skill-bytes": z
           .number()
           .int()
-          .positive()
+          .min(DEFAULT_LIMITS.maxSkillBytes, atLeastDefault(DEFAULT_LIMITS.maxSkillBytes))
           .max(1024 * MiB)
           .optional(),
-        "max-files-per-skill": z.number().int().positive().max(100_000).optional(),
+        "max-files-per-skill": z
+          .number()
+          .int()
+          .min(DEFAULT_LIMITS.maxFilesPerSkill, atLeastDefault(DEFAULT_LIMITS.maxFilesPerSkill))
+          .max(100_000)
+          .optional(),
       })
       .strict()
       .optional(),
@@ -155,6 +167,11 @@ export function normaliseConfig(file: ConfigFile, base: ScanConfig = defaultConf
 
 /** Parses a config file's text; throws ConfigError naming the file, the field and the fix. */
 export function parseConfigText(text: string, fileName: string, base?: ScanConfig): ScanConfig {
+  return normaliseConfig(parseConfigFile(text, fileName), base);
+}
+
+/** Validates a config file's text without applying it (who wrote it decides what is taken: config-trust.ts). */
+export function parseConfigFile(text: string, fileName: string): ConfigFile {
   let doc: unknown;
   try {
     doc = parseYaml(text, { maxAliasCount: 50 }) ?? {};
@@ -173,5 +190,5 @@ export function parseConfigText(text: string, fileName: string, base?: ScanConfi
       .join("; ");
     throw new ConfigError(`${fileName}: ${msg}`);
   }
-  return normaliseConfig(r.data, base);
+  return r.data;
 }

@@ -353,7 +353,7 @@ describe("config", () => {
     expect(plain).toContain("The scan ran with the default settings.");
   });
 
-  it("a valid config is used: an allowed domain is no longer flagged", async () => {
+  it("the repository's own allowed-domains is ignored (content under scan) and the run says so", async () => {
     setup()
       .token()
       .listRuns(PUSH_SHA)
@@ -364,9 +364,12 @@ describe("config", () => {
       .updateRun(51);
     await probot.receive({ id: "d-cfg-ok", name: "push", payload: pushExample() });
     expect(final()).toMatchObject({
-      conclusion: "success",
-      output: { title: "✅ 2 skills scanned: nothing to quarantine" },
+      conclusion: "neutral",
+      output: { title: "⚠️ RISKY: 1 of 2 skills installable after confirmation" },
     });
+    expect(decodeEntities(final().output.summary)).toMatch(
+      /^> ⚠️ \*\*Ignored: set by the repository under scan:\*\* allowed-domains\. /,
+    );
   });
 });
 

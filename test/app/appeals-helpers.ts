@@ -23,7 +23,12 @@ export const APP_SLUG = "skill-quarantine";
 export const APP_LOGIN = "skill-quarantine[bot]";
 export const KEY = "marker-key-for-tests";
 export const APP_USER = { login: APP_LOGIN, id: 41898282, type: "Bot" };
-export const appOptions: AppOptions = { appSlug: APP_SLUG, markerSecret: KEY };
+// The appeals repository is the operator's (APPEALS_REPOSITORY), never the skill repository's config.
+export const appOptions: AppOptions = {
+  appSlug: APP_SLUG,
+  markerSecret: KEY,
+  appealsRepository: "Codertocat/skill-appeals",
+};
 
 export const person = (login: string, id: number) => ({ login, id, type: "User" });
 export const CODERTOCAT = person("Codertocat", 21031067);
@@ -275,11 +280,16 @@ export class Script {
     return this;
   }
 
-  commit(repo: string, ref: string, sha: string, parent?: string) {
+  commit(repo: string, ref: string, sha: string, parent?: string, author?: string) {
     const path = `/repos/${repo}/commits/${ref}`;
     this.gh.api.get(path).reply(200, () => {
       this.rec("GET", path);
-      return { sha, parents: parent ? [{ sha: parent }] : [], commit: { message: "x" } };
+      return {
+        sha,
+        parents: parent ? [{ sha: parent }] : [],
+        commit: { message: "x" },
+        ...(author ? { author: { login: author, id: 9, type: "User" } } : {}),
+      };
     });
     return this;
   }
@@ -519,7 +529,8 @@ export const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 export const BASE = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
 export const SKILL_REPO = "Codertocat/Hello-World";
 export const APPEALS_REPO = "Codertocat/skill-appeals";
-export const CONFIG = `appeals:\n  repository: ${APPEALS_REPO}\n`;
+/** The skill repository's own config: only what adds strictness (a repository cannot name the appeals repository). */
+export const CONFIG = "blocklist:\n  domains: [blocked-host.invalid]\n";
 export const PR_URL = "https://github.com/Codertocat/Hello-World/pull/2";
 /** The comment id of the published issue_comment example. */
 export const COMMENT_ID = 492700400;
@@ -538,11 +549,13 @@ export class World {
   readonly gh = new GitHub(SKILL_REPO);
   readonly s = new Script(this.gh);
   readonly skillRepo = new IssueStore(SKILL_REPO);
-  readonly appeals = new IssueStore(APPEALS_REPO);
+  readonly appeals: IssueStore;
   private tokened = false;
 
-  constructor(options: AppOptions = {}) {
+  /** `appealsRepo`: where the App keeps appeals (the skill repository itself when no operator pins one). */
+  constructor(options: AppOptions = {}, appealsRepo = APPEALS_REPO) {
     this.probot = makeProbot({ ...appOptions, ...options });
+    this.appeals = appealsRepo === SKILL_REPO ? this.skillRepo : new IssueStore(appealsRepo);
   }
 
   /** The installation token: requested once per Probot instance (Probot caches it). */

@@ -375,7 +375,7 @@ describe("/appeal on a commit", () => {
     const sha: string = payload.comment.commit_id;
     const id: number = payload.comment.id;
     gh.token();
-    s.commit(SKILL_REPO, sha, sha, BASE)
+    s.commit(SKILL_REPO, sha, sha, BASE, "octo-pusher")
       .commitComments(SKILL_REPO, sha)
       .permission(SKILL_REPO, "Codertocat", "admin");
     gh.config(CONFIG);
@@ -410,6 +410,8 @@ describe("/appeal on a commit", () => {
       sha,
       base: BASE,
       author: "Codertocat",
+      // The commit's author is recorded, so that they cannot review the appeal either.
+      pusher: "octo-pusher",
       url: `https://github.com/Codertocat/Hello-World/commit/${sha}`,
     });
     const reply: Json = posted(`/commits/${sha}/comments`)[0]!.body;
