@@ -27,18 +27,46 @@ export interface AppOptions {
   appealsRepository?: string;
 }
 
-/** Bots (this App included) never trigger a scan: no loops, no scans on behalf of automation. */
-export function isBot(context: Pick<Context, "payload">): boolean {
-  const sender = (context.payload as { sender?: { type?: string; login?: string } }).sender;
-  return sender?.type === "Bot" || /\[bot\]$/.test(sender?.login ?? "");
+interface Sender {
+  type?: string;
+  login?: string;
+}
+
+const senderOf = (context: Pick<Context, "payload">) => (context.payload as { sender?: Sender }).sender;
+
+/** A bot account: GitHub Apps and other automation (their logins end in `[bot]`, which people cannot register). */
+export function isBot(user: Sender | null | undefined): boolean {
+  return user?.type === "Bot" || /\[bot\]$/i.test(user?.login ?? "");
+}
+
+/**
+ * Only the App's own events are ignored (DESIGN "GitHub App flows" 6): a workflow or another App that
+ * pushes a skill is scanned like a person. The bot login is asked only when the sender is a bot, and
+ * when it cannot be learnt the event is handled: a needless scan is safer than a skipped one.
+ */
+export async function isOwnEvent(context: Pick<Context, "payload">, env: AppEnv): Promise<boolean> {
+  const sender = senderOf(context);
+  if (!isBot(sender)) return false;
+  const login = await env.appLogin().catch(() => undefined);
+  return login !== undefined && login.toLowerCase() === (sender?.login ?? "").toLowerCase();
+}
+
+/** Comment commands are for people: a bot's `/appeal` or `/approve` counts for nothing. */
+function isBotComment(context: Pick<Context, "payload">): boolean {
+  const comment = (context.payload as { comment?: { user?: Sender | null } }).comment;
+  return isBot(senderOf(context)) || isBot(comment?.user);
 }
 
 type Handler<E extends Context> = (context: E, env: AppEnv) => Promise<void>;
 
-function guarded<E extends Context>(env: AppEnv, handler: Handler<E>) {
+function guarded<E extends Context>(env: AppEnv, handler: Handler<E>, kind: "scan" | "command" = "scan") {
   return async (context: E): Promise<void> => {
-    if (isBot(context)) {
-      context.log.debug({ deliveryId: context.id, event: context.name }, "event sent by a bot: ignored");
+    const ignore = kind === "command" ? isBotComment(context) : await isOwnEvent(context, env);
+    if (ignore) {
+      context.log.debug(
+        { deliveryId: context.id, event: context.name },
+        kind === "command" ? "command by a bot: ignored" : "the App's own event: ignored",
+      );
       return;
     }
     await handler(context, env);
@@ -91,8 +119,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on("check_run.rerequested", guarded(env, handleCheckRunRerequested));
     app.on("check_run.requested_action", guarded(env, handleRequestedAction));
     app.on("check_suite.rerequested", guarded(env, handleCheckSuiteRerequested));
-    app.on("issue_comment.created", guarded(env, handleIssueComment));
-    app.on("commit_comment.created", guarded(env, handleCommitComment));
+    app.on("issue_comment.created", guarded(env, handleIssueComment, "command"));
+    app.on("commit_comment.created", guarded(env, handleCommitComment, "command"));
   };
 }
 
