@@ -2,9 +2,10 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
-import { createNodeMiddleware, createProbot, type Options } from "probot";
+import { createProbot, type Options } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { type AppOptions, createApp } from "./index.js";
+import { createWebhookHandler } from "./webhook-http.js";
 
 // `npm start`: the App on a plain Node HTTP server. Stateless: every decision is read back from
 // GitHub (check runs by delivery id, config from the repository), so any number of replicas can
@@ -120,15 +121,22 @@ export async function startServer(
     },
   });
   const app = createApp({ appId: settings.appId, tarballLimits: settings.tarballLimits, ...options.app });
-  const middleware = await createNodeMiddleware(app, { probot, webhooksPath: settings.webhookPath });
+  await probot.load(app);
+  const webhooks = createWebhookHandler({ probot, secret: settings.secret, path: settings.webhookPath });
   const server = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       return;
     }
-    void middleware(req, res, () => {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
-    });
+    webhooks(req, res).then(
+      (handled) => {
+        if (!handled) res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      },
+      (err: unknown) => {
+        probot.log.error({ err }, "webhook request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
