@@ -6,6 +6,7 @@ import { handlePush } from "./handle-push.js";
 import { handleRequestedAction } from "./handle-requested-action.js";
 import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./handle-rerun.js";
 import type { AppEnv } from "./run-check.js";
+import { DEFAULT_RUN_DEADLINE_MS } from "./run-lifecycle.js";
 
 // The App: maps webhook events to handlers, nothing else. Handlers are small named functions that
 // take the Probot context (octokit, payload, logger) and the App's settings.
@@ -17,8 +18,10 @@ export interface AppOptions {
   tarballLimits?: Partial<TarballLimits>;
   /** Clock, for tests. */
   now?: () => Date;
-  /** An in-progress run older than this is taken over on redelivery. Default 15 minutes. */
+  /** An in-progress run older than this is ended (or taken over by its redelivery). Default: the run deadline + 1 minute. */
   staleAfterMs?: number;
+  /** A run without a verdict after this ends as "not scanned". Default RUN_DEADLINE_MS, else 5 minutes. */
+  runDeadlineMs?: number;
   /** The App's slug (its bot is `<slug>[bot]`). Default APP_SLUG, else asked once from GitHub (GET /app). */
   appSlug?: string;
   /** Key that signs the App's hidden markers. Default MARKER_SECRET, else WEBHOOK_SECRET. */
@@ -73,6 +76,15 @@ function guarded<E extends Context>(env: AppEnv, handler: Handler<E>, kind: "sca
   };
 }
 
+function positiveMs(name: string): number | undefined {
+  const raw = process.env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new Error(`${name} must be a positive number of milliseconds, not "${raw}"`);
+  return n;
+}
+
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   const envAppId = Number(process.env.APP_ID);
   const slug = options.appSlug ?? (process.env.APP_SLUG?.trim() || undefined);
@@ -81,13 +93,16 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     options.appealsRepository ?? (process.env.APPEALS_REPOSITORY?.trim() || undefined);
   if (appealsRepository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(appealsRepository))
     throw new Error(`APPEALS_REPOSITORY must be owner/name, not "${appealsRepository}"`);
+  const runDeadlineMs = options.runDeadlineMs ?? positiveMs("RUN_DEADLINE_MS") ?? DEFAULT_RUN_DEADLINE_MS;
   return (app) => {
     let login: Promise<string> | undefined = slug ? Promise.resolve(`${slug}[bot]`) : undefined;
     const env: AppEnv = {
       appId: options.appId ?? (Number.isInteger(envAppId) && envAppId > 0 ? envAppId : undefined),
       tarballLimits: options.tarballLimits ?? {},
       now: options.now ?? (() => new Date()),
-      staleAfterMs: options.staleAfterMs ?? 15 * 60 * 1000,
+      runDeadlineMs,
+      // A live run ends itself by its deadline; one still in progress a minute later was abandoned.
+      staleAfterMs: options.staleAfterMs ?? runDeadlineMs + 60_000,
       markerKey,
       appealsRepository,
       // The bot login is asked once per process (GET /app with the App's JWT) unless configured.

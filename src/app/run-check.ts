@@ -10,11 +10,8 @@ import {
   type CompletedOutput,
   completeCheckRun,
   conclusionFor,
-  failCheckRun,
-  findRunForDelivery,
   MAX_ANNOTATIONS,
   SUMMARY_MAX_BYTES,
-  startCheckRun,
   TEXT_MAX_BYTES,
   titleFor,
   toApiAnnotation,
@@ -22,6 +19,14 @@ import {
 import { loadRepoConfig } from "./config.js";
 import { type Engine, loadEngine } from "./engine.js";
 import { updateOpenAppeals } from "./rescan-appeals.js";
+import {
+  claimRun,
+  endRunWithRetry,
+  minutes,
+  RunDeadlineError,
+  withDeadline,
+  withDeliveryLock,
+} from "./run-lifecycle.js";
 import { type CommitScan, scanCommit, short } from "./scan-commit.js";
 
 // The flow every scanning handler shares (DESIGN "GitHub App flows" 1–2): find this delivery's run
@@ -35,6 +40,8 @@ export interface AppEnv {
   now: () => Date;
   /** An in-progress run older than this is taken to be from a crashed worker and is taken over. */
   staleAfterMs: number;
+  /** A run without a verdict after this ends as "not scanned" (RUN_DEADLINE_MS). */
+  runDeadlineMs: number;
   /** The App's bot login (`<slug>[bot]`): markers count only in issues and comments it wrote. */
   appLogin: () => Promise<string>;
   /** Key of the markers' HMAC (MARKER_SECRET, else WEBHOOK_SECRET). */
@@ -120,6 +127,11 @@ export function describeError(err: unknown, req: CheckRequest): { title: string;
   const s = (err as { status?: number }).status;
   const headers = (err as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
   const tail = "Nothing was cleared: press **Re-scan** to try again.";
+  if (err instanceof RunDeadlineError)
+    return {
+      title: `❌ Not scanned: no verdict within ${minutes(err.ms)}`,
+      summary: `GitHub did not answer in time (the commit's archive or the API calls before the scan). The run stops at its deadline rather than stay in progress.\n\n${tail}`,
+    };
   if (err instanceof AppealsError)
     return {
       title: oneLineTitle(`❌ Not scanned: ${err.message}`),
@@ -179,6 +191,7 @@ export async function scanWithAppeals(
   context: AnyContext,
   req: CheckRequest,
   env: AppEnv,
+  signal?: AbortSignal,
 ): Promise<PreparedScan> {
   const { config: repoConfig, problem } = await loadRepoConfig(context);
   const appeals = await loadAppealsState(context, env, repoConfig, { owner: req.owner, repo: req.repo });
@@ -196,6 +209,7 @@ export async function scanWithAppeals(
     limits: env.tarballLimits,
     decisions: appeals.decisions,
     reports: appeals.reports,
+    signal,
   });
   return { ...scan, notes: [...appeals.notes, ...scan.notes], engine, config, problem, appeals };
 }
@@ -212,33 +226,31 @@ export function decisionNotes(prepared: Pick<PreparedScan, "result" | "appeals">
     });
 }
 
-export async function runCheck(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
+export function runCheck(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
+  return withDeliveryLock(`${req.owner}/${req.repo}@${req.sha}#${context.id}`, () =>
+    runCheckOnce(context, req, env),
+  );
+}
+
+async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
   const { octokit } = context;
   const deliveryId = context.id;
   const log = context.log.child({ deliveryId, repo: `${req.owner}/${req.repo}`, sha: req.sha });
   const ref = { owner: req.owner, repo: req.repo };
 
-  const existing = await findRunForDelivery(octokit, ref, req.sha, deliveryId, env.appId);
-  let checkRunId: number;
-  if (existing) {
-    const age = existing.startedAt ? env.now().getTime() - Date.parse(existing.startedAt) : 0;
-    if (existing.status === "completed" || age < env.staleAfterMs) {
-      log.info(
-        { checkRunId: existing.id, status: existing.status },
-        "redelivery: check run exists, nothing to do",
-      );
-      return;
-    }
-    log.warn({ checkRunId: existing.id }, "taking over a stale in-progress check run");
-    checkRunId = existing.id;
-  } else {
-    checkRunId = await startCheckRun(octokit, ref, req.sha, deliveryId, env.now());
-  }
+  const checkRunId = await claimRun(octokit, ref, req.sha, {
+    deliveryId,
+    appId: env.appId,
+    now: env.now,
+    staleAfterMs: env.staleAfterMs,
+    log,
+  });
+  if (checkRunId === undefined) return;
 
   let prepared: PreparedScan;
   try {
     const started = Date.now();
-    prepared = await scanWithAppeals(context, req, env);
+    prepared = await withDeadline(env.runDeadlineMs, (signal) => scanWithAppeals(context, req, env, signal));
     const { engine, result, notes, problem, config } = prepared;
     if (problem) log.warn({ problem }, "invalid config; scanning with defaults");
     const out = buildOutput(engine, result, req, {
@@ -255,7 +267,7 @@ export async function runCheck(context: AnyContext, req: CheckRequest, env: AppE
     log.error({ err, checkRunId }, "scan failed");
     const { title, summary } = describeError(err, req);
     try {
-      await failCheckRun(octokit, ref, checkRunId, title, summary, env.now);
+      await endRunWithRetry(octokit, ref, checkRunId, title, summary, env.now);
     } catch (err2) {
       log.error({ err: err2, checkRunId }, "could not end the check run");
       throw err;

@@ -2,9 +2,10 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
-import { createProbot, type Options } from "probot";
+import { createProbot, type Options, ProbotOctokit } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { type AppOptions, createApp } from "./index.js";
+import { throttleOptions } from "./run-lifecycle.js";
 import { createWebhookHandler } from "./webhook-http.js";
 
 // `npm start`: the App on a plain Node HTTP server. Stateless: every decision is read back from
@@ -104,6 +105,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   };
 }
 
+/** The App's Octokit, waiting for a rate limit only when it lifts soon (see throttleOptions). */
+export function withRateLimitWaits(Octokit: typeof ProbotOctokit): typeof ProbotOctokit {
+  return Octokit.defaults((o: { throttle?: object }) => ({
+    ...o,
+    throttle: { ...o.throttle, ...throttleOptions() },
+  }));
+}
+
 /** Starts the HTTP server; resolves once it listens. `GET /healthz` answers 200 for load balancers. */
 export async function startServer(
   settings: ServerSettings,
@@ -118,6 +127,7 @@ export async function startServer(
       secret: settings.secret,
       webhookPath: settings.webhookPath,
       ...options.probot,
+      Octokit: withRateLimitWaits(options.probot?.Octokit ?? ProbotOctokit),
     },
   });
   const app = createApp({ appId: settings.appId, tarballLimits: settings.tarballLimits, ...options.app });

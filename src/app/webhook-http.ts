@@ -30,13 +30,24 @@ export interface WebhookHandlerOptions {
 const JSON_TYPE = /^\s*application\/json\s*(?:;|$)/i;
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
-function send(res: ServerResponse, status: number, message: string, close = false): void {
+function send(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) return;
-  res.writeHead(status, {
-    "content-type": "application/json",
-    ...(close ? { connection: "close" } : {}),
-  });
+  res.writeHead(status, { "content-type": "application/json" });
   res.end(`${JSON.stringify(status < 300 ? { ok: message } : { error: message })}\n`);
+}
+
+/** Time a refused uploader gets to read the 413 before the connection is cut. */
+const REFUSE_GRACE_MS = 500;
+
+/**
+ * 413, then the connection is cut shortly after. Until then Node discards (never keeps) what still
+ * arrives. Not at once, and not with Connection: close: Node would then close the socket right after
+ * the answer, and the reset that unread upload bytes cause can destroy the answer before the client
+ * reads it.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, message: string): void {
+  send(res, 413, message);
+  res.once("finish", () => setTimeout(() => req.destroy(), REFUSE_GRACE_MS).unref());
 }
 
 type BodyResult = { body: Buffer; signed: boolean } | { tooLarge: true };
@@ -104,8 +115,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > maxBytes) {
       // Answer before reading a byte, then drop the connection instead of draining the upload.
-      send(res, 413, tooLarge, true);
-      res.once("finish", () => req.destroy());
+      refuse(req, res, tooLarge);
       return true;
     }
     if (!JSON_TYPE.test(req.headers["content-type"] ?? "")) {
@@ -143,8 +153,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return true;
     }
     if ("tooLarge" in read) {
-      send(res, 413, tooLarge, true);
-      res.once("finish", () => req.destroy());
+      refuse(req, res, tooLarge);
       return true;
     }
     if (!read.signed) {

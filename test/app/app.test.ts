@@ -80,6 +80,8 @@ describe("push", () => {
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /repos/Codertocat/Hello-World/commits/${PUSH_SHA}/check-runs`,
       "POST /repos/Codertocat/Hello-World/check-runs",
+      // read again: did another worker create a run for the same delivery at the same moment?
+      `GET /repos/Codertocat/Hello-World/commits/${PUSH_SHA}/check-runs`,
       "GET /repos/Codertocat/Hello-World/contents/.github%2Fskill-quarantine.yml",
       "GET /repos/Codertocat/.github/contents/.github%2Fskill-quarantine.yml",
       "GET /repos/Codertocat/Hello-World/contents/.github%2Fskill-quarantine-blocklist.yml",
