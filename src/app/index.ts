@@ -1,5 +1,6 @@
 import type { ApplicationFunction, Context } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
+import { type Engine, loadEngine } from "./engine.js";
 import { handleCommitComment, handleIssueComment } from "./handle-comment.js";
 import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handle-pull-request.js";
 import { handlePush } from "./handle-push.js";
@@ -7,6 +8,7 @@ import { handleRequestedAction } from "./handle-requested-action.js";
 import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./handle-rerun.js";
 import type { AppEnv } from "./run-check.js";
 import { DEFAULT_RUN_DEADLINE_MS } from "./run-lifecycle.js";
+import { runnerEngine, sharedScanPool } from "./scan-pool.js";
 
 // The App: maps webhook events to handlers, nothing else. Handlers are small named functions that
 // take the Probot context (octokit, payload, logger) and the App's settings.
@@ -28,6 +30,11 @@ export interface AppOptions {
   markerSecret?: string;
   /** Pins the appeals repository for every installation (owner/name). Default APPEALS_REPOSITORY. */
   appealsRepository?: string;
+  /**
+   * Where scans run: "worker" (default: worker threads with a time budget, SCAN_TIMEOUT_MS and
+   * SCAN_WORKERS), "in-process" (on the calling thread, for tests), or an engine of one's own.
+   */
+  engine?: "worker" | "in-process" | (() => Promise<Engine>);
 }
 
 interface Sender {
@@ -94,6 +101,19 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   if (appealsRepository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(appealsRepository))
     throw new Error(`APPEALS_REPOSITORY must be owner/name, not "${appealsRepository}"`);
   const runDeadlineMs = options.runDeadlineMs ?? positiveMs("RUN_DEADLINE_MS") ?? DEFAULT_RUN_DEADLINE_MS;
+  let workerEngine: Promise<Engine> | undefined;
+  const engine =
+    typeof options.engine === "function"
+      ? options.engine
+      : options.engine === "in-process"
+        ? loadEngine
+        : () => {
+            workerEngine ??= runnerEngine(sharedScanPool());
+            workerEngine.catch(() => {
+              workerEngine = undefined;
+            });
+            return workerEngine;
+          };
   return (app) => {
     let login: Promise<string> | undefined = slug ? Promise.resolve(`${slug}[bot]`) : undefined;
     const env: AppEnv = {
@@ -101,6 +121,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       tarballLimits: options.tarballLimits ?? {},
       now: options.now ?? (() => new Date()),
       runDeadlineMs,
+      engine,
       // A live run ends itself by its deadline; one still in progress a minute later was abandoned.
       staleAfterMs: options.staleAfterMs ?? runDeadlineMs + 60_000,
       markerKey,

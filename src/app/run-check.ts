@@ -17,7 +17,7 @@ import {
   toApiAnnotation,
 } from "./check-run.js";
 import { loadRepoConfig } from "./config.js";
-import { type Engine, loadEngine } from "./engine.js";
+import type { Engine } from "./engine.js";
 import { updateOpenAppeals } from "./rescan-appeals.js";
 import {
   claimRun,
@@ -28,6 +28,7 @@ import {
   withDeliveryLock,
 } from "./run-lifecycle.js";
 import { type CommitScan, scanCommit, short } from "./scan-commit.js";
+import { ScanTimeoutError } from "./scan-job.js";
 
 // The flow every scanning handler shares (DESIGN "GitHub App flows" 1–2): find this delivery's run
 // (redelivery → nothing to do), create the run in progress, read the config, scan the commit as one
@@ -42,6 +43,8 @@ export interface AppEnv {
   staleAfterMs: number;
   /** A run without a verdict after this ends as "not scanned" (RUN_DEADLINE_MS). */
   runDeadlineMs: number;
+  /** Rules, grammars and renderers; scans run in worker threads unless a test says otherwise. */
+  engine: () => Promise<Engine>;
   /** The App's bot login (`<slug>[bot]`): markers count only in issues and comments it wrote. */
   appLogin: () => Promise<string>;
   /** Key of the markers' HMAC (MARKER_SECRET, else WEBHOOK_SECRET). */
@@ -202,7 +205,7 @@ export async function scanWithAppeals(
       authors: [...new Set([...repoConfig.blocklist.authors, ...appeals.blockedAuthors])],
     },
   };
-  const engine = await loadEngine();
+  const engine = await env.engine();
   const scan = await scanCommit(context.octokit, req, {
     engine,
     config,
@@ -264,6 +267,11 @@ async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv)
       "check run completed",
     );
   } catch (err) {
+    if (
+      err instanceof ScanTimeoutError &&
+      (await endTooSlow(octokit, ref, checkRunId, err, req, env.now, log))
+    )
+      return;
     log.error({ err, checkRunId }, "scan failed");
     const { title, summary } = describeError(err, req);
     try {
@@ -281,5 +289,41 @@ async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv)
     await updateOpenAppeals(prepared, req, env, { checkRunId, log });
   } catch (err) {
     log.error({ err, checkRunId }, "could not update the open appeals");
+  }
+}
+
+/**
+ * A scan over its time budget: nobody looked at the skills, and a skill can be made slow on purpose
+ * to get through. SUSPICIOUS (action_required), never success; Re-scan and the appeal stay open.
+ */
+async function endTooSlow(
+  octokit: AnyContext["octokit"],
+  ref: { owner: string; repo: string },
+  checkRunId: number,
+  err: ScanTimeoutError,
+  req: CheckRequest,
+  now: () => Date,
+  log: AnyContext["log"],
+): Promise<boolean> {
+  log.warn({ checkRunId, ms: err.ms }, "scan over its time budget: stopped");
+  try {
+    await completeCheckRun(
+      octokit,
+      ref,
+      checkRunId,
+      {
+        conclusion: "action_required",
+        title: `❌ SUSPICIOUS: Not finished: too slow to check (over ${Math.round(err.ms / 1000)} s)`,
+        summary: `The scan of ${escapeMarkdown(err.label)} took longer than its budget of ${Math.round(err.ms / 1000)} s and was stopped. A skill that makes the scanner this slow is treated as SUSPICIOUS until a reviewer decides.\n\nPress **Re-scan** to try again.`,
+        annotations: [],
+        detailsUrl: req.appealUrl,
+        actions: [ACTIONS.rescan, ACTIONS.appeal],
+      },
+      now,
+    );
+    return true;
+  } catch (err2) {
+    log.error({ err: err2, checkRunId }, "could not complete the run of a scan over budget");
+    return false;
   }
 }

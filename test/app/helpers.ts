@@ -49,7 +49,7 @@ export function makeProbot(options: AppOptions = {}): Probot {
     Octokit: TestOctokit,
     logLevel: (process.env.TEST_LOG as "fatal") ?? "fatal",
   });
-  void probot.load(createApp({ appId: APP_ID, now: () => NOW, ...options }));
+  void probot.load(createApp({ appId: APP_ID, now: () => NOW, engine: "in-process", ...options }));
   return probot;
 }
 
