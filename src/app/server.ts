@@ -16,7 +16,8 @@ import { createWebhookHandler } from "./webhook-http.js";
 // PRIVATE_KEY_PATH, WEBHOOK_SECRET. Optional: PORT (default 3000), HOST, WEBHOOK_PATH (default
 // /api/github/webhooks), LOG_LEVEL (default info), LOG_FORMAT, GHE_HOST, REDIS_URL (shared
 // throttling across replicas), and the archive limits TARBALL_MAX_DOWNLOAD_BYTES,
-// TARBALL_MAX_UNPACKED_BYTES, TARBALL_MAX_ENTRIES, TARBALL_MAX_ENTRY_BYTES.
+// TARBALL_MAX_UNPACKED_BYTES, TARBALL_MAX_ENTRIES, TARBALL_MAX_ENTRY_BYTES, and the robustness
+// settings SCAN_TIMEOUT_MS (120 s), SCAN_WORKERS (1), RUN_DEADLINE_MS (5 min).
 
 export class SettingsError extends Error {
   override name = "SettingsError";
