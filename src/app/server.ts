@@ -90,6 +90,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     throw new SettingsError("WEBHOOK_SECRET is not set; use the secret entered when the App was registered");
   const port = positiveInt(env, "PORT") ?? 3000;
   if (port > 65535) throw new SettingsError(`PORT must be at most 65535, not "${env.PORT}"`);
+  // Read again where they are used (src/app/index.ts, scan-pool.ts); checked here so a typo stops
+  // the start with one line instead of failing every scan.
+  for (const name of ["SCAN_TIMEOUT_MS", "SCAN_WORKERS", "RUN_DEADLINE_MS"]) positiveInt(env, name);
   const tarballLimits: Partial<TarballLimits> = {};
   for (const [name, key] of Object.entries(LIMIT_VARS)) {
     const v = positiveInt(env, name);
