@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadEngine } from "../../src/app/engine.js";
-import { ScanTimeoutError, toScanJob } from "../../src/app/scan-job.js";
+import { fileSetOf, ScanTimeoutError, toScanJob } from "../../src/app/scan-job.js";
 import { runnerEngine, ScanPool } from "../../src/app/scan-pool.js";
 import { startServer } from "../../src/app/server.js";
 import { defaultConfig } from "../../src/scan/config.js";
@@ -40,6 +40,36 @@ afterAll(async () => {
 
 const files = (record: Record<string, string>) =>
   MemoryFileSet.fromRecord("Codertocat/Hello-World@abc1234", record);
+
+describe("the scan job (what crosses to the worker)", () => {
+  it("files, symlinks and refused entries survive the trip, in order; rules and callbacks stay behind", async () => {
+    const fs = new MemoryFileSet(
+      "o/r@1",
+      new Map<string, Uint8Array | { symlink: string } | { problem: string; size: number }>([
+        ["a/SKILL.md", new TextEncoder().encode("hi")],
+        ["a/link", { symlink: "../../etc/passwd" }],
+        ["a/big.bin", { problem: "larger than 8 MiB", size: 9e6 }],
+      ]),
+    );
+    const job = await toScanJob(fs, {
+      ruleSet: { rules: [] } as never,
+      onProgress: () => {},
+      author: "octo",
+      baseline: new Map(),
+    });
+    expect(Object.keys(job.options).sort()).toEqual(["author", "baseline"]);
+    const copy = structuredClone(job);
+    const back = fileSetOf(copy);
+    const listed = [];
+    for await (const e of back.list()) listed.push(e);
+    expect(listed).toEqual([
+      { path: "a/SKILL.md", kind: "file", size: 2 },
+      { path: "a/link", kind: "symlink", size: 0, linkTarget: "../../etc/passwd" },
+      { path: "a/big.bin", kind: "other", size: 9e6, problem: "larger than 8 MiB" },
+    ]);
+    expect(new TextDecoder().decode(await back.read("a/SKILL.md", 100))).toBe("hi");
+  });
+});
 
 describe("the scan pool", () => {
   it("the real worker scans a repository to the same result as the in-process engine", async () => {
