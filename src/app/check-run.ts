@@ -141,6 +141,38 @@ export interface CompletedOutput {
 
 type Octokit = ProbotOctokit;
 
+export interface ListedRun {
+  id: number;
+  externalId: string | null;
+  status: string;
+  startedAt: string | null;
+}
+
+/** Every "Skill quarantine" run of this App on `sha`, oldest first. */
+export async function listRunsForSha(
+  octokit: Octokit,
+  ref: CheckRunRef,
+  sha: string,
+  appId?: number,
+): Promise<ListedRun[]> {
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    ...ref,
+    ref: sha,
+    check_name: CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+    ...(appId ? { app_id: appId } : {}),
+  });
+  return runs
+    .map((r) => ({
+      id: r.id,
+      externalId: r.external_id ?? null,
+      status: r.status,
+      startedAt: r.started_at ?? null,
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
 /**
  * The check run this delivery already created, if any: the delivery id is the run's external_id,
  * so a redelivered webhook finds its own run instead of creating a second one. No local state.
@@ -152,16 +184,8 @@ export async function findRunForDelivery(
   deliveryId: string,
   appId?: number,
 ): Promise<{ id: number; status: string; startedAt: string | null } | undefined> {
-  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
-    ...ref,
-    ref: sha,
-    check_name: CHECK_NAME,
-    filter: "all",
-    per_page: 100,
-    ...(appId ? { app_id: appId } : {}),
-  });
-  const run = runs.find((r) => r.external_id === deliveryId);
-  return run ? { id: run.id, status: run.status, startedAt: run.started_at ?? null } : undefined;
+  const run = (await listRunsForSha(octokit, ref, sha, appId)).find((r) => r.externalId === deliveryId);
+  return run ? { id: run.id, status: run.status, startedAt: run.startedAt } : undefined;
 }
 
 export async function startCheckRun(

@@ -1,12 +1,15 @@
 import type { ApplicationFunction, Context } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { DEFAULT_POLICY_PATH } from "./config.js";
+import { type Engine, loadEngine } from "./engine.js";
 import { handleCommitComment, handleIssueComment } from "./handle-comment.js";
 import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handle-pull-request.js";
 import { handlePush } from "./handle-push.js";
 import { handleRequestedAction } from "./handle-requested-action.js";
 import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./handle-rerun.js";
 import type { AppEnv } from "./run-check.js";
+import { DEFAULT_RUN_DEADLINE_MS } from "./run-lifecycle.js";
+import { runnerEngine, sharedScanPool } from "./scan-pool.js";
 
 // The App: maps webhook events to handlers, nothing else. Handlers are small named functions that
 // take the Probot context (octokit, payload, logger) and the App's settings.
@@ -18,8 +21,10 @@ export interface AppOptions {
   tarballLimits?: Partial<TarballLimits>;
   /** Clock, for tests. */
   now?: () => Date;
-  /** An in-progress run older than this is taken over on redelivery. Default 15 minutes. */
+  /** An in-progress run older than this is ended (or taken over by its redelivery). Default: the run deadline + 1 minute. */
   staleAfterMs?: number;
+  /** A run without a verdict after this ends as "not scanned". Default RUN_DEADLINE_MS, else 5 minutes. */
+  runDeadlineMs?: number;
   /** The App's slug (its bot is `<slug>[bot]`). Default APP_SLUG, else asked once from GitHub (GET /app). */
   appSlug?: string;
   /** Key that signs the App's hidden markers. Default MARKER_SECRET, else WEBHOOK_SECRET. */
@@ -30,24 +35,66 @@ export interface AppOptions {
   policyRepository?: string;
   /** The policy file's path in it. Default POLICY_PATH, else `.github/skill-quarantine-policy.yml`. */
   policyPath?: string;
+  /**
+   * Where scans run: "worker" (default: worker threads with a time budget, SCAN_TIMEOUT_MS and
+   * SCAN_WORKERS), "in-process" (on the calling thread, for tests), or an engine of one's own.
+   */
+  engine?: "worker" | "in-process" | (() => Promise<Engine>);
 }
 
-/** Bots (this App included) never trigger a scan: no loops, no scans on behalf of automation. */
-export function isBot(context: Pick<Context, "payload">): boolean {
-  const sender = (context.payload as { sender?: { type?: string; login?: string } }).sender;
-  return sender?.type === "Bot" || /\[bot\]$/.test(sender?.login ?? "");
+interface Sender {
+  type?: string;
+  login?: string;
+}
+
+const senderOf = (context: Pick<Context, "payload">) => (context.payload as { sender?: Sender }).sender;
+
+/** A bot account: GitHub Apps and other automation (their logins end in `[bot]`, which people cannot register). */
+export function isBot(user: Sender | null | undefined): boolean {
+  return user?.type === "Bot" || /\[bot\]$/i.test(user?.login ?? "");
+}
+
+/**
+ * Only the App's own events are ignored (DESIGN "GitHub App flows" 6): a workflow or another App that
+ * pushes a skill is scanned like a person. The bot login is asked only when the sender is a bot, and
+ * when it cannot be learnt the event is handled: a needless scan is safer than a skipped one.
+ */
+export async function isOwnEvent(context: Pick<Context, "payload">, env: AppEnv): Promise<boolean> {
+  const sender = senderOf(context);
+  if (!isBot(sender)) return false;
+  const login = await env.appLogin().catch(() => undefined);
+  return login !== undefined && login.toLowerCase() === (sender?.login ?? "").toLowerCase();
+}
+
+/** Comment commands are for people: a bot's `/appeal` or `/approve` counts for nothing. */
+function isBotComment(context: Pick<Context, "payload">): boolean {
+  const comment = (context.payload as { comment?: { user?: Sender | null } }).comment;
+  return isBot(senderOf(context)) || isBot(comment?.user);
 }
 
 type Handler<E extends Context> = (context: E, env: AppEnv) => Promise<void>;
 
-function guarded<E extends Context>(env: AppEnv, handler: Handler<E>) {
+function guarded<E extends Context>(env: AppEnv, handler: Handler<E>, kind: "scan" | "command" = "scan") {
   return async (context: E): Promise<void> => {
-    if (isBot(context)) {
-      context.log.debug({ deliveryId: context.id, event: context.name }, "event sent by a bot: ignored");
+    const ignore = kind === "command" ? isBotComment(context) : await isOwnEvent(context, env);
+    if (ignore) {
+      context.log.debug(
+        { deliveryId: context.id, event: context.name },
+        kind === "command" ? "command by a bot: ignored" : "the App's own event: ignored",
+      );
       return;
     }
     await handler(context, env);
   };
+}
+
+function positiveMs(name: string): number | undefined {
+  const raw = process.env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new Error(`${name} must be a positive number of milliseconds, not "${raw}"`);
+  return n;
 }
 
 export function createApp(options: AppOptions = {}): ApplicationFunction {
@@ -62,13 +109,30 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   if (policyRepository !== undefined && !/^(\{owner\}|[\w.-]+)\/[\w.-]+$/.test(policyRepository))
     throw new Error(`POLICY_REPOSITORY must be owner/name or {owner}/.github, not "${policyRepository}"`);
   const policyPath = options.policyPath ?? (process.env.POLICY_PATH?.trim() || DEFAULT_POLICY_PATH);
+  const runDeadlineMs = options.runDeadlineMs ?? positiveMs("RUN_DEADLINE_MS") ?? DEFAULT_RUN_DEADLINE_MS;
+  let workerEngine: Promise<Engine> | undefined;
+  const engine =
+    typeof options.engine === "function"
+      ? options.engine
+      : options.engine === "in-process"
+        ? loadEngine
+        : () => {
+            workerEngine ??= runnerEngine(sharedScanPool());
+            workerEngine.catch(() => {
+              workerEngine = undefined;
+            });
+            return workerEngine;
+          };
   return (app) => {
     let login: Promise<string> | undefined = slug ? Promise.resolve(`${slug}[bot]`) : undefined;
     const env: AppEnv = {
       appId: options.appId ?? (Number.isInteger(envAppId) && envAppId > 0 ? envAppId : undefined),
       tarballLimits: options.tarballLimits ?? {},
       now: options.now ?? (() => new Date()),
-      staleAfterMs: options.staleAfterMs ?? 15 * 60 * 1000,
+      runDeadlineMs,
+      engine,
+      // A live run ends itself by its deadline; one still in progress a minute later was abandoned.
+      staleAfterMs: options.staleAfterMs ?? runDeadlineMs + 60_000,
       markerKey,
       appealsRepository,
       policy: policyRepository ? { repository: policyRepository, path: policyPath } : undefined,
@@ -101,8 +165,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on("check_run.rerequested", guarded(env, handleCheckRunRerequested));
     app.on("check_run.requested_action", guarded(env, handleRequestedAction));
     app.on("check_suite.rerequested", guarded(env, handleCheckSuiteRerequested));
-    app.on("issue_comment.created", guarded(env, handleIssueComment));
-    app.on("commit_comment.created", guarded(env, handleCommitComment));
+    app.on("issue_comment.created", guarded(env, handleIssueComment, "command"));
+    app.on("commit_comment.created", guarded(env, handleCommitComment, "command"));
   };
 }
 

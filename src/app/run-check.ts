@@ -10,19 +10,25 @@ import {
   type CompletedOutput,
   completeCheckRun,
   conclusionFor,
-  failCheckRun,
-  findRunForDelivery,
   MAX_ANNOTATIONS,
   SUMMARY_MAX_BYTES,
-  startCheckRun,
   TEXT_MAX_BYTES,
   titleFor,
   toApiAnnotation,
 } from "./check-run.js";
 import { loadOperatorConfig, loadRepoConfig, PolicyError, type PolicySource } from "./config.js";
-import { type Engine, loadEngine } from "./engine.js";
+import type { Engine } from "./engine.js";
 import { updateOpenAppeals } from "./rescan-appeals.js";
+import {
+  claimRun,
+  endRunWithRetry,
+  minutes,
+  RunDeadlineError,
+  withDeadline,
+  withDeliveryLock,
+} from "./run-lifecycle.js";
 import { type CommitScan, scanCommit, short } from "./scan-commit.js";
+import { ScanTimeoutError } from "./scan-job.js";
 
 // The flow every scanning handler shares (DESIGN "GitHub App flows" 1–2): find this delivery's run
 // (redelivery → nothing to do), create the run in progress, read the config, scan the commit as one
@@ -35,6 +41,10 @@ export interface AppEnv {
   now: () => Date;
   /** An in-progress run older than this is taken to be from a crashed worker and is taken over. */
   staleAfterMs: number;
+  /** A run without a verdict after this ends as "not scanned" (RUN_DEADLINE_MS). */
+  runDeadlineMs: number;
+  /** Rules, grammars and renderers; scans run in worker threads unless a test says otherwise. */
+  engine: () => Promise<Engine>;
   /** The App's bot login (`<slug>[bot]`): markers count only in issues and comments it wrote. */
   appLogin: () => Promise<string>;
   /** Key of the markers' HMAC (MARKER_SECRET, else WEBHOOK_SECRET). */
@@ -142,6 +152,11 @@ export function describeError(err: unknown, req: CheckRequest): { title: string;
       title: oneLineTitle(`❌ Not scanned: ${err.message}`),
       summary: `${escapeMarkdown(err.message)}. The operator's blocklist and settings live there, so the scan does not run without them.\n\n${tail}`,
     };
+  if (err instanceof RunDeadlineError)
+    return {
+      title: `❌ Not scanned: no verdict within ${minutes(err.ms)}`,
+      summary: `GitHub did not answer in time (the commit's archive or the API calls before the scan). The run stops at its deadline rather than stay in progress.\n\n${tail}`,
+    };
   if (err instanceof AppealsError)
     return {
       title: oneLineTitle(`❌ Not scanned: ${err.message}`),
@@ -203,6 +218,7 @@ export async function scanWithAppeals(
   context: AnyContext,
   req: CheckRequest,
   env: AppEnv,
+  signal?: AbortSignal,
 ): Promise<PreparedScan> {
   const operator = await loadOperatorConfig(context, env, { owner: req.owner, repo: req.repo });
   const { config: repoConfig, problem, ignored } = await loadRepoConfig(context, operator.config);
@@ -214,13 +230,14 @@ export async function scanWithAppeals(
       authors: [...new Set([...repoConfig.blocklist.authors, ...appeals.blockedAuthors])],
     },
   };
-  const engine = await loadEngine();
+  const engine = await env.engine();
   const scan = await scanCommit(context.octokit, req, {
     engine,
     config,
     limits: env.tarballLimits,
     decisions: appeals.decisions,
     reports: appeals.reports,
+    signal,
   });
   return {
     ...scan,
@@ -245,33 +262,31 @@ export function decisionNotes(prepared: Pick<PreparedScan, "result" | "appeals">
     });
 }
 
-export async function runCheck(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
+export function runCheck(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
+  return withDeliveryLock(`${req.owner}/${req.repo}@${req.sha}#${context.id}`, () =>
+    runCheckOnce(context, req, env),
+  );
+}
+
+async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
   const { octokit } = context;
   const deliveryId = context.id;
   const log = context.log.child({ deliveryId, repo: `${req.owner}/${req.repo}`, sha: req.sha });
   const ref = { owner: req.owner, repo: req.repo };
 
-  const existing = await findRunForDelivery(octokit, ref, req.sha, deliveryId, env.appId);
-  let checkRunId: number;
-  if (existing) {
-    const age = existing.startedAt ? env.now().getTime() - Date.parse(existing.startedAt) : 0;
-    if (existing.status === "completed" || age < env.staleAfterMs) {
-      log.info(
-        { checkRunId: existing.id, status: existing.status },
-        "redelivery: check run exists, nothing to do",
-      );
-      return;
-    }
-    log.warn({ checkRunId: existing.id }, "taking over a stale in-progress check run");
-    checkRunId = existing.id;
-  } else {
-    checkRunId = await startCheckRun(octokit, ref, req.sha, deliveryId, env.now());
-  }
+  const checkRunId = await claimRun(octokit, ref, req.sha, {
+    deliveryId,
+    appId: env.appId,
+    now: env.now,
+    staleAfterMs: env.staleAfterMs,
+    log,
+  });
+  if (checkRunId === undefined) return;
 
   let prepared: PreparedScan;
   try {
     const started = Date.now();
-    prepared = await scanWithAppeals(context, req, env);
+    prepared = await withDeadline(env.runDeadlineMs, (signal) => scanWithAppeals(context, req, env, signal));
     const { engine, result, notes, problem, config, ignored } = prepared;
     if (problem) log.warn({ problem }, "invalid config; scanning with defaults");
     const out = buildOutput(engine, result, req, {
@@ -287,10 +302,15 @@ export async function runCheck(context: AnyContext, req: CheckRequest, env: AppE
       "check run completed",
     );
   } catch (err) {
+    if (
+      err instanceof ScanTimeoutError &&
+      (await endTooSlow(octokit, ref, checkRunId, err, req, env.now, log))
+    )
+      return;
     log.error({ err, checkRunId }, "scan failed");
     const { title, summary } = describeError(err, req);
     try {
-      await failCheckRun(octokit, ref, checkRunId, title, summary, env.now);
+      await endRunWithRetry(octokit, ref, checkRunId, title, summary, env.now);
     } catch (err2) {
       log.error({ err: err2, checkRunId }, "could not end the check run");
       throw err;
@@ -304,5 +324,41 @@ export async function runCheck(context: AnyContext, req: CheckRequest, env: AppE
     await updateOpenAppeals(prepared, req, env, { checkRunId, log });
   } catch (err) {
     log.error({ err, checkRunId }, "could not update the open appeals");
+  }
+}
+
+/**
+ * A scan over its time budget: nobody looked at the skills, and a skill can be made slow on purpose
+ * to get through. SUSPICIOUS (action_required), never success; Re-scan and the appeal stay open.
+ */
+async function endTooSlow(
+  octokit: AnyContext["octokit"],
+  ref: { owner: string; repo: string },
+  checkRunId: number,
+  err: ScanTimeoutError,
+  req: CheckRequest,
+  now: () => Date,
+  log: AnyContext["log"],
+): Promise<boolean> {
+  log.warn({ checkRunId, ms: err.ms }, "scan over its time budget: stopped");
+  try {
+    await completeCheckRun(
+      octokit,
+      ref,
+      checkRunId,
+      {
+        conclusion: "action_required",
+        title: `❌ SUSPICIOUS: Not finished: too slow to check (over ${Math.round(err.ms / 1000)} s)`,
+        summary: `The scan of ${escapeMarkdown(err.label)} took longer than its budget of ${Math.round(err.ms / 1000)} s and was stopped. A skill that makes the scanner this slow is treated as SUSPICIOUS until a reviewer decides.\n\nPress **Re-scan** to try again.`,
+        annotations: [],
+        detailsUrl: req.appealUrl,
+        actions: [ACTIONS.rescan, ACTIONS.appeal],
+      },
+      now,
+    );
+    return true;
+  } catch (err2) {
+    log.error({ err: err2, checkRunId }, "could not complete the run of a scan over budget");
+    return false;
   }
 }

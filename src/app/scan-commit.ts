@@ -35,6 +35,7 @@ export async function fetchTarball(
   repo: string,
   sha: string,
   limits: Partial<TarballLimits>,
+  signal?: AbortSignal,
 ): Promise<TarballFileSet> {
   // parseSuccessResponseBody: false hands over the body as a stream, so the size limits apply while
   // downloading instead of after Octokit has buffered the whole archive. Redirects to codeload are
@@ -43,7 +44,8 @@ export async function fetchTarball(
     owner,
     repo,
     ref: sha,
-    request: { parseSuccessResponseBody: false },
+    // The run's deadline aborts a download that hangs (request and body alike).
+    request: { parseSuccessResponseBody: false, ...(signal ? { signal } : {}) },
   });
   const length = Number(res.headers["content-length"]);
   return readTarball(res.data as ReadableStream<Uint8Array>, {
@@ -72,6 +74,8 @@ export async function scanCommit(
     decisions?: ReviewDecision[];
     /** Distinct user reports per skill id, from the appeals repository. */
     reports?: Record<string, number>;
+    /** Aborts the downloads (the run's deadline). */
+    signal?: AbortSignal;
   },
 ): Promise<CommitScan> {
   const { engine, config } = opts;
@@ -87,12 +91,19 @@ export async function scanCommit(
     reports: opts.reports,
   };
   const notes: string[] = [];
-  const head = await fetchTarball(octokit, target.owner, target.repo, target.sha, limits);
+  const head = await fetchTarball(octokit, target.owner, target.repo, target.sha, limits, opts.signal);
 
   let baseline: Map<string, SkillReport> | undefined;
   if (target.baseSha && target.baseSha !== target.sha) {
     try {
-      const base = await fetchTarball(octokit, target.owner, target.repo, target.baseSha, limits);
+      const base = await fetchTarball(
+        octokit,
+        target.owner,
+        target.repo,
+        target.baseSha,
+        limits,
+        opts.signal,
+      );
       const before = await engine.scan(base, scanOptions);
       baseline = new Map(before.skills.map((s) => [s.id, s]));
     } catch (err) {

@@ -2,9 +2,11 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
-import { createNodeMiddleware, createProbot, type Options } from "probot";
+import { createProbot, type Options, ProbotOctokit } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { type AppOptions, createApp } from "./index.js";
+import { throttleOptions } from "./run-lifecycle.js";
+import { createWebhookHandler } from "./webhook-http.js";
 
 // `npm start`: the App on a plain Node HTTP server. Stateless: every decision is read back from
 // GitHub (check runs by delivery id, config from the repository), so any number of replicas can
@@ -14,7 +16,8 @@ import { type AppOptions, createApp } from "./index.js";
 // PRIVATE_KEY_PATH, WEBHOOK_SECRET. Optional: PORT (default 3000), HOST, WEBHOOK_PATH (default
 // /api/github/webhooks), LOG_LEVEL (default info), LOG_FORMAT, GHE_HOST, REDIS_URL (shared
 // throttling across replicas), and the archive limits TARBALL_MAX_DOWNLOAD_BYTES,
-// TARBALL_MAX_UNPACKED_BYTES, TARBALL_MAX_ENTRIES, TARBALL_MAX_ENTRY_BYTES.
+// TARBALL_MAX_UNPACKED_BYTES, TARBALL_MAX_ENTRIES, TARBALL_MAX_ENTRY_BYTES, and the robustness
+// settings SCAN_TIMEOUT_MS (120 s), SCAN_WORKERS (1), RUN_DEADLINE_MS (5 min).
 
 export class SettingsError extends Error {
   override name = "SettingsError";
@@ -87,6 +90,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     throw new SettingsError("WEBHOOK_SECRET is not set; use the secret entered when the App was registered");
   const port = positiveInt(env, "PORT") ?? 3000;
   if (port > 65535) throw new SettingsError(`PORT must be at most 65535, not "${env.PORT}"`);
+  // Read again where they are used (src/app/index.ts, scan-pool.ts); checked here so a typo stops
+  // the start with one line instead of failing every scan.
+  for (const name of ["SCAN_TIMEOUT_MS", "SCAN_WORKERS", "RUN_DEADLINE_MS"]) positiveInt(env, name);
   const tarballLimits: Partial<TarballLimits> = {};
   for (const [name, key] of Object.entries(LIMIT_VARS)) {
     const v = positiveInt(env, name);
@@ -103,6 +109,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   };
 }
 
+/** The App's Octokit, waiting for a rate limit only when it lifts soon (see throttleOptions). */
+export function withRateLimitWaits(Octokit: typeof ProbotOctokit): typeof ProbotOctokit {
+  return Octokit.defaults((o: { throttle?: object }) => ({
+    ...o,
+    throttle: { ...o.throttle, ...throttleOptions() },
+  }));
+}
+
 /** Starts the HTTP server; resolves once it listens. `GET /healthz` answers 200 for load balancers. */
 export async function startServer(
   settings: ServerSettings,
@@ -117,18 +131,26 @@ export async function startServer(
       secret: settings.secret,
       webhookPath: settings.webhookPath,
       ...options.probot,
+      Octokit: withRateLimitWaits(options.probot?.Octokit ?? ProbotOctokit),
     },
   });
   const app = createApp({ appId: settings.appId, tarballLimits: settings.tarballLimits, ...options.app });
-  const middleware = await createNodeMiddleware(app, { probot, webhooksPath: settings.webhookPath });
+  await probot.load(app);
+  const webhooks = createWebhookHandler({ probot, secret: settings.secret, path: settings.webhookPath });
   const server = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       return;
     }
-    void middleware(req, res, () => {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
-    });
+    webhooks(req, res).then(
+      (handled) => {
+        if (!handled) res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      },
+      (err: unknown) => {
+        probot.log.error({ err }, "webhook request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -4,6 +4,7 @@ import type { Probot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toApiAnnotation } from "../../src/app/check-run.js";
 import { loadEngine } from "../../src/app/engine.js";
+import type { AppOptions } from "../../src/app/index.js";
 import { annotationsFor } from "../../src/report/annotations.js";
 import { defaultConfig } from "../../src/scan/config.js";
 import { MemoryFileSet } from "../../src/scan/fileset.js";
@@ -44,8 +45,8 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
-function setup(fullName?: string) {
-  probot = makeProbot();
+function setup(fullName?: string, options: AppOptions = {}) {
+  probot = makeProbot(options);
   gh = new GitHub(fullName);
   return gh;
 }
@@ -79,6 +80,8 @@ describe("push", () => {
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /repos/Codertocat/Hello-World/commits/${PUSH_SHA}/check-runs`,
       "POST /repos/Codertocat/Hello-World/check-runs",
+      // read again: did another worker create a run for the same delivery at the same moment?
+      `GET /repos/Codertocat/Hello-World/commits/${PUSH_SHA}/check-runs`,
       "GET /repos/Codertocat/Hello-World/contents/.github%2Fskill-quarantine.yml",
       "GET /repos/Codertocat/.github/contents/.github%2Fskill-quarantine.yml",
       "GET /repos/Codertocat/Hello-World/contents/.github%2Fskill-quarantine-blocklist.yml",
@@ -196,13 +199,47 @@ describe("push", () => {
     expect(final().conclusion).toBe("success");
   });
 
-  it("a push sent by a bot makes no request at all", async () => {
+  it("a push sent by the App's own bot makes no request at all", async () => {
     const payload = pushExample();
     payload.sender.type = "Bot";
     payload.sender.login = "skill-quarantine[bot]";
-    setup();
+    setup(undefined, { appSlug: "skill-quarantine" });
     await probot.receive({ id: "d-bot", name: "push", payload });
     expect(gh.requests).toEqual([]);
+  });
+
+  it("a push by another bot (a workflow, another App) is scanned like anyone's", async () => {
+    const payload = pushExample();
+    payload.sender.type = "Bot";
+    payload.sender.login = "github-actions[bot]";
+    setup(undefined, { appSlug: "skill-quarantine" })
+      .token()
+      .listRuns(PUSH_SHA)
+      .createRun(47)
+      .config()
+      .noAppeals()
+      .tarball(PUSH_SHA, await repoTarballOf(MALICIOUS))
+      .updateRun(47);
+    await probot.receive({ id: "d-other-bot", name: "push", payload });
+    expect(final().conclusion).toBe("failure");
+  });
+
+  it("a pull request from a bot is scanned; the bot login is asked from GitHub when not configured", async () => {
+    const payload = example("pull_request", (p) => p.action === "opened" && p.installation);
+    payload.sender = { login: "dependabot[bot]", id: 49699333, type: "Bot" };
+    const sha = payload.pull_request.head.sha;
+    setup();
+    gh.api.get("/app").reply(200, { id: 123, slug: "skill-quarantine" });
+    gh.token()
+      .listRuns(sha)
+      .createRun(48)
+      .config()
+      .noAppeals()
+      .tarball(sha, await repoTarballOf(MALICIOUS))
+      .tarball(payload.pull_request.base.sha, await repoTarballOf(NO_WEATHER))
+      .updateRun(48);
+    await probot.receive({ id: "d-pr-bot", name: "pull_request", payload });
+    expect(final().conclusion).toBe("failure");
   });
 
   it("a deleted branch or tag is ignored", async () => {
@@ -450,10 +487,10 @@ describe("re-scans", () => {
     expect(gh.requests).toEqual([]);
   });
 
-  it("check_suite.rerequested sent by a bot (the example as published) makes no request", async () => {
+  it("check_suite.rerequested of another App's suite (the example as published) makes no request", async () => {
     const payload = example("check_suite", (p) => p.action === "rerequested");
     expect(payload.sender.type).toBe("Bot");
-    setup();
+    setup(undefined, { appSlug: "skill-quarantine" });
     await probot.receive({ id: "d-suite-bot", name: "check_suite", payload });
     expect(gh.requests).toEqual([]);
   });

@@ -80,6 +80,7 @@ describe("the walkthrough: quarantined PR → /appeal → /approve → check pas
       // the skill repository's check run for the appealed commit, re-run
       `GET /repos/Codertocat/Hello-World/commits/${HEAD}/check-runs`,
       "POST /repos/Codertocat/Hello-World/check-runs",
+      `GET /repos/Codertocat/Hello-World/commits/${HEAD}/check-runs`,
       "GET /repos/Codertocat/Hello-World/contents/.github%2Fskill-quarantine.yml",
       "GET /repos/Codertocat/skill-appeals/contents/.github%2Fskill-quarantine-blocklist.yml",
       "GET /repos/Codertocat/skill-appeals/issues",

@@ -49,7 +49,7 @@ export function makeProbot(options: AppOptions = {}): Probot {
     Octokit: TestOctokit,
     logLevel: (process.env.TEST_LOG as "fatal") ?? "fatal",
   });
-  void probot.load(createApp({ appId: APP_ID, now: () => NOW, ...options }));
+  void probot.load(createApp({ appId: APP_ID, now: () => NOW, engine: "in-process", ...options }));
   return probot;
 }
 
@@ -176,6 +176,8 @@ export class GitHub {
     [this.owner, this.repo] = fullName.split("/") as [string, string];
   }
 
+  private listedSha = "";
+
   private rec(method: string, path: string, body?: unknown) {
     this.requests.push({ method, path, body });
   }
@@ -198,6 +200,7 @@ export class GitHub {
     sha: string,
     runs: { id: number; external_id: string; status: string; started_at?: string }[] = [],
   ) {
+    this.listedSha = sha;
     this.api
       .get(`${this.base}/commits/${sha}/check-runs`)
       .query({ check_name: "Skill quarantine", filter: "all", per_page: "100", app_id: String(APP_ID) })
@@ -219,11 +222,33 @@ export class GitHub {
     return true;
   };
 
-  createRun(id: number) {
+  /**
+   * The run created, then the list the App reads right after to see whether another worker created
+   * one for the same delivery: by default it holds only this run; `others` adds runs to it.
+   */
+  createRun(id: number, others: { id: number; external_id: string; status: string }[] = []) {
+    let created: Json;
     this.api.post(`${this.base}/check-runs`, this.keep).reply(201, () => {
+      created = this.body;
       this.rec("POST", `${this.base}/check-runs`, this.body);
       return { id, status: "in_progress" };
     });
+    // The same list as listRuns (called just before for the same commit), read again after the create.
+    const sha = this.listedSha;
+    this.api
+      .get(`${this.base}/commits/${sha}/check-runs`)
+      .query({ check_name: "Skill quarantine", filter: "all", per_page: "100", app_id: String(APP_ID) })
+      .reply(200, () => {
+        this.rec("GET", `${this.base}/commits/${sha}/check-runs`);
+        const runs = [
+          { id, external_id: created?.external_id, status: "in_progress", head_sha: created?.head_sha },
+          ...others,
+        ];
+        return {
+          total_count: runs.length,
+          check_runs: runs.map((r) => ({ name: "Skill quarantine", ...r })),
+        };
+      });
     return this;
   }
 
@@ -312,6 +337,68 @@ export class GitHub {
         this.rec("GET", `${this.base}/tarball/${sha}`);
         return { message: status === 404 ? "Not Found" : "Server Error" };
       });
+    return this;
+  }
+
+  /**
+   * Fault mode: `times` requests to `method path` (path below the API root, query ignored) fail as
+   * GitHub fails: a 502; a 403 secondary rate limit with retry-after; a 403 primary rate limit whose
+   * reset is an hour away; or a request that never answers (it only ends when the App aborts it).
+   */
+  fault(
+    method: "GET" | "POST" | "PATCH",
+    path: string,
+    kind: "5xx" | "secondary" | "primary" | "hang",
+    options: { times?: number; retryAfter?: number } = {},
+  ) {
+    const scope = this.api
+      .intercept(path, method, method === "GET" ? undefined : this.keep)
+      .query(() => true);
+    const record = () => this.rec(method, path, method === "GET" ? undefined : this.body);
+    const i = scope.times(options.times ?? 1);
+    switch (kind) {
+      case "5xx":
+        i.reply(502, () => {
+          record();
+          return { message: "Server Error" };
+        });
+        break;
+      case "secondary":
+        i.reply(
+          403,
+          () => {
+            record();
+            return {
+              message:
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            };
+          },
+          { "retry-after": String(options.retryAfter ?? 60) },
+        );
+        break;
+      case "primary":
+        i.reply(
+          403,
+          () => {
+            record();
+            return { message: "API rate limit exceeded for installation ID 1." };
+          },
+          {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-used": "5000",
+            "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+          },
+        );
+        break;
+      case "hang":
+        // Answers after a day: long past any deadline, so only an abort ends the request.
+        i.delay(24 * 60 * 60 * 1000).reply(200, () => {
+          record();
+          return "";
+        });
+        break;
+    }
     return this;
   }
 

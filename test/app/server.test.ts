@@ -59,6 +59,8 @@ describe("readSettings (the npm start environment)", () => {
     ],
     [{ PORT: "70000" }, 'PORT must be at most 65535, not "70000"'],
     [{ TARBALL_MAX_ENTRIES: "-5" }, 'TARBALL_MAX_ENTRIES must be a positive whole number, not "-5"'],
+    [{ SCAN_TIMEOUT_MS: "2m" }, 'SCAN_TIMEOUT_MS must be a positive whole number, not "2m"'],
+    [{ RUN_DEADLINE_MS: "0" }, 'RUN_DEADLINE_MS must be a positive whole number, not "0"'],
   ])("%o → %s", (change, message) => {
     expect(() => readSettings({ ...base, ...change })).toThrow(message);
   });
