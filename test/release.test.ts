@@ -205,4 +205,12 @@ describe("README", () => {
     }
     expect(readme.match(/`<owner>` is /g)).toHaveLength(1);
   });
+
+  it("the example workflows install the same major version", () => {
+    for (const f of ["appeals-sweep.yml", "registry-shards.yml"]) {
+      const env = (parseYaml(read(`examples/workflows/${f}`)) as { env: Record<string, string> }).env;
+      expect(env.SKILL_QUARANTINE, f).toBe("skill-quarantine@1");
+    }
+    expect(read("examples/workflows/skill-quarantine.yml")).toMatch(/uses: <owner>\/skill-quarantine@v1\n/);
+  });
 });
