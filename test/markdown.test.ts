@@ -102,7 +102,7 @@ describe("markdownSummary (L1)", () => {
     expect(md).toMatch(/^### ❌ Skill quarantine: 1 of 1 skill must not be installed/);
     expect(md).toContain("**❌ acme/notes");
     expect(md).toContain("- What it says it does&#58; Takes notes&#46;");
-    expect(md.trimEnd().split("\n").at(-1)).toBe("**Totals:** 1 skill scanned, 1 finding — ❌ 1 MALICIOUS.");
+    expect(md.trimEnd().split("\n").at(-1)).toBe("**Totals:** 1 skill scanned — ❌ 1 MALICIOUS (1 finding).");
     expect(md).not.toContain("<details>");
   });
 
@@ -135,7 +135,7 @@ describe("markdownSummary (L1)", () => {
     expect(md).toContain("<details><summary>✅ 196 skills with no findings</summary>");
     expect(md.indexOf("acme/skill-000")).toBeLessThan(md.indexOf("acme/skill-050"));
     expect(md).toContain(
-      "**Totals:** 200 skills scanned, 4 findings — ❌ 1 MALICIOUS · ⚠️ 3 RISKY · ✅ 196 with no findings.",
+      "**Totals:** 200 skills scanned — ❌ 1 MALICIOUS · ⚠️ 3 RISKY · ✅ 196 with no findings (4 findings).",
     );
     expect(md.length).toBeLessThan(20_000);
   });

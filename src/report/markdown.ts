@@ -85,7 +85,8 @@ export function totalsLine(result: ScanResult): string {
   const parts = ORDER.filter((k) => t.bySeverity[k] > 0).map(
     (k) => `${ICON[k]} ${t.bySeverity[k]} ${k === "none" ? "with no findings" : k}`,
   );
-  return `**Totals:** ${plural(t.skills, "skill")} scanned, ${plural(t.findings, "finding")}${parts.length ? ` — ${parts.join(" · ")}` : ""}.`;
+  // The levels count skills, not findings: the findings' total goes last, in parentheses.
+  return `**Totals:** ${plural(t.skills, "skill")} scanned${parts.length ? ` — ${parts.join(" · ")} (${plural(t.findings, "finding")})` : ""}.`;
 }
 
 function skillLabel(s: SkillReport): string {
