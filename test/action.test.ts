@@ -382,7 +382,8 @@ describe("the built Action on the bundled examples", () => {
   it("writes a job summary a non-expert can read: L1 first, then the findings with links, then totals", () => {
     const s = r.summary;
     expect(s).toMatch(/^### ❌ Skill quarantine: /);
-    expect(s).toContain("What it says it does&#58;");
+    // Readable as plain text: prose punctuation is not escaped.
+    expect(s).toContain("- What it says it does: Converts PDF invoices to CSV.");
     expect(text(s)).toContain("No baseline: this push created the branch");
     expect(s).toContain("| Level | Rule | Where | Excerpt | Explanation |");
     expect(s).toContain(
