@@ -107,6 +107,7 @@ async function runAction(ws: string, event: { name: string; payload: unknown }):
     GITHUB_EVENT_NAME: event.name,
     GITHUB_EVENT_PATH: join(files, "event.json"),
     GITHUB_REPOSITORY: "octo-org/skills",
+    RUNNER_TEMP: files,
     INPUT_PATH: ".",
     "INPUT_SARIF-FILE": join(files, "out.sarif"),
     "INPUT_BASELINE-REF": "none",

@@ -342,15 +342,19 @@ describe("the built Action on the bundled examples", () => {
       quarantined: String(expected.skills.some((s) => s.quarantineStatus.quarantined)),
       skills: String(expected.totals.skills),
       findings: String(expected.totals.findings),
-      "report-file": "skill-quarantine.json",
-      "sarif-file": "skill-quarantine.sarif",
+      // By default the reports go to RUNNER_TEMP, outside the checkout.
+      "report-file": expect.stringMatching(/^\/.+\/skill-quarantine\.json$/),
+      "sarif-file": expect.stringMatching(/^\/.+\/skill-quarantine\.sarif$/),
     });
+    expect(r.outputs["sarif-file"]!.startsWith(ws)).toBe(false);
+    expect(git(ws, "status", "--porcelain")).toBe("");
     expect(Object.keys(r.outputs).sort()).toEqual(Object.keys(ACTION.outputs).sort());
     expect(sev === "MALICIOUS" || sev === "SUSPICIOUS").toBe(true);
     expect(r.code).toBe(1);
     expect(failure(r)).toHaveLength(1);
+    // Both quarantined examples are named, worst first.
     expect(failure(r)[0]).toMatch(
-      /^Skill [a-z-]+ \(examples\/[a-z-]+\) is (MALICIOUS|SUSPICIOUS), at or above fail-on SUSPICIOUS: /,
+      /^2 skills are at or above fail-on SUSPICIOUS: malicious-prereq \(examples\/malicious-prereq\) is MALICIOUS \(.+\); suspicious-formatter \(examples\/suspicious-formatter\) is SUSPICIOUS \(.+\)\.$/,
     );
   });
 
@@ -378,7 +382,8 @@ describe("the built Action on the bundled examples", () => {
   it("writes a job summary a non-expert can read: L1 first, then the findings with links, then totals", () => {
     const s = r.summary;
     expect(s).toMatch(/^### ❌ Skill quarantine: /);
-    expect(s).toContain("What it says it does&#58;");
+    // Readable as plain text: prose punctuation is not escaped.
+    expect(s).toContain("- What it says it does: Converts PDF invoices to CSV.");
     expect(text(s)).toContain("No baseline: this push created the branch");
     expect(s).toContain("| Level | Rule | Where | Excerpt | Explanation |");
     expect(s).toContain(
@@ -391,7 +396,7 @@ describe("the built Action on the bundled examples", () => {
   });
 
   it("writes valid SARIF and the JSON report next to it", () => {
-    const sarif = JSON.parse(readFileSync(join(ws, "skill-quarantine.sarif"), "utf8"));
+    const sarif = JSON.parse(readFileSync(r.outputs["sarif-file"]!, "utf8"));
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
     expect(sarif.runs[0].tool.driver.informationUri).toBe("https://github.com/acme/skill-quarantine");
     const uris = sarif.runs[0].results.map(
@@ -399,7 +404,7 @@ describe("the built Action on the bundled examples", () => {
         x.locations[0]!.physicalLocation.artifactLocation.uri,
     );
     expect(uris).toContain("examples/suspicious-formatter/SKILL.md");
-    const report = JSON.parse(readFileSync(join(ws, "skill-quarantine.json"), "utf8")) as ScanResult;
+    const report = JSON.parse(readFileSync(r.outputs["report-file"]!, "utf8")) as ScanResult;
     expect(report.root).toBe("examples");
     expect(report.skills.map((s) => [s.id, s.severity])).toEqual(
       expected.skills.map((s) => [s.id, s.severity]),
@@ -429,10 +434,13 @@ describe("fail-on", () => {
     expect(r.outputs.level).toBe("3");
     expect(r.outputs.quarantined).toBe("true");
     expect(failure(r)).toHaveLength(code);
+    // Every skill at or above fail-on is named: the RISKY one too once fail-on reaches it.
     if (code)
       expect(failure(r)[0]).toMatch(
         new RegExp(
-          `^Skill skills/recipe-cards is SUSPICIOUS, at or above fail-on ${failOn.toUpperCase()}: .+\\.$`,
+          /^(SUSPICIOUS|suspicious)$/.test(failOn)
+            ? `^Skill skills/recipe-cards is SUSPICIOUS, at or above fail-on SUSPICIOUS: .+\\.$`
+            : `^2 skills are at or above fail-on ${failOn}: skills/recipe-cards is SUSPICIOUS \\(.+\\); skills/city-weather is RISKY \\(.+\\)\\.$`,
         ),
       );
   });
@@ -481,6 +489,13 @@ describe("fail-on", () => {
     expect(existsSync(join(ws, "out/results/scan.json"))).toBe(true);
   });
 
+  it("sarif-file outside the workspace and RUNNER_TEMP is refused, naming the input", () => {
+    const r = runAction(ws, { "sarif-file": "../../escape.sarif", "fail-on": "none" });
+    expect(r.code).toBe(1);
+    expect(failure(r)[0]).toMatch(/Input 'sarif-file': "\.\.\/\.\.\/escape\.sarif" is outside the workspace/);
+    expect(existsSync(resolve(ws, "../../escape.sarif"))).toBe(false);
+  });
+
   it("the repository config file's allowed-domains apply", () => {
     const fx = repo("config");
     fx.commit({ ...MIXED, ".github/skill-quarantine.yml": "allowed-domains:\n  - api.weather.example\n" });
@@ -509,7 +524,7 @@ describe("baseline and anomaly", () => {
   });
 
   function expectAnomaly(r: Run): void {
-    const report = JSON.parse(readFileSync(join(fx.dir, "skill-quarantine.json"), "utf8")) as ScanResult;
+    const report = JSON.parse(readFileSync(r.outputs["report-file"]!, "utf8")) as ScanResult;
     const ids = report.skills[0]!.findings.map((f) => f.ruleId);
     expect(ids.some((id) => id.startsWith("anomaly."))).toBe(true);
     expect(r.outputs.severity === "SUSPICIOUS" || r.outputs.severity === "MALICIOUS").toBe(true);
@@ -544,7 +559,7 @@ describe("baseline and anomaly", () => {
 
   it("the same skill compared with itself has no anomaly", () => {
     const r = runAction(fx.dir, { "baseline-ref": head, "fail-on": "none" }, undefined, head);
-    const report = JSON.parse(readFileSync(join(fx.dir, "skill-quarantine.json"), "utf8")) as ScanResult;
+    const report = JSON.parse(readFileSync(r.outputs["report-file"]!, "utf8")) as ScanResult;
     expect(report.skills[0]!.findings.some((f) => f.ruleId.startsWith("anomaly."))).toBe(false);
     expect(r.code).toBe(0);
   });
@@ -591,9 +606,7 @@ describe("nothing to scan and bad input", () => {
       findings: "0",
     });
     expect(r.summary).toContain("no SKILL.md found");
-    expect(validateSarif(JSON.parse(readFileSync(join(fx.dir, "skill-quarantine.sarif"), "utf8")))).toBe(
-      true,
-    );
+    expect(validateSarif(JSON.parse(readFileSync(r.outputs["sarif-file"]!, "utf8")))).toBe(true);
   });
 
   const ws = () => {

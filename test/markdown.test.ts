@@ -1,3 +1,4 @@
+import MarkdownIt from "markdown-it";
 import { micromark } from "micromark";
 import { describe, expect, it } from "vitest";
 import {
@@ -61,7 +62,26 @@ describe("escaping untrusted text", () => {
     expect(s).not.toContain("://");
     expect(s).not.toContain("www.");
     expect(s).not.toContain("@");
-    expect(s).toContain("\\u{202E}".replace(/[\\{}]/g, (c) => `&#${c.charCodeAt(0)};`));
+    expect(s).toContain("&#92;u{202E}");
+  });
+
+  it("leaves ordinary prose as it is: dots, colons, parentheses, bare host names", () => {
+    const prose = "What it says it does: Reads notes (v1.2) from docs.example.com! Cost: 5 = 5.";
+    expect(escapeMarkdown(prose)).toBe(prose);
+    expect(escapeMarkdown("see skills/notes/SKILL.md:12")).toBe("see skills/notes/SKILL.md:12");
+  });
+
+  it("no autolink, mention or list survives, even with a linkifying renderer", () => {
+    // markdown-it with linkify: scheme, www. and e-mail links as GFM makes them (bare hosts are not linked).
+    const md = new MarkdownIt({ html: true, linkify: true });
+    md.linkify.set({ fuzzyLink: false, fuzzyEmail: true });
+    const links = "https://evil.example/x then www.evil.example then me@evil.example.invalid";
+    expect(md.renderInline(links)).toContain("<a ");
+    expect(md.renderInline(escapeMarkdown(links))).not.toContain("<a ");
+    expect(md.renderInline(escapeMarkdown("mailto:me@evil.example ftp://evil.example"))).not.toContain("<a ");
+    for (const start of ["1. item", "1) item", "- item", "+ item", "# title", "> quote"])
+      expect(md.render(`- ${escapeMarkdown(start)}`).match(/<(li|h1|blockquote)>/g), start).toEqual(["<li>"]);
+    expect(escapeMarkdown("@octocat and #12")).toBe("&#64;octocat and &#35;12");
   });
 
   it("inline code keeps the excerpt readable inside <code>", () => {
@@ -101,8 +121,8 @@ describe("markdownSummary (L1)", () => {
     const md = markdownSummary(r);
     expect(md).toMatch(/^### ❌ Skill quarantine: 1 of 1 skill must not be installed/);
     expect(md).toContain("**❌ acme/notes");
-    expect(md).toContain("- What it says it does&#58; Takes notes&#46;");
-    expect(md.trimEnd().split("\n").at(-1)).toBe("**Totals:** 1 skill scanned, 1 finding — ❌ 1 MALICIOUS.");
+    expect(md).toContain("- What it says it does: Takes notes.");
+    expect(md.trimEnd().split("\n").at(-1)).toBe("**Totals:** 1 skill scanned — ❌ 1 MALICIOUS (1 finding).");
     expect(md).not.toContain("<details>");
   });
 
@@ -135,7 +155,7 @@ describe("markdownSummary (L1)", () => {
     expect(md).toContain("<details><summary>✅ 196 skills with no findings</summary>");
     expect(md.indexOf("acme/skill-000")).toBeLessThan(md.indexOf("acme/skill-050"));
     expect(md).toContain(
-      "**Totals:** 200 skills scanned, 4 findings — ❌ 1 MALICIOUS · ⚠️ 3 RISKY · ✅ 196 with no findings.",
+      "**Totals:** 200 skills scanned — ❌ 1 MALICIOUS · ⚠️ 3 RISKY · ✅ 196 with no findings (4 findings).",
     );
     expect(md.length).toBeLessThan(20_000);
   });
@@ -178,9 +198,9 @@ describe("markdownDetails (L2)", () => {
     const md = markdownDetails(r, { lineUrl: (f, l) => `https://github.com/o/r/blob/abc/skills/${f}#L${l}` });
     expect(md).toContain("| Level | Rule | Where | Excerpt | Explanation |");
     expect(md).toContain(
-      "| ❌ MALICIOUS | <code>exfil&#46;curl-upload-file</code> | [notes/SKILL&#46;md:12](https://github.com/o/r/blob/abc/skills/notes/SKILL.md#L12) |",
+      "| ❌ MALICIOUS | <code>exfil.curl-upload-file</code> | [notes/SKILL.md:12](https://github.com/o/r/blob/abc/skills/notes/SKILL.md#L12) |",
     );
-    expect(md).toContain("<b>Fix:</b> Remove the upload&#46;");
+    expect(md).toContain("<b>Fix:</b> Remove the upload.");
     expect(md).toContain(
       "**Declared:** network · **Detected:** network, secrets · **Detected but not declared:** secrets",
     );
@@ -234,6 +254,6 @@ describe("markdownDetails (L2)", () => {
       expect(md).toContain(`<code>${escapeMarkdown(f.ruleId)}</code>`);
       expect(md).toContain(`${escapeMarkdown(f.file)}:${f.line}`);
     }
-    expect(md).toContain("notes/SKILL&#46;md:8");
+    expect(md).toContain("notes/SKILL.md:8");
   });
 });

@@ -1,3 +1,5 @@
+import { realpath } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { z } from "zod";
 import { configFileSchema } from "../scan/config.js";
 import { LEVEL_NAMES, parseLevel } from "../scan/levels.js";
@@ -37,7 +39,8 @@ export const inputSchema = z.object({
         .filter((d) => d && !d.startsWith("#")),
     )
     .pipe(domainList),
-  "sarif-file": trimmed.transform((s) => s || "skill-quarantine.sarif"),
+  // Empty: the runner's temporary folder (see resolveOutputPath), so the checkout stays clean.
+  "sarif-file": trimmed.transform((s) => s || undefined),
   "baseline-ref": trimmed.transform((s, ctx) => {
     if (s === "") return { mode: "auto" as const };
     if (s.toLowerCase() === "none") return { mode: "none" as const };
@@ -94,4 +97,44 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     return `Input '${String(name)}'${where} ${i.message}`;
   });
   throw new InputError(messages.join("; "));
+}
+
+export const DEFAULT_SARIF_NAME = "skill-quarantine.sarif";
+
+const within = (root: string, p: string) =>
+  p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/** The real path of `p`, resolving symbolic links in the part of it that exists already. */
+async function realPathOf(p: string): Promise<string> {
+  const real = await realpath(p).catch(() => undefined);
+  if (real) return real;
+  const parent = dirname(p);
+  return parent === p
+    ? p
+    : join(await realPathOf(parent), p.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
+}
+
+/**
+ * Where the SARIF file goes. Default: RUNNER_TEMP (the workspace when it is unset, e.g. a local run),
+ * so no untracked file lands in the checkout. A given path is relative to the workspace and must stay
+ * inside the workspace or RUNNER_TEMP, symbolic links resolved: the step must not write elsewhere on
+ * the runner because a workflow input said `../../x`.
+ */
+export async function resolveOutputPath(
+  workspace: string,
+  runnerTemp: string | undefined,
+  input: string | undefined,
+): Promise<string> {
+  const ws = await realPathOf(resolve(workspace));
+  const temp = runnerTemp && isAbsolute(runnerTemp) ? await realPathOf(resolve(runnerTemp)) : undefined;
+  if (!input) return join(temp ?? ws, DEFAULT_SARIF_NAME);
+  const real = await realPathOf(resolve(ws, input));
+  if (real === ws || real === temp)
+    throw new InputError(
+      `Input 'sarif-file': "${input}" is a folder; give a file name such as results.sarif`,
+    );
+  if (within(ws, real) || (temp && within(temp, real))) return real;
+  throw new InputError(
+    `Input 'sarif-file': "${input}" is outside the workspace${temp ? " and RUNNER_TEMP" : ""}; give a path inside the workspace, or leave it empty for RUNNER_TEMP`,
+  );
 }

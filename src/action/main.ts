@@ -21,7 +21,7 @@ import type { ScanOptions } from "../scan/options.js";
 import type { LevelNumber, ScanResult, SkillReport } from "../scan/types.js";
 import { openGitRef } from "../sources/git.js";
 import { LocalFileSet } from "../sources/local.js";
-import { type ActionInputs, InputError, readInputs } from "./inputs.js";
+import { type ActionInputs, InputError, readInputs, resolveOutputPath } from "./inputs.js";
 
 // The Action: inputs → scan (with the baseline when there is one) → SARIF and JSON report →
 // annotations → job summary → outputs → pass or fail. Each step is one call; the decisions are the
@@ -286,6 +286,28 @@ async function scanBaseline(
   }
 }
 
+/** Most skills named in the failure line; the job summary lists every one. */
+const FAILED_NAMED = 10;
+
+/** One line naming every skill at or above fail-on (worst first, up to FAILED_NAMED, then a count). */
+export function failureMessage(skills: SkillReport[], failOn: LevelNumber, prefix: string): string {
+  const failed = skills.filter((s) => s.level >= failOn).sort((a, b) => b.level - a.level);
+  const failName = LEVEL_NAMES[failOn];
+  const describe = (s: SkillReport) => {
+    const where = repoPath(prefix, s.path === "." ? "" : s.path) || ".";
+    return `${s.id}${where === s.id ? "" : ` (${where})`} is ${s.severity}`;
+  };
+  const reason = (s: SkillReport) => s.quarantineStatus.reason.replace(/\s+/g, " ").trim();
+  if (failed.length === 1)
+    return `Skill ${describe(failed[0]!)}, at or above fail-on ${failName}: ${reason(failed[0]!)}.`;
+  const named = failed.slice(0, FAILED_NAMED).map((s) => `${describe(s)} (${reason(s)})`);
+  const more =
+    failed.length > FAILED_NAMED
+      ? `; and ${failed.length - FAILED_NAMED} more, listed in the job summary`
+      : "";
+  return `${failed.length} skills are at or above fail-on ${failName}: ${named.join("; ")}${more}.`;
+}
+
 function reportPathFor(sarifPath: string): string {
   const base = sarifPath.replace(/\.sarif(\.json)?$/i, "");
   return base === sarifPath ? `${sarifPath}.report.json` : `${base}.json`;
@@ -379,7 +401,7 @@ export async function run(): Promise<void> {
   const result: ScanResult = { ...scanned, root: shown(ws, target.root) };
 
   // 7. Files: SARIF for code scanning and the JSON report next to it.
-  const sarifPath = resolve(ws, inputs["sarif-file"]);
+  const sarifPath = await resolveOutputPath(ws, process.env.RUNNER_TEMP, inputs["sarif-file"]);
   const reportPath = reportPathFor(sarifPath);
   await mkdir(dirname(sarifPath), { recursive: true });
   const informationUri = env.actionRepository ? `${env.serverUrl}/${env.actionRepository}` : undefined;
@@ -420,7 +442,7 @@ export async function run(): Promise<void> {
   core.setOutput("report-file", shown(ws, reportPath));
   core.setOutput("sarif-file", shown(ws, sarifPath));
 
-  // 11. Pass or fail: one line naming the worst skill when it is at or above fail-on.
+  // 11. Pass or fail: one line naming every skill at or above fail-on (the first ten, then a count).
   const failName = LEVEL_NAMES[failOn];
   if (failOn > 0 && result.errors.length > 0) {
     core.setFailed(
@@ -429,11 +451,7 @@ export async function run(): Promise<void> {
     return;
   }
   if (failOn > 0 && worst && worst.level >= failOn) {
-    const reason = worst.quarantineStatus.reason.replace(/\s+/g, " ").trim();
-    const where = repoPath(target.prefix, worst.path === "." ? "" : worst.path) || ".";
-    core.setFailed(
-      `Skill ${worst.id}${where === worst.id ? "" : ` (${where})`} is ${worst.severity}, at or above fail-on ${failName}: ${reason}.`,
-    );
+    core.setFailed(failureMessage(result.skills, failOn, target.prefix));
     return;
   }
   core.info(

@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfigFile } from "../node/config-file.js";
 import { loadRuleSet } from "../node/load.js";
@@ -46,6 +47,10 @@ function collectDomains(v: string, prev: string[]): string[] {
   return [...prev, ...r.data];
 }
 
+/** --fail-on, shown in --help by its level name rather than its number. */
+const failOnOption = (description: string) =>
+  new Option("--fail-on <level>", description).argParser(parseFailOn).default(3, "SUSPICIOUS");
+
 const collect = (v: string, prev: string[]) => [
   ...prev,
   ...v
@@ -69,12 +74,33 @@ interface ScanFlags {
   scripts: boolean;
 }
 
+/** A folder of extra rules that is missing or empty is a typo, not "no extra rules". */
+async function checkRuleDirs(dirs: string[]): Promise<void> {
+  for (const d of dirs) {
+    const st = await stat(d).catch(() => undefined);
+    if (!st?.isDirectory())
+      throw new UsageError(`--rules ${d}: no such folder; give a folder holding rule .yml files`);
+  }
+}
+
+/**
+ * A path named on the command line must hold a skill: a typo'd folder or a stray file that "scans
+ * nothing" would pass CI. A file other than SKILL.md is refused before scanning.
+ */
+async function checkExplicitPath(path: string): Promise<void> {
+  const st = await stat(path).catch(() => undefined);
+  if (st?.isFile() && basename(path) !== "SKILL.md")
+    throw new UsageError(`${path} is a file, not a SKILL.md; give a skill's folder or its SKILL.md`);
+}
+
 async function runScan(
   paths: string[],
   flags: ScanFlags,
   extra: Pick<ScanOptions, "baselineOf"> = {},
 ): Promise<ScanResult> {
   const targets = paths.length ? paths : ["."];
+  for (const t of paths) await checkExplicitPath(t);
+  await checkRuleDirs(flags.rules);
   const ruleSet = await loadRuleSet(flags.rules);
   const config = await loadConfigFile(flags.config, targets[0]!, (line) =>
     process.stderr.write(`skill-quarantine: ${line}\n`),
@@ -84,6 +110,8 @@ async function runScan(
   const showProgress = Boolean(process.stderr.isTTY) && !flags.quiet;
   const results: ScanResult[] = [];
   for (const t of targets) {
+    // Skills found before sharding: a shard may rightly hold none of a folder's skills.
+    let found = 0;
     results.push(
       await scanPath(t, {
         ruleSet,
@@ -91,14 +119,16 @@ async function runScan(
         scriptAnalyzer,
         shard: flags.shard,
         ...extra,
-        onProgress: showProgress
-          ? (done, total) => {
-              if (total >= 20)
-                process.stderr.write(`\rscanning ${done}/${total} skills${done === total ? "\n" : ""}`);
-            }
-          : undefined,
+        onProgress: (done, total) => {
+          found = total;
+          if (showProgress && total >= 20)
+            process.stderr.write(`\rscanning ${done}/${total} skills${done === total ? "\n" : ""}`);
+        },
       }),
     );
+    // A narrowing config (the user's own exclude/paths) may leave nothing on purpose; a typo'd path may not.
+    if (paths.length && found === 0 && config.exclude.length === 0 && config.paths.length === 0)
+      throw new UsageError(`no SKILL.md found in ${t}; give a folder that holds skills (is the path right?)`);
   }
   return results.length === 1 ? results[0]! : mergeResults(results, targets.join(" "));
 }
@@ -116,19 +146,18 @@ export function buildProgram(): Command {
     .description("Scan agent skills (folders with a SKILL.md) and decide whether they must be quarantined.")
     .version(VERSION)
     .exitOverride()
-    .showHelpAfterError();
+    // Usage errors are one line, like every other error (the README promises it); --help has the rest.
+    .configureOutput({
+      outputError: (str, write) =>
+        write(`skill-quarantine: ${str.replace(/^error: /, "").trim()} (see --help)\n`),
+    });
 
   program
     .command("scan")
     .description("scan every skill below the given paths (default: the current folder)")
     .argument("[paths...]", "folders (or SKILL.md files) to scan")
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("text"))
-    .option(
-      "--fail-on <level>",
-      "exit 1 when a skill is at or above this level (none never fails)",
-      parseFailOn,
-      3,
-    )
+    .addOption(failOnOption("exit 1 when a skill is at or above this level (none never fails)"))
     .option(
       "-c, --config <file>",
       "your config file (default: .github/skill-quarantine.yml under the first path, taken as the scanned repository's: only what adds strictness)",
@@ -161,8 +190,21 @@ export function buildProgram(): Command {
         rules: [],
         scripts: true,
       });
-      if (result.skills.length === 0) throw new UsageError(`no SKILL.md found in ${path}`);
-      const s = result.skills.find((k) => k.path === ".") ?? result.skills[0]!;
+      // The folder itself is a skill: that one. Otherwise exactly one skill below it, or say which.
+      const s =
+        result.skills.find((k) => k.path === ".") ??
+        (result.skills.length === 1 ? result.skills[0] : undefined);
+      if (!s) {
+        const MAX = 10;
+        // Paths the user can pass back, not ids: an id is relative to the scanned root.
+        const ids = result.skills
+          .slice(0, MAX)
+          .map((k) => (path === "." ? k.path : `${path.replace(/\/+$/, "")}/${k.path}`));
+        const more = result.skills.length > MAX ? ` and ${result.skills.length - MAX} more` : "";
+        throw new UsageError(
+          `${path} holds ${result.skills.length} skills; give one of them: ${ids.join(", ")}${more}`,
+        );
+      }
       process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     });
 
@@ -201,7 +243,7 @@ export function buildProgram(): Command {
     .argument("<old>", "the earlier version's folder")
     .argument("<new>", "the new version's folder")
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("text"))
-    .option("--fail-on <level>", "exit 1 when the new version is at or above this level", parseFailOn, 3)
+    .addOption(failOnOption("exit 1 when the new version is at or above this level"))
     .action(async (oldPath: string, newPath: string, flags: ScanFlags) => {
       const base = { ...flags, allowDomain: [], rules: [], scripts: true };
       const before = await runScan([oldPath], base);
@@ -218,7 +260,7 @@ export function buildProgram(): Command {
     .description("merge JSON reports (e.g. from --shard runs) into one")
     .argument("<reports...>", "JSON report files written by `scan --format json`")
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("json"))
-    .option("--fail-on <level>", "exit 1 when a skill is at or above this level", parseFailOn, 3)
+    .addOption(failOnOption("exit 1 when a skill is at or above this level"))
     .action(async (files: string[], flags: ScanFlags) => {
       const results: ScanResult[] = [];
       for (const f of files) {

@@ -6,10 +6,24 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>
+>;
+
+// Named so the published type declarations (lib/*.d.ts) can spell the return type.
+export interface FolderArgs<O extends Options> {
+  values: Parsed<O>["values"];
+  dir: string;
+}
 
 /** Parses `argv` with `options`; prints `usage` and exits on --help; requires exactly one folder. */
-export function parseFolderArgs<O extends Options>(argv: string[], options: O, usage: string, what: string) {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>>;
+export function parseFolderArgs<O extends Options>(
+  argv: string[],
+  options: O,
+  usage: string,
+  what: string,
+): FolderArgs<O> {
+  let parsed: Parsed<O>;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (err) {

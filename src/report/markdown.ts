@@ -28,12 +28,22 @@ const ICON = (k: Severity | "none") => PRESENTATION[k].icon;
 
 const ORDER: (Severity | "none")[] = ["MALICIOUS", "SUSPICIOUS", "RISKY", "LOW_QUALITY", "none"];
 
-/** Escapes untrusted text for Markdown and HTML: one line, Markdown punctuation as `&#NN;`. */
+/**
+ * What untrusted text must not do in Markdown, each escaped as `&#NN;` and nothing more, so the text
+ * stays readable in a terminal or an editor: markup characters (code, emphasis, links, images, HTML,
+ * tables, strikethrough, math, headings); `@` (mentions and e-mail autolinks) with the dots of the
+ * domain after it; the `:` of `://` and the dot of `www.` (GFM autolinks: a bare host such as
+ * evil.example is not linked); a list marker at the start (`-`, `1.`), since callers put the text
+ * after `- ` or `> `. A link opens only with `[`, so parentheses and `!` stay as they are.
+ */
+const MARKDOWN_ACTIVE = /[\\`*_[\]#+|<>&~$@]|^[-=]|:(?=\/\/)|(?<=\bwww)\.|(?<=@\S*)\.|(?<=^\d{1,9})[.)]/gi;
+
+/** Escapes untrusted text for Markdown and HTML: one line, the characters Markdown acts on as `&#NN;`. */
 export function escapeMarkdown(s: string): string {
   return escapeInvisible(s.replace(/\r\n?|\n|\u2028|\u2029/g, " "))
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
     .trim()
-    .replace(/[\\`*_{}[\]()#+.!|<>&~:@=$^]|^-/g, (c) => `&#${c.charCodeAt(0)};`);
+    .replace(MARKDOWN_ACTIVE, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Untrusted text as inline code (HTML <code>, so a table cell cannot be broken by a pipe). */
@@ -80,7 +90,8 @@ export function totalsLine(result: ScanResult): string {
   const parts = ORDER.filter((k) => t.bySeverity[k] > 0).map(
     (k) => `${ICON(k)} ${t.bySeverity[k]} ${k === "none" ? "with no findings" : k}`,
   );
-  return `**Totals:** ${plural(t.skills, "skill")} scanned, ${plural(t.findings, "finding")}${parts.length ? ` — ${parts.join(" · ")}` : ""}.`;
+  // The levels count skills, not findings: the findings' total goes last, in parentheses.
+  return `**Totals:** ${plural(t.skills, "skill")} scanned${parts.length ? ` — ${parts.join(" · ")} (${plural(t.findings, "finding")})` : ""}.`;
 }
 
 function skillLabel(s: SkillReport): string {

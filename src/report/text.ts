@@ -67,7 +67,9 @@ export function renderTotals(result: ScanResult, opts: TextOptions): string {
   const parts = (["MALICIOUS", "SUSPICIOUS", "RISKY", "LOW_QUALITY", "none"] as const)
     .filter((k) => t.bySeverity[k] > 0)
     .map((k) => paint(opts, CODES[k], `${t.bySeverity[k]} ${k === "none" ? "clean" : k}`));
-  return `${t.skills} skill${t.skills === 1 ? "" : "s"} scanned, ${t.findings} finding${t.findings === 1 ? "" : "s"}${parts.length ? `: ${parts.join(", ")}` : ""}.`;
+  // The levels count skills, not findings: the findings' total goes last, in parentheses.
+  const findings = `${t.findings} finding${t.findings === 1 ? "" : "s"}`;
+  return `${t.skills} skill${t.skills === 1 ? "" : "s"} scanned${parts.length ? `: ${parts.join(", ")} (${findings})` : ""}.`;
 }
 
 /** L1 then L2 for every skill, then the totals. */

@@ -72,6 +72,18 @@ export const CHECKS = {
     explanation: "Part of this text file is not valid UTF-8; it was scanned with the broken bytes replaced.",
     remediation: "Save the file as UTF-8.",
   }),
+  skillMdUnreadable: c({
+    id: "input.skill-md-not-text",
+    title: "SKILL.md is not a text file",
+    category: "input",
+    // SKILL.md is what the agent follows. Bytes the scanner cannot read as text are bytes it cannot
+    // vouch for, and an agent may still read them (a UTF-16 file, say): unscannable, so a reviewer decides.
+    level: "SUSPICIOUS",
+    confidence: "high",
+    explanation:
+      "SKILL.md holds binary data (a NUL byte or a binary format's header), not text. The agent reads this file as its instructions, but the scanner cannot read it, so nothing in it was checked.",
+    remediation: "Save SKILL.md as plain UTF-8 text with a frontmatter block (name, description).",
+  }),
   fileTooLarge: c({
     id: "input.file-too-large",
     title: "File larger than the scan limit",

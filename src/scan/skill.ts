@@ -331,6 +331,12 @@ export async function scanSkill(
     const decoded = decodeBytes(raw);
     if (decoded.binary) {
       hash.update(`${rel}\0`).update(raw).update("\0");
+      if (rel === "SKILL.md")
+        state.findings.push(
+          findingAt(CHECKS.skillMdUnreadable, place, {
+            excerpt: `SKILL.md: ${decoded.format === "other" ? "binary data (a NUL byte in the first 8 KiB)" : `${decoded.format} data`}`,
+          }),
+        );
       if (decoded.format === "elf" || decoded.format === "pe" || decoded.format === "mach-o") {
         state.findings.push(
           findingAt(CHECKS.executable, place, { excerpt: `${rel}: ${decoded.format} executable` }),

@@ -112,7 +112,7 @@ describe("push", () => {
     expect(done.output.title).toBe("❌ MALICIOUS: 1 of 2 skills must not be installed");
     expect(done.output.summary).toContain("must not be installed");
     expect(done.output.summary).toContain("/appeal");
-    expect(done.output.text).toContain("url&#46;disguised-host-execute");
+    expect(done.output.text).toContain("url.disguised-host-execute");
     expect(done.output.text).toContain(
       `https://github.com/Codertocat/Hello-World/blob/${PUSH_SHA}/skills/invoice-helper/SKILL.md#L12`,
     );
@@ -327,8 +327,8 @@ describe("push", () => {
     const body = final() as { conclusion: string; output: { title: string; text: string } };
     expect(body.conclusion).toBe("failure");
     expect(body.output.title).toMatch(/MALICIOUS/);
-    // The details table escapes author-controlled punctuation, so the rule id reads input&#46;symlink-outside.
-    expect(body.output.text).toMatch(/input&#46;symlink-outside.*SKILL&#46;md:1/);
+    // The details table names the rule and the file readably (only Markdown-active characters are escaped).
+    expect(body.output.text).toMatch(/input\.symlink-outside.*SKILL\.md:1/);
   });
 
   it("more than 50 findings go out in batches of at most 50, the conclusion with the last", async () => {
@@ -454,7 +454,7 @@ describe("pull_request", () => {
       details_url: "https://github.com/Codertocat/Hello-World/pull/2",
       output: { title: "❌ SUSPICIOUS: 1 of 2 skills blocked until a reviewer decides" },
     });
-    expect(final().output.text).toContain("anomaly&#46;new-host");
+    expect(final().output.text).toContain("anomaly.new-host");
   });
 });
 

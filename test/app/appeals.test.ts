@@ -144,7 +144,7 @@ describe("/appeal on a pull request", () => {
     expect(body).toContain(`https://github.com/Codertocat/Hello-World/commit/${HEAD}/checks`);
     expect(body).toMatch(
       new RegExp(
-        `\\[skills/suspicious-formatter/SKILL&#46;md:\\d+\\]\\(https://github.com/Codertocat/Hello-World/blob/${HEAD}/skills/suspicious-formatter/SKILL.md#L\\d+\\)`,
+        `\\[skills/suspicious-formatter/SKILL\\.md:\\d+\\]\\(https://github.com/Codertocat/Hello-World/blob/${HEAD}/skills/suspicious-formatter/SKILL.md#L\\d+\\)`,
       ),
     );
     // The skill's own hidden comment is shown escaped, never as a live HTML comment.

@@ -107,7 +107,7 @@ export function parseSkillMd(text: string): ParsedSkillMd {
       };
     }
     const bomb = /alias/i.test(e.message) && /excessive|resource/i.test(e.message);
-    const lineMatch = /line (\d+)/.exec(e.message);
+    const yamlError = describeYamlError(e, source);
     return {
       data: null,
       matter: "",
@@ -119,12 +119,26 @@ export function parseSkillMd(text: string): ParsedSkillMd {
               message: `frontmatter expands more than ${MAX_ALIASES} YAML aliases (a "billion laughs" document); it was not expanded`,
               line: 1,
             }
-          : {
-              code: "frontmatter-yaml",
-              message: `frontmatter is not valid YAML: ${e.message.split("\n")[0]}`,
-              line: lineMatch ? Number(lineMatch[1]) + 1 : 1,
-            },
+          : { code: "frontmatter-yaml", ...yamlError },
       ],
     };
   }
+}
+
+/**
+ * The parser's own position and its whole message on one line. gray-matter hands the parser the text
+ * from the end of the opening `---` (its line 1 is that line's rest), so the parser's line is the
+ * file's line. The yaml package ends its first message line with "at line L, column C:" and puts a
+ * code frame below: the frame's offending line is quoted instead, so the message is not cut at a colon.
+ */
+function describeYamlError(e: Error, source: string): { message: string; line: number } {
+  const pos = (e as Error & { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  if (!pos)
+    return { message: `frontmatter is not valid YAML: ${e.message.replace(/\s+/g, " ").trim()}`, line: 1 };
+  const what = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+  const offending = (source.split("\n")[pos.line - 1] ?? "").trim().slice(0, 120);
+  return {
+    message: `frontmatter is not valid YAML at line ${pos.line}, column ${pos.col}: ${what}${offending ? ` (in \`${offending}\`)` : ""}`,
+    line: pos.line,
+  };
 }
