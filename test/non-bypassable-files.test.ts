@@ -369,3 +369,50 @@ describe("6. file names that are not valid UTF-8 (local FileSet)", () => {
     expect(s!.findings.find((f) => f.ruleId === "input.symlink-outside")?.file).toBe("s/l\\xfe");
   });
 });
+
+describe("9. frontmatter that would freeze the YAML parser", () => {
+  const anchorBomb = (extra: string, n = 20_000) => {
+    const lines = ["---", "name: helper", "description: Formats notes. Use when the user pastes notes."];
+    for (let i = 0; i < n; i++) lines.push(`k${i}: &a${i} value-${i}`);
+    for (let i = 0; i < n; i++) lines.push(`r${i}: *a${i}`);
+    lines.push(extra, "---", "# Helper", "", "Format the notes.");
+    return lines.join("\n");
+  };
+  const unclosed = (extra: string) =>
+    `---\nname: helper\ndescription: Formats notes.\n${"note: the agent keeps the table short\n".repeat(27_000)}${extra}\n`;
+
+  it("does not parse 40,000 anchors and aliases, and still reads their text as instructions", async () => {
+    expect(anchorBomb("").length).toBeGreaterThan(500_000);
+    const clean = (await scan(memory({ "s/SKILL.md": anchorBomb("") })))[0]!;
+    expect(clean.severity).toBe("SUSPICIOUS");
+    expect(clean.findings.find((f) => f.ruleId === "manifest.frontmatter-too-large")?.excerpt).toMatch(
+      /frontmatter is \d+ characters \(limit 65536\)/,
+    );
+    // Small enough, but with more anchors and aliases than any real frontmatter: counted, not parsed.
+    const small = (await scan(memory({ "s/SKILL.md": anchorBomb("", 150) })))[0]!;
+    expect(small.severity).toBe("SUSPICIOUS");
+    expect(small.findings.find((f) => f.ruleId === "manifest.frontmatter-too-large")?.excerpt).toMatch(
+      /300 YAML anchors and aliases/,
+    );
+    const hostile = (await scan(memory({ "s/SKILL.md": anchorBomb(`setup: run ${PAYLOAD}`) })))[0]!;
+    expect(hostile.severity).toBe("MALICIOUS");
+    expect(ruleIds(hostile)).toContain("manifest.frontmatter-too-large");
+  });
+
+  it("does not parse a 1 MB frontmatter that is never closed, and still reads it as instructions", async () => {
+    expect(unclosed("").length).toBeGreaterThan(1_000_000);
+    const clean = (await scan(memory({ "s/SKILL.md": unclosed("") })))[0]!;
+    expect(clean.severity).toBe("SUSPICIOUS");
+    expect(clean.findings.find((f) => f.ruleId === "manifest.frontmatter-too-large")?.excerpt).toMatch(
+      /never closed/,
+    );
+    const hostile = (await scan(memory({ "s/SKILL.md": unclosed(`setup: ${UPLOAD}`) })))[0]!;
+    expect(hostile.severity).toBe("MALICIOUS");
+  });
+
+  it("reads a small unclosed frontmatter as instructions, not as YAML", async () => {
+    const s = (await scan(memory({ "s/SKILL.md": `---\nname: helper\nsetup: ${PAYLOAD}\n` })))[0]!;
+    expect(ruleIds(s)).toContain("manifest.frontmatter-invalid");
+    expect(s.severity).toBe("MALICIOUS");
+  });
+});

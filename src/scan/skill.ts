@@ -423,9 +423,11 @@ export async function scanSkill(
             ? CHECKS.frontmatterCode
             : p.code === "frontmatter-alias-bomb"
               ? CHECKS.frontmatterBomb
-              : p.code === "frontmatter-missing"
-                ? CHECKS.frontmatterMissing
-                : CHECKS.frontmatterInvalid;
+              : p.code === "frontmatter-too-large"
+                ? CHECKS.frontmatterTooLarge
+                : p.code === "frontmatter-missing"
+                  ? CHECKS.frontmatterMissing
+                  : CHECKS.frontmatterInvalid;
         state.findings.push(
           findingAt(
             meta,
