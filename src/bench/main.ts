@@ -16,6 +16,8 @@ import { fileKind, isScriptKind } from "../scan/text/file-kind.js";
 import { LocalFileSet } from "../sources/local.js";
 import type { ChildResult } from "./child.js";
 import {
+  frontmatterAnchors,
+  frontmatterUnclosed,
   hostileLine,
   liveTemps,
   nestedBrackets,
@@ -230,6 +232,14 @@ async function benchAdversarial(args: Args, setup: ScanSetup, corpus: Measured):
     {
       label: "10 MB single line (script run.sh)",
       files: (f) => singleFileSkill("one-line-sh", "run.sh", hostileLine(Math.round(10 * MB * f), rules)),
+    },
+    {
+      label: "4 MB frontmatter of YAML anchors + aliases",
+      files: (f) => frontmatterAnchors(Math.round(4 * MB * f)),
+    },
+    {
+      label: "4 MB frontmatter never closed",
+      files: (f) => frontmatterUnclosed(Math.round(4 * MB * f)),
     },
     {
       label: "1 MB nested brackets + quotes (SKILL.md)",
