@@ -360,11 +360,12 @@ export async function scanSkill(
     files++;
     bytes += raw.byteLength;
     state.filePaths.add(rel);
-    // `want` bytes came back: the file may go on past them (it may also have grown since listing).
-    const whole = raw.byteLength < want || entry.size <= raw.byteLength;
-    if (!whole || entry.size > raw.byteLength) {
+    // Fewer bytes than listed: the limit cut the file, or the source kept only its head.
+    const whole = entry.size <= raw.byteLength;
+    if (!whole) {
+      const cutBySize = entry.size > limits.maxFileBytes || raw.byteLength < want;
       state.findings.push(
-        findingAt(entry.size > limits.maxFileBytes ? CHECKS.fileTooLarge : CHECKS.skillTooLarge, place, {
+        findingAt(cutBySize ? CHECKS.fileTooLarge : CHECKS.skillTooLarge, place, {
           excerpt: `${rel}: ${entry.size} bytes, first ${raw.byteLength} checked; too large to check whole, a reviewer must look`,
         }),
       );
