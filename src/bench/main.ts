@@ -386,7 +386,7 @@ async function benchAdversarial(args: Args, setup: ScanSetup, corpus: Measured):
     `adversarial: each case generated at 1/16, ¼ and full size and scanned in a child process of its own (${rounds} rounds, medians; killed after ${fmtMs(args.budgetMs)}, larger sizes then skipped)`,
   );
   log(
-    "  limits raised to max-file-bytes 16 MiB, max-skill-bytes 64 MiB so the 10 MB files are scanned whole (with the defaults, 1 MiB / 10 MiB, they would be cut at 1 MiB and reported RISKY)",
+    "  limits: max-file-bytes 16 MiB, max-skill-bytes 64 MiB (the defaults, src/scan/limits.ts), so every case is scanned whole",
   );
   log(table(rows));
   for (const l of ruleDetail) log(l);
