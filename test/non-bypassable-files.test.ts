@@ -13,7 +13,7 @@ import { scanFileSet } from "../src/scan/index.js";
 import { SCAN_LIMITS } from "../src/scan/limits.js";
 import type { SkillReport } from "../src/scan/types.js";
 import { LocalFileSet } from "../src/sources/local.js";
-import { readTarball } from "../src/sources/tarball.js";
+import { DEFAULT_TARBALL_LIMITS, readTarball } from "../src/sources/tarball.js";
 import { tarballOf } from "./app/tar.js";
 import { ruleIds, skillMd } from "./helpers.js";
 
@@ -295,9 +295,12 @@ describe("4. one limits policy for every source", () => {
     expect((await read(UPLOAD)).contentHash).not.toBe(a.contentHash);
   });
 
-  it("makes the App's tarball reader keep every file the core reads whole", async () => {
-    const limits = limitsFor(defaultConfig(), {});
-    expect(limits.maxEntryBytes).toBe(defaultConfig().limits.maxFileBytes);
+  it("makes the App's tarball reader keep every file the core reads whole", () => {
+    expect(DEFAULT_TARBALL_LIMITS.maxEntryBytes).toBe(SCAN_LIMITS.maxFileBytes);
+    expect(limitsFor(defaultConfig(), {}).maxEntryBytes).toBe(SCAN_LIMITS.maxFileBytes);
+    // The archive may hold a skill at the per-skill limits (its files plus the rest of the repository).
+    expect(DEFAULT_TARBALL_LIMITS.maxEntries).toBeGreaterThan(SCAN_LIMITS.maxFilesPerSkill);
+    expect(DEFAULT_TARBALL_LIMITS.maxUnpackedBytes).toBeGreaterThan(SCAN_LIMITS.maxSkillBytes);
   });
 });
 
