@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -325,6 +326,16 @@ describe("5. the content hash covers every byte", () => {
     const a = await scan(memory({ "s/SKILL.md": MD, "s/n.md": new Uint8Array([0x41, 0xff, 0x0a]) }));
     const b = await scan(memory({ "s/SKILL.md": MD, "s/n.md": new Uint8Array([0x41, 0xfe, 0x0a]) }));
     expect(a[0]!.contentHash).not.toBe(b[0]!.contentHash);
+  });
+
+  it("matches the blocklist on the sha256 of a whole file that was not read whole", async () => {
+    const big = `${padding(5000)}\n${PAYLOAD}\n`;
+    const config = defaultConfig();
+    config.limits = { ...config.limits, maxFileBytes: 1000 };
+    config.blocklist.sha256 = [createHash("sha256").update(big).digest("hex")];
+    const [s] = await scan(memory({ "s/SKILL.md": MD, "s/big.md": big }), config);
+    expect(s!.severity).toBe("MALICIOUS");
+    expect(ruleIds(s!)).toContain("blocklist.file-hash");
   });
 
   it("covers refused entries by what the source knows of them", async () => {

@@ -43,19 +43,21 @@ function collapseCrlf(raw: Uint8Array): Uint8Array {
   return out.subarray(0, n);
 }
 
+/** sha256 (hex) of every byte of a file, streamed by the source when it can. */
+async function fullSha256(fs: FileSet, path: string): Promise<string> {
+  if (fs.sha256) return fs.sha256(path);
+  return createHash("sha256")
+    .update(await fs.read(path, Number.POSITIVE_INFINITY))
+    .digest("hex");
+}
+
 /**
  * What the content hash records of a file the scan did not read whole: its size and the sha256 of
- * every byte, as the source gives it. A read error takes the digest's place, so the hash still
- * differs from the readable file's.
+ * every byte. A read error takes the digest's place, so the hash still differs from the readable file's.
  */
 async function wholeFileDigest(fs: FileSet, path: string, size: number): Promise<string> {
   try {
-    const digest = fs.sha256
-      ? await fs.sha256(path)
-      : createHash("sha256")
-          .update(await fs.read(path, Number.POSITIVE_INFINITY))
-          .digest("hex");
-    return `${size}\0${digest}`;
+    return `${size}\0${await fullSha256(fs, path)}`;
   } catch (err) {
     return `${size}\0unreadable: ${(err as Error).message}`;
   }
@@ -370,7 +372,10 @@ export async function scanSkill(
         }),
       );
     }
-    const fileHash = createHash("sha256").update(raw).digest("hex");
+    // A blocklisted file is known by the sha256 of all of it, read whole or not.
+    const fileHash = whole
+      ? createHash("sha256").update(raw).digest("hex")
+      : await fullSha256(fs, entry.path).catch(() => "");
     if (blockedHashes.has(fileHash)) {
       state.findings.push(
         findingAt(CHECKS.blocklistedFile, place, { excerpt: `sha256 ${fileHash}`, trigger: "blocklist" }),
@@ -378,7 +383,7 @@ export async function scanSkill(
     }
     const decoded = decodeBytes(raw);
     const contentDigest = !whole
-      ? await wholeFileDigest(fs, entry.path, entry.size)
+      ? `${entry.size}\0${fileHash || "unreadable"}`
       : decoded.binary
         ? fileHash
         : createHash("sha256").update(collapseCrlf(raw)).digest("hex");
