@@ -142,7 +142,7 @@ describe("hostile input gets a finding, never a crash or a silent pass", () => {
       { config },
     );
     expect(ruleIds(s)).toEqual(expect.arrayContaining(["input.file-too-large", "input.skill-too-large"]));
-    expect(s.severity).toBe("RISKY");
+    expect(s.severity).toBe("SUSPICIOUS");
     expect(s.stats.bytes).toBeLessThanOrEqual(2500);
   });
 
@@ -178,7 +178,7 @@ describe("hostile input gets a finding, never a crash or a silent pass", () => {
 });
 
 describe("discovery and identity", () => {
-  it("finds nested skills, keeps their files apart and skips .git and node_modules", async () => {
+  it("finds nested skills, keeps their files apart, scans node_modules and skips only the root .git", async () => {
     const r = await scanRecord({
       "outer/SKILL.md": skillMd("outer", "Outer skill. Use when testing."),
       "outer/notes.md": "# notes",
@@ -190,6 +190,7 @@ describe("discovery and identity", () => {
     expect(r.skills.map((s) => [s.id, s.path, s.stats.files])).toEqual([
       ["outer", "outer", 2],
       ["outer/inner", "outer/inner", 2],
+      ["outer/node_modules/x", "outer/node_modules/x", 1],
     ]);
   });
 

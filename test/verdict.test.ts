@@ -107,7 +107,7 @@ describe("verdict, policy and review decisions", () => {
       /unknown key\(s\) "allowed-domain"/,
     );
     expect(() => parseConfigText("a: [unclosed\n", "c.yml")).toThrow(/c\.yml: not valid YAML/);
-    expect(defaultConfig().limits.maxFileBytes).toBe(1024 * 1024);
+    expect(defaultConfig().limits.maxFileBytes).toBe(16 * 1024 * 1024);
   });
 
   it("scores quality from metadata, description, body and links", async () => {

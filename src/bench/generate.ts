@@ -284,3 +284,30 @@ export function* singleFileSkill(name: string, file: string, text: string): Gene
     yield [`${name}/${file}`, text];
   }
 }
+
+/**
+ * A SKILL.md whose frontmatter is about `size` characters of YAML anchors and the aliases to them
+ * (the "40,000 anchors" freeze of issue 11), closed by `---`.
+ */
+export function* frontmatterAnchors(size: number): Generator<[string, string]> {
+  const lines = ["---", "name: anchors", "description: A hostile input for the benchmark."];
+  let n = 0;
+  for (let i = 0; n < size / 2; i++) {
+    const line = `k${i}: &a${i} value-${i}`;
+    lines.push(line);
+    n += line.length + 1;
+  }
+  const anchors = lines.length - 3;
+  for (let i = 0; i < anchors; i++) lines.push(`r${i}: *a${i}`);
+  lines.push("---", "# Anchors", "", "Format the notes.", "");
+  yield ["fm-anchors/SKILL.md", lines.join("\n")];
+}
+
+/** A SKILL.md that opens a frontmatter with `---` and never closes it, about `size` characters long. */
+export function* frontmatterUnclosed(size: number): Generator<[string, string]> {
+  const line = "note: the agent keeps the summary short and writes the key numbers in a table\n";
+  yield [
+    "fm-unclosed/SKILL.md",
+    `---\nname: unclosed\ndescription: A hostile input for the benchmark.\n${line.repeat(Math.ceil(size / line.length))}`,
+  ];
+}

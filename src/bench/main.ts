@@ -16,6 +16,8 @@ import { fileKind, isScriptKind } from "../scan/text/file-kind.js";
 import { LocalFileSet } from "../sources/local.js";
 import type { ChildResult } from "./child.js";
 import {
+  frontmatterAnchors,
+  frontmatterUnclosed,
   hostileLine,
   liveTemps,
   nestedBrackets,
@@ -232,6 +234,14 @@ async function benchAdversarial(args: Args, setup: ScanSetup, corpus: Measured):
       files: (f) => singleFileSkill("one-line-sh", "run.sh", hostileLine(Math.round(10 * MB * f), rules)),
     },
     {
+      label: "4 MB frontmatter of YAML anchors + aliases",
+      files: (f) => frontmatterAnchors(Math.round(4 * MB * f)),
+    },
+    {
+      label: "4 MB frontmatter never closed",
+      files: (f) => frontmatterUnclosed(Math.round(4 * MB * f)),
+    },
+    {
       label: "1 MB nested brackets + quotes (SKILL.md)",
       files: (f) =>
         singleFileSkill(
@@ -376,7 +386,7 @@ async function benchAdversarial(args: Args, setup: ScanSetup, corpus: Measured):
     `adversarial: each case generated at 1/16, ¼ and full size and scanned in a child process of its own (${rounds} rounds, medians; killed after ${fmtMs(args.budgetMs)}, larger sizes then skipped)`,
   );
   log(
-    "  limits raised to max-file-bytes 16 MiB, max-skill-bytes 64 MiB so the 10 MB files are scanned whole (with the defaults, 1 MiB / 10 MiB, they would be cut at 1 MiB and reported RISKY)",
+    "  limits: max-file-bytes 16 MiB, max-skill-bytes 64 MiB (the defaults, src/scan/limits.ts), so every case is scanned whole",
   );
   log(table(rows));
   for (const l of ruleDetail) log(l);

@@ -34,6 +34,17 @@ export const CHECKS = {
     remediation: "Use plain YAML frontmatter (`---` on its own line), never `---js` or `---javascript`.",
     references: ["CWE-95"],
   }),
+  frontmatterTooLarge: c({
+    id: "manifest.frontmatter-too-large",
+    title: "Frontmatter too large or too complex to read",
+    category: "metadata",
+    level: "SUSPICIOUS",
+    confidence: "high",
+    explanation:
+      "The frontmatter block is far larger, or holds far more YAML anchors and aliases, than any real skill's (a few hundred bytes); reading it could stall the tools that load skills. It was not parsed as YAML: its text was scanned as instructions instead, and a reviewer must look.",
+    remediation:
+      "Keep the frontmatter to `name:`, `description:` and a few short keys; move long text into the body.",
+  }),
   frontmatterBomb: c({
     id: "manifest.yaml-alias-bomb",
     title: "Frontmatter is a YAML alias bomb",
@@ -86,42 +97,64 @@ export const CHECKS = {
   }),
   fileTooLarge: c({
     id: "input.file-too-large",
-    title: "File larger than the scan limit",
+    title: "File too large to check whole",
     category: "input",
-    level: "RISKY",
+    level: "SUSPICIOUS",
     confidence: "high",
     explanation:
-      "This file is larger than the per-file limit, so only its beginning was checked. Anything after that was not reviewed.",
+      "This file is larger than the per-file limit, so only its beginning was checked; anything after that could hide a payload. It is too large to check whole: a reviewer must look.",
     remediation:
-      "Keep skill files small (split large references), or raise `limits.max-file-bytes` in the config.",
+      "Keep skill files small (split large references or remove generated assets); a reviewer must check the rest of this file before approving.",
   }),
   skillTooLarge: c({
     id: "input.skill-too-large",
-    title: "Skill larger than the scan limit",
+    title: "Skill too large to check whole",
     category: "input",
-    level: "RISKY",
+    level: "SUSPICIOUS",
     confidence: "high",
     explanation:
-      "The skill's files add up to more than the per-skill limit; the files past the limit were not checked.",
-    remediation: "Remove large assets from the skill, or raise `limits.max-skill-bytes` in the config.",
+      "The skill's files add up to more than the per-skill limit; the files past the limit were not checked. It is too large to check whole: a reviewer must look.",
+    remediation: "Remove large assets from the skill; a reviewer must check the files that were not read.",
   }),
   tooManyFiles: c({
     id: "input.too-many-files",
-    title: "Skill has more files than the scan limit",
+    title: "Skill has too many files to check whole",
     category: "input",
-    level: "RISKY",
+    level: "SUSPICIOUS",
     confidence: "high",
-    explanation: "The skill holds more files than the limit; the files past the limit were not checked.",
-    remediation: "Remove generated or vendored files from the skill, or raise `limits.max-files-per-skill`.",
+    explanation:
+      "The skill holds more files than the limit; the files past the limit were not checked. It is too large to check whole: a reviewer must look.",
+    remediation: "Remove generated or vendored files from the skill; a reviewer must check the rest.",
   }),
   notScanned: c({
     id: "input.not-scanned",
     title: "Part of the skill could not be read",
     category: "input",
+    level: "SUSPICIOUS",
+    confidence: "high",
+    explanation:
+      "Part of the skill could not be read safely (too deep, too large for the reader, a special file, a listing stopped), so it was not checked: a reviewer must look.",
+    remediation: "See the message; flatten deep folders, remove special files and large assets.",
+  }),
+  vcsFolder: c({
+    id: "input.vcs-folder",
+    title: "Skill ships a .git folder",
+    category: "input",
     level: "RISKY",
     confidence: "high",
-    explanation: "Part of the skill could not be read safely, so it was not checked.",
-    remediation: "See the message; flatten deep folders and remove special files.",
+    explanation:
+      "A `.git` folder inside a skill is content its author ships: its hooks and config can make git run commands, and its objects are compressed, so the history in it was not checked. Its plain files were scanned like any other.",
+    remediation: "Publish the skill without its `.git` folder (copy the files, or use `git archive`).",
+  }),
+  invalidName: c({
+    id: "input.invalid-file-name",
+    title: "File name is not valid UTF-8",
+    category: "input",
+    level: "RISKY",
+    confidence: "high",
+    explanation:
+      "This name is not valid UTF-8, so tools and reviewers see it differently (or not at all). It is shown with the odd bytes as \\xNN; the file was scanned.",
+    remediation: "Rename the file or folder with a UTF-8 name.",
   }),
   symlinkOutside: c({
     id: "input.symlink-outside",

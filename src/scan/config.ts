@@ -1,5 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { SCAN_LIMITS } from "./limits.js";
 import { SEVERITIES } from "./types.js";
 
 // One schema for the repo config file (.github/skill-quarantine.yml), CLI flags and Action inputs:
@@ -8,10 +9,10 @@ import { SEVERITIES } from "./types.js";
 const MiB = 1024 * 1024;
 
 export const DEFAULT_LIMITS = {
-  maxFileBytes: 1 * MiB,
-  maxSkillBytes: 10 * MiB,
-  maxFilesPerSkill: 5000,
-  maxDepth: 32,
+  maxFileBytes: SCAN_LIMITS.maxFileBytes,
+  maxSkillBytes: SCAN_LIMITS.maxSkillBytes,
+  maxFilesPerSkill: SCAN_LIMITS.maxFilesPerSkill,
+  maxDepth: SCAN_LIMITS.maxDepth,
 } as const;
 
 function atLeastDefault(n: number): string {

@@ -1,6 +1,6 @@
 import type { ScanConfig } from "./config.js";
 import type { FileEntry, FileSet } from "./fileset.js";
-import { SKIPPED_DIRS } from "./fileset.js";
+import { VCS_DIR } from "./fileset.js";
 import { matchesAny } from "./glob.js";
 
 export interface DiscoveredSkill {
@@ -26,15 +26,20 @@ export async function discoverSkills(
   fs: FileSet,
   config: Pick<ScanConfig, "paths" | "exclude">,
 ): Promise<Discovery> {
-  const all: FileEntry[] = [];
+  let all: FileEntry[] = [];
   const roots = new Set<string>();
   for await (const e of fs.list()) {
     const parts = e.path.split("/");
-    if (parts.some((p) => SKIPPED_DIRS.has(p))) continue;
     all.push(e);
     // A SKILL.md that is a link or was refused by the source still makes a skill: the skill must be
     // reported (with a finding for that entry), never silently dropped.
     if (parts[parts.length - 1] === "SKILL.md") roots.add(parentDir(e.path));
+  }
+  // The repository's own `.git` folder is VCS metadata unless the root is itself a skill (see VCS_DIR).
+  if (!roots.has(".")) {
+    const vcs = `${VCS_DIR}/`;
+    for (const r of [...roots]) if (r === VCS_DIR || r.startsWith(vcs)) roots.delete(r);
+    all = all.filter((e) => e.path !== VCS_DIR && !e.path.startsWith(vcs));
   }
   const selected = [...roots].filter(
     (dir) =>

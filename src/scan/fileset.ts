@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 // The only way the core sees files. Sources (a folder, a git ref, a tarball) implement it; the core
 // never touches the file system, the network or a process itself.
 
@@ -13,15 +15,22 @@ export interface FileEntry {
   linkTarget?: string;
   /** Set by a source that refused to go further here (depth limit, entry limit, …): a finding. */
   problem?: string;
+  /** The name on disk is not valid UTF-8: `path` shows its odd bytes escaped as `\xNN` (a finding). */
+  invalidName?: boolean;
 }
 
 export interface FileSet {
   /** A label for messages (a folder path, "owner/repo@sha"). */
   readonly label: string;
-  /** Every entry below the root. Sources skip `.git` and `node_modules` themselves. */
+  /** Every entry below the root (see VCS_DIR for the one folder a source may leave out). */
   list(): AsyncIterable<FileEntry>;
   /** Reads at most `maxBytes` bytes of a regular file. */
   read(path: string, maxBytes: number): Promise<Uint8Array>;
+  /**
+   * sha256 (hex) of every byte of a regular file, read or not: the content hash covers what the scan
+   * did not read. A source without it has the file read whole by `read` for the hash.
+   */
+  sha256?(path: string): Promise<string>;
 }
 
 /** A FileSet held in memory: used by tests, the tarball source and the git source. */
@@ -51,6 +60,20 @@ export class MemoryFileSet implements FileSet {
     if (!(v instanceof Uint8Array)) throw new Error(`${this.label}: ${path} is not a regular file`);
     return v.byteLength > maxBytes ? v.subarray(0, maxBytes) : v;
   }
+
+  async sha256(path: string): Promise<string> {
+    return createHash("sha256")
+      .update(await this.read(path, Number.POSITIVE_INFINITY))
+      .digest("hex");
+  }
 }
 
-export const SKIPPED_DIRS = new Set([".git", "node_modules"]);
+/**
+ * Every file of a skill is content, `node_modules` included: a SKILL.md may tell the agent to run
+ * `node node_modules/helper/index.js`. The one folder a source may leave out is the `.git` folder at
+ * the root of the scanned repository, above the skills, when that root is not itself a skill: it is
+ * the checkout's VCS metadata, not something a skill ships (GitHub's tarballs never hold it). A `.git`
+ * folder inside a skill folder is content its author ships (hooks and config can make git run
+ * commands), so it is scanned like any other file and its presence is a finding (input.vcs-folder).
+ */
+export const VCS_DIR = ".git";

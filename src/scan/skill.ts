@@ -6,7 +6,7 @@ import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
 import { CHECKS } from "./checks.js";
 import type { DiscoveredSkill } from "./discover.js";
-import type { FileSet } from "./fileset.js";
+import { type FileSet, VCS_DIR } from "./fileset.js";
 import { findingAt } from "./findings.js";
 import { levelOf } from "./levels.js";
 import { parseSkillMd } from "./manifest/frontmatter.js";
@@ -26,6 +26,42 @@ import { weigh } from "./weigh/index.js";
 
 const RESCAN_KINDS: TextKind[] = ["instructions", "shell", "python", "javascript", "powershell"];
 const MAX_DECODE_DEPTH = 2;
+
+/**
+ * A text file's bytes with CRLF pairs as LF: the same skill checked out on Windows (autocrlf) and
+ * read from GitHub keeps one content hash. Lone CRs and every other byte stay as they are.
+ */
+function collapseCrlf(raw: Uint8Array): Uint8Array {
+  if (raw.indexOf(13) < 0) return raw;
+  const out = new Uint8Array(raw.byteLength);
+  let n = 0;
+  for (let i = 0; i < raw.byteLength; i++) {
+    const b = raw[i]!;
+    if (b === 13 && raw[i + 1] === 10) continue;
+    out[n++] = b;
+  }
+  return out.subarray(0, n);
+}
+
+/** sha256 (hex) of every byte of a file, streamed by the source when it can. */
+async function fullSha256(fs: FileSet, path: string): Promise<string> {
+  if (fs.sha256) return fs.sha256(path);
+  return createHash("sha256")
+    .update(await fs.read(path, Number.POSITIVE_INFINITY))
+    .digest("hex");
+}
+
+/**
+ * What the content hash records of a file the scan did not read whole: its size and the sha256 of
+ * every byte. A read error takes the digest's place, so the hash still differs from the readable file's.
+ */
+async function wholeFileDigest(fs: FileSet, path: string, size: number): Promise<string> {
+  try {
+    return `${size}\0${await fullSha256(fs, path)}`;
+  } catch (err) {
+    return `${size}\0unreadable: ${(err as Error).message}`;
+  }
+}
 
 const join = (dir: string, rel: string) => (dir === "." ? rel : `${dir}/${rel}`);
 const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
@@ -267,26 +303,36 @@ export async function scanSkill(
     [...ctx.ruleSet.blocklist.sha256, ...config.blocklist.sha256].map((s) => s.toLowerCase()),
   );
 
+  const invalidNames: string[] = [];
+  let vcsAt: string | undefined;
   for (const [i, entry] of skill.entries.entries()) {
     const rel = entry.path.slice(prefix.length);
     const place = { file: entry.path, line: 1, column: 1, context: "file" as const };
-    if (i >= limits.maxFilesPerSkill) {
+    if (entry.invalidName) invalidNames.push(entry.path);
+    if (vcsAt === undefined && `/${rel}/`.includes(`/${VCS_DIR}/`)) vcsAt = entry.path;
+    // Past the file limit the rest is not scanned, but still hashed: a reviewer's approval is bound
+    // to every byte of the skill.
+    const scanning = i < limits.maxFilesPerSkill;
+    if (i === limits.maxFilesPerSkill) {
       state.findings.push(
         findingAt(CHECKS.tooManyFiles, place, {
-          excerpt: `${skill.entries.length - i} of ${skill.entries.length} entries not checked (limit ${limits.maxFilesPerSkill})`,
+          excerpt: `${skill.entries.length - i} of ${skill.entries.length} entries not checked (limit ${limits.maxFilesPerSkill}); too large to check whole, a reviewer must look`,
         }),
       );
-      break;
     }
     if (entry.problem) {
-      state.findings.push(findingAt(CHECKS.notScanned, place, { excerpt: entry.problem }));
+      // The source could not give the bytes: what it knows still changes the hash when it changes.
+      hash.update(`${rel}\0refused\0${entry.kind}\0${entry.size}\0${entry.problem}\n`);
+      if (scanning)
+        state.findings.push(findingAt(CHECKS.notScanned, place, { excerpt: `${rel}: ${entry.problem}` }));
       continue;
     }
     if (entry.kind === "symlink") {
       const target = entry.linkTarget ?? "";
+      hash.update(`${rel}\0link\0${target}\n`);
+      if (!scanning) continue;
       const linkDir = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
       const inside = resolveInside(linkDir, target);
-      hash.update(`${rel}\0link:${target}\0`);
       state.findings.push(
         findingAt(inside === undefined ? CHECKS.symlinkOutside : CHECKS.symlinkInside, place, {
           excerpt: `${rel} -> ${target}`,
@@ -295,11 +341,14 @@ export async function scanSkill(
       continue;
     }
     if (entry.kind !== "file") {
-      state.findings.push(findingAt(CHECKS.notScanned, place, { excerpt: `${rel} is not a regular file` }));
+      hash.update(`${rel}\0${entry.kind}\0${entry.size}\n`);
+      if (scanning)
+        state.findings.push(findingAt(CHECKS.notScanned, place, { excerpt: `${rel} is not a regular file` }));
       continue;
     }
-    if (bytes >= limits.maxSkillBytes) {
-      skippedForSize++;
+    if (!scanning || bytes >= limits.maxSkillBytes) {
+      if (scanning) skippedForSize++;
+      hash.update(`${rel}\0file\0${await wholeFileDigest(fs, entry.path, entry.size)}\n`);
       continue;
     }
     const want = Math.min(limits.maxFileBytes, limits.maxSkillBytes - bytes);
@@ -307,6 +356,7 @@ export async function scanSkill(
     try {
       raw = await fs.read(entry.path, want);
     } catch (err) {
+      hash.update(`${rel}\0unreadable\0${entry.size}\0${(err as Error).message}\n`);
       state.findings.push(
         findingAt(CHECKS.notScanned, place, { excerpt: `could not read ${rel}: ${(err as Error).message}` }),
       );
@@ -315,22 +365,33 @@ export async function scanSkill(
     files++;
     bytes += raw.byteLength;
     state.filePaths.add(rel);
-    if (entry.size > raw.byteLength) {
+    // Fewer bytes than listed: the limit cut the file, or the source kept only its head.
+    const whole = entry.size <= raw.byteLength;
+    if (!whole) {
+      const cutBySize = entry.size > limits.maxFileBytes || raw.byteLength < want;
       state.findings.push(
-        findingAt(entry.size > limits.maxFileBytes ? CHECKS.fileTooLarge : CHECKS.skillTooLarge, place, {
-          excerpt: `${rel}: ${entry.size} bytes, first ${raw.byteLength} checked`,
+        findingAt(cutBySize ? CHECKS.fileTooLarge : CHECKS.skillTooLarge, place, {
+          excerpt: `${rel}: ${entry.size} bytes, first ${raw.byteLength} checked; too large to check whole, a reviewer must look`,
         }),
       );
     }
-    const fileHash = createHash("sha256").update(raw).digest("hex");
+    // A blocklisted file is known by the sha256 of all of it, read whole or not.
+    const fileHash = whole
+      ? createHash("sha256").update(raw).digest("hex")
+      : await fullSha256(fs, entry.path).catch(() => "");
     if (blockedHashes.has(fileHash)) {
       state.findings.push(
         findingAt(CHECKS.blocklistedFile, place, { excerpt: `sha256 ${fileHash}`, trigger: "blocklist" }),
       );
     }
     const decoded = decodeBytes(raw);
+    const contentDigest = !whole
+      ? `${entry.size}\0${fileHash || "unreadable"}`
+      : decoded.binary
+        ? fileHash
+        : createHash("sha256").update(collapseCrlf(raw)).digest("hex");
+    hash.update(`${rel}\0file\0${contentDigest}\n`);
     if (decoded.binary) {
-      hash.update(`${rel}\0`).update(raw).update("\0");
       if (rel === "SKILL.md")
         state.findings.push(
           findingAt(CHECKS.skillMdUnreadable, place, {
@@ -364,10 +425,6 @@ export async function scanSkill(
       continue;
     }
     const text = decoded.text;
-    hash
-      .update(`${rel}\0`)
-      .update(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text)
-      .update("\0");
     if (decoded.invalidUtf8) state.findings.push(findingAt(CHECKS.invalidUtf8, place, { excerpt: rel }));
     const kind = fileKind(rel, text.slice(0, 120));
     const file: TextFile = { path: entry.path, skillPath: rel, kind, text, lines: new LineIndex(text) };
@@ -381,9 +438,11 @@ export async function scanSkill(
             ? CHECKS.frontmatterCode
             : p.code === "frontmatter-alias-bomb"
               ? CHECKS.frontmatterBomb
-              : p.code === "frontmatter-missing"
-                ? CHECKS.frontmatterMissing
-                : CHECKS.frontmatterInvalid;
+              : p.code === "frontmatter-too-large"
+                ? CHECKS.frontmatterTooLarge
+                : p.code === "frontmatter-missing"
+                  ? CHECKS.frontmatterMissing
+                  : CHECKS.frontmatterInvalid;
         state.findings.push(
           findingAt(
             meta,
@@ -412,8 +471,28 @@ export async function scanSkill(
         CHECKS.skillTooLarge,
         { file: skillMd, line: 1, column: 1, context: "file" },
         {
-          excerpt: `${skippedForSize} file(s) past the ${limits.maxSkillBytes}-byte limit were not checked`,
+          excerpt: `${skippedForSize} file(s) past the ${limits.maxSkillBytes}-byte limit were not checked; too large to check whole, a reviewer must look`,
         },
+      ),
+    );
+  }
+  if (invalidNames.length > 0) {
+    state.findings.push(
+      findingAt(
+        CHECKS.invalidName,
+        { file: invalidNames[0]!, line: 1, column: 1, context: "file" },
+        {
+          excerpt: `${invalidNames.slice(0, 5).join(", ")}${invalidNames.length > 5 ? ` and ${invalidNames.length - 5} more` : ""}`,
+        },
+      ),
+    );
+  }
+  if (vcsAt !== undefined) {
+    state.findings.push(
+      findingAt(
+        CHECKS.vcsFolder,
+        { file: vcsAt, line: 1, column: 1, context: "file" },
+        { excerpt: `${vcsAt} (scanned as content)` },
       ),
     );
   }

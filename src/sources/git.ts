@@ -1,6 +1,5 @@
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import type { FileEntry, FileSet } from "../scan/fileset.js";
-import { SKIPPED_DIRS } from "../scan/fileset.js";
 
 // The skills as they were at a commit of a local checkout, read from git's object store
 // (`git ls-tree -r -z -l` to list, one long-lived `git cat-file --batch` to read). Used by the Action
@@ -102,7 +101,7 @@ export function parseLsTree(out: string, sub: string, maxEntries: number): TreeE
     const full = rec.slice(tab + 1);
     if (prefix && !full.startsWith(prefix)) continue;
     const path = full.slice(prefix.length);
-    if (!path || path.split("/").some((p) => SKIPPED_DIRS.has(p))) continue;
+    if (!path) continue;
     if (entries.length >= maxEntries) {
       entries.push({ path, kind: "other", size: 0, problem: `listing stopped after ${maxEntries} entries` });
       break;

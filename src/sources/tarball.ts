@@ -1,16 +1,19 @@
+import { createHash } from "node:crypto";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { extract as tarExtract } from "tar-stream";
-import { type FileEntry, type FileSet, SKIPPED_DIRS } from "../scan/fileset.js";
+import type { FileEntry, FileSet } from "../scan/fileset.js";
+import { SCAN_LIMITS } from "../scan/limits.js";
 
 // A FileSet read from a GitHub tarball (`GET /repos/{owner}/{repo}/tarball/{ref}`): a gzip'd tar whose
 // entries all sit below one top folder `owner-repo-sha/`, which is stripped. The archive is hostile
 // input: everything stays in memory (nothing is written to disk, no link is followed or created) and
 // every limit below is enforced while streaming, before the data is kept.
 //
-// A breach of a per-entry rule (too large, a link, a device, a path that climbs out of the archive,
-// a duplicate path) becomes an entry with `problem`, which the core turns into a finding on the skill
+// A file over the per-entry size keeps only its head (the core scans it and reports the file as too
+// large to check whole). A breach of any other per-entry rule (a link, a device, a path that climbs
+// out of the archive, a duplicate path) becomes an entry with `problem`, which the core turns into a finding on the skill
 // that holds it. A breach of a whole-archive limit (download size, unpacked size, number of entries)
 // or a corrupt archive throws TarballError with a message that names the limit: the caller reports
 // the scan as failed. Neither case passes silently.
@@ -22,9 +25,13 @@ export interface TarballLimits {
   maxDownloadBytes: number;
   /** Bytes after gunzip (tar headers included): the guard against gzip bombs. Default 256 MiB. */
   maxUnpackedBytes: number;
-  /** Tar entries of any kind, directories included. Default 20 000. */
+  /** Tar entries of any kind, directories included. Default 100 000 (a skill may hold 20 000 files). */
   maxEntries: number;
-  /** Size of one file entry; a larger file is kept as an entry with `problem`, unread. Default 8 MiB. */
+  /**
+   * Bytes kept of one file entry; of a larger file only its head is kept (listed with its real size,
+   * so the core reports it as too large to check whole: SUSPICIOUS). Default: the core's per-file
+   * limit, the one limits policy (src/scan/limits.ts), so a file kept whole is one the core reads whole.
+   */
   maxEntryBytes: number;
   /** Length of one entry's path in bytes (UTF-8). Default 1024. */
   maxPathBytes: number;
@@ -33,8 +40,8 @@ export interface TarballLimits {
 export const DEFAULT_TARBALL_LIMITS: Readonly<TarballLimits> = Object.freeze({
   maxDownloadBytes: 64 * MiB,
   maxUnpackedBytes: 256 * MiB,
-  maxEntries: 20_000,
-  maxEntryBytes: 8 * MiB,
+  maxEntries: 100_000,
+  maxEntryBytes: SCAN_LIMITS.maxFileBytes,
   maxPathBytes: 1024,
 });
 
@@ -51,7 +58,8 @@ export class TarballError extends Error {
 }
 
 type Stored =
-  | { kind: "file"; data: Uint8Array }
+  /** `data` is the whole file, or its first maxEntryBytes when `size` is larger (`sha256` then covers all of it). */
+  | { kind: "file"; data: Uint8Array; size: number; sha256?: string }
   | { kind: "symlink"; target: string }
   | { kind: "other"; problem: string; size: number };
 
@@ -84,10 +92,16 @@ export class TarballFileSet implements FileSet {
     if (v?.kind !== "file") throw new Error(`${this.label}: ${path} is not a regular file`);
     return v.data.byteLength > maxBytes ? v.data.subarray(0, maxBytes) : v.data;
   }
+
+  async sha256(path: string): Promise<string> {
+    const v = this.entries.get(path);
+    if (v?.kind !== "file") throw new Error(`${this.label}: ${path} is not a regular file`);
+    return v.sha256 ?? createHash("sha256").update(v.data).digest("hex");
+  }
 }
 
 function toEntry(path: string, v: Stored): FileEntry {
-  if (v.kind === "file") return { path, kind: "file", size: v.data.byteLength };
+  if (v.kind === "file") return { path, kind: "file", size: v.size };
   if (v.kind === "symlink") return { path, kind: "symlink", size: 0, linkTarget: v.target };
   return { path, kind: "other", size: v.size, problem: v.problem };
 }
@@ -286,11 +300,6 @@ export async function readTarball(
         entry.resume();
         continue;
       }
-      const parts = checked.path.split("/");
-      if (checked.ok && parts.some((p) => SKIPPED_DIRS.has(p))) {
-        entry.resume();
-        continue;
-      }
       if (!checked.ok) {
         keep(checked.path, { kind: "other", problem: checked.reason, size });
         entry.resume();
@@ -319,25 +328,26 @@ export async function readTarball(
         entry.resume();
         continue;
       }
-      if (size > limits.maxEntryBytes) {
-        keep(checked.path, {
-          kind: "other",
-          problem: `file is ${fmt(size)}, over the ${fmt(limits.maxEntryBytes)} per-file limit of the archive reader; not scanned`,
-          size,
-        });
-        entry.resume();
-        continue;
-      }
-      const data = new Uint8Array(size);
+      // A file over the per-file limit keeps its first maxEntryBytes, as the core reads any large file:
+      // its head is scanned, the rest is a SUSPICIOUS finding, and the hash still covers every byte.
+      const kept = Math.min(size, limits.maxEntryBytes);
+      const data = new Uint8Array(kept);
+      const whole = kept < size ? createHash("sha256") : undefined;
       let at = 0;
+      let seen = 0;
       for await (const chunk of entry as AsyncIterable<Buffer>) {
         // tar-stream hands out exactly `size` bytes; the guard keeps a wrong header from overflowing.
-        if (at + chunk.byteLength > size)
+        if (seen + chunk.byteLength > size)
           throw new TarballError("corrupt", `${label}: entry "${raw}" is longer than its header says`);
-        data.set(chunk, at);
-        at += chunk.byteLength;
+        seen += chunk.byteLength;
+        whole?.update(chunk);
+        if (at < kept) {
+          const part = chunk.subarray(0, kept - at);
+          data.set(part, at);
+          at += part.byteLength;
+        }
       }
-      keep(checked.path, { kind: "file", data });
+      keep(checked.path, { kind: "file", data, size, sha256: whole?.digest("hex") });
     }
   } catch (err) {
     loopError = err;

@@ -3,6 +3,7 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AppOptions } from "../../src/app/index.js";
+import { DEFAULT_LIMITS } from "../../src/scan/config.js";
 import { example, GitHub, makeProbot, unmatched } from "./helpers.js";
 import { tarballOf } from "./tar.js";
 
@@ -115,7 +116,7 @@ describe("a repository's config cannot hide a malicious skill from the App", () 
     await probot.receive({ id: "d-cheat-limits", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("failure");
     expect(plain(final().output.summary)).toContain(
-      'field "limits.max-file-bytes": must be at least 1048576 (the default): limits can only be raised',
+      `field "limits.max-file-bytes": must be at least ${DEFAULT_LIMITS.maxFileBytes} (the default): limits can only be raised`,
     );
   });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { FileEntry } from "../../src/scan/fileset.js";
@@ -24,7 +24,7 @@ async function failure(p: Promise<unknown>): Promise<TarballError> {
 }
 
 describe("readTarball", () => {
-  it("strips the top folder, keeps files in memory and skips .git and node_modules", async () => {
+  it("strips the top folder, keeps files in memory and lists node_modules (skill content)", async () => {
     const { fs, entries } = await list([
       { name: "skills/a/", type: "directory" },
       { name: "skills/a/SKILL.md", content: "---\nname: a\n---\nhello" },
@@ -32,7 +32,11 @@ describe("readTarball", () => {
       { name: ".git/config", content: "x" },
     ]);
     expect(fs.topFolder).toBe("octo-repo-0123456");
-    expect(entries).toEqual([{ path: "skills/a/SKILL.md", kind: "file", size: 21 }]);
+    expect(entries).toEqual([
+      { path: "skills/a/SKILL.md", kind: "file", size: 21 },
+      { path: "skills/a/node_modules/x.js", kind: "file", size: 1 },
+      { path: ".git/config", kind: "file", size: 1 },
+    ]);
     expect(new TextDecoder().decode(await fs.read("skills/a/SKILL.md", 100))).toBe(
       "---\nname: a\n---\nhello",
     );
@@ -95,20 +99,21 @@ describe("readTarball", () => {
     expect(entries.filter((e) => e.kind === "file").map((e) => e.path)).toEqual(["a/SKILL.md"]);
   });
 
-  it("turns a file over the per-entry limit into a problem without reading it", async () => {
+  it("keeps only the head of a file over the per-entry limit, with its real size and a hash of all of it", async () => {
     const { byPath, fs } = await list(
       [
         { name: "a/SKILL.md", content: "small" },
-        { name: "a/blob.bin", content: "y".repeat(2000) },
+        { name: "a/blob.bin", content: `${"y".repeat(1000)}${"z".repeat(1000)}` },
       ],
       { maxEntryBytes: 1000 },
     );
-    expect(byPath.get("a/blob.bin")).toMatchObject({
-      kind: "other",
-      size: 2000,
-      problem: expect.stringMatching(/over the 1000 bytes per-file limit .*not scanned/),
-    });
-    await expect(fs.read("a/blob.bin", 10)).rejects.toThrow();
+    expect(byPath.get("a/blob.bin")).toEqual({ path: "a/blob.bin", kind: "file", size: 2000 });
+    expect(new TextDecoder().decode(await fs.read("a/blob.bin", 5000))).toBe("y".repeat(1000));
+    expect(await fs.sha256("a/blob.bin")).toBe(
+      createHash("sha256")
+        .update(`${"y".repeat(1000)}${"z".repeat(1000)}`)
+        .digest("hex"),
+    );
   });
 
   it("marks a path that appears twice instead of keeping either copy", async () => {
