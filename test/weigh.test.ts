@@ -108,7 +108,9 @@ describe("weighing stages, each alone", () => {
         ].join("\n"),
       ),
     });
-    expect(r.findings.some((f) => f.ruleId === "capability.undeclared" && f.level === "SUSPICIOUS")).toBe(false);
+    expect(r.findings.some((f) => f.ruleId === "capability.undeclared" && f.level === "SUSPICIOUS")).toBe(
+      false,
+    );
     expect(r.findings.some((f) => f.capabilities?.includes("write-outside"))).toBe(true);
     expect(r.level).toBeLessThan(3);
   });
@@ -119,6 +121,7 @@ describe("weighing stages, each alone", () => {
   it("the pipeline runs the stages in their order", () => {
     expect(STAGES.map((s) => s.name)).toEqual([
       "silences",
+      "intent",
       "capabilities",
       "declared",
       "undeclared",
