@@ -173,3 +173,14 @@ describe("a skill that says it configures the agent", () => {
     ).toBe(true);
   });
 });
+
+describe("checklists for the agent writing a report", () => {
+  it("a post-table check comment in a skeleton is no finding", async () => {
+    const s = await scanOne({
+      "SKILL.md": md(
+        "# Report\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n<!-- ⛔ POST-TABLE CHECK: Verify this Summary table: it has 2 columns; never run the scan again and do not add rows. -->\n",
+      ),
+    });
+    expect(has(s, "hidden.comment-instructions")).toBe(false);
+  });
+});

@@ -44,7 +44,7 @@ const STRONG =
  * to the agent about the document; only the covert part of STRONG still makes them orders.
  */
 const AUTHORING =
-  /\b(replace|fill in|placeholder|template|skeleton|section|verbatim|this comment|renders?)\b/i;
+  /\b(replace|fill in|placeholder|template|skeleton|section|verbatim|this comment|renders?|table|columns?|heading)\b/i;
 const COVERT =
   /\b(ignore (all |any )?(previous|prior|above|earlier)|disregard|override|system prompt|secretly|silently|curl|wget|upload|exfiltrat\w*|(do not|don't|never) (tell|mention|reveal|inform|let) (the )?user|without (telling|asking|informing))\b/i;
 const STYLED =
