@@ -184,3 +184,28 @@ describe("checklists for the agent writing a report", () => {
     expect(has(s, "hidden.comment-instructions")).toBe(false);
   });
 });
+
+describe("a script reading back its own save file", () => {
+  const game = (load: string) => ({
+    "SKILL.md": md("# Adventure\n\nRun `python3 scripts/game.py` and relay the story.\n"),
+    "scripts/game.py": [
+      "import pickle, zlib",
+      "def save(game, path):",
+      '    with open(path, "wb") as fh:',
+      "        fh.write(zlib.compress(pickle.dumps(game)))",
+      "def load(path):",
+      '    with open(path, "rb") as savefile:',
+      `        ${load}`,
+      "",
+    ].join("\n"),
+  });
+
+  it("unpickling its own compressed save is no decoded-code finding; a shipped blob still is", async () => {
+    const own = await scanOne(game("return pickle.loads(zlib.decompress(savefile.read()))"));
+    expect(has(own, "script.exec-decoded")).toBe(false);
+    const blob = await scanOne(
+      game('return pickle.loads(zlib.decompress(b"x\\x9c\\xcbH\\xcd\\xc9\\xc9\\x07\\x00\\x06,\\x02\\x15"))'),
+    );
+    expect(has(blob, "script.exec-decoded")).toBe(true);
+  });
+});
