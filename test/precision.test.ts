@@ -209,3 +209,23 @@ describe("a script reading back its own save file", () => {
     expect(has(blob, "script.exec-decoded")).toBe(true);
   });
 });
+
+describe("driving a local browser over DevTools", () => {
+  it("reading DevToolsActivePort and sending commands on the websocket is no secret flow", async () => {
+    const s = await scanOne({
+      "SKILL.md": md("# Screenshot\n\nRun `node scripts/shot.mjs https://example.org`.\n"),
+      "scripts/shot.mjs": [
+        "import fs from 'node:fs';",
+        "import os from 'node:os';",
+        "const file = os.homedir() + '/Library/Application Support/Google/Chrome/Default/DevToolsActivePort';",
+        "const [port, path] = fs.readFileSync(file, 'utf-8').trim().split('\\n');",
+        "const ws = new WebSocket('ws://127.0.0.1:' + port + path);",
+        "const msg = { id: 1, method: 'Page.captureScreenshot', params: { port } };",
+        "ws.send(JSON.stringify(msg));",
+        "",
+      ].join("\n"),
+    });
+    expect(has(s, "script.flow-secret-to-network")).toBe(false);
+    expect(has(s, "script.read-sensitive")).toBe(false);
+  });
+});
