@@ -38,7 +38,7 @@ const ADDRESSED_TO_AGENT = new Set(["hidden-instructions", "prompt-injection"]);
 export const CATALOGUE_FAMILIES = 3;
 
 const DESCRIBING_HEADING =
-  /\b(detect(?:ion|ions|ing|s)?|hunt(?:ing|s)?|iocs?|indicators?|sigma|yara|osquery|telemetry|signatures?|attack (?:patterns?|techniques?|vectors?|examples?|surface)|payloads?|threats?|threat model|mitre|att&ck|vulnerable|vulnerabilit(?:y|ies)|anti-?patterns?|bad (?:examples?|practices?|patterns?)|red flags|warning signs|what to look for|malicious (?:examples?|patterns?|indicators?)|insecure|common (?:mistakes|pitfalls)|pitfalls|don'?t|do not|never|avoid|known (?:malware|attacks?)|case stud(?:y|ies)|forensics?|artifacts?|false positives?)\b/i;
+  /\b(detect(?:ion|ions|ing|s)?|hunt(?:ing|s)?|iocs?|indicators?|sigma|yara|osquery|telemetry|signatures?|(?:attack|rce|injection|exploit) (?:patterns?|techniques?|vectors?|examples?|surface)|payloads?|threats?|threat model|mitre|att&ck|vulnerable|vulnerabilit(?:y|ies)|anti-?patterns?|bad (?:examples?|practices?|patterns?)|red flags|warning signs|what to look for|malicious (?:examples?|patterns?|indicators?)|insecure|common (?:mistakes|pitfalls)|pitfalls|don'?t|do not|never|avoid|known (?:malware|attacks?)|case stud(?:y|ies)|forensics?|artifacts?|false positives?)\b/i;
 
 /** A section that tells the user or agent to act: what it holds is run, whatever else the file is. */
 const DIRECTING_HEADING =
@@ -46,7 +46,7 @@ const DIRECTING_HEADING =
 
 /** A sentence that sends the reader to another file or section to act on it. */
 const RUN_VERB =
-  /\b(run|execute|follow|paste|apply|complete|perform|install|set ?up|setup|prerequisites?|required|requires?|must|first|before|steps?)\b/i;
+  /\b(run|execute|follow|paste|apply|perform|install|set ?up|setup|prerequisites?|complete (?:the |all |each |every |these )?(?:steps?|setup|instructions|commands))\b/i;
 
 /** Files that are instructions whatever SKILL.md says about them: setup guides and sub-agent prompts. */
 const PROMPT_NAME = /(^|\/)(agents?\/|(agents?|claude|instructions?)\.md$|[^/]*\.prompt\.md$)/i;
@@ -323,6 +323,8 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
     // of many attack families describe.
     if (!quotedForm) return undefined;
     if (describingSection) return `an example under "${describingSection}", not a step to run`;
+    if (/^\s*\|/.test(line) && describingTable(file, f.line))
+      return "a row of a table of dangerous examples (its header says so), not a step to run";
     if (catalogue && !toAgent) return `a catalogue of techniques (${families} attack families in one file)`;
     return undefined;
   }
@@ -377,6 +379,15 @@ function markedBad(file: TextFile, fence: Fence, line: number): boolean {
     if (NEGATION.test(t)) return true;
   }
   return false;
+}
+
+/** The header of the Markdown table holding `line` names what it lists as dangerous or as samples. */
+function describingTable(file: TextFile, line: number): boolean {
+  let l = line;
+  while (l > 1 && /^\s*\|/.test(file.lines.lineText(l - 1))) l--;
+  return /\b(dangerous|vulnerable|insecure|unsafe|payloads?|attacks?|exploits?|malicious|techniques?|indicators?|iocs?|signatures?|detections?|bad)\b/i.test(
+    file.lines.lineText(l),
+  );
 }
 
 /** A directing file that says to run what a section holds ("run the commands under Detection"). */
