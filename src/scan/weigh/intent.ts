@@ -177,6 +177,10 @@ function scriptProse(text: string, kind: string): [number, number][] {
   return out;
 }
 
+/** The script opens or greps its own file ($0, __file__, import.meta.url, $PSCommandPath). */
+const SELF_READ =
+  /(?:cat|grep|sed|awk|tail|head|source|\.|open|read\w*|Get-Content)\b[^\n]{0,80}?(?:\$0\b|\$\{0\}|\$BASH_SOURCE|__file__|import\.meta\.(?:url|filename)|__filename|\$PSCommandPath|\$MyInvocation)/;
+
 /** A line that is one element of a table of values: `"mimikatz": {…},` or `"rm -rf /",`. */
 const DATA_LINE =
   /^\s*(?:[rRbBuUf]?(["'`])(?:(?!\1)[^\\]|\\.)*\1\s*(?:[:,\]})]|$)|\[?\s*["'].*["']\s*[,\]]\s*$)/;
@@ -190,6 +194,7 @@ interface Plan {
   md: Map<string, MarkdownLines>;
   prose: Map<string, [number, number][]>;
   sinks: Map<string, boolean>;
+  selfReading: Map<string, boolean>;
   /** Lines (lower-cased) of directing files that tell the reader to run something. */
   orders: string[];
 }
@@ -238,7 +243,16 @@ function planOf(findings: Finding[], input: WeighInput): Plan {
       }
     }
   }
-  return { directing, ordered, families, md: new Map(), prose: new Map(), sinks: new Map(), orders };
+  return {
+    directing,
+    ordered,
+    families,
+    md: new Map(),
+    prose: new Map(),
+    sinks: new Map(),
+    selfReading: new Map(),
+    orders,
+  };
 }
 
 function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
@@ -259,7 +273,9 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
   const before = line.slice(0, Math.max(0, f.column - 1));
 
   if (isScriptKind(file.kind) || file.kind === "data" || file.kind === "markup") {
-    if (!toAgent && file.kind !== "markup") {
+    // A script that reads its own source can pull a payload out of its comments and run it.
+    const selfReading = memo(plan.selfReading, file.path, () => SELF_READ.test(file.text));
+    if (!toAgent && file.kind !== "markup" && !selfReading) {
       const c = commentStart(line, file.kind);
       if (c >= 0 && c < f.column) return "describes it in a code comment, which never runs";
       const prose = memo(plan.prose, file.path, () => scriptProse(file.text, file.kind));
