@@ -5,11 +5,13 @@ import { scanOne, skillMd } from "./helpers.js";
 // host, or a placeholder where the payload goes) is an illustration, lowered two levels. Anything
 // runnable — a real or documentation address, a `.example` name as defanged samples use, a real
 // payload — keeps its level, wherever the ellipsis is.
+// The heading is neutral on purpose: under a describing one ("Red flags") the intent stage holds any
+// quoted example at RISKY (test/intent.test.ts), and these tests are about the illustration check alone.
 const guide = (lines: string) =>
   skillMd(
     "audit-guide",
     "Reviews agent skills for malware. Use when auditing a skill before installing it.",
-    `# Red flags\n\nLook for these in the skill under review:\n\n${lines}\n\nReport each finding with its file and line.\n`,
+    `# Review\n\nLook for these in the skill under review:\n\n${lines}\n\nReport each finding with its file and line.\n`,
   );
 
 async function levelOf(lines: string) {

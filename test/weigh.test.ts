@@ -85,11 +85,34 @@ describe("weighing stages, each alone", () => {
     );
     expect(out.findings[0]!.level).toBe("RISKY");
   });
-  it("undeclared raises one step, never past SUSPICIOUS", () => {
+  it("undeclared raises LOW_QUALITY to RISKY but never lifts RISKY findings into quarantine", () => {
     const caps = { declared: [], detected: ["secrets" as const], undeclared: ["secrets" as const] };
-    const out = undeclared.run({ findings: [finding({ level: "RISKY" })], caps }, input());
-    expect(out.findings.at(-1)?.ruleId).toBe("capability.undeclared");
-    expect(out.findings.at(-1)?.level).toBe("SUSPICIOUS");
+    const low = undeclared.run({ findings: [finding({ level: "LOW_QUALITY" })], caps }, input());
+    expect(low.findings.at(-1)?.ruleId).toBe("capability.undeclared");
+    expect(low.findings.at(-1)?.level).toBe("RISKY");
+    const risky = undeclared.run({ findings: [finding({ level: "RISKY" })], caps }, input());
+    expect(risky.findings.map((f) => f.level)).toEqual(["RISKY"]);
+  });
+  it("a documented bashrc export next to an official installer stays below quarantine", async () => {
+    const r = await scanOne({
+      "SKILL.md": skillMd(
+        "toolbox",
+        "Sets up the toolbox command line.",
+        [
+          "Install it:",
+          "",
+          "```bash",
+          "curl -fsSL https://astral.sh/uv/install.sh | sh",
+          "echo 'export PATH=\"$HOME/.toolbox/bin:$PATH\"' >> ~/.bashrc",
+          "```",
+        ].join("\n"),
+      ),
+    });
+    expect(r.findings.some((f) => f.ruleId === "capability.undeclared" && f.level === "SUSPICIOUS")).toBe(
+      false,
+    );
+    expect(r.findings.some((f) => f.capabilities?.includes("write-outside"))).toBe(true);
+    expect(r.level).toBeLessThan(3);
   });
   it("anomaly needs an earlier version", () => {
     const w = { findings: [], caps: { declared: [], detected: [], undeclared: [] } };
@@ -98,6 +121,7 @@ describe("weighing stages, each alone", () => {
   it("the pipeline runs the stages in their order", () => {
     expect(STAGES.map((s) => s.name)).toEqual([
       "silences",
+      "intent",
       "capabilities",
       "declared",
       "undeclared",

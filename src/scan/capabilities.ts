@@ -37,6 +37,8 @@ const DESCRIPTION_CAPS: [RegExp, Capability][] = [
     /\b(agent settings|claude settings|hooks?|mcp server|permissions|install(s|ing)? skills|skills? (manager|updater))/i,
     "agent-config",
   ],
+  // "Configure policy enforcement for Claude Code tool calls": a skill that says it sets up the agent.
+  [/\bconfigur\w*\b[^.]{0,80}\b(claude code|codex|cursor|gemini cli|copilot|the agent)\b/i, "agent-config"],
   [
     /\b(dotfiles?|shell (config|profile|theme|prompt)|bashrc|zshrc|system settings|configure your (machine|system))/i,
     "write-outside",

@@ -45,6 +45,11 @@ export function summarise(
         : `It ${gap}, without saying so.`,
     );
   }
+  const described = findings.filter((f) => f.intent === "describes").length;
+  if (described)
+    lines.push(
+      `It documents attack techniques (${described} place${described === 1 ? "" : "s"}): described, not done, so they count as RISKY at most.`,
+    );
   const serious = findings.filter((f) => f.level !== "LOW_QUALITY");
   if (serious.length) {
     const titles = [...new Set(serious.map((f) => f.title))];

@@ -65,6 +65,8 @@ export interface Finding {
   capabilities?: Capability[];
   /** Every change of this finding's level (context, policy, a weighing stage), in the order made. */
   adjustments?: Adjustment[];
+  /** Set when the passage describes the technique (a guide, a detection rule) rather than directs it. */
+  intent?: "describes";
   trigger?: Trigger;
 }
 

@@ -57,7 +57,11 @@ export function applySilences(
   return out;
 }
 
-/** Detected-but-undeclared high-risk capabilities raise the level one step, never above SUSPICIOUS on that ground. */
+/**
+ * Detected-but-undeclared high-risk capabilities raise the level one step, never above SUSPICIOUS on
+ * that ground — and never into quarantine on RISKY findings alone: a documented `>> ~/.bashrc` next
+ * to an official installer is a skill to confirm, not to block. LOW_QUALITY may still become RISKY.
+ */
 export function undeclaredFinding(
   caps: CapabilityReport,
   findings: Finding[],
@@ -66,7 +70,7 @@ export function undeclaredFinding(
 ): Finding | undefined {
   if (caps.undeclared.length === 0) return undefined;
   const current = findings.reduce<Severity | null>((acc, f) => maxSeverity(acc, f.level), null);
-  const raised = severityOf(Math.min(levelOf(current) + 1, 3));
+  const raised = severityOf(Math.min(levelOf(current) + 1, 2));
   if (!raised || levelOf(raised) <= levelOf(current)) return undefined;
   const what = caps.undeclared.map((c) => CAPABILITY_WORDS[c]).join(", ");
   return findingAt({ ...CHECKS.undeclared, level: raised }, SKILL_MD_PLACE(skillMd), {

@@ -33,6 +33,20 @@ function* htmlComments(text: string): Generator<{ index: number; length: number;
 }
 const DIRECTIVE =
   /\b(ignore|disregard|override|system prompt|assistant|you (must|should|are)|always|never|do not|don't|instead|secretly|silently|execute|run|read|send|upload|fetch|curl|wget|include|before (writing|answering|responding))\b/gi;
+/**
+ * What makes a comment an order to the agent rather than a note to whoever edits the file: overriding
+ * its instructions, acting in secret, hiding from the user, running or sending something.
+ */
+const STRONG =
+  /\b(ignore|disregard|override|system prompt|secretly|silently|execute|run|send|upload|fetch|curl|wget|exfiltrat\w*|before (writing|answering|responding)|(do not|don't|never) (tell|mention|show|reveal|inform|let)\b|without (telling|asking|informing))\b/i;
+/**
+ * Authoring notes in templates ("HOW TO USE (agents): replace …", "SKELETON INSTRUCTION: …") speak
+ * to the agent about the document; only the covert part of STRONG still makes them orders.
+ */
+const AUTHORING =
+  /\b(replace|fill in|placeholder|template|skeleton|section|verbatim|this comment|renders?|table|columns?|heading)\b/i;
+const COVERT =
+  /\b(ignore (all |any )?(previous|prior|above|earlier)|disregard|override|system prompt|secretly|silently|curl|wget|upload|exfiltrat\w*|(do not|don't|never) (tell|mention|reveal|inform|let) (the )?user|without (telling|asking|informing))\b/i;
 const STYLED =
   /<(span|div|p|font)\b[^>]{0,200}?(display\s*:\s*none|font-size\s*:\s*0|opacity\s*:\s*0(?:[;"'\s]|$)|color\s*:\s*(white|#fff\b|#ffffff)|visibility\s*:\s*hidden)[^>]{0,200}>([^<]{12,2000})</gi;
 
@@ -100,7 +114,8 @@ export function analyzeHidden(
         const { body } = m;
         if (body.length < 30) continue;
         const words = new Set([...body.matchAll(DIRECTIVE)].map((d) => d[0].toLowerCase()));
-        if (words.size >= 2) {
+        const order = STRONG.test(body) && (!AUTHORING.test(body) || COVERT.test(body));
+        if (words.size >= 2 && order) {
           const shown = escapeInvisible(body.replace(/\s+/g, " ").trim());
           findings.push(
             findingAt(CHECKS.commentDirective, at(m.index, m.length), {
@@ -118,6 +133,9 @@ export function analyzeHidden(
       lower.includes("<font")
     ) {
       for (const m of text.matchAll(STYLED)) {
+        // A web page or UI asset hides panels, tabs and modals all the time; there only hidden text
+        // that gives orders is a finding. In Markdown any hidden text is.
+        if (file.kind === "markup" && !STRONG.test(m[4] ?? "")) continue;
         findings.push(findingAt(CHECKS.styledHidden, at(m.index, m[0].length)));
         hidden.push({ text: m[5] ?? "", encoding: "hidden-style", offset: m.index });
       }

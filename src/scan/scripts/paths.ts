@@ -113,6 +113,9 @@ export function classifySecretPath(raw: string): PathClass | undefined {
   if (!p || p === UNKNOWN) return undefined;
   // Public halves and login allowlists are not secrets.
   if (/\.pub$|(^|\/)known_hosts$|(^|\/)authorized_keys2?$/i.test(p)) return undefined;
+  // Chrome writes the DevTools port it listens on here for tools that drive the browser; it is a
+  // port number and a path, no profile data.
+  if (/(^|\/)DevToolsActivePort$/i.test(p)) return undefined;
   for (const [re, cat, what] of SECRET_PATHS) if (re.test(p)) return { cat, what };
   if (BROWSER_FILE.test(p) && (BROWSER_DIR.test(p) || /login data|key[34]\.db|logins\.json/i.test(p)))
     return { cat: "browser", what: "your browser's saved passwords and cookies" };

@@ -1014,9 +1014,34 @@ def(["exec", "eval", "execfile", "builtins.exec", "builtins.eval"], (w, c) => {
   return EMPTY;
 });
 def(["pickle.loads", "pickle.load", "dill.loads", "cloudpickle.loads", "marshal.load"], (w, c) => {
-  w.eng.exec(c.at, c.args[0] ?? EMPTY, "deser", undefined, "pickle.loads (unpickling runs code)");
+  const input = c.args[0] ?? EMPTY;
+  w.eng.exec(c.at, ownSaveFile(w.src, input), "deser", undefined, "pickle.loads (unpickling runs code)");
   return taint(...c.args);
 });
+
+/**
+ * `pickle.loads(zlib.decompress(savefile.read()))` in a script that itself writes
+ * `zlib.compress(pickle.dumps(state))` reads back its own save file: the decompression hides nothing
+ * (the data is not in the skill and comes from no server). Only that exact round trip counts — a
+ * literal or downloaded blob, or data with any other label, keeps the decoded label.
+ */
+function ownSaveFile(src: string, input: Value): Value {
+  const L = input.L ?? [];
+  // A parameter (the save path passed in) is fine; a secret, a download or an env dump is not.
+  const decoded = L.filter((l) => l.kind === "decoded");
+  if (isKnown(input.s) || decoded.length === 0 || L.some((l) => l.kind !== "decoded" && l.kind !== "param"))
+    return input;
+  if (!/\b(?:pickle|dill|cloudpickle)\.dumps?\(/.test(src) || !/["']wb["']/.test(src)) return input;
+  // Each decompression reads a file handle (`f.read()`), never a literal or a named blob.
+  const reads = decoded.every((l) =>
+    /^\w+\.decompress\(\s*[A-Za-z_]\w*\.read\(\)\s*\)/.test(src.slice(l.loc.offset, l.loc.offset + 120)),
+  );
+  if (!reads) return input;
+  const codecs = [...src.matchAll(/\b(zlib|gzip|bz2|lzma)\.decompress\(/g)].map((m) => m[1]);
+  if (!codecs.every((c) => src.includes(`${c}.compress(`))) return input;
+  const rest = L.filter((l) => l.kind !== "decoded");
+  return { ...input, L: rest };
+}
 def(
   [
     "os.system",
