@@ -102,6 +102,7 @@ describe("weighing stages, each alone", () => {
       "declared",
       "undeclared",
       "anomaly",
+      "impersonation",
     ]);
     const caps = weigh([finding({ capabilities: ["secrets"] })], input()).caps;
     expect(caps.undeclared).toEqual(["secrets"]);
