@@ -32,15 +32,19 @@ function nameClaim(name: string, data: ImpersonationData): string | undefined {
     .filter(Boolean);
   const strong = tokens.filter((t) => data.brands.includes(t));
   const weak = tokens.filter((t) => data.weakBrands.includes(t));
-  const rest = tokens
-    .filter((t) => !data.brands.includes(t) && !data.weakBrands.includes(t) && !data.filler.includes(t))
-    .join("-");
+  const unbranded = tokens.filter((t) => !data.brands.includes(t) && !data.weakBrands.includes(t));
+  // Filler words are dropped ("anthropic-pdf-skill" is "pdf") unless a protected name holds them
+  // ("skill-creator"): both readings are compared.
+  const readings = [unbranded.join("-"), unbranded.filter((t) => !data.filler.includes(t)).join("-")];
+  const rest = readings[1]! || readings[0]!;
   if (!rest) return undefined;
   let nearest: { name: string; d: number } | undefined;
-  for (const p of data.names) {
-    const d = editDistance(rest, p, 2);
-    if (!nearest || d < nearest.d) nearest = { name: p, d };
-  }
+  for (const p of data.names)
+    for (const r of readings) {
+      if (!r) continue;
+      const d = editDistance(r, p, 2);
+      if (!nearest || d < nearest.d) nearest = { name: p, d };
+    }
   if (!nearest) return undefined;
   const close = nearest.d <= tolerance(nearest.name);
   const brandWords = [...strong, ...weak].join(", ");
@@ -54,13 +58,16 @@ function nameClaim(name: string, data: ImpersonationData): string | undefined {
   return undefined;
 }
 
+/** What an official claim is about: "the official Anthropic SDK" is a dependency, not a claim. */
+const KINDS = "skills?|plugins?|extensions?|tools?|apps?|versions?|releases?|integrations?|add-ons?";
+
 /** What the description claims about who made the skill, or undefined. */
 function descriptionClaim(description: string, data: ImpersonationData): string | undefined {
   const brands = [...data.brands, ...data.weakBrands.filter((b) => b !== "official")];
   if (brands.length === 0) return undefined;
   const alt = brands.map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
   const re = new RegExp(
-    `\\bofficial\\s{1,8}(?:${alt})\\b|\\b(?:${alt})(?:'s|’s)?\\s{1,8}official\\b|\\b(?:made|published|maintained|developed|released|provided|verified|certified|endorsed)\\s{1,8}by\\s{1,8}(?:${data.brands.join("|")})\\b`,
+    `\\bofficial\\s{1,8}(?:${alt})\\s{1,8}(?:${KINDS})\\b|\\b(?:${alt})(?:'s|’s)?\\s{1,8}official\\s{1,8}(?:${KINDS})\\b|\\b(?:made|published|maintained|developed|released|provided|verified|certified|endorsed)\\s{1,8}by\\s{1,8}(?:${data.brands.join("|")})\\b`,
     "i",
   );
   const m = re.exec(description);
