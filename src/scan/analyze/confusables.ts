@@ -150,7 +150,10 @@ function disguised(token: string): { what: "command" | "host"; latin: string } |
   // abbreviation), not a Latin word in disguise.
   if (/[^\x20-\x7e]/.test(latin)) return undefined;
   const lower = latin.toLowerCase().replace(/[._-]+$/, "");
-  if (HOST.test(lower)) return { what: "host", latin };
+  // A disguised host keeps its real top-level domain: "nginx.Все" (a missing space before a Russian
+  // word) spells "nginx.bce" in Latin letters but is no address.
+  const tld = token.slice(token.lastIndexOf(".") + 1);
+  if (HOST.test(lower) && /^[a-z]{2,24}[._-]*$/.test(tld)) return { what: "host", latin };
   if (lower.split(/[./]/).some((part) => COMMANDS.has(part))) return { what: "command", latin };
   return undefined;
 }
