@@ -126,6 +126,7 @@ describe("weighing stages, each alone", () => {
       "declared",
       "undeclared",
       "anomaly",
+      "impersonation",
     ]);
     const caps = weigh([finding({ capabilities: ["secrets"] })], input()).caps;
     expect(caps.undeclared).toEqual(["secrets"]);

@@ -189,6 +189,17 @@ export const CHECKS = {
       "Remove the binary; build it from source in a readable script or install it from an official registry.",
     capabilities: ["shell"],
   }),
+  compiledPython: c({
+    id: "binary.compiled-python",
+    title: "Compiled Python file without its source",
+    category: "binaries",
+    level: "SUSPICIOUS",
+    confidence: "high",
+    explanation:
+      "The skill ships compiled Python (.pyc) without the .py source it was made from. Compiled code cannot be read, so nobody can check what it does; Python runs it all the same. With the source next to it, it is most likely a leftover cache, but it still need not match that source.",
+    remediation: "Delete the .pyc files (and __pycache__ folders) and ship the readable .py scripts.",
+    capabilities: ["shell"],
+  }),
   archive: c({
     id: "binary.archive",
     title: "Archive inside the skill",
@@ -302,6 +313,17 @@ export const CHECKS = {
     remediation: "Write commands in plain text so they can be reviewed.",
     references: ["MITRE ATT&CK T1027"],
   }),
+  homoglyph: c({
+    id: "obfuscation.homoglyph",
+    title: "Command or address spelled with look-alike letters",
+    category: "obfuscation",
+    level: "SUSPICIOUS",
+    confidence: "high",
+    explanation:
+      'A command name or web address is written with Cyrillic or Greek letters that look like Latin ones (for example a Cyrillic "с" in curl). It reads the same to you and to the agent, but slips past checks that look for the real word. Nobody types a command this way by accident.',
+    remediation: "Write commands and addresses in plain Latin letters.",
+    references: ["MITRE ATT&CK T1036: Masquerading", "Unicode TR39: Security Mechanisms (confusables)"],
+  }),
   highEntropy: c({
     id: "obfuscation.high-entropy-blob",
     title: "Large unreadable blob",
@@ -312,6 +334,18 @@ export const CHECKS = {
       "The file holds a long block of random-looking text that does not decode to anything readable.",
     remediation: "Ship data as separate, documented asset files, or remove it.",
     references: ["MITRE ATT&CK T1027"],
+  }),
+  impersonation: c({
+    id: "provenance.impersonation",
+    title: "Passes itself off as a well-known or official skill",
+    category: "impersonation",
+    level: "RISKY",
+    confidence: "medium",
+    explanation:
+      "The skill's name or description makes it look like a well-known skill or an official one from a known maker (a brand in front of a famous skill's name, a name one letter off, \"official\" in the description), but it does not come from that publisher. Look-alike names are how malicious skills get installed in place of the real ones.",
+    remediation:
+      "Give the skill a name of its own and drop claims of being official; say in the description who maintains it.",
+    references: ["MITRE ATT&CK T1036.005: Match Legitimate Name or Location", "OWASP LLM03: Supply Chain"],
   }),
   undeclared: c({
     id: "capability.undeclared",

@@ -33,13 +33,33 @@ export const blocklistSchema = z
   .strict();
 export type BlocklistData = z.output<typeof blocklistSchema>;
 
+const nameList = z.array(z.string().trim().toLowerCase().min(1)).default([]);
+
+export const impersonationSchema = z
+  .object({
+    description: z.string().optional(),
+    owners: nameList,
+    brands: nameList,
+    weakBrands: nameList,
+    filler: nameList,
+    names: nameList,
+  })
+  .strict();
+export type ImpersonationData = z.output<typeof impersonationSchema>;
+
 export interface RuleSet {
   rules: CompiledRule[];
   domains: DomainData;
   blocklist: BlocklistData;
+  /** Protected skill names and brands (rules/impersonation.yml); absent in rule sets built by hand. */
+  impersonation?: ImpersonationData;
 }
 
-export const DATA_FILES = { domains: "domains.yml", blocklist: "blocklist.yml" } as const;
+export const DATA_FILES = {
+  domains: "domains.yml",
+  blocklist: "blocklist.yml",
+  impersonation: "impersonation.yml",
+} as const;
 
 function parseData<T>(schema: z.ZodType<T>, file: string, text: string): T {
   let doc: unknown;
@@ -63,12 +83,15 @@ const base = (file: string) => file.slice(Math.max(file.lastIndexOf("/"), file.l
 export function buildRuleSet(files: { file: string; text: string }[]): RuleSet {
   let domains: DomainData = domainsSchema.parse({});
   let blocklist: BlocklistData = blocklistSchema.parse({});
+  let impersonation: ImpersonationData = impersonationSchema.parse({});
   const ruleFiles: { file: string; text: string }[] = [];
   for (const f of files) {
     const name = base(f.file);
     if (name === DATA_FILES.domains) domains = parseData(domainsSchema, f.file, f.text);
     else if (name === DATA_FILES.blocklist) blocklist = parseData(blocklistSchema, f.file, f.text);
+    else if (name === DATA_FILES.impersonation)
+      impersonation = parseData(impersonationSchema, f.file, f.text);
     else ruleFiles.push(f);
   }
-  return { rules: compileRuleFiles(ruleFiles), domains, blocklist };
+  return { rules: compileRuleFiles(ruleFiles), domains, blocklist, impersonation };
 }

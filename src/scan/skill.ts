@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+import { analyzeConfusables } from "./analyze/confusables.js";
 import type { AnalysisContext, TextFile } from "./analyze/context.js";
 import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
+import { impersonationFindings } from "./analyze/impersonation.js";
 import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
 import { CHECKS } from "./checks.js";
@@ -78,6 +80,18 @@ function resolveInside(linkDir: string, target: string): string | undefined {
     } else stack.push(p);
   }
   return stack.join("/");
+}
+
+/**
+ * The .py a compiled file was made from: `a/b.pyc` → `a/b.py`, `a/__pycache__/b.cpython-312.pyc` →
+ * `a/b.py`. Undefined for a name that is not a .pyc.
+ */
+export function pycSource(rel: string): string | undefined {
+  const m = /^(?:(.*)\/)?(?:__pycache__\/)?([^/]+?)(?:\.[a-z]+-\d+(?:\.opt-\d)?)?\.py[co]$/i.exec(rel);
+  if (!m) return undefined;
+  const dir = m[1] ?? "";
+  const base = dir.endsWith("__pycache__") ? dir.slice(0, -"__pycache__".length).replace(/\/$/, "") : dir;
+  return `${base ? `${base}/` : ""}${m[2]}.py`;
 }
 
 interface SkillState {
@@ -192,7 +206,10 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   out.push(...hidden.findings);
   const encoded = findEncoded(file);
   out.push(...encoded.findings);
-  for (const h of [...hidden.hidden, ...encoded.hidden]) out.push(...rescanHidden(h, file, ctx, state, 1));
+  const confusable = analyzeConfusables(file);
+  out.push(...confusable.findings);
+  for (const h of [...hidden.hidden, ...encoded.hidden, ...confusable.hidden])
+    out.push(...rescanHidden(h, file, ctx, state, 1));
   if (isScriptKind(file.kind) && ctx.scriptAnalyzer) {
     try {
       const a = ctx.scriptAnalyzer;
@@ -415,6 +432,17 @@ export async function scanSkill(
             excerpt: `${rel}: ${decoded.format} archive`,
           }),
         );
+      } else if (decoded.format === "pyc") {
+        const source = pycSource(rel);
+        const withSource = source !== undefined && skill.entries.some((e) => e.path === prefix + source);
+        state.findings.push(
+          findingAt(CHECKS.compiledPython, place, {
+            ...(withSource ? { level: "RISKY" as const, confidence: "medium" as const } : {}),
+            excerpt: withSource
+              ? `${rel}: compiled Python next to its source ${source} (a cache that need not match it)`
+              : `${rel}: compiled Python with no ${source ?? ".py"} source in the skill`,
+          }),
+        );
       } else if (decoded.format === "wasm") {
         state.findings.push(
           findingAt(CHECKS.executable, place, { level: "RISKY", excerpt: `${rel}: WebAssembly module` }),
@@ -497,6 +525,13 @@ export async function scanSkill(
     );
   }
   manifestFindings(state, skillMd, mdText);
+  const nameLine = mdText ? mdText.slice(0, Math.max(0, mdText.search(/^name\s*:/m))).split("\n").length : 1;
+  state.findings.push(
+    ...impersonationFindings(state.manifest, ctx.ruleSet.impersonation, opts.author, {
+      file: skillMd,
+      line: nameLine,
+    }),
+  );
 
   const name = state.manifest.name ?? (dir === "." ? (opts.rootName ?? "skill") : baseName(dir));
   const id = skillId(dir, name, opts);

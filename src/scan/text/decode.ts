@@ -15,6 +15,7 @@ export interface DecodedFile {
     | "7z"
     | "rar"
     | "wasm"
+    | "pyc"
     | "pdf"
     | "image"
     | "font"
@@ -40,6 +41,8 @@ function magic(b: Uint8Array): DecodedFile["format"] | undefined {
   if (m(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c)) return "7z";
   if (m(0x52, 0x61, 0x72, 0x21)) return "rar";
   if (m(0x00, 0x61, 0x73, 0x6d)) return "wasm";
+  // Compiled Python: a two-byte version number (3000-3999 for Python 3, 62211 for 2.7) and \r\n.
+  if (b[2] === 0x0d && b[3] === 0x0a && ((b[1]! >= 0x0b && b[1]! <= 0x0f) || m(0x03, 0xf3))) return "pyc";
   if (m(0x25, 0x50, 0x44, 0x46)) return "pdf";
   if (
     m(0x89, 0x50, 0x4e, 0x47) ||

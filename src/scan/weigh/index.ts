@@ -5,6 +5,7 @@ import { compareSkills } from "../diff.js";
 import { levelOf } from "../levels.js";
 import type { Capability, CapabilityReport, Finding, LevelNumber, Manifest, SkillReport } from "../types.js";
 import { applySilences, undeclaredFinding, weighDeclared } from "../verdict.js";
+import { impersonation } from "./impersonation.js";
 import { intent } from "./intent.js";
 
 // The one place where findings' levels are weighed after detection. Detectors only find (a match's
@@ -89,7 +90,15 @@ export const anomaly: Stage = {
   },
 };
 
-export const STAGES: readonly Stage[] = [silences, intent, capabilities, declared, undeclared, anomaly];
+export const STAGES: readonly Stage[] = [
+  silences,
+  intent,
+  capabilities,
+  declared,
+  undeclared,
+  anomaly,
+  impersonation,
+];
 
 /** Runs every stage in order. */
 export function weigh(findings: Finding[], input: WeighInput, stages: readonly Stage[] = STAGES): Weighed {

@@ -327,7 +327,8 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
     }
   }
 
-  if (fence === undefined && namesOnly(line, f.column))
+  // In SKILL.md a phrase addressed to the agent is an order even as a table cell ("| 1 | Ignore … |").
+  if (fence === undefined && !(toAgent && directingFile) && namesOnly(line, f.column))
     return "names it (a tool or technique in a list or table), not a command";
 
   if (directingSection || plan.ordered.has(f.file)) return undefined;
@@ -338,7 +339,10 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
     // SKILL.md prose is an order; only examples (code, tables) in a describing section or a catalogue
     // of many attack families describe.
     if (!quotedForm) return undefined;
-    if (describingSection) return `an example under "${describingSection}", not a step to run`;
+    // A heading is the author's word: under any heading of SKILL.md, a download piped into a shell
+    // from a real host is what the agent runs (illustrations with example hosts are lowered earlier).
+    if (describingSection && !(f.category === "download-execute" && f.level === "MALICIOUS"))
+      return `an example under "${describingSection}", not a step to run`;
     if (/^\s*\|/.test(line) && describingTable(file, f.line))
       return "a row of a table of dangerous examples (its header says so), not a step to run";
     if (catalogue && !toAgent) return `a catalogue of techniques (${families} attack families in one file)`;
