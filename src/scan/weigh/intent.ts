@@ -34,6 +34,9 @@ const WEIGHED = new Set([
  */
 const ADDRESSED_TO_AGENT = new Set(["hidden-instructions", "prompt-injection"]);
 
+/** Categories whose findings in a fenced block of SKILL.md are commands the agent would run. */
+const RUNNABLE = new Set(["download-execute", "obfuscation"]);
+
 /** At least this many attack families in one file make it a catalogue of techniques. */
 export const CATALOGUE_FAMILIES = 3;
 
@@ -339,9 +342,11 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
     // SKILL.md prose is an order; only examples (code, tables) in a describing section or a catalogue
     // of many attack families describe.
     if (!quotedForm) return undefined;
-    // A heading is the author's word: under any heading of SKILL.md, a download piped into a shell
-    // from a real host is what the agent runs (illustrations with example hosts are lowered earlier).
-    if (describingSection && !(f.category === "download-execute" && f.level === "MALICIOUS"))
+    // A heading is the author's word: under any heading of SKILL.md, a fenced block that downloads
+    // and runs code, or hides a command, is what the agent runs (illustrations with example hosts were
+    // lowered at detection). An inline span or table row there names the technique.
+    const runnableBlock = fence !== undefined && RUNNABLE.has(f.category);
+    if (describingSection && !runnableBlock)
       return `an example under "${describingSection}", not a step to run`;
     if (/^\s*\|/.test(line) && describingTable(file, f.line))
       return "a row of a table of dangerous examples (its header says so), not a step to run";
