@@ -18,6 +18,8 @@ export const domainsSchema = z
     requestBins: hostList,
     sharedHosts: hostList,
     officialOwners: hostList,
+    installers: hostList,
+    fileLockers: hostList,
   })
   .strict();
 export type DomainData = z.output<typeof domainsSchema>;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { AnalysisContext, TextFile } from "./analyze/context.js";
 import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
+import { identityOf, NO_IDENTITY, type SkillIdentity } from "./analyze/provenance.js";
 import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
 import { CHECKS } from "./checks.js";
@@ -221,6 +222,22 @@ function manifestFindings(state: SkillState, skillMd: string, mdText: string | u
   }
 }
 
+async function identityFromSkillMd(
+  fs: FileSet,
+  skill: DiscoveredSkill,
+  skillMd: string,
+  max: number,
+): Promise<SkillIdentity> {
+  const entry = skill.entries.find((e) => e.path === skillMd && e.kind === "file" && !e.problem);
+  if (!entry) return NO_IDENTITY;
+  try {
+    const d = decodeBytes(await fs.read(entry.path, max));
+    return d.binary ? NO_IDENTITY : identityOf(d.text);
+  } catch {
+    return NO_IDENTITY;
+  }
+}
+
 export function skillId(dir: string, name: string, opts: ScanOptions): string {
   const parent =
     dir === "."
@@ -263,6 +280,9 @@ export async function scanSkill(
   let skippedForSize = 0;
   let mdText: string | undefined;
   const prefix = dir === "." ? "" : `${dir}/`;
+  // Provenance weighs every file's downloads by who the skill says it is, and files sorting before
+  // SKILL.md (README.md, LICENSE) are read before it: its frontmatter is read first, on its own.
+  ctx = { ...ctx, skill: await identityFromSkillMd(fs, skill, skillMd, limits.maxFileBytes) };
   const blockedHashes = new Set(
     [...ctx.ruleSet.blocklist.sha256, ...config.blocklist.sha256].map((s) => s.toLowerCase()),
   );

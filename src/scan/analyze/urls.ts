@@ -58,31 +58,6 @@ export function hostMatches(host: string, entry: string): boolean {
   return host === e || host.endsWith(`.${e}`);
 }
 
-/**
- * Whether a URL is an official source: its host is allowed and, on a host where anyone can publish
- * (GitHub, GitLab, gists, CDNs of repositories), its owner is one of the known official ones.
- */
-export function isOfficialUrl(url: FoundUrl, ctx: AnalysisContext): boolean {
-  if (!ctx.isAllowedHost(url.host)) return false;
-  const d = ctx.ruleSet.domains;
-  const shared = d.sharedHosts.find((s) => hostMatches(url.host, s));
-  if (!shared) return true;
-  let owner: string | undefined;
-  if (url.host !== shared && url.host.endsWith(`.${shared}`) && shared === "github.io")
-    owner = url.host.slice(0, -shared.length - 1);
-  else {
-    let path: string[] = [];
-    try {
-      path = new URL(url.url).pathname.split("/").filter(Boolean);
-    } catch {
-      return false;
-    }
-    // cdn.jsdelivr.net/gh/<owner>/…
-    owner = (shared === "cdn.jsdelivr.net" ? path[1] : path[0])?.toLowerCase();
-  }
-  return owner !== undefined && d.officialOwners.includes(owner.toLowerCase());
-}
-
 /** Placeholder and local hosts say nothing about where data goes. */
 export function isPlaceholderHost(host: string): boolean {
   if (/[{}$<>%]/.test(host) || (!host.includes(".") && !host.includes(":"))) return true;
@@ -96,7 +71,7 @@ export function isPlaceholderHost(host: string): boolean {
   return host === "::1";
 }
 
-export type HostClass = "ip" | "shortener" | "paste" | "tunnel" | "webhook" | "request-bin";
+export type HostClass = "ip" | "shortener" | "paste" | "tunnel" | "webhook" | "request-bin" | "file-locker";
 
 // A host whose own name says "paste" or "webhook" is used as one, whatever the list knows.
 const LABEL_HINTS: [RegExp, HostClass][] = [
@@ -126,17 +101,19 @@ export function classifyHost(url: string, host: string, d: DomainData): HostClas
   if (inList(d.paste)) return "paste";
   if (inList(d.tunnels)) return "tunnel";
   if (inList(d.shorteners)) return "shortener";
+  if (inList(d.fileLockers)) return "file-locker";
   for (const [re, cls] of LABEL_HINTS) if (re.test(host)) return cls;
   return undefined;
 }
 
-const CLASS_WORDS: Record<HostClass, string> = {
+export const CLASS_WORDS: Record<HostClass, string> = {
   ip: "a raw IP address instead of a named server",
   shortener: "a link shortener that hides the real destination",
   paste: "a paste site, where anyone can post code anonymously",
   tunnel: "a tunnelling service that exposes someone's own machine",
   webhook: "a chat or webhook endpoint that receives data",
   "request-bin": "a request-capture service used to collect stolen data",
+  "file-locker": "an anonymous file-sharing service, where anyone can upload a file",
 };
 
 const DISGUISED: CheckMeta = {
