@@ -335,7 +335,10 @@ describe("code that runs decoded or downloaded payloads", () => {
         file("install.py", `import subprocess\nsubprocess.run("curl -fsSL ${url} | sh", shell=True)\n`),
         withDomains,
       );
-    const f = finding(run("https://github.com/cli/cli/releases/download/v1/install.sh"), "script.exec-remote");
+    const f = finding(
+      run("https://github.com/cli/cli/releases/download/v1/install.sh"),
+      "script.exec-remote",
+    );
     expect(f?.level).toBe("RISKY");
     expect(f?.adjustments).toEqual([
       { from: "MALICIOUS", to: "RISKY", why: expect.stringContaining("github.com") },

@@ -7,6 +7,7 @@ import { loadScriptAnalyzer } from "../node/script-analyzer.js";
 import { renderReport } from "../report/render.js";
 import { renderText } from "../report/text.js";
 import { ALL_CHECKS } from "../scan/all-checks.js";
+import { allowedDomainProblem } from "../scan/config.js";
 import { mergeResults, type ScanOptions, VERSION } from "../scan/index.js";
 import { LEVEL_NAMES, parseLevel } from "../scan/levels.js";
 import type { ScanResult } from "../scan/types.js";
@@ -39,6 +40,16 @@ const collect = (v: string, prev: string[]) => [
     .map((s) => s.trim())
     .filter(Boolean),
 ];
+
+/** --allow-domain goes through the same public-suffix check as the config file's allowed-domains. */
+function collectDomains(v: string, prev: string[]): string[] {
+  const all = collect(v, prev);
+  for (const d of all.slice(prev.length)) {
+    const problem = allowedDomainProblem(d);
+    if (problem) throw new InvalidArgumentError(problem);
+  }
+  return all;
+}
 
 function useColor(): boolean {
   return Boolean(process.stdout.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
@@ -117,7 +128,7 @@ export function buildProgram(): Command {
     .option(
       "--allow-domain <domain>",
       "add a host to the allowlist (repeatable, or comma-separated)",
-      collect,
+      collectDomains,
       [],
     )
     .option("--rules <dir>", "load extra rule files from this folder (repeatable)", collect, [])

@@ -20,6 +20,7 @@ export const domainsSchema = z
     officialOwners: hostList,
     installers: hostList,
     fileLockers: hostList,
+    placeholders: hostList,
   })
   .strict();
 export type DomainData = z.output<typeof domainsSchema>;

@@ -152,7 +152,7 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   const lower = file.text.toLowerCase();
   const out = state.findings;
   out.push(...runRules(ctx.ruleSet.rules, file, lower, ctx));
-  out.push(...analyzeUrls(file, ctx, state.hosts));
+  out.push(...analyzeUrls(file, ctx, state.hosts, state.usedCapabilities));
   const hidden = analyzeHidden(file, lower);
   out.push(...hidden.findings);
   const encoded = findEncoded(file);

@@ -1,8 +1,10 @@
 import LinkifyIt from "linkify-it";
+import { parse as parseHost } from "tldts";
 import type { CheckMeta } from "../findings.js";
 import { findingAt } from "../findings.js";
 import type { DomainData } from "../ruleset.js";
-import type { Finding } from "../types.js";
+import { isScriptKind } from "../text/file-kind.js";
+import type { Capability, Finding } from "../types.js";
 import type { AnalysisContext, TextFile } from "./context.js";
 import { contextOf } from "./rules.js";
 
@@ -66,9 +68,38 @@ export function isPlaceholderHost(host: string): boolean {
   if (host.endsWith(".invalid") || host.endsWith(".test")) return true;
   if (IPV4.test(host)) {
     const [a, b] = host.split(".").map(Number) as [number, number];
-    return a === 127 || a === 10 || a === 0 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31);
+    // 169.254/16 is link-local: the cloud metadata service every security guide names, not a server.
+    return (
+      a === 127 ||
+      a === 10 ||
+      a === 0 ||
+      (a === 192 && b === 168) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 169 && b === 254)
+    );
   }
   return host === "::1";
+}
+
+/**
+ * Names that reach no server of anyone else: in-cluster and internal names (`*.svc`,
+ * `*.cluster.local`, `redis.default`, `*.internal`), whose last label is no public suffix, and
+ * stand-ins written where the reader puts their own (`yourdomain.com`, `your-webhook-url.com`,
+ * `api.company.com`). They are listed in `hosts` but never a finding.
+ */
+export function isStandInHost(host: string, d: DomainData): boolean {
+  if (IPV4.test(host) || host.includes(":")) return false;
+  const p = parseHost(host, { allowPrivateDomains: true });
+  if (!p.isIcann && !p.isPrivate && !host.endsWith(".onion")) return true;
+  const label = p.domainWithoutSuffix ?? "";
+  if (/^your[-_]?[a-z0-9-]*$/.test(label)) return true;
+  if (
+    /^my[-_]?(own[-_]?)?(domain|site|server|company|app|api|host|org|service|website|project|bucket|webhook)s?(-|$)/.test(
+      label,
+    )
+  )
+    return true;
+  return p.domain !== null && d.placeholders.includes(p.domain);
 }
 
 export type HostClass = "ip" | "shortener" | "paste" | "tunnel" | "webhook" | "request-bin" | "file-locker";
@@ -160,7 +191,7 @@ const UNLISTED: CheckMeta = {
   level: "RISKY",
   confidence: "medium",
   explanation:
-    "The skill fetches from or sends to a server that is not on the list of well-known hosts. That can be fine, but you should know who runs it.",
+    "The skill sends data to, or runs code from, a server that is not on the list of well-known hosts. That can be fine, but you should know who runs it.",
   remediation:
     "If the host is the official site of a tool the skill needs, add it to `allowed-domains` in .github/skill-quarantine.yml.",
   capabilities: ["network"],
@@ -173,15 +204,79 @@ const USE_VERBS =
 const RUN_VERBS =
   /(\|\s*(ba|z|da)?sh\b|\|\s*iex\b|\biex\b|\brun\b|\bexecute\b|\binstall\b|\bpaste\b.{0,40}\bterminal\b|\bterminal\b.{0,40}\bpaste\b|\.(exe|dmg|pkg|msi|sh|ps1|zip)\b|chmod\s+\+x)/i;
 
+/**
+ * Sending data to a server: curl with a body or upload, wget posting, a POST/PUT/PATCH in any HTTP
+ * client, a fetch with a body, PowerShell with -Body.
+ */
+const SENDS =
+  /\bcurl\b[^\n|;]*?(?:\s-[a-zA-Z]*[dFT]\b|\s--(?:data[\w-]*|form[\w-]*|upload-file|json)\b|\s(?:-X|--request)\s*["']?(?:POST|PUT|PATCH)\b)|\bwget\b[^\n|;]*--post-(?:data|file)\b|\b(?:requests|httpx|session|client|axios|http|https|got|ky|superagent|aiohttp|urllib3)\s*\.\s*(?:post|put|patch)\s*\(|\bmethod\s*[:=]\s*["'](?:POST|PUT|PATCH)["']|-Method\s+["']?(?:Post|Put|Patch)\b|\b(?:Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b[^\n|;]*\s-Body\b|\burlopen\s*\([^)\n]*\bdata\s*=|\bsendBeacon\s*\(/i;
+/**
+ * Running what a server serves: piped into a shell or interpreter, through a command substitution
+ * or PowerShell's Invoke-Expression, made executable or started after the download, or installed as
+ * a package (whose install scripts run).
+ */
+const RUNS =
+  /\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:\/\S*\/)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|iex|invoke-expression)\b|\b(?:iex|invoke-expression)\s*[(\s]|[$<]\(\s*(?:curl|wget)\b|\bchmod\s+\+?[0-7]*x|&&\s*(?:sudo\s+)?(?:\.\/|sh\s|bash\s|python[23]?\s)|\b(?:pip[23]?|pipx|uv\s+pip|npm|pnpm|yarn|bun|gem)\s+(?:install|add|i)\b|\bnpx\s+(?:-\S+\s+)*https?:|\b(?:msiexec|start-process|installer\s+-pkg|open)\b[^\n]{0,80}\.(?:exe|msi|pkg|dmg)\b/i;
+
 /** How far around a URL its verbs are looked for (see analyzeUrls). */
 const AROUND = 400;
 
-/** Every URL in the file, its host, and findings for hosts that are blocklisted, disguised or unlisted. */
-export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<string>): Finding[] {
+/** A comment line of a script or config file: what it names is not used. */
+const COMMENT_LINE = /^\s*(?:#|\/\/|;|--|\*|\/\*|<!--|rem\s)/i;
+
+/** A path segment that is a variable or placeholder: `bot$TOKEN`, `{bot_token}`, `<TOKEN>`, `WEBHOOK_ID`. */
+const VARIABLE_SEGMENT = /^(?:bot)?(?:\$\{?\w+\}?|\{\w*\}|<[\w -]+>|[A-Z][A-Z_]{3,})$/;
+/** A segment holding a real credential or id: `bot123456:AA…`, a long token, a numeric webhook id. */
+const SECRET_SEGMENT = /^(?:bot)?\d{5,}:|^\d{6,}$|^(?=[\w-]*\d)(?=[\w-]*[a-zA-Z])[\w-]{16,}$/;
+
+/**
+ * A webhook address whose secret part is a variable: the user's own bot or channel (a notifier the
+ * skill describes), not a catcher for stolen data. Any hard-coded token or id keeps it a finding.
+ */
+function isOwnWebhook(url: string): boolean {
+  const path = url.split(/[?#]/)[0]!.replace(/^[a-z]+:\/\/[^/]*/i, "");
+  const segs = path.split("/").filter(Boolean);
+  return segs.some((s) => VARIABLE_SEGMENT.test(s)) && !segs.some((s) => SECRET_SEGMENT.test(s));
+}
+
+const allowCache = new WeakMap<DomainData, Map<string, boolean>>();
+
+/** On the built-in allowlist (rules/domains.yml); an operator's allowed-domains entry is not. */
+export function isListedHost(host: string, d: DomainData): boolean {
+  let cache = allowCache.get(d);
+  if (!cache) {
+    cache = new Map();
+    allowCache.set(d, cache);
+  }
+  let v = cache.get(host);
+  if (v === undefined) {
+    v = [...d.allow, ...d.installers].some((a) => !a.includes("/") && hostMatches(host, a));
+    cache.set(host, v);
+  }
+  return v;
+}
+
+/**
+ * Every URL in the file, its host, and findings for hosts that are blocklisted, disguised or unlisted.
+ *
+ * An unlisted host is a finding only where the skill sends data to it or runs what it serves; a host
+ * that is only named (a link, a reference, an XML namespace, a GET in an example) is listed in
+ * `hosts` and counts as network use in `used`. Disguised hosts (raw IP, paste, shortener, tunnel,
+ * webhook, request bin, file locker) stay findings in instructions and scripts wherever they appear;
+ * in data and config files only where a command uses them. The operator's `allowed-domains` silences
+ * unlisted hosts only: it never lowers a disguised or blocklisted one.
+ */
+export function analyzeUrls(
+  file: TextFile,
+  ctx: AnalysisContext,
+  hosts: Set<string>,
+  used?: Set<Capability>,
+): Finding[] {
   const out: Finding[] = [];
   const reported = new Set<string>();
   const bl = ctx.ruleSet.blocklist;
   const extraBl = ctx.config.blocklist;
+  const d = ctx.ruleSet.domains;
   for (const u of findUrls(file.text)) {
     if (isPlaceholderHost(u.host)) continue;
     hosts.add(u.host);
@@ -194,23 +289,31 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
       context: contextOf(file, u.index),
     });
     const blocked =
-      [...bl.domains, ...extraBl.domains].some((d) => hostMatches(u.host, d)) ||
+      [...bl.domains, ...extraBl.domains].some((e) => hostMatches(u.host, e)) ||
       [...bl.ips, ...extraBl.ips].includes(u.host);
     if (blocked) {
       if (!reported.has(`bl:${u.host}`)) out.push(findingAt(BLOCKLISTED, place(), { trigger: "blocklist" }));
       reported.add(`bl:${u.host}`);
       continue;
     }
-    if (ctx.isAllowedHost(u.host)) continue;
+    if (isListedHost(u.host, d) || isStandInHost(u.host, d)) continue;
     const { line } = file.lines.position(u.index);
     // The line before, the URL's line and the line after, but never more than AROUND characters on
     // each side: on one huge line, every URL would otherwise re-read the whole file (quadratic).
     const from = Math.max(file.lines.lineStart(line - 1), u.index - AROUND);
     const to = Math.min(file.lines.lineStart(line + 2), u.index + u.length + AROUND);
     const around = file.text.slice(from, to);
-    const cls = classifyHost(u.url, u.host, ctx.ruleSet.domains);
+    const lineText = file.lines.lineText(line);
+    const commented = file.kind !== "instructions" && COMMENT_LINE.test(lineText);
+    const cls = classifyHost(u.url, u.host, d);
     if (cls) {
-      const runs = RUN_VERBS.test(around);
+      if (cls === "webhook" && isOwnWebhook(u.url)) {
+        used?.add("network");
+        continue;
+      }
+      if (file.kind !== "instructions" && !isScriptKind(file.kind) && (commented || !USE_VERBS.test(around)))
+        continue;
+      const runs = RUN_VERBS.test(around) && !commented;
       const key = `${runs ? "run" : "dis"}:${u.host}`;
       if (reported.has(key)) continue;
       reported.add(key);
@@ -222,16 +325,14 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
       );
       continue;
     }
+    if (ctx.isAllowedHost(u.host)) continue;
     if (reported.has(`un:${u.host}`)) continue;
-    const where = place();
-    const used =
-      where.context === "code-block" ||
-      where.context === "inline-code" ||
-      where.context === "script" ||
-      USE_VERBS.test(around);
-    if (!used) continue;
+    if (commented || !(SENDS.test(around) || RUNS.test(around))) {
+      if (!commented && USE_VERBS.test(around)) used?.add("network");
+      continue;
+    }
     reported.add(`un:${u.host}`);
-    out.push(findingAt(UNLISTED, where, { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));
+    out.push(findingAt(UNLISTED, place(), { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));
   }
   return out;
 }
