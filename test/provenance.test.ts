@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadBuiltinRuleSet } from "../src/node/load.js";
+import { scanPath } from "../src/node/scan-path.js";
 import { commandUrls, identityOf, provenanceOf, type Tier } from "../src/scan/analyze/provenance.js";
 import { defaultConfig } from "../src/scan/config.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
@@ -226,5 +229,60 @@ describe("download-and-run weighed by provenance, end to end", () => {
       expect(pipe(s)?.level, url).toBe("MALICIOUS");
       expect(pipe(s)?.adjustments ?? [], url).toEqual([]);
     }
+  });
+});
+
+describe("technique fixtures of this change fire for the right reason", () => {
+  const DIR = join(import.meta.dirname, "fixtures", "techniques");
+  const cases: [string, string, string, string?][] = [
+    [
+      "malicious/fake-prereq-github-user-release",
+      "exec.curl-pipe-shell",
+      "MALICIOUS",
+      "own space on github.com",
+    ],
+    ["malicious/fake-prereq-paste-site", "exec.curl-pipe-shell", "MALICIOUS", "paste site"],
+    ["malicious/fake-prereq-file-locker", "exec.curl-pipe-shell", "MALICIOUS", "file-sharing"],
+    [
+      "malicious/fake-prereq-unknown-domain",
+      "exec.curl-pipe-shell",
+      "SUSPICIOUS",
+      "cdn-update.click is neither",
+    ],
+    [
+      "malicious/self-allowlisted-installer",
+      "exec.curl-pipe-shell",
+      "SUSPICIOUS",
+      "cdn-update.click is neither",
+    ],
+    [
+      "benign/vendor-installer-own-domain",
+      "exec.curl-pipe-shell",
+      "RISKY",
+      "installs quarkctl from its vendor (quarkctl.dev)",
+    ],
+    ["benign/vendor-installer-own-domain", "exec.powershell-download-exec", "RISKY", "(quarkctl.dev)"],
+    [
+      "benign/vendor-installer-publisher-repo",
+      "exec.curl-pipe-shell",
+      "RISKY",
+      "from its publisher's own repository",
+    ],
+    ["benign/vendor-installer-bare-host", "exec.shell-substitution-download", "RISKY", "(dotwright.io)"],
+    ["benign/installer-well-known-host", "exec.curl-pipe-shell", "RISKY"],
+  ];
+  it.each(cases)("%s: %s at %s", async (folder, rule, level, why) => {
+    const r = await scanPath(join(DIR, folder), {
+      ruleSet: await loadBuiltinRuleSet(),
+      config: defaultConfig(),
+    });
+    const s = r.skills[0]!;
+    const f = s.findings.filter((x) => x.ruleId === rule);
+    expect(f.length, `${folder}: ${s.findings.map((x) => x.ruleId).join(", ")}`).toBeGreaterThan(0);
+    for (const x of f) {
+      expect(x.level).toBe(level);
+      if (why) expect(`${x.explanation} ${(x.adjustments ?? []).map((a) => a.why).join(" ")}`).toContain(why);
+    }
+    expect(s.level >= 3).toBe(folder.startsWith("malicious/"));
   });
 });

@@ -112,16 +112,35 @@ export function identityOf(skillMdText: string | undefined): SkillIdentity {
   return { names: [...names], subjects: [...subjects], pairs: [...pairs] };
 }
 
-/** Whether a domain label, repository owner or name is named after one of `tokens`. */
+/**
+ * Whether a domain label, repository owner or name is named after one of `tokens`: the same word, a
+ * brand the token extends (elastic.co for "Elasticsearch"), or the token plus at most three letters
+ * (fluxcd.io for "Flux", rustup.rs for "Rust"). Never a token plus a hyphenated or longer tail:
+ * `weather-helper.com` and `polymarketapi.com` are anyone's names for a skill called weather or
+ * polymarket.
+ */
 function matchOf(candidate: string, tokens: readonly string[]): string | undefined {
   const c = norm(candidate);
   if (!useful(c)) return undefined;
+  const hyphenated = /[-_.]/.test(candidate);
   for (const t of tokens) {
     if (c === t) return t;
-    // fluxcd.io for "Flux", an elastic.co start-local for "Elasticsearch", ghostsecurity/… for "ghost-proxy".
-    if (t.length >= 4 && c.length >= 4 && (c.startsWith(t) || t.startsWith(c))) return t;
+    if (c.length >= 4 && t.startsWith(c)) return t;
+    if (!hyphenated && t.length >= 4 && c.startsWith(t) && c.length - t.length <= 3) return t;
   }
   return undefined;
+}
+
+/** A repository named after the skill's tool: metasploit-omnibus for "metasploit-framework". */
+function repoNamedAfter(repo: string, tokens: readonly string[]): string | undefined {
+  const first = repo.toLowerCase().split(/[-_.]/)[0] ?? "";
+  return first.length >= 5 && useful(first) && tokens.includes(first) ? first : undefined;
+}
+
+/** An organisation named after the skill (ghostsecurity/… for "ghost-proxy"): a longer tail is allowed. */
+function orgOf(owner: string, tokens: readonly string[]): string | undefined {
+  const c = norm(owner);
+  return tokens.find((t) => t.length >= 4 && c.length > t.length && c.startsWith(t));
 }
 
 function pathOf(url: string): string[] {
@@ -167,10 +186,14 @@ export function provenanceOf(url: string, d: DomainData, skill: SkillIdentity = 
     if (d.officialOwners.includes(owner))
       return { tier: "official", host, why: `from the official ${owner} repository on ${host}` };
     if (!isGist) {
+      // The owner is the publisher (named by the skill or its metadata), or an organisation named
+      // after the skill whose repository is the tool the description is about, or the repository is
+      // the skill's own tool.
       const by =
         matchOf(owner, skill.names) ??
         matchOf(owner, skill.pairs) ??
-        (repo ? matchOf(repo, skill.names) : undefined);
+        (repo && orgOf(owner, skill.names) ? matchOf(repo, skill.subjects) : undefined) ??
+        (repo ? (matchOf(repo, skill.names) ?? repoNamedAfter(repo, skill.names)) : undefined);
       if (by)
         return {
           tier: "official",

@@ -6,6 +6,7 @@ import type { DomainData } from "../ruleset.js";
 import { isScriptKind } from "../text/file-kind.js";
 import type { Capability, Finding } from "../types.js";
 import type { AnalysisContext, TextFile } from "./context.js";
+import { provenanceOf } from "./provenance.js";
 import { contextOf } from "./rules.js";
 
 // Only URLs with a scheme: fuzzy matching would read "SKILL.md" as a link to Moldova.
@@ -92,7 +93,9 @@ export function isStandInHost(host: string, d: DomainData): boolean {
   const p = parseHost(host, { allowPrivateDomains: true });
   if (!p.isIcann && !p.isPrivate && !host.endsWith(".onion")) return true;
   const label = p.domainWithoutSuffix ?? "";
-  if (/^your[-_]?[a-z0-9-]*$/.test(label)) return true;
+  if (/^(?:your|our)[-_]?[a-z0-9-]*$/.test(label)) return true;
+  // Security guides' stand-ins for the system under test: target-app.com, victim-site.com, evil.com.
+  if (/^(?:target|victim|attacker|evil)(?:-[a-z0-9]+)?$/.test(label)) return true;
   if (
     /^my[-_]?(own[-_]?)?(domain|site|server|company|app|api|host|org|service|website|project|bucket|webhook)s?(-|$)/.test(
       label,
@@ -209,14 +212,17 @@ const RUN_VERBS =
  * client, a fetch with a body, PowerShell with -Body.
  */
 const SENDS =
-  /\bcurl\b[^\n|;]*?(?:\s-[a-zA-Z]*[dFT]\b|\s--(?:data[\w-]*|form[\w-]*|upload-file|json)\b|\s(?:-X|--request)\s*["']?(?:POST|PUT|PATCH)\b)|\bwget\b[^\n|;]*--post-(?:data|file)\b|\b(?:requests|httpx|session|client|axios|http|https|got|ky|superagent|aiohttp|urllib3)\s*\.\s*(?:post|put|patch)\s*\(|\bmethod\s*[:=]\s*["'](?:POST|PUT|PATCH)["']|-Method\s+["']?(?:Post|Put|Patch)\b|\b(?:Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b[^\n|;]*\s-Body\b|\burlopen\s*\([^)\n]*\bdata\s*=|\bsendBeacon\s*\(/i;
+  /\bwget\b[^\n|;]*--post-(?:data|file)\b|\b(?:requests|httpx|session|client|axios|http|https|got|ky|superagent|aiohttp|urllib3)\s*\.\s*(?:post|put|patch)\s*\(|\bmethod\s*[:=]\s*["'](?:POST|PUT|PATCH)["']|-Method\s+["']?(?:Post|Put|Patch)\b|\b(?:Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b[^\n|;]*\s-Body\b|\burlopen\s*\([^)\n]*\bdata\s*=|\bsendBeacon\s*\(/i;
+/** curl's own flags are case-sensitive: -d, -F and -T send, -f and -t do not. */
+const CURL_SENDS =
+  /\bcurl\b[^\n|;]*?(?:\s-[a-zA-Z]*[dFT]\b|\s--(?:data[\w-]*|form[\w-]*|upload-file|json)\b|\s(?:-X|--request)\s*["']?(?:POST|PUT|PATCH|post|put|patch)\b)/;
 /**
  * Running what a server serves: piped into a shell or interpreter, through a command substitution
  * or PowerShell's Invoke-Expression, made executable or started after the download, or installed as
  * a package (whose install scripts run).
  */
 const RUNS =
-  /\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:\/\S*\/)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|iex|invoke-expression)\b|\b(?:iex|invoke-expression)\s*[(\s]|[$<]\(\s*(?:curl|wget)\b|\bchmod\s+\+?[0-7]*x|&&\s*(?:sudo\s+)?(?:\.\/|sh\s|bash\s|python[23]?\s)|\b(?:pip[23]?|pipx|uv\s+pip|npm|pnpm|yarn|bun|gem)\s+(?:install|add|i)\b|\bnpx\s+(?:-\S+\s+)*https?:|\b(?:msiexec|start-process|installer\s+-pkg|open)\b[^\n]{0,80}\.(?:exe|msi|pkg|dmg)\b/i;
+  /\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:\/\S*\/)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|iex|invoke-expression)\b|\b(?:iex|invoke-expression)\s*[(\s]|[$<]\(\s*(?:curl|wget)\b|\bchmod\s+\+?[0-7]*x|&&\s*(?:sudo\s+)?(?:\.\/|sh\s|bash\s|python[23]?\s)|\b(?:pip[23]?|pipx|uv\s+pip|npm|pnpm|yarn|bun|gem)\s+(?:install|add|i)\s+(?:[^\s|;&#]+\s+){0,6}(?:git\+)?https?:|\bnpx\s+(?:-\S+\s+)*https?:|\b(?:msiexec|start-process|installer\s+-pkg|open)\b[^\n]{0,80}\.(?:exe|msi|pkg|dmg)\b/i;
 
 /** How far around a URL its verbs are looked for (see analyzeUrls). */
 const AROUND = 400;
@@ -307,7 +313,9 @@ export function analyzeUrls(
     const commented = file.kind !== "instructions" && COMMENT_LINE.test(lineText);
     const cls = classifyHost(u.url, u.host, d);
     if (cls) {
-      if (cls === "webhook" && isOwnWebhook(u.url)) {
+      // Linkify ends a URL at "<": `bot<TOKEN>/getMe` is read from the text itself.
+      const raw = /^[^\s`'"|)\]]*/.exec(file.text.slice(u.index, u.index + u.length + 200))?.[0] ?? u.url;
+      if (cls === "webhook" && isOwnWebhook(raw)) {
         used?.add("network");
         continue;
       }
@@ -327,7 +335,12 @@ export function analyzeUrls(
     }
     if (ctx.isAllowedHost(u.host)) continue;
     if (reported.has(`un:${u.host}`)) continue;
-    if (commented || !(SENDS.test(around) || RUNS.test(around))) {
+    // The skill's own vendor (its name or publisher names the domain): its service, not a stranger's.
+    if (provenanceOf(u.url, d, ctx.skill).tier === "official") {
+      used?.add("network");
+      continue;
+    }
+    if (commented || !(SENDS.test(around) || CURL_SENDS.test(around) || RUNS.test(around))) {
       if (!commented && USE_VERBS.test(around)) used?.add("network");
       continue;
     }
