@@ -70,6 +70,9 @@ describe("skill-quarantine CLI", () => {
     const badConfig = await cli(["scan", "examples", "--config", join(dir, "bad.yml")]);
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toMatch(/bad\.yml: field "limits\.max-file-bytes"/);
+    const suffix = await cli(["scan", "examples", "--allow-domain", "acme.dev,*.co.uk"]);
+    expect(suffix.code).toBe(2);
+    expect(suffix.stderr).toMatch(/"\*\.co\.uk" covers the whole public suffix "co\.uk"/);
   });
 
   it("info prints one skill's JSON with quarantineStatus first", async () => {
