@@ -260,6 +260,40 @@ export function commandUrls(text: string): string[] {
   return out;
 }
 
+// Flags of curl and wget whose next word is a value (a header, a referrer, an output file), not the
+// address fetched.
+const VALUE_FLAGS = new Set(
+  "-H --header -e --referer -o --output -O --output-document -d --data --data-raw --data-binary -u --user -A --user-agent -x --proxy -b --cookie -c --cookie-jar -w --write-out -X --request -m --max-time --retry -P --directory-prefix -T --upload-file -F --form --connect-timeout".split(
+    " ",
+  ),
+);
+
+/**
+ * A fetch whose address is only known when it runs (`curl -e https://vendor.dev "$PAYLOAD" | sh`): an
+ * official address elsewhere in the command says nothing about where the code comes from.
+ */
+export function fetchesOpaqueAddress(text: string): boolean {
+  for (const m of text.matchAll(FETCH_CMD)) {
+    // A quoted argument is one word; it is a variable when it starts with one ("$URL", "${SRC}/x").
+    const words = m[0]
+      .replace(/"([^"\n]*)"|'([^'\n]*)'/g, (_q, a?: string, b?: string) =>
+        /^\s*(?:\$|`)/.test(a ?? b ?? "") ? "$Q" : "Q",
+      )
+      .split(/[ \t]+/)
+      .slice(1);
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      if (VALUE_FLAGS.has(w)) {
+        i++;
+        continue;
+      }
+      if (w.startsWith("-")) continue;
+      if (/^["']?(?:\$|`)/.test(w)) return true;
+    }
+  }
+  return false;
+}
+
 const TIER_RANK: Record<Tier, number> = { official: 0, unknown: 1, personal: 2 };
 
 /** The least trusted source among `urls` (undefined when there is none). */

@@ -6,7 +6,7 @@ import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
 import { lowered } from "../weigh/adjust.js";
 import type { AnalysisContext, TextFile } from "./context.js";
-import { commandUrls, weighByProvenance, worstProvenance } from "./provenance.js";
+import { commandUrls, fetchesOpaqueAddress, weighByProvenance, worstProvenance } from "./provenance.js";
 import { hostsIn } from "./urls.js";
 
 const MAX_MATCHES_PER_RULE_PER_FILE = 20;
@@ -131,7 +131,9 @@ export function runRules(
         if (rule.allowlistedHostLevel)
           f = weighByProvenance(
             f,
-            worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill),
+            fetchesOpaqueAddress(m[0])
+              ? undefined
+              : worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill),
             rule.allowlistedHostLevel,
           );
         out.push(f);
