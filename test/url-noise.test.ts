@@ -59,6 +59,17 @@ describe("url.unlisted-host: only where data is sent or what is served is run", 
     expect(urlFindings(s)).toEqual([]);
   });
 
+  it("a commented-out example in a code block is named, not run", async () => {
+    const s = await scanBody(
+      "```bash\n# curl -X POST https://notify.weather-vendor.io/v1 -d @report.json\necho done\n```\n",
+    );
+    expect(urlFindings(s)).toEqual([]);
+    const heading = await scanBody(
+      "# Send with curl -X POST https://notify.weather-vendor.io/v1 -d @r.json\n",
+    );
+    expect(urlFindings(heading).map((f) => f.ruleId)).toEqual(["url.unlisted-host"]);
+  });
+
   it("the skill's own vendor's API is its service, not an unlisted host", async () => {
     const body = '```bash\ncurl -X POST https://api.nimbusweather.io/v1/alerts -d "city=Oslo"\n```\n';
     const own = await scanOne({ "w/SKILL.md": skillMd("nimbusweather-alerts", DESC, body) });

@@ -91,7 +91,8 @@ export function isPlaceholderHost(host: string): boolean {
 export function isStandInHost(host: string, d: DomainData): boolean {
   if (IPV4.test(host) || host.includes(":")) return false;
   const p = parseHost(host, { allowPrivateDomains: true });
-  if (!p.isIcann && !p.isPrivate && !host.endsWith(".onion")) return true;
+  // `.example` names are kept: defanged samples and our fixtures write them for real servers.
+  if (!p.isIcann && !p.isPrivate && !host.endsWith(".onion") && !host.endsWith(".example")) return true;
   const label = p.domainWithoutSuffix ?? "";
   if (/^(?:your|our)[-_]?[a-z0-9-]*$/.test(label)) return true;
   // Security guides' stand-ins for the system under test: target-app.com, victim-site.com, evil.com.
@@ -310,7 +311,10 @@ export function analyzeUrls(
     const to = Math.min(file.lines.lineStart(line + 2), u.index + u.length + AROUND);
     const around = file.text.slice(from, to);
     const lineText = file.lines.lineText(line);
-    const commented = file.kind !== "instructions" && COMMENT_LINE.test(lineText);
+    // A comment line of a script or config file, or of a code block in Markdown (where `#` at the
+    // start of a prose line is a heading).
+    const commented =
+      COMMENT_LINE.test(lineText) && (file.kind !== "instructions" || place().context === "code-block");
     const cls = classifyHost(u.url, u.host, d);
     if (cls) {
       // Linkify ends a URL at "<": `bot<TOKEN>/getMe` is read from the text itself.
