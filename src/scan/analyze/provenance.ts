@@ -312,15 +312,21 @@ export function worstProvenance(
 
 /**
  * A download-and-run (or send) finding weighed by where the code comes from: from its vendor or a
- * well-known host at most `officialLevel`; from a host of unknown ownership at most SUSPICIOUS; from
- * personal or anonymous space unchanged, with the reason in its explanation.
+ * well-known host at most `officialLevel`; from a host of unknown ownership at most `unknownLevel`
+ * (SUSPICIOUS for code that is run; data sent there keeps its level); from personal or anonymous
+ * space unchanged, with the reason in its explanation.
  */
-export function weighByProvenance(f: Finding, p: Provenance | undefined, officialLevel: Severity): Finding {
+export function weighByProvenance(
+  f: Finding,
+  p: Provenance | undefined,
+  officialLevel: Severity,
+  unknownLevel?: Severity,
+): Finding {
   if (!p) return f;
   if (p.tier === "official") {
     const c = cappedAt(f, officialLevel, p.why);
     return c === f ? f : { ...c, confidence: "medium" };
   }
-  if (p.tier === "unknown") return cappedAt(f, "SUSPICIOUS", p.why);
+  if (p.tier === "unknown") return unknownLevel ? cappedAt(f, unknownLevel, p.why) : f;
   return { ...f, explanation: `${f.explanation} Here: ${p.why}.` };
 }

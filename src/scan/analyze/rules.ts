@@ -135,6 +135,9 @@ export function runRules(
               ? undefined
               : worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill),
             rule.allowlistedHostLevel,
+            // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
+            // sent to such a host (exfiltration) keeps the rule's level.
+            rule.category === "download-execute" ? "SUSPICIOUS" : undefined,
           );
         out.push(f);
         if (++count >= MAX_MATCHES_PER_RULE_PER_FILE) break;

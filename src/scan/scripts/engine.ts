@@ -496,7 +496,7 @@ export class Engine {
         explanation: `The script runs ${remote.what} with ${via} (${lineWords([remote.loc.line], at.line)}). ${C.EXEC_REMOTE.explanation}`,
         related: [this.related(remote, `source: ${remote.what}`), ...extraRel],
       });
-      const weighed = f && weighByProvenance(f, origin, "RISKY");
+      const weighed = f && weighByProvenance(f, origin, "RISKY", "SUSPICIOUS");
       if (f && weighed !== f) this.findings[this.findings.indexOf(f)] = weighed!;
       return true;
     }
