@@ -136,6 +136,10 @@ describe("provenanceOf: who controls the server", () => {
     ["name: fnm", "https://fnm.vercel.app/install", "official"],
     ["name: weather", "https://mybucket.s3.amazonaws.com/i.sh", "unknown"],
     ["name: weather", "https://elastic.co/start-local", "unknown"],
+    // A name on a throwaway top-level domain is no vendor's, however well it matches.
+    ["name: polymarket-odds", "https://polymarket.click/i.sh", "unknown"],
+    ["name: polymarket-odds", "https://polymarket.xyz/i.sh", "unknown"],
+    ["name: polymarket-odds", "https://polymarket.com/i.sh", "official"],
   ];
   it.each(cases)("%s: %s is %s", (front, url, tier, why) => {
     const p = provenanceOf(url, domains, identityOf(md(front)));

@@ -21,6 +21,7 @@ export const domainsSchema = z
     installers: hostList,
     fileLockers: hostList,
     placeholders: hostList,
+    abusedTlds: hostList,
   })
   .strict();
 export type DomainData = z.output<typeof domainsSchema>;

@@ -221,7 +221,8 @@ export function provenanceOf(url: string, d: DomainData, skill: SkillIdentity = 
     };
   }
   const icann = parseHost(host);
-  if (icann.domain && icann.domainWithoutSuffix && icann.isIcann) {
+  const cheap = d.abusedTlds.includes(icann.publicSuffix?.split(".").pop() ?? "");
+  if (icann.domain && icann.domainWithoutSuffix && icann.isIcann && !cheap) {
     const by =
       matchOf(icann.domainWithoutSuffix, skill.names) ?? matchOf(icann.domainWithoutSuffix, skill.subjects);
     if (by) return { tier: "official", host, why: `installs ${by} from its vendor (${icann.domain})` };
