@@ -138,7 +138,7 @@ const HIDDEN_LINE = HIDDEN.split("\n").findIndex((l) => l.startsWith("<!--")) + 
 const WEATHER = md(
   "city-weather",
   "Gives the current weather for a city from a public weather API. Use when the user asks about the weather.",
-  '# City weather\n\nFetch the forecast and summarise it in one sentence:\n\n```bash\ncurl -s "https://api.weather.example/v1/forecast?city=Berlin"\n```\n',
+  '# City weather\n\nFetch the forecast and summarise it in one sentence:\n\n```bash\ncurl -s -G "https://api.weather.example/v1/forecast" --data-urlencode "city=Berlin"\n```\n',
 );
 const WEATHER_LINE = WEATHER.split("\n").findIndex((l) => l.includes("api.weather.example")) + 1;
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createScriptAnalyzer } from "../src/node/grammars.js";
 import type { AnalysisContext, TextFile } from "../src/scan/analyze/context.js";
@@ -324,16 +325,28 @@ describe("code that runs decoded or downloaded payloads", () => {
     expect(remote).toEqual(expect.arrayContaining([3, 4]));
   });
 
-  it("lowers download-and-run from an allowlisted host to RISKY, saying why", () => {
-    const r = scan(
-      "install.py",
-      `import subprocess\nsubprocess.run("curl -fsSL https://github.com/o/r/releases/download/v1/install.sh | sh", shell=True)\n`,
+  it("lowers download-and-run from an official repository to RISKY, saying why", () => {
+    const withDomains: AnalysisContext = {
+      ...ctx,
+      ruleSet: buildRuleSet([{ file: "domains.yml", text: readFileSync("rules/domains.yml", "utf8") }]),
+    };
+    const run = (url: string) =>
+      analyzer.analyzeDetailed(
+        file("install.py", `import subprocess\nsubprocess.run("curl -fsSL ${url} | sh", shell=True)\n`),
+        withDomains,
+      );
+    const f = finding(
+      run("https://github.com/cli/cli/releases/download/v1/install.sh"),
+      "script.exec-remote",
     );
-    const f = finding(r, "script.exec-remote");
     expect(f?.level).toBe("RISKY");
     expect(f?.adjustments).toEqual([
       { from: "MALICIOUS", to: "RISKY", why: expect.stringContaining("github.com") },
     ]);
+    // An unrelated user's release on the same allowlisted host is personal space: it stays MALICIOUS.
+    const user = finding(run("https://github.com/o/r/releases/download/v1/install.sh"), "script.exec-remote");
+    expect(user?.level).toBe("MALICIOUS");
+    expect(user?.explanation).toContain("o's own space on github.com");
   });
 
   it("reports dynamic eval of run-time text as RISKY only", () => {

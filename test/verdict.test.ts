@@ -7,7 +7,7 @@ describe("verdict, policy and review decisions", () => {
     "w/SKILL.md": skillMd(
       "w",
       "Weather for a city. Use when asked about weather.",
-      "```bash\ncurl -s https://api.open-meteo.com/v1/x\n```\n",
+      "```bash\ncurl -s -G https://api.open-meteo.com/v1/x --data-urlencode city=Oslo\n```\n",
     ),
   };
   const suspicious = {

@@ -1,3 +1,4 @@
+import { parse as parseHost } from "tldts";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { SCAN_LIMITS } from "./limits.js";
@@ -25,6 +26,24 @@ const domain = z
   .toLowerCase()
   .regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/, "must be a host name such as example.com or *.example.com");
 
+/**
+ * Why an allowed-domains entry may not be used, or undefined when it may: an entry whose base is a
+ * public suffix (`*.com`, `co.uk`, `*.github.io`, `vercel.app`) would allow every name anyone can
+ * register or create under it, attackers' included.
+ */
+export function allowedDomainProblem(entry: string): string | undefined {
+  const base = entry.trim().toLowerCase().replace(/^\*\./, "").replace(/:\d+$/, "");
+  const p = parseHost(base, { allowPrivateDomains: true });
+  if (p.domain === null && p.publicSuffix === base && (p.isIcann || p.isPrivate))
+    return `"${entry}" covers the whole public suffix "${base}", where anyone can register a name; name the vendor's own domain instead (such as vendor.com or *.vendor.com)`;
+  return undefined;
+}
+
+function refusePublicSuffix(entry: string, ctx: z.RefinementCtx): void {
+  const problem = allowedDomainProblem(entry);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+}
+
 export const configFileSchema = z
   .object({
     namespace: z
@@ -33,7 +52,7 @@ export const configFileSchema = z
       .optional(),
     paths: z.array(z.string().min(1)).optional(),
     exclude: z.array(z.string().min(1)).optional(),
-    "allowed-domains": z.array(domain).optional(),
+    "allowed-domains": z.array(domain.superRefine(refusePublicSuffix)).optional(),
     // Limits may only be raised: a lower limit leaves the rest of a file unread, which is how a
     // payload would hide. A value below the default is an error (not silently raised) so that whoever
     // wrote it learns it has no effect.

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AnalysisContext } from "./analyze/context.js";
 import { hostMatches } from "./analyze/urls.js";
 import { CHECKS } from "./checks.js";
-import { defaultConfig } from "./config.js";
+import { allowedDomainProblem, defaultConfig } from "./config.js";
 import { discoverSkills } from "./discover.js";
 import type { FileSet } from "./fileset.js";
 import { findingAt } from "./findings.js";
@@ -24,7 +24,13 @@ export function shardOf(id: string, count: number): number {
 
 function analysisContext(opts: ScanOptions): AnalysisContext {
   const config = opts.config ?? defaultConfig();
-  const allow = [...opts.ruleSet.domains.allow, ...config.allowedDomains];
+  // Every surface refuses a public suffix (`*.com`) in allowed-domains; a config built in code is
+  // held to it too.
+  const allow = [
+    ...opts.ruleSet.domains.allow,
+    ...opts.ruleSet.domains.installers,
+    ...config.allowedDomains.filter((a) => allowedDomainProblem(a) === undefined),
+  ];
   const cache = new Map<string, boolean>();
   return {
     ruleSet: opts.ruleSet,

@@ -18,6 +18,10 @@ export const domainsSchema = z
     requestBins: hostList,
     sharedHosts: hostList,
     officialOwners: hostList,
+    installers: hostList,
+    fileLockers: hostList,
+    placeholders: hostList,
+    abusedTlds: hostList,
   })
   .strict();
 export type DomainData = z.output<typeof domainsSchema>;

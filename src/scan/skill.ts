@@ -4,6 +4,7 @@ import type { AnalysisContext, TextFile } from "./analyze/context.js";
 import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
 import { impersonationFindings } from "./analyze/impersonation.js";
+import { identityOf, NO_IDENTITY, type SkillIdentity } from "./analyze/provenance.js";
 import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
 import { CHECKS } from "./checks.js";
@@ -201,7 +202,7 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   const lower = file.text.toLowerCase();
   const out = state.findings;
   out.push(...runRules(ctx.ruleSet.rules, file, lower, ctx));
-  out.push(...analyzeUrls(file, ctx, state.hosts));
+  out.push(...analyzeUrls(file, ctx, state.hosts, state.usedCapabilities));
   const hidden = analyzeHidden(file, lower);
   out.push(...hidden.findings);
   const encoded = findEncoded(file);
@@ -274,6 +275,22 @@ function manifestFindings(state: SkillState, skillMd: string, mdText: string | u
   }
 }
 
+async function identityFromSkillMd(
+  fs: FileSet,
+  skill: DiscoveredSkill,
+  skillMd: string,
+  max: number,
+): Promise<SkillIdentity> {
+  const entry = skill.entries.find((e) => e.path === skillMd && e.kind === "file" && !e.problem);
+  if (!entry) return NO_IDENTITY;
+  try {
+    const d = decodeBytes(await fs.read(entry.path, max));
+    return d.binary ? NO_IDENTITY : identityOf(d.text);
+  } catch {
+    return NO_IDENTITY;
+  }
+}
+
 /**
  * A skill's id is its folder's path from the scanned root (the repository root in the Action and the
  * App), so two skills of one name in different folders of a monorepo never share decisions, reports or
@@ -316,6 +333,9 @@ export async function scanSkill(
   let skippedForSize = 0;
   let mdText: string | undefined;
   const prefix = dir === "." ? "" : `${dir}/`;
+  // Provenance weighs every file's downloads by who the skill says it is, and files sorting before
+  // SKILL.md (README.md, LICENSE) are read before it: its frontmatter is read first, on its own.
+  ctx = { ...ctx, skill: await identityFromSkillMd(fs, skill, skillMd, limits.maxFileBytes) };
   const blockedHashes = new Set(
     [...ctx.ruleSet.blocklist.sha256, ...config.blocklist.sha256].map((s) => s.toLowerCase()),
   );

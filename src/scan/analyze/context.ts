@@ -4,6 +4,7 @@ import type { TextKind } from "../rules/schema.js";
 import type { RuleSet } from "../ruleset.js";
 import type { LineIndex } from "../text/lines.js";
 import type { Capability, Finding } from "../types.js";
+import type { SkillIdentity } from "./provenance.js";
 
 /** One decoded text file of a skill, as every analyzer sees it. */
 export interface TextFile {
@@ -36,4 +37,6 @@ export interface AnalysisContext {
   /** Hosts allowed for this scan: the default allowlist plus the config's. */
   isAllowedHost(host: string): boolean;
   scriptAnalyzer?: ScriptAnalyzer;
+  /** The skill being scanned, as its frontmatter names it: who counts as its vendor (provenance.ts). */
+  skill?: SkillIdentity;
 }

@@ -4,9 +4,10 @@ import type { TextKind } from "../rules/schema.js";
 import { isScriptKind } from "../text/file-kind.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
-import { adjust, lowered } from "../weigh/adjust.js";
+import { lowered } from "../weigh/adjust.js";
 import type { AnalysisContext, TextFile } from "./context.js";
-import { findUrls, hostsIn, isOfficialUrl } from "./urls.js";
+import { commandUrls, fetchesOpaqueAddress, weighByProvenance, worstProvenance } from "./provenance.js";
+import { hostsIn } from "./urls.js";
 
 const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 
@@ -127,16 +128,17 @@ export function runRules(
               2,
               "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
             ) ?? f;
-        if (rule.allowlistedHostLevel) {
-          const urls = findUrls(m[0]);
-          const hosts = [...new Set(urls.map((u) => u.host))];
-          if (urls.length > 0 && urls.every((u) => isOfficialUrl(u, ctx)))
-            f = adjust(
-              f,
-              rule.allowlistedHostLevel,
-              `every address in it is an official source (${hosts.join(", ")})`,
-            );
-        }
+        if (rule.allowlistedHostLevel)
+          f = weighByProvenance(
+            f,
+            fetchesOpaqueAddress(m[0])
+              ? undefined
+              : worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill),
+            rule.allowlistedHostLevel,
+            // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
+            // sent to such a host (exfiltration) keeps the rule's level.
+            rule.category === "download-execute" ? "SUSPICIOUS" : undefined,
+          );
         out.push(f);
         if (++count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
       }

@@ -1,9 +1,11 @@
 import LinkifyIt from "linkify-it";
+import { parse as parseHost } from "tldts";
 import type { CheckMeta } from "../findings.js";
 import { findingAt } from "../findings.js";
 import type { DomainData } from "../ruleset.js";
-import type { Finding } from "../types.js";
+import type { Capability, Finding } from "../types.js";
 import type { AnalysisContext, TextFile } from "./context.js";
+import { provenanceOf } from "./provenance.js";
 import { contextOf } from "./rules.js";
 
 // Only URLs with a scheme: fuzzy matching would read "SKILL.md" as a link to Moldova.
@@ -58,31 +60,6 @@ export function hostMatches(host: string, entry: string): boolean {
   return host === e || host.endsWith(`.${e}`);
 }
 
-/**
- * Whether a URL is an official source: its host is allowed and, on a host where anyone can publish
- * (GitHub, GitLab, gists, CDNs of repositories), its owner is one of the known official ones.
- */
-export function isOfficialUrl(url: FoundUrl, ctx: AnalysisContext): boolean {
-  if (!ctx.isAllowedHost(url.host)) return false;
-  const d = ctx.ruleSet.domains;
-  const shared = d.sharedHosts.find((s) => hostMatches(url.host, s));
-  if (!shared) return true;
-  let owner: string | undefined;
-  if (url.host !== shared && url.host.endsWith(`.${shared}`) && shared === "github.io")
-    owner = url.host.slice(0, -shared.length - 1);
-  else {
-    let path: string[] = [];
-    try {
-      path = new URL(url.url).pathname.split("/").filter(Boolean);
-    } catch {
-      return false;
-    }
-    // cdn.jsdelivr.net/gh/<owner>/…
-    owner = (shared === "cdn.jsdelivr.net" ? path[1] : path[0])?.toLowerCase();
-  }
-  return owner !== undefined && d.officialOwners.includes(owner.toLowerCase());
-}
-
 /** Placeholder and local hosts say nothing about where data goes. */
 export function isPlaceholderHost(host: string): boolean {
   if (/[{}$<>%]/.test(host) || (!host.includes(".") && !host.includes(":"))) return true;
@@ -91,12 +68,44 @@ export function isPlaceholderHost(host: string): boolean {
   if (host.endsWith(".invalid") || host.endsWith(".test")) return true;
   if (IPV4.test(host)) {
     const [a, b] = host.split(".").map(Number) as [number, number];
-    return a === 127 || a === 10 || a === 0 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31);
+    // 169.254/16 is link-local: the cloud metadata service every security guide names, not a server.
+    return (
+      a === 127 ||
+      a === 10 ||
+      a === 0 ||
+      (a === 192 && b === 168) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 169 && b === 254)
+    );
   }
   return host === "::1";
 }
 
-export type HostClass = "ip" | "shortener" | "paste" | "tunnel" | "webhook" | "request-bin";
+/**
+ * Names that reach no server of anyone else: in-cluster and internal names (`*.svc`,
+ * `*.cluster.local`, `redis.default`, `*.internal`), whose last label is no public suffix, and
+ * stand-ins written where the reader puts their own (`yourdomain.com`, `your-webhook-url.com`,
+ * `api.company.com`). They are listed in `hosts` but never a finding.
+ */
+export function isStandInHost(host: string, d: DomainData): boolean {
+  if (IPV4.test(host) || host.includes(":")) return false;
+  const p = parseHost(host, { allowPrivateDomains: true });
+  // `.example` names are kept: defanged samples and our fixtures write them for real servers.
+  if (!p.isIcann && !p.isPrivate && !host.endsWith(".onion") && !host.endsWith(".example")) return true;
+  const label = p.domainWithoutSuffix ?? "";
+  if (/^(?:your|our)[-_]?[a-z0-9-]*$/.test(label)) return true;
+  // Security guides' stand-ins for the system under test: target-app.com, victim-site.com, evil.com.
+  if (/^(?:target|victim|attacker|evil)(?:-[a-z0-9]+)?$/.test(label)) return true;
+  if (
+    /^my[-_]?(own[-_]?)?(domain|site|server|company|app|api|host|org|service|website|project|bucket|webhook)s?(-|$)/.test(
+      label,
+    )
+  )
+    return true;
+  return p.domain !== null && d.placeholders.includes(p.domain);
+}
+
+export type HostClass = "ip" | "shortener" | "paste" | "tunnel" | "webhook" | "request-bin" | "file-locker";
 
 // A host whose own name says "paste" or "webhook" is used as one, whatever the list knows.
 const LABEL_HINTS: [RegExp, HostClass][] = [
@@ -126,17 +135,19 @@ export function classifyHost(url: string, host: string, d: DomainData): HostClas
   if (inList(d.paste)) return "paste";
   if (inList(d.tunnels)) return "tunnel";
   if (inList(d.shorteners)) return "shortener";
+  if (inList(d.fileLockers)) return "file-locker";
   for (const [re, cls] of LABEL_HINTS) if (re.test(host)) return cls;
   return undefined;
 }
 
-const CLASS_WORDS: Record<HostClass, string> = {
+export const CLASS_WORDS: Record<HostClass, string> = {
   ip: "a raw IP address instead of a named server",
   shortener: "a link shortener that hides the real destination",
   paste: "a paste site, where anyone can post code anonymously",
   tunnel: "a tunnelling service that exposes someone's own machine",
   webhook: "a chat or webhook endpoint that receives data",
   "request-bin": "a request-capture service used to collect stolen data",
+  "file-locker": "an anonymous file-sharing service, where anyone can upload a file",
 };
 
 const DISGUISED: CheckMeta = {
@@ -183,7 +194,7 @@ const UNLISTED: CheckMeta = {
   level: "RISKY",
   confidence: "medium",
   explanation:
-    "The skill fetches from or sends to a server that is not on the list of well-known hosts. That can be fine, but you should know who runs it.",
+    "The skill sends data to, or runs code from, a server that is not on the list of well-known hosts. That can be fine, but you should know who runs it.",
   remediation:
     "If the host is the official site of a tool the skill needs, add it to `allowed-domains` in .github/skill-quarantine.yml.",
   capabilities: ["network"],
@@ -196,15 +207,82 @@ const USE_VERBS =
 const RUN_VERBS =
   /(\|\s*(ba|z|da)?sh\b|\|\s*iex\b|\biex\b|\brun\b|\bexecute\b|\binstall\b|\bpaste\b.{0,40}\bterminal\b|\bterminal\b.{0,40}\bpaste\b|\.(exe|dmg|pkg|msi|sh|ps1|zip)\b|chmod\s+\+x)/i;
 
+/**
+ * Sending data to a server: curl with a body or upload, wget posting, a POST/PUT/PATCH in any HTTP
+ * client, a fetch with a body, PowerShell with -Body.
+ */
+const SENDS =
+  /\bwget\b[^\n|;]*--post-(?:data|file)\b|\b(?:requests|httpx|session|client|axios|http|https|got|ky|superagent|aiohttp|urllib3)\s*\.\s*(?:post|put|patch)\s*\(|\bmethod\s*[:=]\s*["'](?:POST|PUT|PATCH)["']|-Method\s+["']?(?:Post|Put|Patch)\b|\b(?:Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b[^\n|;]*\s-Body\b|\burlopen\s*\([^)\n]*\bdata\s*=|\bsendBeacon\s*\(/i;
+/** curl's own flags are case-sensitive: -d, -F and -T send, -f and -t do not. */
+const CURL_SENDS =
+  /\bcurl\b[^\n|;]*?(?:\s-[a-zA-Z]*[dFT]\b|\s--(?:data[\w-]*|form[\w-]*|upload-file|json)\b|\s(?:-X|--request)\s*["']?(?:POST|PUT|PATCH|post|put|patch)\b)/;
+/**
+ * Running what a server serves: piped into a shell or interpreter, through a command substitution
+ * or PowerShell's Invoke-Expression, made executable or started after the download, or installed as
+ * a package (whose install scripts run).
+ */
+const RUNS =
+  /\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:\/\S*\/)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|iex|invoke-expression)\b|\b(?:iex|invoke-expression)\s*[(\s]|[$<]\(\s*(?:curl|wget)\b|\bchmod\s+\+?[0-7]*x|&&\s*(?:sudo\s+)?(?:\.\/|sh\s|bash\s|python[23]?\s)|\b(?:pip[23]?|pipx|uv\s+pip|npm|pnpm|yarn|bun|gem)\s+(?:install|add|i)\s+(?:[^\s|;&#]+\s+){0,6}(?:git\+)?https?:|\bnpx\s+(?:-\S+\s+)*https?:|\b(?:msiexec|start-process|installer\s+-pkg|open)\b[^\n]{0,80}\.(?:exe|msi|pkg|dmg)\b/i;
+
 /** How far around a URL its verbs are looked for (see analyzeUrls). */
 const AROUND = 400;
 
-/** Every URL in the file, its host, and findings for hosts that are blocklisted, disguised or unlisted. */
-export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<string>): Finding[] {
+/** A comment line of a script or config file: what it names is not used. */
+const COMMENT_LINE = /^\s*(?:#|\/\/|;|--|\*|\/\*|<!--|rem\s)/i;
+
+/** A path segment that is a variable or placeholder: `bot$TOKEN`, `{bot_token}`, `<TOKEN>`, `WEBHOOK_ID`. */
+const VARIABLE_SEGMENT = /^(?:bot)?(?:\$\{?\w+\}?|\{\w*\}|<[\w -]+>|[A-Z][A-Z_]{3,})$/;
+/** A segment holding a real credential or id: `bot123456:AA…`, a long token, a numeric webhook id. */
+const SECRET_SEGMENT = /^(?:bot)?\d{5,}:|^\d{6,}$|^(?=[\w-]*\d)(?=[\w-]*[a-zA-Z])[\w-]{16,}$/;
+
+/**
+ * A webhook address whose secret part is a variable: the user's own bot or channel (a notifier the
+ * skill describes), not a catcher for stolen data. Any hard-coded token or id keeps it a finding.
+ */
+function isOwnWebhook(url: string): boolean {
+  const path = url.split(/[?#]/)[0]!.replace(/^[a-z]+:\/\/[^/]*/i, "");
+  const segs = path.split("/").filter(Boolean);
+  return segs.some((s) => VARIABLE_SEGMENT.test(s)) && !segs.some((s) => SECRET_SEGMENT.test(s));
+}
+
+const allowCache = new WeakMap<DomainData, Map<string, boolean>>();
+
+/** On the built-in allowlist (rules/domains.yml); an operator's allowed-domains entry is not. */
+export function isListedHost(host: string, d: DomainData): boolean {
+  let cache = allowCache.get(d);
+  if (!cache) {
+    cache = new Map();
+    allowCache.set(d, cache);
+  }
+  let v = cache.get(host);
+  if (v === undefined) {
+    v = [...d.allow, ...d.installers].some((a) => !a.includes("/") && hostMatches(host, a));
+    cache.set(host, v);
+  }
+  return v;
+}
+
+/**
+ * Every URL in the file, its host, and findings for hosts that are blocklisted, disguised or unlisted.
+ *
+ * An unlisted host is a finding only where the skill sends data to it or runs what it serves; a host
+ * that is only named (a link, a reference, an XML namespace, a GET in an example) is listed in
+ * `hosts` and counts as network use in `used`. Disguised hosts (raw IP, paste, shortener, tunnel,
+ * webhook, request bin, file locker) stay findings in instructions and scripts wherever they appear;
+ * in data and config files only where a command uses them. The operator's `allowed-domains` silences
+ * unlisted hosts only: it never lowers a disguised or blocklisted one.
+ */
+export function analyzeUrls(
+  file: TextFile,
+  ctx: AnalysisContext,
+  hosts: Set<string>,
+  used?: Set<Capability>,
+): Finding[] {
   const out: Finding[] = [];
   const reported = new Set<string>();
   const bl = ctx.ruleSet.blocklist;
   const extraBl = ctx.config.blocklist;
+  const d = ctx.ruleSet.domains;
   for (const u of findUrls(file.text)) {
     if (isPlaceholderHost(u.host)) continue;
     hosts.add(u.host);
@@ -217,23 +295,36 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
       context: contextOf(file, u.index),
     });
     const blocked =
-      [...bl.domains, ...extraBl.domains].some((d) => hostMatches(u.host, d)) ||
+      [...bl.domains, ...extraBl.domains].some((e) => hostMatches(u.host, e)) ||
       [...bl.ips, ...extraBl.ips].includes(u.host);
     if (blocked) {
       if (!reported.has(`bl:${u.host}`)) out.push(findingAt(BLOCKLISTED, place(), { trigger: "blocklist" }));
       reported.add(`bl:${u.host}`);
       continue;
     }
-    if (ctx.isAllowedHost(u.host)) continue;
+    if (isListedHost(u.host, d) || isStandInHost(u.host, d)) continue;
     const { line } = file.lines.position(u.index);
     // The line before, the URL's line and the line after, but never more than AROUND characters on
     // each side: on one huge line, every URL would otherwise re-read the whole file (quadratic).
     const from = Math.max(file.lines.lineStart(line - 1), u.index - AROUND);
     const to = Math.min(file.lines.lineStart(line + 2), u.index + u.length + AROUND);
     const around = file.text.slice(from, to);
-    const cls = classifyHost(u.url, u.host, ctx.ruleSet.domains);
+    const lineText = file.lines.lineText(line);
+    // A comment line of a script or config file, or of a code block in Markdown (where `#` at the
+    // start of a prose line is a heading).
+    const commented =
+      COMMENT_LINE.test(lineText) && (file.kind !== "instructions" || place().context === "code-block");
+    const cls = classifyHost(u.url, u.host, d);
     if (cls) {
-      const runs = RUN_VERBS.test(around);
+      // Linkify ends a URL at "<": `bot<TOKEN>/getMe` is read from the text itself.
+      const raw = /^[^\s`'"|)\]]*/.exec(file.text.slice(u.index, u.index + u.length + 200))?.[0] ?? u.url;
+      if (cls === "webhook" && isOwnWebhook(raw)) {
+        used?.add("network");
+        continue;
+      }
+      // Data files (CSV, JSON, YAML) list and configure hosts; markup loads them (`<script src>`).
+      if (file.kind === "data" && (commented || !USE_VERBS.test(around))) continue;
+      const runs = RUN_VERBS.test(around) && !commented;
       const key = `${runs ? "run" : "dis"}:${u.host}`;
       if (reported.has(key)) continue;
       reported.add(key);
@@ -245,16 +336,19 @@ export function analyzeUrls(file: TextFile, ctx: AnalysisContext, hosts: Set<str
       );
       continue;
     }
+    if (ctx.isAllowedHost(u.host)) continue;
     if (reported.has(`un:${u.host}`)) continue;
-    const where = place();
-    const used =
-      where.context === "code-block" ||
-      where.context === "inline-code" ||
-      where.context === "script" ||
-      USE_VERBS.test(around);
-    if (!used) continue;
+    // The skill's own vendor (its name or publisher names the domain): its service, not a stranger's.
+    if (provenanceOf(u.url, d, ctx.skill).tier === "official") {
+      used?.add("network");
+      continue;
+    }
+    if (commented || !(SENDS.test(around) || CURL_SENDS.test(around) || RUNS.test(around))) {
+      if (!commented && USE_VERBS.test(around)) used?.add("network");
+      continue;
+    }
     reported.add(`un:${u.host}`);
-    out.push(findingAt(UNLISTED, where, { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));
+    out.push(findingAt(UNLISTED, place(), { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));
   }
   return out;
 }

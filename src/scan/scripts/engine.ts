@@ -1,4 +1,5 @@
 import type { AnalysisContext, TextFile } from "../analyze/context.js";
+import { provenanceOf, weighByProvenance } from "../analyze/provenance.js";
 import { classifyHost, hostOf, isPlaceholderHost } from "../analyze/urls.js";
 import { type CheckMeta, findingAt } from "../findings.js";
 import type { Capability, Finding, RelatedLocation } from "../types.js";
@@ -102,7 +103,7 @@ export class Engine {
     kind: LabelKind,
     loc: Loc,
     what: string,
-    extra: { name?: string; param?: number; host?: string } = {},
+    extra: { name?: string; param?: number; host?: string; url?: string } = {},
   ): Label {
     const fnId = kind === "param" ? this.fnStack[this.fnStack.length - 1]?.id : undefined;
     return { id: this.nextId++, kind, loc, what, ...extra, ...(fnId !== undefined ? { fnId } : {}) };
@@ -302,7 +303,7 @@ export class Engine {
           "remote",
           at,
           host ? `code or data downloaded from ${host}` : "data downloaded from the internet",
-          host ? { host } : {},
+          host ? { host, url: url?.s } : {},
         ),
       ],
     };
@@ -318,7 +319,7 @@ export class Engine {
         "remote",
         at,
         host ? `a file downloaded from ${host}` : "a file downloaded from the internet",
-        host ? { host } : {},
+        host ? { host, url: url?.s } : {},
       ),
     ]);
   }
@@ -482,25 +483,21 @@ export class Engine {
         ]
       : [];
     if (remote) {
-      // As the text rules do: an installer from an allowlisted host is a risk to confirm, not malware.
-      const allowed = remote.host !== undefined && this.ctx.isAllowedHost(remote.host);
-      this.emit(C.EXEC_REMOTE, at, {
+      // As the text rules do: weighed by who controls the host the code comes from (provenance.ts).
+      const origin =
+        remote.host === undefined
+          ? undefined
+          : provenanceOf(
+              remote.url && isKnown(remote.url) ? remote.url : `https://${remote.host}/`,
+              this.ctx.ruleSet.domains,
+              this.ctx.skill,
+            );
+      const f = this.emit(C.EXEC_REMOTE, at, {
         explanation: `The script runs ${remote.what} with ${via} (${lineWords([remote.loc.line], at.line)}). ${C.EXEC_REMOTE.explanation}`,
         related: [this.related(remote, `source: ${remote.what}`), ...extraRel],
-        ...(allowed
-          ? {
-              level: "RISKY" as const,
-              confidence: "medium" as const,
-              adjustments: [
-                {
-                  from: C.EXEC_REMOTE.level,
-                  to: "RISKY" as const,
-                  why: `the code comes from an allowlisted host (${remote.host})`,
-                },
-              ],
-            }
-          : {}),
       });
+      const weighed = f && weighByProvenance(f, origin, "RISKY", "SUSPICIOUS");
+      if (f && weighed !== f) this.findings[this.findings.indexOf(f)] = weighed!;
       return true;
     }
     const dec = L.find((l) => l.kind === "decoded");

@@ -28,8 +28,9 @@ export interface Label {
   /** param: the parameter's index, and the function (summary id) it belongs to. */
   readonly param?: number;
   readonly fnId?: number;
-  /** remote: the host the data came from, when known. */
+  /** remote: the host the data came from, when known, and the whole address (for its owner's path). */
   readonly host?: string;
+  readonly url?: string;
 }
 
 export interface Decoded {

@@ -1,0 +1,341 @@
+import { parse as parseHost } from "tldts";
+import { parseSkillMd } from "../manifest/frontmatter.js";
+import type { DomainData } from "../ruleset.js";
+import type { Finding, Severity } from "../types.js";
+import { cappedAt } from "../weigh/adjust.js";
+import { CLASS_WORDS, classifyHost, findUrls, hostMatches, hostOf } from "./urls.js";
+
+// Who controls what a skill fetches and runs. One classifier for the text rules (runRules, at match
+// time) and the script engine (exec of downloaded code), so both give the same download the same
+// weight. It runs at match time rather than as a weighing stage because the address is known only
+// there: a stage would have to find the command again from a finding's excerpt, which is cut short.
+//
+// - official: the tool's vendor (its registrable domain, per the Public Suffix List, is named after
+//   the skill or its publisher), a well-known installer host or registry, or a repository on a code
+//   host whose owner is an official one or the skill's publisher → a risk to confirm (RISKY).
+// - personal: space anyone can take anonymously or that belongs to an unrelated person: raw IPs, paste
+//   sites, file lockers, shorteners, tunnels, webhook catchers, another user's repository → keeps
+//   the rule's level (MALICIOUS for download-and-run).
+// - unknown: anything else, including operator-allowed hosts (allowed is not the same as official)
+//   → at most SUSPICIOUS.
+//
+// Names come from the skill's own name and metadata, never from the prose around a command: a fake
+// "prerequisite" is written as "install openclaw-core: curl … | bash", and words next to the command
+// would make any attacker's host its own vendor. The skill's name and description can be chosen by an
+// attacker too, but then the skill is openly about the tool it installs and says so.
+
+export type Tier = "official" | "personal" | "unknown";
+
+export interface Provenance {
+  tier: Tier;
+  host: string;
+  /** Plain words for the finding's adjustment: "installs aspire from its vendor (aspire.dev)". */
+  why: string;
+}
+
+/** What the skill says it is: words a vendor's domain or a publisher's repository may be named after. */
+export interface SkillIdentity {
+  /** From the skill's name and its metadata (author, publisher, homepage, repository…). */
+  names: string[];
+  /** From the description: the products the skill is about. */
+  subjects: string[];
+  /** Adjacent description words joined ("Ghost Security" → ghostsecurity), for organisation names. */
+  pairs: string[];
+}
+
+export const NO_IDENTITY: SkillIdentity = { names: [], subjects: [], pairs: [] };
+
+// Words that name no vendor: a domain or owner matching one of these says nothing about who runs it.
+const GENERIC = new Set(
+  (
+    "the and for with use when from into your this that skill skills agent agents tool tools cli app apps api " +
+    "dev get install installer setup helper helpers script scripts code data cloud web docs doc server servers " +
+    "service services manager workflow workflows access user users create run build test tests open free " +
+    "official update updates download downloads core plugin plugins github gitlab com www http https security " +
+    "file files new auto pro bot bots mcp sdk lib package packages project projects support guide help the " +
+    "online site sites host hosting local main master release releases latest version tool-kit toolkit utils " +
+    "util common shared base start stack platform system systems client clients assistant claude codex openclaw"
+  ).split(" "),
+);
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+const wordsOf = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+const useful = (t: string) => t.length >= 3 && !GENERIC.has(t) && !/^\d+$/.test(t);
+
+const METADATA_KEYS =
+  /^(author|authors|publisher|vendor|org|organization|organisation|owner|maintainer|company|homepage|repository|repo|source|url|website)$/i;
+
+/** The skill's identity from its SKILL.md text (frontmatter only; nothing in the body counts). */
+export function identityOf(skillMdText: string | undefined): SkillIdentity {
+  if (!skillMdText) return NO_IDENTITY;
+  let data: Record<string, unknown> | null = null;
+  try {
+    data = parseSkillMd(skillMdText).data;
+  } catch {
+    return NO_IDENTITY;
+  }
+  if (!data) return NO_IDENTITY;
+  const names = new Set<string>();
+  const addName = (v: unknown) => {
+    if (typeof v !== "string") return;
+    const whole = norm(v);
+    if (whole.length <= 64 && useful(whole)) names.add(whole);
+    for (const w of wordsOf(v).slice(0, 16)) if (useful(w)) names.add(w);
+  };
+  addName(data.name);
+  const meta = data.metadata;
+  if (meta && typeof meta === "object" && !Array.isArray(meta)) {
+    for (const [k, v] of Object.entries(meta as Record<string, unknown>).slice(0, 50)) {
+      if (!METADATA_KEYS.test(k) || typeof v !== "string") continue;
+      // A URL names its host's vendor and, on a code host, the owner of the repository.
+      if (/^https?:\/\//i.test(v)) {
+        const h = hostOf(v);
+        const p = h ? parseHost(h) : undefined;
+        if (p?.domainWithoutSuffix) addName(p.domainWithoutSuffix);
+        try {
+          addName(new URL(v).pathname.split("/").filter(Boolean)[0]);
+        } catch {
+          // not a URL after all: its words were not added
+        }
+      } else addName(v);
+    }
+  }
+  const desc = typeof data.description === "string" ? data.description.slice(0, 600) : "";
+  const dw = wordsOf(desc);
+  const subjects = new Set(dw.filter(useful));
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < dw.length && i < 100; i++) pairs.add(`${dw[i]}${dw[i + 1]}`);
+  return { names: [...names], subjects: [...subjects], pairs: [...pairs] };
+}
+
+/**
+ * Whether a domain label, repository owner or name is named after one of `tokens`: the same word, a
+ * brand the token extends (elastic.co for "Elasticsearch"), or the token plus at most three letters
+ * (fluxcd.io for "Flux", rustup.rs for "Rust"). Never a token plus a hyphenated or longer tail:
+ * `weather-helper.com` and `polymarketapi.com` are anyone's names for a skill called weather or
+ * polymarket.
+ */
+function matchOf(candidate: string, tokens: readonly string[]): string | undefined {
+  const c = norm(candidate);
+  if (!useful(c)) return undefined;
+  const hyphenated = /[-_.]/.test(candidate);
+  for (const t of tokens) {
+    if (c === t) return t;
+    if (c.length >= 4 && t.startsWith(c)) return t;
+    if (!hyphenated && t.length >= 4 && c.startsWith(t) && c.length - t.length <= 3) return t;
+  }
+  return undefined;
+}
+
+/** A repository named after the skill's tool: metasploit-omnibus for "metasploit-framework". */
+function repoNamedAfter(repo: string, tokens: readonly string[]): string | undefined {
+  const first = repo.toLowerCase().split(/[-_.]/)[0] ?? "";
+  return first.length >= 5 && useful(first) && tokens.includes(first) ? first : undefined;
+}
+
+/** An organisation named after the skill (ghostsecurity/… for "ghost-proxy"): a longer tail is allowed. */
+function orgOf(owner: string, tokens: readonly string[]): string | undefined {
+  const c = norm(owner);
+  return tokens.find((t) => t.length >= 4 && c.length > t.length && c.startsWith(t));
+}
+
+function pathOf(url: string): string[] {
+  try {
+    return new URL(url).pathname.split("/").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/** Who controls the server behind `url`, from its address and the skill's identity. */
+export function provenanceOf(url: string, d: DomainData, skill: SkillIdentity = NO_IDENTITY): Provenance {
+  const host = hostOf(url) ?? "";
+  if (!host) return { tier: "unknown", host: url, why: "its address cannot be read" };
+  if (IPV4.test(host) || host.includes(":"))
+    return { tier: "personal", host, why: `${host} is a raw IP address instead of a named server` };
+  if (host.endsWith(".onion"))
+    return { tier: "personal", host, why: `${host} is a Tor hidden service, whose owner cannot be known` };
+  const cls = classifyHost(url, host, d);
+  if (cls) return { tier: "personal", host, why: `${host} is ${CLASS_WORDS[cls]}` };
+
+  const shared = d.sharedHosts.find((s) => hostMatches(host, s));
+  if (shared) {
+    const path = pathOf(url);
+    let owner: string | undefined;
+    let repo: string | undefined;
+    if (shared === "github.io" && host !== shared) {
+      owner = host.slice(0, -shared.length - 1);
+      repo = path[0];
+    } else if (shared === "cdn.jsdelivr.net") {
+      owner = path[1];
+      repo = path[2];
+    } else {
+      owner = path[0];
+      repo = path[1];
+    }
+    owner = owner?.toLowerCase();
+    repo = repo?.replace(/@.*$/, "").toLowerCase();
+    if (!owner) return { tier: "unknown", host, why: `${host} serves anyone's files and no owner is named` };
+    const isGist = host.startsWith("gist.");
+    if (d.officialOwners.includes(owner))
+      return { tier: "official", host, why: `from the official ${owner} repository on ${host}` };
+    if (!isGist) {
+      // The owner is the publisher (named by the skill or its metadata), or an organisation named
+      // after the skill whose repository is the tool the description is about, or the repository is
+      // the skill's own tool.
+      const by =
+        matchOf(owner, skill.names) ??
+        matchOf(owner, skill.pairs) ??
+        (repo && orgOf(owner, skill.names) ? matchOf(repo, skill.subjects) : undefined) ??
+        (repo ? (matchOf(repo, skill.names) ?? repoNamedAfter(repo, skill.names)) : undefined);
+      if (by)
+        return {
+          tier: "official",
+          host,
+          why: `installs ${repo ?? owner} from its publisher's own repository (${host}/${owner})`,
+        };
+    }
+    return {
+      tier: "personal",
+      host,
+      why: `a file in ${owner}'s own space on ${host}, which is not this skill's publisher`,
+    };
+  }
+
+  const p = parseHost(host, { allowPrivateDomains: true });
+  if (p.isPrivate && p.publicSuffix && p.domain) {
+    // vercel.app, netlify.app, pages.dev, S3 buckets…: anyone gets a sub-domain.
+    const label = p.domain.slice(0, -p.publicSuffix.length - 1);
+    const by = matchOf(label, skill.names) ?? matchOf(label, skill.subjects);
+    if (by) return { tier: "official", host, why: `installs ${by} from its own site (${p.domain})` };
+    return {
+      tier: "unknown",
+      host,
+      why: `${host} is a site on ${p.publicSuffix}, where anyone can publish`,
+    };
+  }
+  const icann = parseHost(host);
+  const cheap = d.abusedTlds.includes(icann.publicSuffix?.split(".").pop() ?? "");
+  if (icann.domain && icann.domainWithoutSuffix && icann.isIcann && !cheap) {
+    const by =
+      matchOf(icann.domainWithoutSuffix, skill.names) ?? matchOf(icann.domainWithoutSuffix, skill.subjects);
+    if (by) return { tier: "official", host, why: `installs ${by} from its vendor (${icann.domain})` };
+  }
+  if (onList(host, d.allow) || onList(host, d.installers))
+    return { tier: "official", host, why: `from a well-known installer host or registry (${host})` };
+  // Throwaway top-level domains cost a few cents and are what fake-prerequisite campaigns register;
+  // no vendor ships its installer from one, so code fetched from one is judged as anonymous hosting.
+  if (cheap)
+    return {
+      tier: "personal",
+      host,
+      why: `${host} is on a throwaway top-level domain (.${icann.publicSuffix}) that malware campaigns register`,
+    };
+  return {
+    tier: "unknown",
+    host,
+    why: `${host} is neither the vendor of what the skill is about nor a well-known installer host`,
+  };
+}
+
+function onList(host: string, list: readonly string[]): boolean {
+  return list.some((e) => !e.includes("/") && hostMatches(host, e));
+}
+
+// `curl -fsLS get.chezmoi.io`: curl and wget take an address without a scheme.
+const FETCH_CMD = /\b(?:curl|wget)\b[^|;&\n]{0,400}/gi;
+const BARE_HOST = /^["']?([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9][a-z0-9-]{0,62})+)(\/[^\s"']*)?["']?$/i;
+
+/** The addresses a command fetches from: URLs with a scheme and bare host names given to curl or wget. */
+export function commandUrls(text: string): string[] {
+  const out = findUrls(text).map((u) => u.url);
+  for (const m of text.matchAll(FETCH_CMD)) {
+    for (const arg of m[0].split(/[ \t]+/).slice(1)) {
+      if (arg.startsWith("-") || arg.includes("://")) continue;
+      const b = BARE_HOST.exec(arg.replace(/[)"'`]+$/, ""));
+      if (!b) continue;
+      const p = parseHost(b[1]!);
+      // A file name (install.sh) is no host: its "suffix" must be a real top-level domain.
+      if (!p.isIcann || !p.domain || /\.(sh|py|ps1|js|json|txt|zip|gz|tgz)$/i.test(b[1]!)) continue;
+      out.push(`https://${b[1]}${b[2] ?? "/"}`);
+    }
+  }
+  return out;
+}
+
+// Flags of curl and wget whose next word is a value (a header, a referrer, an output file), not the
+// address fetched.
+const VALUE_FLAGS = new Set(
+  "-H --header -e --referer -o --output -O --output-document -d --data --data-raw --data-binary -u --user -A --user-agent -x --proxy -b --cookie -c --cookie-jar -w --write-out -X --request -m --max-time --retry -P --directory-prefix -T --upload-file -F --form --connect-timeout".split(
+    " ",
+  ),
+);
+
+/**
+ * A fetch whose address is only known when it runs (`curl -e https://vendor.dev "$PAYLOAD" | sh`): an
+ * official address elsewhere in the command says nothing about where the code comes from.
+ */
+export function fetchesOpaqueAddress(text: string): boolean {
+  for (const m of text.matchAll(FETCH_CMD)) {
+    // A quoted argument is one word; it is a variable when it starts with one ("$URL", "${SRC}/x").
+    const words = m[0]
+      .replace(/"([^"\n]*)"|'([^'\n]*)'/g, (_q, a?: string, b?: string) =>
+        /^\s*(?:\$|`)/.test(a ?? b ?? "") ? "$Q" : "Q",
+      )
+      .split(/[ \t]+/)
+      .slice(1);
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      if (VALUE_FLAGS.has(w)) {
+        i++;
+        continue;
+      }
+      if (w.startsWith("-")) continue;
+      if (/^["']?(?:\$|`)/.test(w)) return true;
+    }
+  }
+  return false;
+}
+
+const TIER_RANK: Record<Tier, number> = { official: 0, unknown: 1, personal: 2 };
+
+/** The least trusted source among `urls` (undefined when there is none). */
+export function worstProvenance(
+  urls: readonly string[],
+  d: DomainData,
+  skill?: SkillIdentity,
+): Provenance | undefined {
+  let worst: Provenance | undefined;
+  for (const u of urls) {
+    const p = provenanceOf(u, d, skill);
+    if (!worst || TIER_RANK[p.tier] > TIER_RANK[worst.tier]) worst = p;
+  }
+  return worst;
+}
+
+/**
+ * A download-and-run (or send) finding weighed by where the code comes from: from its vendor or a
+ * well-known host at most `officialLevel`; from a host of unknown ownership at most `unknownLevel`
+ * (SUSPICIOUS for code that is run; data sent there keeps its level); from personal or anonymous
+ * space unchanged, with the reason in its explanation.
+ */
+export function weighByProvenance(
+  f: Finding,
+  p: Provenance | undefined,
+  officialLevel: Severity,
+  unknownLevel?: Severity,
+): Finding {
+  if (!p) return f;
+  if (p.tier === "official") {
+    const c = cappedAt(f, officialLevel, p.why);
+    return c === f ? f : { ...c, confidence: "medium" };
+  }
+  if (p.tier === "unknown") return unknownLevel ? cappedAt(f, unknownLevel, p.why) : f;
+  return { ...f, explanation: `${f.explanation} Here: ${p.why}.` };
+}
