@@ -221,3 +221,17 @@ function rangeAt(ranges: Range[], offset: number): TextContext {
   }
   return "prose";
 }
+
+/**
+ * The fenced code blocks of `markdown` with their info string's first word and 0-based opening line,
+ * from the same block parse that decides contexts. Files without a fence marker are not parsed.
+ */
+export function fencesOf(markdown: string): { lang: string; line: number; content: string }[] {
+  if (!markdown.includes("```") && !markdown.includes("~~~")) return [];
+  const src = markdown.includes("\r") ? markdown.replace(/\r/g, " ") : markdown;
+  const out: { lang: string; line: number; content: string }[] = [];
+  for (const t of blockParser.parse(src, {}))
+    if (t.type === "fence" && t.map)
+      out.push({ lang: t.info.trim().split(/\s+/)[0]!.toLowerCase(), line: t.map[0], content: t.content });
+  return out;
+}

@@ -1,0 +1,120 @@
+import { fencesOf } from "../markdown/context.js";
+import { type CodePiece, extractCode, extractFences, MappedLines } from "../text/extract-code.js";
+import type { Capability, Finding } from "../types.js";
+import { lowered } from "../weigh/adjust.js";
+import type { AnalysisContext, TextFile } from "./context.js";
+import { cannotRunAsWritten, runRules } from "./rules.js";
+
+// Scripts inside files that are no scripts by name (see text/extract-code.ts) get what a script
+// gets: the text rules of its language and the syntax-tree analysis, so `a=cu; b=rl; $a$b URL | sh`
+// in a Makefile recipe, a postinstall hook or a README code block is read as the command it is.
+
+/** Techniques that are the same harm whether a guide shows them or a script runs them. */
+const KEEP_IN_CODE_BLOCK = new Set(["download-execute", "obfuscation"]);
+
+export interface EmbeddedCodeReport {
+  findings: Finding[];
+  /** Capabilities of commands that run by themselves (build files, hooks); code blocks add none. */
+  capabilities: Capability[];
+}
+
+/** The script pieces of a file: Markdown code blocks, or the commands of a build or config file. */
+export function codePiecesOf(file: TextFile): CodePiece[] {
+  if (file.kind === "instructions") {
+    if (!file.contextAt) return [];
+    const from = file.bodyOffset ?? 0;
+    const fences = fencesOf(from ? file.text.slice(from) : file.text);
+    if (!fences.length) return [];
+    return extractFences(fences, file.lines, from ? file.lines.position(from).line - 1 : 0);
+  }
+  if (file.kind !== "data") return [];
+  return extractCode(file.skillPath, file.text);
+}
+
+/**
+ * Analyses the script pieces of `file`. `seen` holds the findings already made on the whole file:
+ * what the text rules found on a line is not reported again from the piece.
+ */
+export function analyzeEmbeddedCode(
+  file: TextFile,
+  ctx: AnalysisContext,
+  seen: readonly Finding[],
+): EmbeddedCodeReport {
+  const pieces = codePiecesOf(file);
+  const out: Finding[] = [];
+  const caps = new Set<Capability>();
+  if (!pieces.length) return { findings: out, capabilities: [] };
+  const known = new Set(
+    seen.filter((f) => f.file === file.path).flatMap((f) => [`${f.ruleId}@${f.line}`, `${f.category}@${f.line}`]),
+  );
+  for (const piece of pieces) {
+    const text = piece.extract.text();
+    const pseudo: TextFile = {
+      path: file.path,
+      skillPath: file.skillPath,
+      kind: piece.lang,
+      text,
+      lines: new MappedLines(file.lines, piece.extract),
+    };
+    const block = piece.source === "code-block";
+    const found: Finding[] = [];
+    // A code block's text was read by the instruction rules already, with its Markdown context.
+    if (!block) found.push(...runRules(ctx.ruleSet.rules, pseudo, text.toLowerCase(), ctx));
+    const a = ctx.scriptAnalyzer;
+    if (a) {
+      try {
+        if (a.analyzeDetailed) {
+          const r = a.analyzeDetailed(pseudo, ctx);
+          found.push(...r.findings);
+          if (!block) for (const c of r.capabilities) if (c === "network" || c === "shell") caps.add(c);
+        } else found.push(...a.analyze(pseudo, ctx));
+      } catch {
+        // A parser failure must not hide what the text rules found.
+      }
+    }
+    for (const f of found) {
+      if (known.has(`${f.ruleId}@${f.line}`)) continue;
+      if (!block) {
+        known.add(`${f.ruleId}@${f.line}`);
+        out.push({ ...f, excerpt: `${SOURCE_WORDS[piece.source]}: ${f.excerpt}` });
+        continue;
+      }
+      // A command over several lines: the text rule reports where it starts, the syntax tree where
+      // it runs; the finding's related lines (its source) say it is the same command.
+      const lines = [f.line, ...(f.related ?? []).filter((r) => r.file === file.path).map((r) => r.line)];
+      if (lines.some((l) => known.has(`${f.category}@${l}`))) continue;
+      known.add(`${f.ruleId}@${f.line}`);
+      const weighed = weighBlockFinding({ ...f, context: "code-block" }, file);
+      if (weighed) out.push(weighed);
+    }
+  }
+  return { findings: out, capabilities: [...caps] };
+}
+
+const SOURCE_WORDS: Record<CodePiece["source"], string> = {
+  "code-block": "code block",
+  makefile: "Makefile recipe",
+  "package-json": "package.json script",
+  dockerfile: "Dockerfile RUN",
+  notebook: "notebook cell",
+  "pre-commit": "pre-commit hook entry",
+  workflow: "workflow run step",
+};
+
+/**
+ * A finding in a Markdown code block, weighed as the instruction rules weigh quoted text: a command
+ * that cannot run as written (example host, placeholder) is an illustration; a technique other than
+ * download-and-run or hidden code, shown in a block, is what guides quote.
+ */
+function weighBlockFinding(f: Finding, file: TextFile): Finding | undefined {
+  const line = file.lines.lineText(f.line);
+  if (cannotRunAsWritten(line, ""))
+    return lowered(
+      f,
+      2,
+      "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
+    );
+  if (!KEEP_IN_CODE_BLOCK.has(f.category))
+    return lowered(f, 2, "quoted in documentation (a code block), not an instruction");
+  return f;
+}
