@@ -45,7 +45,9 @@ export function analyzeEmbeddedCode(
   const caps = new Set<Capability>();
   if (!pieces.length) return { findings: out, capabilities: [] };
   const known = new Set(
-    seen.filter((f) => f.file === file.path).flatMap((f) => [`${f.ruleId}@${f.line}`, `${f.category}@${f.line}`]),
+    seen
+      .filter((f) => f.file === file.path)
+      .flatMap((f) => [`${f.ruleId}@${f.line}`, `${f.category}@${f.line}`]),
   );
   for (const piece of pieces) {
     const text = piece.extract.text();
@@ -72,6 +74,12 @@ export function analyzeEmbeddedCode(
         // A parser failure must not hide what the text rules found.
       }
     }
+    const hostsByLine = new Map<number, string[]>();
+    for (const f of found)
+      for (const r of f.related ?? []) {
+        const host = NOTE_HOST.exec(r.note)?.[1];
+        if (host) hostsByLine.set(f.line, [...(hostsByLine.get(f.line) ?? []), host]);
+      }
     for (const f of found) {
       if (known.has(`${f.ruleId}@${f.line}`)) continue;
       if (!block) {
@@ -84,7 +92,7 @@ export function analyzeEmbeddedCode(
       const lines = [f.line, ...(f.related ?? []).filter((r) => r.file === file.path).map((r) => r.line)];
       if (lines.some((l) => known.has(`${f.category}@${l}`))) continue;
       known.add(`${f.ruleId}@${f.line}`);
-      const weighed = weighBlockFinding({ ...f, context: "code-block" }, file);
+      const weighed = weighBlockFinding({ ...f, context: "code-block" }, file, hostsByLine.get(f.line) ?? []);
       if (weighed) out.push(weighed);
     }
   }
@@ -106,15 +114,30 @@ const SOURCE_WORDS: Record<CodePiece["source"], string> = {
  * that cannot run as written (example host, placeholder) is an illustration; a technique other than
  * download-and-run or hidden code, shown in a block, is what guides quote.
  */
-function weighBlockFinding(f: Finding, file: TextFile): Finding | undefined {
-  const line = file.lines.lineText(f.line);
+function weighBlockFinding(f: Finding, file: TextFile, noteHosts: readonly string[]): Finding | undefined {
+  // Hosts the engine found behind the spelling (split names, reversed or encoded text) count too.
+  const line = [file.lines.lineText(f.line), ...noteHosts.map((h) => `https://${h}/`)].join(" ");
+  let why: string | undefined;
   if (cannotRunAsWritten(line, ""))
-    return lowered(
-      f,
-      2,
-      "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
-    );
-  if (!KEEP_IN_CODE_BLOCK.has(f.category))
-    return lowered(f, 2, "quoted in documentation (a code block), not an instruction");
-  return f;
+    why =
+      "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)";
+  else if (!KEEP_IN_CODE_BLOCK.has(f.category))
+    why = "quoted in documentation (a code block), not an instruction";
+  else if (f.ruleId === "script.exec-remote" && !f.related?.some((r) => STREAMED.test(r.note)))
+    // Guides install a tool by saving it and then show it being run; piping a named server's
+    // answer straight into a shell is the technique itself, however it is spelled.
+    why =
+      "in a code block, a saved download being run or a server with no name in the text is an install step or a placeholder, not a command piped from a named server";
+  if (!why) return f;
+  const low = lowered(f, 2, why);
+  if (!low) return undefined;
+  // What a guide shows is not what the skill can do: no capabilities for the weighing stages.
+  delete low.capabilities;
+  return low;
 }
+
+/** The server named in an engine's note on a source ("source: code or data downloaded from HOST"). */
+const NOTE_HOST = /downloaded from ([^\s,;()]+)/;
+
+/** The engine's note on a source piped from a named server (not a saved file, not an unknown one). */
+const STREAMED = /^source: code or data downloaded from \S/;

@@ -1,4 +1,4 @@
-import type { ScriptKind } from "./file-kind.js";
+import { looksLikeShell, type ScriptKind } from "./file-kind.js";
 import { LineIndex } from "./lines.js";
 
 // Commands hide in files that are not scripts by name: a Makefile's recipes, package.json's
@@ -267,7 +267,7 @@ function addExpressions(out: Extract, s: string, orig: number): void {
   for (let m = re.exec(s); m; m = re.exec(s)) {
     out.add(s.slice(from, m.index), orig + from);
     const secret = /^secrets\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(m[1]!);
-    out.add(secret ? `\${${secret[1]}}` : "${GITHUB_EXPRESSION}", orig + m.index);
+    out.add(secret ? `\${${secret[1]}}` : "$GITHUB_EXPRESSION", orig + m.index);
     from = m.index + m[0].length;
   }
   out.add(s.slice(from), orig + from);
@@ -484,6 +484,8 @@ const FENCE_LANGS: Record<string, ScriptKind> = {
   py: "python",
 };
 
+const UNMARKED = new Set(["", "text", "txt", "plain", "plaintext"]);
+
 export interface Fence {
   /** The info string's first word, lower-cased. */
   lang: string;
@@ -494,22 +496,23 @@ export interface Fence {
 }
 
 /**
- * Code blocks of Markdown (fenced, with a shell, PowerShell or Python info string) as one script per
- * language: a reader runs the blocks of a guide in order, in one shell, so a variable set in one block
- * is used in the next. `firstLine` (0-based) is the file line where the parsed Markdown starts. A `console` block, or a block whose
- * lines start with a `$ ` prompt, holds commands only on prompt lines; the other lines are output.
+ * Code blocks of Markdown (fenced, with a shell, PowerShell or Python info string), one script each:
+ * guides show commands block by block, and a file one block saves is rarely what the next one runs.
+ * `firstLine` (0-based) is the file line where the parsed Markdown starts. A `console` block, or a
+ * block whose lines start with a `$ ` prompt, holds commands only on prompt lines (and their
+ * continuations); the other lines are output.
  */
 export function extractFences(fences: readonly Fence[], lines: LineIndex, firstLine = 0): CodePiece[] {
-  const byLang = new Map<ScriptKind, Extract>();
+  const pieces: CodePiece[] = [];
   for (const f of fences) {
-    const lang = FENCE_LANGS[f.lang];
+    // A block without a language (or marked as plain text) still runs when it is pasted in a shell.
+    const lang =
+      FENCE_LANGS[f.lang] ?? (UNMARKED.has(f.lang) && looksLikeShell(f.content) ? "shell" : undefined);
     if (!lang) continue;
-    let out = byLang.get(lang);
-    if (!out) byLang.set(lang, (out = new Extract()));
+    const out = new Extract();
     const content = f.content.split("\n");
     if (content[content.length - 1] === "") content.pop();
-    const prompts =
-      lang === "shell" && (f.lang === "console" || content.some((l) => /^\s*\$ /.test(l)));
+    const prompts = lang === "shell" && (f.lang === "console" || content.some((l) => /^\s*\$ /.test(l)));
     let continued = false;
     for (const [i, text] of content.entries()) {
       const lineNo = firstLine + f.line + 2 + i;
@@ -529,10 +532,8 @@ export function extractFences(fences: readonly Fence[], lines: LineIndex, firstL
       out.newline(at + text.length);
       continued = prompts && text.trimEnd().endsWith("\\");
     }
-    // Blocks are separate commands even when one ends inside an unfinished line.
-    out.newline(lines.lineStart(firstLine + f.line + 1));
+    if (out.text().trim() !== "" && out.length <= MAX_EXTRACT)
+      pieces.push({ lang, source: "code-block", extract: out });
   }
-  return [...byLang]
-    .map(([lang, extract]) => ({ lang, source: "code-block" as const, extract }))
-    .filter((p) => p.extract.text().trim() !== "" && p.extract.length <= MAX_EXTRACT);
+  return pieces;
 }

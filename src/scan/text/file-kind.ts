@@ -83,7 +83,8 @@ export function isScriptKind(kind: TextKind): kind is ScriptKind {
 }
 
 /** Names of extension-less files that are documents or build files, never a shell script. */
-const NOT_SHELL = /^(license|licence|copying|notice|authors|contributors|readme|changelog|changes|history|todo|makefile|gnumakefile|dockerfile|containerfile|procfile|gemfile|rakefile|vagrantfile|brewfile|codeowners|version)$/i;
+const NOT_SHELL =
+  /^(license|licence|copying|notice|authors|contributors|readme|changelog|changes|history|todo|makefile|gnumakefile|dockerfile|containerfile|procfile|gemfile|rakefile|vagrantfile|brewfile|codeowners|version)$/i;
 
 /** Commands that start a line of a shell script (and rarely a line of prose or data). */
 const SHELL_LINE =
