@@ -199,9 +199,9 @@ describe("extracting commands from non-script files", () => {
   it("reads workflow run steps and pre-commit entries, secrets as variables", () => {
     const wf = at(
       ".github/workflows/ci.yml",
-      'steps:\n  - run: echo one\n  - name: x\n    run: |\n      curl -d "${{ secrets.NPM_TOKEN }}" u\n    env: {}\n',
+      'steps:\n  - run: echo one\n  - name: x\n    run: |\n      curl -d "\x24{{ secrets.NPM_TOKEN }}" u\n    env: {}\n',
     );
-    expect(wf.code).toBe('echo one\n      curl -d "${NPM_TOKEN}" u\n');
+    expect(wf.code).toBe('echo one\n      curl -d "\x24{NPM_TOKEN}" u\n');
     expect(wf.pos("curl")).toEqual({ line: 5, column: 7 });
     const pc = at(".pre-commit-config.yaml", "hooks:\n  - id: a\n    entry: 'bash -c x'\n");
     expect(pc.code).toBe("bash -c x\n");
