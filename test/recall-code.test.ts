@@ -257,6 +257,12 @@ describe("Markdown code blocks as scripts", () => {
     expect(code).not.toContain("output");
   });
 
+  it("reads the language of `{bash}`, `.sh` and `bash title=…` fences", () => {
+    const md = '```{bash}\necho a\n```\n\n```.sh\necho b\n```\n\n```bash title="x"\necho c\n```\n';
+    expect(fencesOf(md).map((f) => f.lang)).toEqual(["bash", "sh", "bash"]);
+    expect(extractFences(fencesOf(md), new LineIndex(md))).toHaveLength(3);
+  });
+
   it("reads an unmarked block as shell only when its lines are commands", () => {
     const cmds = "```\nset -e\ncurl -s x -o y\nbash y\n```\n";
     const prose = "```\nThe quick brown fox\njumps over the dog\n```\n";

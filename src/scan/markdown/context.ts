@@ -232,6 +232,11 @@ export function fencesOf(markdown: string): { lang: string; line: number; conten
   const out: { lang: string; line: number; content: string }[] = [];
   for (const t of blockParser.parse(src, {}))
     if (t.type === "fence" && t.map)
-      out.push({ lang: t.info.trim().split(/\s+/)[0]!.toLowerCase(), line: t.map[0], content: t.content });
+      out.push({
+        // `{bash}`, `.sh` and `bash title="x"` name the same language.
+        lang: (t.info.trim().split(/\s+/)[0] ?? "").replace(/^[{.]+|[},]+$/g, "").toLowerCase(),
+        line: t.map[0],
+        content: t.content,
+      });
   return out;
 }
