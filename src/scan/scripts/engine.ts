@@ -355,7 +355,8 @@ export class Engine {
   /**
    * A network send. `body` is the payload (data, json, files, body); `other` the URL query,
    * headers and the like. File secrets and env dumps anywhere are a flow; an env secret counts only
-   * in the body and only towards a host that is neither allowed nor obviously its own service.
+   * in the body or the address (not a header) and only towards a host that is neither allowed nor
+   * obviously its own service.
    */
   send(
     at: Loc,
@@ -363,7 +364,8 @@ export class Engine {
     via: string,
   ): void {
     this.caps.add("network");
-    const body = labelsOf(parts.body ?? []) ?? [];
+    // A secret in the address itself (`?k=$TOKEN`) is sent as surely as one in the payload.
+    const body = labelsOf([...(parts.body ?? []), parts.url]) ?? [];
     const all = labelsOf([parts.url, ...(parts.body ?? []), ...(parts.other ?? [])]) ?? [];
     const host = this.hostOf(parts.url);
     this.checkSend(at, all, body, host, via);
