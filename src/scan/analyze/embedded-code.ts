@@ -1,4 +1,4 @@
-import { fencesOf } from "../markdown/context.js";
+import { fencesOf, fencesOfContext } from "../markdown/context.js";
 import { type CodePiece, extractCode, extractFences, MappedLines } from "../text/extract-code.js";
 import type { Capability, Finding } from "../types.js";
 import { lowered } from "../weigh/adjust.js";
@@ -22,8 +22,9 @@ export interface EmbeddedCodeReport {
 export function codePiecesOf(file: TextFile): CodePiece[] {
   if (file.kind === "instructions") {
     if (!file.contextAt) return [];
+    if (!file.text.includes("```") && !file.text.includes("~~~")) return [];
     const from = file.bodyOffset ?? 0;
-    const fences = fencesOf(from ? file.text.slice(from) : file.text);
+    const fences = fencesOfContext(file.contextAt) ?? fencesOf(from ? file.text.slice(from) : file.text);
     if (!fences.length) return [];
     return extractFences(fences, file.lines, from ? file.lines.position(from).line - 1 : 0);
   }
@@ -59,6 +60,12 @@ export function analyzeEmbeddedCode(
       lines: new MappedLines(file.lines, piece.extract),
     };
     const block = piece.source === "code-block";
+    // In a code block only running fetched or hidden code keeps its level, and Python runs code only
+    // through one of these names: blocks without any (most examples) are not worth a parse.
+    if (block && piece.lang === "python" && !PY_RUNS_CODE.test(text)) continue;
+    // A shell block pipes, expands, substitutes or hands a string to an interpreter to run fetched or
+    // hidden code; plain commands with literal arguments (`npm install x`) cannot.
+    if (block && piece.lang === "shell" && !SH_RUNS_CODE.test(text)) continue;
     const found: Finding[] = [];
     // A code block's text was read by the instruction rules already, with its Markdown context.
     if (!block) found.push(...runRules(ctx.ruleSet.rules, pseudo, text.toLowerCase(), ctx));
@@ -135,6 +142,11 @@ function weighBlockFinding(f: Finding, file: TextFile, noteHosts: readonly strin
   delete low.capabilities;
   return low;
 }
+
+const PY_RUNS_CODE =
+  /\b(?:exec|eval|compile|system|popen|Popen|spawn\w*|subprocess|run|call|check_output|__import__|getattr|builtins|pickle|marshal|loads|import_module)\b/;
+
+const SH_RUNS_CODE = /[|$`]|<\(|\s-[A-Za-z]*[ce]\b|\b(?:eval|exec|iex)\b|-command|-enc/i;
 
 /** The server named in an engine's note on a source ("source: code or data downloaded from HOST"). */
 const NOTE_HOST = /downloaded from ([^\s,;()]+)/;
