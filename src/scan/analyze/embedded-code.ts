@@ -41,7 +41,13 @@ export function analyzeEmbeddedCode(
   ctx: AnalysisContext,
   seen: readonly Finding[],
 ): EmbeddedCodeReport {
-  const pieces = codePiecesOf(file);
+  let pieces: CodePiece[];
+  try {
+    pieces = codePiecesOf(file);
+  } catch {
+    // Hostile input that breaks an extractor must not hide the whole file's other findings.
+    return { findings: [], capabilities: [] };
+  }
   const out: Finding[] = [];
   const caps = new Set<Capability>();
   if (!pieces.length) return { findings: out, capabilities: [] };
