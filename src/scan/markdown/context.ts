@@ -68,7 +68,10 @@ export function markdownContext(markdown: string, base = 0): ContextOf {
     return rangeAt(piece.ranges, rel);
   };
   // Code blocks are read as scripts from this same parse (one block parse per file, not two).
-  fencesByContext.set(contextAt, () => (state ??= blocksOf(markdown)).fences);
+  fencesByContext.set(contextAt, () => {
+    state ??= blocksOf(markdown);
+    return state.fences;
+  });
   return contextAt;
 }
 
