@@ -364,11 +364,25 @@ export class Engine {
     via: string,
   ): void {
     this.caps.add("network");
-    // A secret in the address itself (`?k=$TOKEN`) is sent as surely as one in the payload.
-    const body = labelsOf([...(parts.body ?? []), parts.url]) ?? [];
+    const body = labelsOf(parts.body ?? []) ?? [];
     const all = labelsOf([parts.url, ...(parts.body ?? []), ...(parts.other ?? [])]) ?? [];
     const host = this.hostOf(parts.url);
     this.checkSend(at, all, body, host, via);
+    // A secret in the address itself (`?k=$TOKEN`) is sent as surely as one in the payload, when
+    // the address names a foreign server. Only there: API clients build addresses from config
+    // values, whose labels say little about what reaches which server.
+    const inUrl = (parts.url?.L ?? []).filter((l) => l.kind === "envsecret");
+    if (
+      inUrl.length &&
+      host &&
+      !isPlaceholderHost(host) &&
+      !this.ctx.isAllowedHost(host) &&
+      !inUrl.some((l) => envNameMatchesHost(l.name ?? "", host))
+    )
+      this.emit(C.ENV_SECRET_TO_NETWORK, at, {
+        explanation: `The script puts ${inUrl[0]?.what} into the address of a request to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
+        related: inUrl.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
+      });
     const dec = parts.url?.L?.find((l) => l.kind === "decoded");
     if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
       const shown = isKnown(parts.url?.s) ? ` It decodes to ${parts.url.s.slice(0, 120)}.` : "";
