@@ -234,7 +234,7 @@ describe("flows from a secret to the network", () => {
     expect(finding(r, "script.flow-secret-to-exec")?.level).toBe("MALICIOUS");
   });
 
-  it("treats an env token sent as body data to an unrelated host as SUSPICIOUS, to its own API as nothing", () => {
+  it("treats an env token sent as body data to an unrelated host as MALICIOUS, to its own API as nothing", () => {
     const sent = scan(
       "scripts/t.py",
       `
@@ -243,6 +243,7 @@ describe("flows from a secret to the network", () => {
       `,
     );
     expect(ids(sent)).toEqual(["script.env-secret-to-network"]);
+    expect(level(sent)).toBe("MALICIOUS");
     const own = scan(
       "scripts/t.py",
       `

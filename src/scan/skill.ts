@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { analyzeConfusables } from "./analyze/confusables.js";
 import type { AnalysisContext, TextFile } from "./analyze/context.js";
+import { analyzeEmbeddedCode } from "./analyze/embedded-code.js";
 import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
 import { impersonationFindings } from "./analyze/impersonation.js";
@@ -21,7 +22,7 @@ import type { TextKind } from "./rules/schema.js";
 import { summarise } from "./summary.js";
 import { decodeBytes } from "./text/decode.js";
 import { embeddedText } from "./text/embedded.js";
-import { fileKind, isScriptKind } from "./text/file-kind.js";
+import { contentKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
 import { decide, sortFindings } from "./verdict.js";
@@ -225,6 +226,9 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
       // A parser failure must not hide the text rules' findings, which already ran.
     }
   }
+  const embedded = analyzeEmbeddedCode(file, ctx, out);
+  out.push(...embedded.findings);
+  for (const c of embedded.capabilities) state.usedCapabilities.add(c);
   if (file.kind === "instructions") {
     const dir = file.skillPath.includes("/") ? file.skillPath.slice(0, file.skillPath.lastIndexOf("/")) : ".";
     for (const target of relativeLinks(file.text, dir)) state.links.push({ target, from: file.path });
@@ -474,7 +478,7 @@ export async function scanSkill(
     }
     const text = decoded.text;
     if (decoded.invalidUtf8) state.findings.push(findingAt(CHECKS.invalidUtf8, place, { excerpt: rel }));
-    const kind = fileKind(rel, text.slice(0, 120));
+    const kind = contentKind(rel, text);
     const file: TextFile = { path: entry.path, skillPath: rel, kind, text, lines: new LineIndex(text) };
     if (rel === "SKILL.md") {
       mdText = text;

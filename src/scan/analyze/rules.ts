@@ -159,7 +159,7 @@ const PLACEHOLDER = /\.\.\.|\u2026|<[A-Za-z][\w .-]{0,30}>|\$\{?[A-Z_]*URL\}?/;
  * counted, as defanged samples use them in place of real servers), or it has no host and holds a
  * placeholder where the payload or address would be.
  */
-function cannotRunAsWritten(text: string, input: string): boolean {
+export function cannotRunAsWritten(text: string, input: string): boolean {
   const hosts = hostsIn(text);
   if (hosts.length > 0)
     return hosts.every((h) => /(^|\.)example\.(com|net|org)$/.test(h) || /[{}$<>%]/.test(h));

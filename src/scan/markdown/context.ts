@@ -47,8 +47,8 @@ blockParser.core.ruler.disable(["inline", "linkify", "replacements", "smartquote
  * until the first question.
  */
 export function markdownContext(markdown: string, base = 0): ContextOf {
-  let state: { lines: LineIndex; blocks: Block[] } | undefined;
-  return (offset) => {
+  let state: ReturnType<typeof blocksOf> | undefined;
+  const contextAt: ContextOf = (offset) => {
     state ??= blocksOf(markdown);
     const rel = offset - base;
     if (rel < 0 || rel >= markdown.length) return "prose";
@@ -67,14 +67,36 @@ export function markdownContext(markdown: string, base = 0): ContextOf {
     piece.ranges ??= inlineRanges(markdown, piece.start, piece.end);
     return rangeAt(piece.ranges, rel);
   };
+  // Code blocks are read as scripts from this same parse (one block parse per file, not two).
+  fencesByContext.set(contextAt, () => {
+    state ??= blocksOf(markdown);
+    return state.fences;
+  });
+  return contextAt;
 }
 
-function blocksOf(markdown: string): { lines: LineIndex; blocks: Block[] } {
+export interface FenceInfo {
+  lang: string;
+  /** 0-based line of the opening fence in the parsed Markdown. */
+  line: number;
+  content: string;
+}
+
+const fencesByContext = new WeakMap<ContextOf, () => FenceInfo[]>();
+
+/** The fenced code blocks of the Markdown behind a markdownContext, from its block parse. */
+export function fencesOfContext(contextAt: ContextOf): FenceInfo[] | undefined {
+  return fencesByContext.get(contextAt)?.();
+}
+
+function blocksOf(markdown: string): { lines: LineIndex; blocks: Block[]; fences: FenceInfo[] } {
   // markdown-it turns \r\n and lone \r into \n; a same-length stand-in keeps its lines ours.
   const src = markdown.includes("\r") ? markdown.replace(/\r/g, " ") : markdown;
   const blocks: Block[] = [];
+  const fences: FenceInfo[] = [];
   let inTable = false;
   for (const t of blockParser.parse(src, {})) {
+    if (t.type === "fence" && t.map) fences.push(fenceInfo(t.info, t.map[0], t.content));
     // A table is one block of text (its cells' own maps are incomplete): micromark reads it as a
     // paragraph, which finds the same inline code and links.
     if (t.type === "table_close") inTable = false;
@@ -97,7 +119,7 @@ function blocksOf(markdown: string): { lines: LineIndex; blocks: Block[] } {
     blocks.push({ startLine: t.map[0], endLine: Math.max(t.map[1], t.map[0] + 1), kind });
   }
   blocks.sort((a, b) => a.startLine - b.startLine);
-  return { lines: new LineIndex(markdown), blocks };
+  return { lines: new LineIndex(markdown), blocks, fences };
 }
 
 function blockAt(blocks: Block[], line: number): Block | undefined {
@@ -220,4 +242,23 @@ function rangeAt(ranges: Range[], offset: number): TextContext {
     else return r.context;
   }
   return "prose";
+}
+
+/**
+ * The fenced code blocks of `markdown` with their info string's first word and 0-based opening line.
+ * Files without a fence marker are not parsed.
+ */
+export function fencesOf(markdown: string): FenceInfo[] {
+  if (!markdown.includes("```") && !markdown.includes("~~~")) return [];
+  const src = markdown.includes("\r") ? markdown.replace(/\r/g, " ") : markdown;
+  const out: FenceInfo[] = [];
+  for (const t of blockParser.parse(src, {}))
+    if (t.type === "fence" && t.map) out.push(fenceInfo(t.info, t.map[0], t.content));
+  return out;
+}
+
+function fenceInfo(info: string, line: number, content: string): FenceInfo {
+  // `{bash}`, `.sh` and `bash title="x"` name the same language.
+  const lang = (info.trim().split(/\s+/)[0] ?? "").replace(/^[{.]+|[},]+$/g, "").toLowerCase();
+  return { lang, line, content };
 }

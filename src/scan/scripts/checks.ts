@@ -118,10 +118,12 @@ export const ENV_SECRET_TO_NETWORK = c({
   id: "script.env-secret-to-network",
   title: "Script sends a secret token to an unrelated server",
   category: "exfiltration",
-  level: "SUSPICIOUS",
-  confidence: "medium",
+  // One stolen token is enough: an API client puts its key in a header for the key's own service;
+  // the key itself as the payload, to a server that is neither that service nor allowlisted, is theft.
+  level: "MALICIOUS",
+  confidence: "high",
   explanation:
-    "The script puts a secret from an environment variable (a token, key or password) into the data it sends to a server whose name is not related to that secret and is not on the allowlist.",
+    "The script puts a secret from an environment variable (a token, key or password) into the data it sends to a server whose name is not related to that secret and is not on the allowlist. An API client sends its key only to the key's own service; sending it elsewhere as data is how credential-stealing skills work.",
   remediation:
     "Send a token only to the service it belongs to, in an Authorization header; if this server is that service, add it to `allowed-domains` in the config.",
   references: ["CWE-201"],

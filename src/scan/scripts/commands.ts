@@ -535,6 +535,14 @@ function reader(
   }
   for (const t of targets) if (t.s !== "-") L = unionLabels(L, eng.read(at, t, name));
   if (FILTERS.has(name) && stdin) L = unionLabels(L, stdin.L);
+  // `rev` turns a string written backwards into the command it hides from readers and text rules.
+  if (name === "rev" && !targets.length && isKnown(stdin?.s)) {
+    const text = stdin.s
+      .split("\n")
+      .map((l) => [...l].reverse().join(""))
+      .join("\n");
+    return eng.decoded(at, { L }, "reversed text", text.trim());
+  }
   if (decodeFlag(name, args)) {
     const input = stdin ?? EMPTY;
     const text =

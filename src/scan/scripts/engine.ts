@@ -356,7 +356,8 @@ export class Engine {
   /**
    * A network send. `body` is the payload (data, json, files, body); `other` the URL query,
    * headers and the like. File secrets and env dumps anywhere are a flow; an env secret counts only
-   * in the body and only towards a host that is neither allowed nor obviously its own service.
+   * in the body or the address (not a header) and only towards a host that is neither allowed nor
+   * obviously its own service.
    */
   send(
     at: Loc,
@@ -368,6 +369,21 @@ export class Engine {
     const all = labelsOf([parts.url, ...(parts.body ?? []), ...(parts.other ?? [])]) ?? [];
     const host = this.hostOf(parts.url);
     this.checkSend(at, all, body, host, via);
+    // A secret in the address itself (`?k=$TOKEN`) is sent as surely as one in the payload, when
+    // the address names a foreign server. Only there: API clients build addresses from config
+    // values, whose labels say little about what reaches which server.
+    const inUrl = (parts.url?.L ?? []).filter((l) => l.kind === "envsecret");
+    if (
+      inUrl.length &&
+      host &&
+      !isPlaceholderHost(host) &&
+      !this.ctx.isAllowedHost(host) &&
+      !inUrl.some((l) => envNameMatchesHost(l.name ?? "", host))
+    )
+      this.emit(C.ENV_SECRET_TO_NETWORK, at, {
+        explanation: `The script puts ${inUrl[0]?.what} into the address of a request to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
+        related: inUrl.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
+      });
     const dec = parts.url?.L?.find((l) => l.kind === "decoded");
     if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
       const shown = isKnown(parts.url?.s) ? ` It decodes to ${parts.url.s.slice(0, 120)}.` : "";

@@ -195,16 +195,27 @@ export function homeEnvValue(name: string): string | undefined {
   return undefined;
 }
 
-/** "NOTION_TOKEN" is obviously for api.notion.com: a word of the variable's name is in the host. */
+/**
+ * "NOTION_TOKEN" is obviously for api.notion.com: a word of the variable's name is the host's
+ * registered name. Only that name counts: `openai.example-relay.click` and `openai-proxy.click` are
+ * anyone's, and an attacker picks them to look related.
+ */
 export function envNameMatchesHost(name: string, host: string): boolean {
-  const h = host.toLowerCase();
+  const labels = host.toLowerCase().replace(/\.$/, "").split(".");
+  if (labels.length < 2) return false;
+  // example.co.uk, example.com.au: the registered name sits before a two-part public suffix.
+  const second = labels[labels.length - 2]!;
+  const registered =
+    labels.length >= 3 && /^(co|com|org|net|ac|gov|edu|ne|or)$/.test(second)
+      ? labels[labels.length - 3]!
+      : second;
   for (const w of name.toLowerCase().split(/[^a-z0-9]+/)) {
     if (
       w.length < 3 ||
       /^(api|key|token|secret|access|auth|password|pass|private|client|bot|app|id)$/.test(w)
     )
       continue;
-    if (h.includes(w)) return true;
+    if (registered === w) return true;
   }
   return false;
 }

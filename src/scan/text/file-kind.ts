@@ -40,10 +40,32 @@ export function extensionOf(path: string): string {
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
 }
 
+/** Shell start-up and environment files: every line runs in the user's shell. */
+const SHELL_DOTFILES = new Set([
+  ".bashrc",
+  ".bash_profile",
+  ".bash_login",
+  ".bash_logout",
+  ".bash_aliases",
+  ".profile",
+  ".zshrc",
+  ".zshenv",
+  ".zprofile",
+  ".zlogin",
+  ".zlogout",
+  ".kshrc",
+  ".mkshrc",
+  ".envrc",
+  "bashrc",
+  "zshrc",
+  "profile",
+]);
+
 /** The text kind of a file by its name, with the shebang as a fallback for extension-less scripts. */
 export function fileKind(path: string, head = ""): TextKind {
   const known = BY_EXT[extensionOf(path)];
   if (known) return known;
+  if (SHELL_DOTFILES.has(path.slice(path.lastIndexOf("/") + 1).toLowerCase())) return "shell";
   if (head.startsWith("#!")) {
     const line = head.slice(0, head.indexOf("\n") >>> 0).toLowerCase();
     if (line.includes("python")) return "python";
@@ -58,4 +80,40 @@ export type ScriptKind = "python" | "javascript" | "shell" | "powershell";
 
 export function isScriptKind(kind: TextKind): kind is ScriptKind {
   return kind === "python" || kind === "javascript" || kind === "shell" || kind === "powershell";
+}
+
+/** Names of extension-less files that are documents or build files, never a shell script. */
+const NOT_SHELL =
+  /^(license|licence|copying|notice|authors|contributors|readme|changelog|changes|history|todo|makefile|gnumakefile|dockerfile|containerfile|procfile|gemfile|rakefile|vagrantfile|brewfile|codeowners|version)$/i;
+
+/** Commands that start a line of a shell script (and rarely a line of prose or data). */
+const SHELL_LINE =
+  /^(?:sudo\s+)?(?:curl|wget|echo|printf|cd|export|set|unset|source|\.|if|then|elif|else|fi|for|while|do|done|case|esac|function|chmod|chown|mkdir|rm|cp|mv|ln|cat|tar|unzip|apt|apt-get|yum|dnf|apk|brew|pip|pip3|npm|npx|yarn|pnpm|git|bash|sh|zsh|python|python3|node|eval|exec|trap|read|local|nohup|crontab|base64|xattr|open|kill|exit|return)(?:\s|;|$)|^[A-Za-z_][A-Za-z0-9_]*=\S|^[A-Za-z_][A-Za-z0-9_-]*\s*\(\)\s*\{/;
+
+/**
+ * The kind of a file by its name and content: an extension-less file with no shebang whose lines
+ * read as shell commands (an `install` or `setup` file run with `sh install`) is shell.
+ */
+export function contentKind(path: string, text: string): TextKind {
+  const kind = fileKind(path, text.slice(0, 120));
+  if (kind !== "data" || extensionOf(path) !== "") return kind;
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  if (name.startsWith(".") || NOT_SHELL.test(name)) return kind;
+  return looksLikeShell(text) ? "shell" : kind;
+}
+
+/** At least two thirds of the first 40 command lines (comments and blank lines aside) are shell. */
+export function looksLikeShell(text: string): boolean {
+  let lines = 0;
+  let shell = 0;
+  let from = 0;
+  while (lines < 40 && from < text.length && from < 64 * 1024) {
+    const nl = text.indexOf("\n", from);
+    const line = text.slice(from, nl === -1 ? text.length : nl).trim();
+    from = nl === -1 ? text.length : nl + 1;
+    if (!line || line.startsWith("#")) continue;
+    lines++;
+    if (SHELL_LINE.test(line)) shell++;
+  }
+  return shell >= 2 && shell * 3 >= lines * 2;
 }

@@ -1,0 +1,161 @@
+import { fencesOf, fencesOfContext } from "../markdown/context.js";
+import { type CodePiece, extractCode, extractFences, MappedLines } from "../text/extract-code.js";
+import type { Capability, Finding } from "../types.js";
+import { lowered } from "../weigh/adjust.js";
+import type { AnalysisContext, TextFile } from "./context.js";
+import { cannotRunAsWritten, runRules } from "./rules.js";
+
+// Scripts inside files that are no scripts by name (see text/extract-code.ts) get what a script
+// gets: the text rules of its language and the syntax-tree analysis, so `a=cu; b=rl; $a$b URL | sh`
+// in a Makefile recipe, a postinstall hook or a README code block is read as the command it is.
+
+/** Techniques that are the same harm whether a guide shows them or a script runs them. */
+const KEEP_IN_CODE_BLOCK = new Set(["download-execute", "obfuscation"]);
+
+export interface EmbeddedCodeReport {
+  findings: Finding[];
+  /** Capabilities of commands that run by themselves (build files, hooks); code blocks add none. */
+  capabilities: Capability[];
+}
+
+/** The script pieces of a file: Markdown code blocks, or the commands of a build or config file. */
+export function codePiecesOf(file: TextFile): CodePiece[] {
+  if (file.kind === "instructions") {
+    if (!file.contextAt) return [];
+    if (!file.text.includes("```") && !file.text.includes("~~~")) return [];
+    const from = file.bodyOffset ?? 0;
+    const fences = fencesOfContext(file.contextAt) ?? fencesOf(from ? file.text.slice(from) : file.text);
+    if (!fences.length) return [];
+    return extractFences(fences, file.lines, from ? file.lines.position(from).line - 1 : 0);
+  }
+  if (file.kind !== "data") return [];
+  return extractCode(file.skillPath, file.text);
+}
+
+/**
+ * Analyses the script pieces of `file`. `seen` holds the findings already made on the whole file:
+ * what the text rules found on a line is not reported again from the piece.
+ */
+export function analyzeEmbeddedCode(
+  file: TextFile,
+  ctx: AnalysisContext,
+  seen: readonly Finding[],
+): EmbeddedCodeReport {
+  let pieces: CodePiece[];
+  try {
+    pieces = codePiecesOf(file);
+  } catch {
+    // Hostile input that breaks an extractor must not hide the whole file's other findings.
+    return { findings: [], capabilities: [] };
+  }
+  const out: Finding[] = [];
+  const caps = new Set<Capability>();
+  if (!pieces.length) return { findings: out, capabilities: [] };
+  const known = new Set(
+    seen
+      .filter((f) => f.file === file.path)
+      .flatMap((f) => [`${f.ruleId}@${f.line}`, `${f.category}@${f.line}`]),
+  );
+  for (const piece of pieces) {
+    const text = piece.extract.text();
+    const pseudo: TextFile = {
+      path: file.path,
+      skillPath: file.skillPath,
+      kind: piece.lang,
+      text,
+      lines: new MappedLines(file.lines, piece.extract),
+    };
+    const block = piece.source === "code-block";
+    // In a code block only running fetched or hidden code keeps its level, and Python runs code only
+    // through one of these names: blocks without any (most examples) are not worth a parse.
+    if (block && piece.lang === "python" && !PY_RUNS_CODE.test(text)) continue;
+    // A shell block pipes, expands, substitutes or hands a string to an interpreter to run fetched or
+    // hidden code; plain commands with literal arguments (`npm install x`) cannot.
+    if (block && piece.lang === "shell" && !SH_RUNS_CODE.test(text)) continue;
+    const found: Finding[] = [];
+    // A code block's text was read by the instruction rules already, with its Markdown context.
+    if (!block) found.push(...runRules(ctx.ruleSet.rules, pseudo, text.toLowerCase(), ctx));
+    const a = ctx.scriptAnalyzer;
+    if (a) {
+      try {
+        if (a.analyzeDetailed) {
+          const r = a.analyzeDetailed(pseudo, ctx);
+          found.push(...r.findings);
+          if (!block) for (const c of r.capabilities) if (c === "network" || c === "shell") caps.add(c);
+        } else found.push(...a.analyze(pseudo, ctx));
+      } catch {
+        // A parser failure must not hide what the text rules found.
+      }
+    }
+    const hostsByLine = new Map<number, string[]>();
+    for (const f of found)
+      for (const r of f.related ?? []) {
+        const host = NOTE_HOST.exec(r.note)?.[1];
+        if (host) hostsByLine.set(f.line, [...(hostsByLine.get(f.line) ?? []), host]);
+      }
+    for (const f of found) {
+      if (known.has(`${f.ruleId}@${f.line}`)) continue;
+      if (!block) {
+        known.add(`${f.ruleId}@${f.line}`);
+        out.push({ ...f, excerpt: `${SOURCE_WORDS[piece.source]}: ${f.excerpt}` });
+        continue;
+      }
+      // A command over several lines: the text rule reports where it starts, the syntax tree where
+      // it runs; the finding's related lines (its source) say it is the same command.
+      const lines = [f.line, ...(f.related ?? []).filter((r) => r.file === file.path).map((r) => r.line)];
+      if (lines.some((l) => known.has(`${f.category}@${l}`))) continue;
+      known.add(`${f.ruleId}@${f.line}`);
+      const weighed = weighBlockFinding({ ...f, context: "code-block" }, file, hostsByLine.get(f.line) ?? []);
+      if (weighed) out.push(weighed);
+    }
+  }
+  return { findings: out, capabilities: [...caps] };
+}
+
+const SOURCE_WORDS: Record<CodePiece["source"], string> = {
+  "code-block": "code block",
+  makefile: "Makefile recipe",
+  "package-json": "package.json script",
+  dockerfile: "Dockerfile RUN",
+  notebook: "notebook cell",
+  "pre-commit": "pre-commit hook entry",
+  workflow: "workflow run step",
+};
+
+/**
+ * A finding in a Markdown code block, weighed as the instruction rules weigh quoted text: a command
+ * that cannot run as written (example host, placeholder) is an illustration; a technique other than
+ * download-and-run or hidden code, shown in a block, is what guides quote.
+ */
+function weighBlockFinding(f: Finding, file: TextFile, noteHosts: readonly string[]): Finding | undefined {
+  // Hosts the engine found behind the spelling (split names, reversed or encoded text) count too.
+  const line = [file.lines.lineText(f.line), ...noteHosts.map((h) => `https://${h}/`)].join(" ");
+  let why: string | undefined;
+  if (cannotRunAsWritten(line, ""))
+    why =
+      "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)";
+  else if (!KEEP_IN_CODE_BLOCK.has(f.category))
+    why = "quoted in documentation (a code block), not an instruction";
+  else if (f.ruleId === "script.exec-remote" && !f.related?.some((r) => STREAMED.test(r.note)))
+    // Guides install a tool by saving it and then show it being run; piping a named server's
+    // answer straight into a shell is the technique itself, however it is spelled.
+    why =
+      "in a code block, a saved download being run or a server with no name in the text is an install step or a placeholder, not a command piped from a named server";
+  if (!why) return f;
+  const low = lowered(f, 2, why);
+  if (!low) return undefined;
+  // What a guide shows is not what the skill can do: no capabilities for the weighing stages.
+  delete low.capabilities;
+  return low;
+}
+
+const PY_RUNS_CODE =
+  /\b(?:exec|eval|compile|system|popen|Popen|spawn\w*|subprocess|run|call|check_output|__import__|getattr|builtins|pickle|marshal|loads|import_module)\b/;
+
+const SH_RUNS_CODE = /[|$`]|<\(|\s-[A-Za-z]*[ce]\b|\b(?:eval|exec|iex)\b|-command|-enc/i;
+
+/** The server named in an engine's note on a source ("source: code or data downloaded from HOST"). */
+const NOTE_HOST = /downloaded from ([^\s,;()]+)/;
+
+/** The engine's note on a source piped from a named server (not a saved file, not an unknown one). */
+const STREAMED = /^source: code or data downloaded from \S/;
