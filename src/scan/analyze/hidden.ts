@@ -137,7 +137,7 @@ export function analyzeHidden(
         // that gives orders is a finding. In Markdown any hidden text is.
         if (file.kind === "markup" && !STRONG.test(m[4] ?? "")) continue;
         findings.push(findingAt(CHECKS.styledHidden, at(m.index, m[0].length)));
-        hidden.push({ text: m[5] ?? "", encoding: "hidden-style", offset: m.index });
+        hidden.push({ text: m[4] ?? "", encoding: "hidden-style", offset: m.index });
       }
     }
   }
