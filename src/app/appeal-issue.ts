@@ -1,6 +1,6 @@
 import { escapeMarkdown, inlineCode, safeUrl } from "../report/markdown.js";
-import { PRESENTATION } from "../scan/presentation.js";
-import type { Finding, Severity, SkillReport } from "../scan/types.js";
+import type { Finding, Severity, SkillReport } from "../scan/index.js";
+import { PRESENTATION } from "../scan/index.js";
 import { oneLine } from "./check-run.js";
 import { mention } from "./commands.js";
 import type { AppealMarker } from "./markers.js";

@@ -1,6 +1,6 @@
 import type { Context, ProbotOctokit } from "probot";
 import { Document, isSeq, parseDocument, type YAMLSeq } from "yaml";
-import type { ReviewDecision, ScanConfig } from "../scan/config.js";
+import type { ReviewDecision, ScanConfig } from "../scan/index.js";
 import { APPEAL_LABEL, DECISION_LABELS, REPORT_LABEL } from "./labels.js";
 import { type AppealMarker, readMarker, writtenBy } from "./markers.js";
 import { fullName, octokitFor, parseFullName, type RepoRef } from "./repos.js";

@@ -1,6 +1,11 @@
 import type { Context } from "probot";
-import { ConfigError, defaultConfig, parseConfigText, type ScanConfig } from "../scan/config.js";
-import { parseRepositoryConfig } from "../scan/config-trust.js";
+import {
+  ConfigError,
+  defaultConfig,
+  parseConfigText,
+  parseRepositoryConfig,
+  type ScanConfig,
+} from "../scan/index.js";
 import { octokitFor, parseFullName, type RepoRef } from "./repos.js";
 import type { AppEnv } from "./run-check.js";
 

@@ -1,6 +1,6 @@
 import type { Context, ProbotOctokit } from "probot";
 import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { SkillReport } from "../scan/types.js";
+import type { SkillReport } from "../scan/index.js";
 import { appealBody, appealTitle, day, deadline, quote, short } from "./appeal-issue.js";
 import { appealsRepoName } from "./appeals-store.js";
 import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";

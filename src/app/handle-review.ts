@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import { levelOf, parseLevel, severityOf } from "../scan/levels.js";
-import type { Severity } from "../scan/types.js";
+import type { Severity } from "../scan/index.js";
+import { levelOf, parseLevel, severityOf } from "../scan/index.js";
 import { quote, short } from "./appeal-issue.js";
 import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "./appeals-store.js";
 import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";

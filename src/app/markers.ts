@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { SEVERITIES } from "../scan/types.js";
+import { SEVERITIES } from "../scan/index.js";
 
 // Hidden markers: the App's only state, kept in the issues and comments it writes
 // (`<!-- skill-quarantine:<kind> {json} -->` as the first line). Anyone who can edit an issue can

@@ -1,6 +1,6 @@
 import type { Logger } from "probot";
 import { escapeMarkdown, inlineCode, safeUrl } from "../report/markdown.js";
-import type { SkillReport } from "../scan/types.js";
+import type { SkillReport } from "../scan/index.js";
 import { findingKeys, lineUrl, short } from "./appeal-issue.js";
 import type { AppealIssue, AppealsRepo } from "./appeals-store.js";
 import { ensureLabels, PENDING, RESCAN_CLEAN, RESCAN_FLAGGED, RESOLVED, removeLabel } from "./labels.js";

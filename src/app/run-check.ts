@@ -1,8 +1,7 @@
 import type { Context, ProbotOctokit } from "probot";
 import { escapeMarkdown } from "../report/markdown.js";
-import type { ScanConfig } from "../scan/config.js";
+import type { ScanConfig, ScanResult, Severity } from "../scan/index.js";
 import { highestSeverity } from "../scan/index.js";
-import type { ScanResult, Severity } from "../scan/types.js";
 import { TarballError, type TarballLimits } from "../sources/tarball.js";
 import { AppealsError, type AppealsState, loadAppealsState } from "./appeals-store.js";
 import {

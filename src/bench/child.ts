@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { loadRuleSet } from "../node/load.js";
 import { scanPath } from "../node/scan-path.js";
 import { loadScriptAnalyzer } from "../node/script-analyzer.js";
-import { defaultConfig } from "../scan/config.js";
+import { defaultConfig } from "../scan/index.js";
 import { type Measured, measure, timeScan } from "./measure.js";
 
 export interface ChildResult {

@@ -10,9 +10,7 @@ import { fileURLToPath } from "node:url";
 import { loadRuleSet } from "../node/load.js";
 import { loadScriptAnalyzer } from "../node/script-analyzer.js";
 import { parseFolderArgs, runScript, UsageError } from "../node/script-cli.js";
-import { ALL_CHECKS } from "../scan/all-checks.js";
-import { defaultConfig, type ScanConfig } from "../scan/config.js";
-import { fileKind, isScriptKind } from "../scan/text/file-kind.js";
+import { ALL_CHECKS, defaultConfig, fileKind, isScriptKind, type ScanConfig } from "../scan/index.js";
 import { LocalFileSet } from "../sources/local.js";
 import type { ChildResult } from "./child.js";
 import {

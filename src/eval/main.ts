@@ -9,8 +9,7 @@ import { loadRuleSet } from "../node/load.js";
 import { scanPath } from "../node/scan-path.js";
 import { loadScriptAnalyzer } from "../node/script-analyzer.js";
 import { parseFolderArgs, runScript, UsageError } from "../node/script-cli.js";
-import { defaultConfig } from "../scan/config.js";
-import { LEVEL_NAMES } from "../scan/levels.js";
+import { defaultConfig, LEVEL_NAMES } from "../scan/index.js";
 import { type Label, LabelError, labelFromFolder, normaliseId, parseLabels, parseRate } from "./labels.js";
 import { evaluate, type Found, type Gates, missedGates, type Outcome, pct, renderMatrix } from "./metrics.js";
 
