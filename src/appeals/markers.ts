@@ -12,6 +12,9 @@ import { SEVERITIES } from "../scan/index.js";
 // A marker is read only at the very start of the text: the App writes author-controlled text
 // (justifications, reasons) only escaped and only after its own marker.
 
+/** A marker's ISO date as the day issues and comments show (YYYY-MM-DD). */
+export const day = (iso: string | Date) => (typeof iso === "string" ? iso : iso.toISOString()).slice(0, 10);
+
 export const MARKER_PREFIX = "skill-quarantine:";
 const MARKER_RE = /^<!-- skill-quarantine:([a-z-]+) (\{[^\n]*\}) -->/;
 
