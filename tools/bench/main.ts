@@ -7,11 +7,11 @@ import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { loadRuleSet } from "../node/load.js";
-import { loadScriptAnalyzer } from "../node/script-analyzer.js";
-import { parseFolderArgs, runScript, UsageError } from "../node/script-cli.js";
-import { ALL_CHECKS, defaultConfig, fileKind, isScriptKind, type ScanConfig } from "../scan/index.js";
-import { LocalFileSet } from "../sources/local.js";
+import { loadRuleSet } from "../../src/node/load.js";
+import { loadScriptAnalyzer } from "../../src/node/script-analyzer.js";
+import { parseFolderArgs, runScript, UsageError } from "../../src/node/script-cli.js";
+import { ALL_CHECKS, defaultConfig, fileKind, isScriptKind, type ScanConfig } from "../../src/scan/index.js";
+import { LocalFileSet } from "../../src/sources/local.js";
 import type { ChildResult } from "./child.js";
 import {
   frontmatterAnchors,

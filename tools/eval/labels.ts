@@ -1,5 +1,5 @@
-import type { LevelNumber } from "../scan/index.js";
-import { parseLevel } from "../scan/index.js";
+import type { LevelNumber } from "../../src/scan/index.js";
+import { parseLevel } from "../../src/scan/index.js";
 
 // Expected levels for an evaluation corpus: a labels.tsv (`id<TAB>expected-level[<TAB>note]`, id =
 // the skill folder relative to the corpus root), or the top folder name (benign/ → none,
