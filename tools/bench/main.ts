@@ -1,3 +1,7 @@
+// Why one file of ~530 lines: the benchmark's modes (corpus, scale, adversarial, memory) share one
+// argument parser, one child-process runner and one report; generate.ts, measure.ts and stats.ts
+// hold what they do not share.
+
 // npm run bench -- <dir> [--rounds N] [--scale K] [--adversarial] [--memory] [--rules <dir>] [--no-scripts]
 // Prints medians over the rounds: skills/s, MB/s, per-skill p50/p95, peak RSS, and the floor (the same
 // files only read through the same LocalFileSet and UTF-8-decoded) with the ratio scan / floor.
