@@ -1,5 +1,5 @@
 // What the core needs from outside, and nothing else: the core never touches the file system, the
-// network or a process itself, so whoever calls it hands these in. Sources (src/sources/, src/node/)
+// network or a process itself, so whoever calls it hands these in. The sources (src/sources/)
 // implement FileSet; src/node/script-analyzer.ts plugs in the tree-sitter ScriptAnalyzer. There is no
 // Logger port: the core logs nothing, it reports progress and unscanned files through ScanOptions
 // callbacks (onProgress, onUnscanned) and everything else through its results.
