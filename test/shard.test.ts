@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labelFromFolder, normaliseId, parseLabels, parseRate } from "../src/eval/labels.js";
-import { evaluate, type Found, missedGates, pct, renderMatrix } from "../src/eval/metrics.js";
 import { shardOf } from "../src/scan/index.js";
 import type { Finding, LevelNumber, ScanResult } from "../src/scan/types.js";
+import { labelFromFolder, normaliseId, parseLabels, parseRate } from "../tools/eval/labels.js";
+import { evaluate, type Found, missedGates, pct, renderMatrix } from "../tools/eval/metrics.js";
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, "..", "bin", "skill-quarantine.js");

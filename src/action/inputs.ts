@@ -1,9 +1,8 @@
 import { realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { z } from "zod";
-import { configFileSchema } from "../scan/config.js";
-import { LEVEL_NAMES, parseLevel } from "../scan/levels.js";
-import type { LevelNumber } from "../scan/types.js";
+import type { LevelNumber } from "../scan/index.js";
+import { configFileSchema, LEVEL_NAMES, parseLevel } from "../scan/index.js";
 import { isSafeRef } from "../sources/git.js";
 
 // Every input of action.yml, parsed through one schema. `RawInputs` is a record keyed by input name:

@@ -14,11 +14,19 @@ import {
 } from "../report/annotations.js";
 import { escapeMarkdown, markdownDetails, markdownSummary, totalsLine } from "../report/markdown.js";
 import { renderSarif, toUri } from "../report/sarif.js";
-import { ConfigError, defaultConfig, parseConfigText, type ScanConfig } from "../scan/config.js";
-import { highestSeverity, scanFileSet, worstSkill } from "../scan/index.js";
-import { LEVEL_NAMES, levelOf, parseLevel } from "../scan/levels.js";
-import type { ScanOptions } from "../scan/options.js";
-import type { LevelNumber, ScanResult, SkillReport } from "../scan/types.js";
+import type { LevelNumber, ScanOptions, ScanResult, SkillReport } from "../scan/index.js";
+import {
+  ConfigError,
+  defaultConfig,
+  highestSeverity,
+  LEVEL_NAMES,
+  levelOf,
+  parseConfigText,
+  parseLevel,
+  type ScanConfig,
+  scanFileSet,
+  worstSkill,
+} from "../scan/index.js";
 import { openGitRef } from "../sources/git.js";
 import { LocalFileSet } from "../sources/local.js";
 import { type ActionInputs, InputError, readInputs, resolveOutputPath } from "./inputs.js";

@@ -1,10 +1,10 @@
+import type { AppealMarker } from "../appeals/markers.js";
+import { day, writeMarker } from "../appeals/markers.js";
 import { escapeMarkdown, inlineCode, safeUrl } from "../report/markdown.js";
-import { PRESENTATION } from "../scan/presentation.js";
-import type { Finding, Severity, SkillReport } from "../scan/types.js";
+import type { Finding, Severity, SkillReport } from "../scan/index.js";
+import { PRESENTATION } from "../scan/index.js";
 import { oneLine } from "./check-run.js";
 import { mention } from "./commands.js";
-import type { AppealMarker } from "./markers.js";
-import { writeMarker } from "./markers.js";
 
 // The appeal (or review) issue: what a reviewer needs on one page, and the signed marker the App
 // reads back. Every author-controlled string (skill id, excerpts, justification, file names) is
@@ -24,8 +24,6 @@ export function deadline(level: Severity, from: Date): [Date, Date] {
   const [a, b] = APPEAL_DAYS[level];
   return [new Date(from.getTime() + a * DAY), new Date(from.getTime() + b * DAY)];
 }
-
-export const day = (iso: string | Date) => (typeof iso === "string" ? iso : iso.toISOString()).slice(0, 10);
 
 export const short = (sha: string) => sha.slice(0, 7);
 

@@ -1,10 +1,11 @@
 import type { Context, ProbotOctokit } from "probot";
 import { Document, isSeq, parseDocument, type YAMLSeq } from "yaml";
-import type { ReviewDecision, ScanConfig } from "../scan/config.js";
-import { APPEAL_LABEL, DECISION_LABELS, REPORT_LABEL } from "./labels.js";
-import { type AppealMarker, readMarker, writtenBy } from "./markers.js";
-import { fullName, octokitFor, parseFullName, type RepoRef } from "./repos.js";
-import type { AppEnv } from "./run-check.js";
+import { APPEAL_LABEL, DECISION_LABELS, REPORT_LABEL } from "../appeals/labels.js";
+import { type AppealMarker, readMarker, writtenBy } from "../appeals/markers.js";
+import { fullName, parseFullName, type RepoRef } from "../appeals/repo-ref.js";
+import type { ReviewDecision, ScanConfig } from "../scan/index.js";
+import type { AppEnv } from "./env.js";
+import { octokitFor } from "./repos.js";
 
 // Everything the App knows about appeals, decisions, reports and blocked authors is read back from
 // the appeals repository at scan time; nothing is kept locally (DESIGN "Non-bypassable": a decision

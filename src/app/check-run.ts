@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
-import { iconOf, type LevelPresentation, presentationOf } from "../scan/presentation.js";
-import type { ScanResult, Severity } from "../scan/types.js";
+import type { ScanResult, Severity } from "../scan/index.js";
+import { iconOf, type LevelPresentation, presentationOf } from "../scan/index.js";
 
 // The "Skill quarantine" check run: created in_progress, completed with a conclusion by level.
 //

@@ -1,8 +1,14 @@
 import type { Context } from "probot";
-import { ConfigError, defaultConfig, parseConfigText, type ScanConfig } from "../scan/config.js";
-import { parseRepositoryConfig } from "../scan/config-trust.js";
-import { octokitFor, parseFullName, type RepoRef } from "./repos.js";
-import type { AppEnv } from "./run-check.js";
+import { parseFullName, type RepoRef } from "../appeals/repo-ref.js";
+import {
+  ConfigError,
+  defaultConfig,
+  parseConfigText,
+  parseRepositoryConfig,
+  type ScanConfig,
+} from "../scan/index.js";
+import type { AppEnv } from "./env.js";
+import { octokitFor } from "./repos.js";
 
 // Two configs, by who wrote them (DESIGN "Non-bypassable: who controls what"):
 //
@@ -36,10 +42,7 @@ export interface RepoConfig {
 }
 
 /** Where the operator's policy file is; `{owner}` in `repository` is the scanned repository's owner. */
-export interface PolicySource {
-  repository: string;
-  path: string;
-}
+export type { PolicySource } from "./env.js";
 
 /** The operator's policy could not be read or is invalid: the scan stops rather than run without it. */
 export class PolicyError extends Error {

@@ -2,9 +2,8 @@ import { createScriptAnalyzer } from "../node/grammars.js";
 import { loadBuiltinRuleSet } from "../node/load.js";
 import { annotationsFor } from "../report/annotations.js";
 import { markdownDetails, markdownSummary } from "../report/markdown.js";
-import type { ScriptAnalyzer } from "../scan/analyze/context.js";
+import type { RuleSet, ScriptAnalyzer } from "../scan/index.js";
 import { scanFileSet } from "../scan/index.js";
-import type { RuleSet } from "../scan/ruleset.js";
 
 // The one place the App touches the core and the renderers: the App decides nothing itself.
 

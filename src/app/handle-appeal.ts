@@ -1,13 +1,14 @@
 import type { Context, ProbotOctokit } from "probot";
+import { APPEAL_LABEL, ensureLabels, PENDING, severityLabel } from "../appeals/labels.js";
+import { answeredComment, day, MarkerError, writeMarker, writtenBy } from "../appeals/markers.js";
+import type { RepoRef } from "../appeals/repo-ref.js";
 import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { SkillReport } from "../scan/types.js";
-import { appealBody, appealTitle, day, deadline, quote, short } from "./appeal-issue.js";
+import type { SkillReport } from "../scan/index.js";
+import { appealBody, appealTitle, deadline, quote, short } from "./appeal-issue.js";
 import { appealsRepoName } from "./appeals-store.js";
 import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
-import { APPEAL_LABEL, ensureLabels, PENDING, severityLabel } from "./labels.js";
-import { answeredComment, MarkerError, writeMarker, writtenBy } from "./markers.js";
 import { accessOf, canAppeal } from "./permissions.js";
-import { contextFor, type RepoRef } from "./repos.js";
+import { contextFor } from "./repos.js";
 import { type AppEnv, type CheckRequest, scanWithAppeals } from "./run-check.js";
 
 // `/appeal <justification>` (DESIGN "GitHub App flows" 4). The skills of the commit are found by

@@ -1,10 +1,11 @@
 import type { Context } from "probot";
+import { readMarker, writtenBy } from "../appeals/markers.js";
+import { parseFullName } from "../appeals/repo-ref.js";
 import { type CommandComment, parseCommand } from "./commands.js";
 import { handleAppeal } from "./handle-appeal.js";
 import { handleReport } from "./handle-report.js";
 import { handleReview } from "./handle-review.js";
-import { readMarker, writtenBy } from "./markers.js";
-import { checkRequestOf, octokitFor, parseFullName } from "./repos.js";
+import { checkRequestOf, octokitFor } from "./repos.js";
 import type { AppEnv } from "./run-check.js";
 
 // Routes slash commands in new comments (DESIGN "GitHub App flows" 4–6):

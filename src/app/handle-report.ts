@@ -1,11 +1,11 @@
 import type { Context } from "probot";
+import { APPEAL_LABEL, ensureLabels, PENDING, REPORT_LABEL, severityLabel } from "../appeals/labels.js";
+import { writeMarker } from "../appeals/markers.js";
 import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { SkillReport } from "../scan/types.js";
+import type { SkillReport } from "../scan/index.js";
 import { appealBody, appealTitle, quote } from "./appeal-issue.js";
 import { appealsRepoName } from "./appeals-store.js";
 import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
-import { APPEAL_LABEL, ensureLabels, PENDING, REPORT_LABEL, severityLabel } from "./labels.js";
-import { writeMarker } from "./markers.js";
 import { type AppEnv, type CheckRequest, runCheck, scanWithAppeals } from "./run-check.js";
 
 // `/report [skill-name] <reason>` on an issue (or pull request) of a skill repository. The skills

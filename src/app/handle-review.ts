@@ -1,15 +1,16 @@
 import type { Context } from "probot";
+import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "../appeals/labels.js";
+import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "../appeals/markers.js";
+import { fullName, parseFullName, sameRepo } from "../appeals/repo-ref.js";
 import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import { levelOf, parseLevel, severityOf } from "../scan/levels.js";
-import type { Severity } from "../scan/types.js";
+import type { Severity } from "../scan/index.js";
+import { levelOf, parseLevel, severityOf } from "../scan/index.js";
 import { quote, short } from "./appeal-issue.js";
 import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "./appeals-store.js";
 import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
 import { loadOperatorConfig } from "./config.js";
-import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "./labels.js";
-import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "./markers.js";
 import { accessOf, canMaintain, canReview } from "./permissions.js";
-import { checkRequestOf, contextFor, fullName, octokitFor, parseFullName, sameRepo } from "./repos.js";
+import { checkRequestOf, contextFor, octokitFor } from "./repos.js";
 import { type AppEnv, runCheck } from "./run-check.js";
 
 // Reviewer commands on an appeal issue (DESIGN "GitHub App flows" 5): `/approve`, `/reject <reason>`,

@@ -1,25 +1,11 @@
 import { Context, type ProbotOctokit } from "probot";
-import type { AppealMarker } from "./markers.js";
-import type { AppEnv, CheckRequest } from "./run-check.js";
+import type { AppealMarker } from "../appeals/markers.js";
+import { parseFullName, type RepoRef, sameRepo } from "../appeals/repo-ref.js";
+import type { AppEnv, CheckRequest } from "./env.js";
 
 // Acting on a repository other than the one the webhook came from: the appeals repository (config
 // `appeals.repository`) from a skill repository's event, and the skill repository (from the appeal's
 // marker) from a comment in the appeals repository.
-
-export interface RepoRef {
-  owner: string;
-  repo: string;
-}
-
-export const fullName = (r: RepoRef) => `${r.owner}/${r.repo}`;
-
-export function parseFullName(s: string): RepoRef {
-  const [owner, repo] = s.split("/");
-  if (!owner || !repo) throw new Error(`not owner/name: ${s}`);
-  return { owner, repo };
-}
-
-export const sameRepo = (a: RepoRef, b: RepoRef) => fullName(a).toLowerCase() === fullName(b).toLowerCase();
 
 export function eventRepo(context: Context): RepoRef | undefined {
   const r = (context.payload as { repository?: { owner?: { login?: string }; name?: string } }).repository;

@@ -1,11 +1,18 @@
 import type { Logger } from "probot";
+import {
+  ensureLabels,
+  PENDING,
+  RESCAN_CLEAN,
+  RESCAN_FLAGGED,
+  RESOLVED,
+  removeLabel,
+} from "../appeals/labels.js";
+import { readMarker, writeMarker, writtenBy } from "../appeals/markers.js";
 import { escapeMarkdown, inlineCode, safeUrl } from "../report/markdown.js";
-import type { SkillReport } from "../scan/types.js";
+import type { ScanResult, SkillReport } from "../scan/index.js";
 import { findingKeys, lineUrl, short } from "./appeal-issue.js";
-import type { AppealIssue, AppealsRepo } from "./appeals-store.js";
-import { ensureLabels, PENDING, RESCAN_CLEAN, RESCAN_FLAGGED, RESOLVED, removeLabel } from "./labels.js";
-import { readMarker, writeMarker, writtenBy } from "./markers.js";
-import type { AppEnv, CheckRequest, PreparedScan } from "./run-check.js";
+import type { AppealIssue, AppealsRepo, AppealsState } from "./appeals-store.js";
+import type { AppEnv, CheckRequest } from "./env.js";
 
 // DESIGN "GitHub App flows" 3: after every scan of a repository, each open appeal for one of its
 // skills hears about the new result, once per new content hash of the skill (a re-run of the same
@@ -14,7 +21,7 @@ import type { AppEnv, CheckRequest, PreparedScan } from "./run-check.js";
 // open for a reviewer and are labelled `rescan:clean` or `rescan:still-flagged`.
 
 export async function updateOpenAppeals(
-  prepared: Pick<PreparedScan, "appeals" | "result">,
+  prepared: { appeals: AppealsState; result: ScanResult },
   req: CheckRequest,
   env: AppEnv,
   opts: { checkRunId: number; log: Logger },

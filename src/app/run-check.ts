@@ -1,9 +1,8 @@
-import type { Context, ProbotOctokit } from "probot";
+import type { Context } from "probot";
 import { escapeMarkdown } from "../report/markdown.js";
-import type { ScanConfig } from "../scan/config.js";
+import type { ScanConfig, ScanResult, Severity } from "../scan/index.js";
 import { highestSeverity } from "../scan/index.js";
-import type { ScanResult, Severity } from "../scan/types.js";
-import { TarballError, type TarballLimits } from "../sources/tarball.js";
+import { TarballError } from "../sources/tarball.js";
 import { AppealsError, type AppealsState, loadAppealsState } from "./appeals-store.js";
 import {
   ACTIONS,
@@ -16,8 +15,9 @@ import {
   titleFor,
   toApiAnnotation,
 } from "./check-run.js";
-import { loadOperatorConfig, loadRepoConfig, PolicyError, type PolicySource } from "./config.js";
+import { loadOperatorConfig, loadRepoConfig, PolicyError } from "./config.js";
 import type { Engine } from "./engine.js";
+import type { AppEnv, CheckRequest } from "./env.js";
 import { updateOpenAppeals } from "./rescan-appeals.js";
 import {
   claimRun,
@@ -34,40 +34,7 @@ import { ScanTimeoutError } from "./scan-job.js";
 // (redelivery → nothing to do), create the run in progress, read the config, scan the commit as one
 // tarball against its baseline, complete the run. Errors end the run with a clear title.
 
-export interface AppEnv {
-  /** This App's id, to ignore check runs and suites of other apps. */
-  appId?: number;
-  tarballLimits: Partial<TarballLimits>;
-  now: () => Date;
-  /** An in-progress run older than this is taken to be from a crashed worker and is taken over. */
-  staleAfterMs: number;
-  /** A run without a verdict after this ends as "not scanned" (RUN_DEADLINE_MS). */
-  runDeadlineMs: number;
-  /** Rules, grammars and renderers; scans run in worker threads unless a test says otherwise. */
-  engine: () => Promise<Engine>;
-  /** The App's bot login (`<slug>[bot]`): markers count only in issues and comments it wrote. */
-  appLogin: () => Promise<string>;
-  /** Key of the markers' HMAC (MARKER_SECRET, else WEBHOOK_SECRET). */
-  markerKey: string;
-  /** An octokit for a repository of another installation (an appeals repository under another owner). */
-  installationOctokit?: (owner: string, repo: string) => Promise<ProbotOctokit>;
-  /** Operator's pin (APPEALS_REPOSITORY): every repository's appeals go there, whatever its config says. */
-  appealsRepository?: string;
-  /** The operator's policy file (POLICY_REPOSITORY, POLICY_PATH); see src/app/config.ts. */
-  policy?: PolicySource;
-}
-
-export interface CheckRequest {
-  owner: string;
-  repo: string;
-  sha: string;
-  baseSha?: string;
-  author?: string;
-  /** The repository's web URL, for links to lines. */
-  htmlUrl: string;
-  /** Where `/appeal` is written: the pull request, else the commit. Sent as details_url. */
-  appealUrl: string;
-}
+export type { AppEnv, CheckRequest } from "./env.js";
 
 type AnyContext = Context;
 

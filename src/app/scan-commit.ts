@@ -1,7 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import type { ReviewDecision, ScanConfig } from "../scan/config.js";
-import type { ScanOptions } from "../scan/options.js";
-import type { ScanResult, SkillReport } from "../scan/types.js";
+import type { ReviewDecision, ScanConfig, ScanOptions, ScanResult, SkillReport } from "../scan/index.js";
 import { readTarball, TarballError, type TarballFileSet, type TarballLimits } from "../sources/tarball.js";
 import type { Engine } from "./engine.js";
 

@@ -10,7 +10,7 @@ export interface JobMessage {
   job: ScanJob;
 }
 export type ResultMessage =
-  | { id: number; result: import("../scan/types.js").ScanResult }
+  | { id: number; result: import("../scan/index.js").ScanResult }
   | { id: number; error: string };
 
 const port = parentPort;

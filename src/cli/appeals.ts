@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { parseFullName } from "../app/repos.js";
-import { sweepOverdue } from "../app/sweep.js";
+import { parseFullName } from "../appeals/repo-ref.js";
+import { sweepOverdue } from "../appeals/sweep.js";
 
 // `skill-quarantine appeals sweep --repo owner/name`: labels the open appeals of the GitHub App's
 // appeals repository that are past their review deadline `review:overdue`, with one comment each.

@@ -7,11 +7,16 @@ import { scanPath } from "../node/scan-path.js";
 import { loadScriptAnalyzer } from "../node/script-analyzer.js";
 import { renderReport } from "../report/render.js";
 import { renderText } from "../report/text.js";
-import { ALL_CHECKS } from "../scan/all-checks.js";
-import { configFileSchema } from "../scan/config.js";
-import { mergeResults, type ScanOptions, VERSION } from "../scan/index.js";
-import { LEVEL_NAMES, parseLevel } from "../scan/levels.js";
-import type { ScanResult } from "../scan/types.js";
+import type { ScanResult } from "../scan/index.js";
+import {
+  ALL_CHECKS,
+  configFileSchema,
+  LEVEL_NAMES,
+  mergeResults,
+  parseLevel,
+  type ScanOptions,
+  VERSION,
+} from "../scan/index.js";
 import { registerAppeals } from "./appeals.js";
 
 /** Exit codes: 0 ok, 1 a skill is at or above --fail-on, 2 usage or I/O error. */

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { defaultConfig, parseConfigText, type ScanConfig } from "../scan/config.js";
-import { parseRepositoryConfig } from "../scan/config-trust.js";
+import { defaultConfig, parseConfigText, parseRepositoryConfig, type ScanConfig } from "../scan/index.js";
 
 export const DEFAULT_CONFIG_PATH = ".github/skill-quarantine.yml";
 const MAX_CONFIG_BYTES = 256 * 1024;

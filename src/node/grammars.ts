@@ -3,13 +3,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Parser } from "@vscode/tree-sitter-wasm";
-import type { ScriptAnalyzer } from "../scan/analyze/context.js";
+import type { ScriptAnalyzer } from "../scan/index.js";
 import {
   createTreeSitterAnalyzer,
   type ScriptLanguage,
   type ScriptParsers,
   type TreeSitterScriptAnalyzer,
-} from "../scan/scripts/index.js";
+} from "../scan/index.js";
 
 // The only place that reads tree-sitter .wasm files. They come from @vscode/tree-sitter-wasm: its
 // wasm/ folder in node_modules, or a wasm/ folder copied next to a bundle (the GitHub Action).

@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assertExamples } from "../scan/rules/examples.js";
-import { buildRuleSet, type RuleSet } from "../scan/ruleset.js";
+import { assertExamples, buildRuleSet, type RuleSet } from "../scan/index.js";
 
 /**
  * The folder holding this package's `rules/`. Works from `lib/…` (npm install), from `src/…`

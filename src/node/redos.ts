@@ -1,6 +1,6 @@
 import { checkSync } from "recheck";
-import type { CompiledRule } from "../scan/rules/compile.js";
-import { RuleError } from "../scan/rules/compile.js";
+import type { CompiledRule } from "../scan/index.js";
+import { RuleError } from "../scan/index.js";
 
 /**
  * Proves each pattern free of catastrophic backtracking with recheck, as the test suite does for the

@@ -1,11 +1,14 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import type { ScriptAnalyzer } from "../scan/analyze/context.js";
-import type { ScanConfig } from "../scan/config.js";
+import type {
+  RuleSet,
+  ScanConfig,
+  ScanOptions,
+  ScanResult,
+  ScriptAnalyzer,
+  SkillReport,
+} from "../scan/index.js";
 import { resultOf, scanSkills } from "../scan/index.js";
-import type { ScanOptions } from "../scan/options.js";
-import type { RuleSet } from "../scan/ruleset.js";
-import type { ScanResult, SkillReport } from "../scan/types.js";
 import { LocalFileSet } from "../sources/local.js";
 
 export interface PathScanOptions {

@@ -1,4 +1,4 @@
-import type { ScriptAnalyzer } from "../scan/analyze/context.js";
+import type { ScriptAnalyzer } from "../scan/index.js";
 import { createScriptAnalyzer } from "./grammars.js";
 
 let loaded: Promise<ScriptAnalyzer> | undefined;

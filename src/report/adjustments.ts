@@ -1,4 +1,4 @@
-import type { Finding } from "../scan/types.js";
+import type { Finding } from "../scan/index.js";
 
 /** Every level change of a finding in one line each ("MALICIOUS → RISKY: quoted in …"), oldest first. */
 export function adjustmentLines(f: Finding): string[] {

@@ -1,6 +1,5 @@
-import { levelOf } from "../scan/levels.js";
-import { PRESENTATION } from "../scan/presentation.js";
-import type { Finding, ScanResult, Severity } from "../scan/types.js";
+import type { Finding, ScanResult, Severity } from "../scan/index.js";
+import { levelOf, PRESENTATION } from "../scan/index.js";
 import { adjustmentLines } from "./adjustments.js";
 
 // Findings as line annotations, shared by the Action (workflow commands through @actions/core) and

@@ -1,6 +1,5 @@
-import { PRESENTATION } from "../scan/presentation.js";
-import { escapeInvisible } from "../scan/text/lines.js";
-import type { Finding, ScanResult, Severity, SkillReport } from "../scan/types.js";
+import type { Finding, ScanResult, Severity, SkillReport } from "../scan/index.js";
+import { escapeInvisible, PRESENTATION } from "../scan/index.js";
 import { adjustmentLines } from "./adjustments.js";
 import { compareFindings } from "./annotations.js";
 

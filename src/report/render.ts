@@ -1,4 +1,4 @@
-import type { ScanResult } from "../scan/types.js";
+import type { ScanResult } from "../scan/index.js";
 import { markdownDetails, markdownSummary } from "./markdown.js";
 import { renderSarif } from "./sarif.js";
 

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { levelOf } from "../scan/levels.js";
-import { PRESENTATION } from "../scan/presentation.js";
-import type { Confidence, Finding, ScanResult, Severity } from "../scan/types.js";
+import type { Confidence, Finding, ScanResult, Severity } from "../scan/index.js";
+import { levelOf, PRESENTATION } from "../scan/index.js";
 import { adjustmentLines } from "./adjustments.js";
 import { compareFindings, repoPath } from "./annotations.js";
 

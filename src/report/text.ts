@@ -1,4 +1,4 @@
-import type { Finding, ScanResult, Severity, SkillReport } from "../scan/types.js";
+import type { Finding, ScanResult, Severity, SkillReport } from "../scan/index.js";
 import { adjustmentLines } from "./adjustments.js";
 
 export interface TextOptions {

@@ -1,37 +1,10 @@
 import { createHash } from "node:crypto";
+import type { FileEntry, FileSet } from "./ports.js";
 
 // The only way the core sees files. Sources (a folder, a git ref, a tarball) implement it; the core
 // never touches the file system, the network or a process itself.
 
-export type EntryKind = "file" | "symlink" | "other";
-
-export interface FileEntry {
-  /** POSIX path relative to the FileSet's root, without "./". */
-  path: string;
-  kind: EntryKind;
-  /** Size in bytes as reported by the source (for symlinks: 0). */
-  size: number;
-  /** For symlinks: the link text, never followed. */
-  linkTarget?: string;
-  /** Set by a source that refused to go further here (depth limit, entry limit, …): a finding. */
-  problem?: string;
-  /** The name on disk is not valid UTF-8: `path` shows its odd bytes escaped as `\xNN` (a finding). */
-  invalidName?: boolean;
-}
-
-export interface FileSet {
-  /** A label for messages (a folder path, "owner/repo@sha"). */
-  readonly label: string;
-  /** Every entry below the root (see VCS_DIR for the one folder a source may leave out). */
-  list(): AsyncIterable<FileEntry>;
-  /** Reads at most `maxBytes` bytes of a regular file. */
-  read(path: string, maxBytes: number): Promise<Uint8Array>;
-  /**
-   * sha256 (hex) of every byte of a regular file, read or not: the content hash covers what the scan
-   * did not read. A source without it has the file read whole by `read` for the hash.
-   */
-  sha256?(path: string): Promise<string>;
-}
+export type { EntryKind, FileEntry, FileSet } from "./ports.js";
 
 /** A FileSet held in memory: used by tests, the tarball source and the git source. */
 export class MemoryFileSet implements FileSet {

@@ -133,4 +133,33 @@ export function highestSeverity(result: ScanResult): Severity | null {
   return result.skills.reduce<Severity | null>((acc, s) => maxSeverity(acc, s.severity), null);
 }
 
+// The core's public surface: every folder outside src/scan imports the core from here only
+// (test/boundaries.test.ts enforces it), so everything not listed below is private to the core.
+export { ALL_CHECKS } from "./all-checks.js";
+export {
+  ConfigError,
+  configFileSchema,
+  defaultConfig,
+  parseConfigText,
+  type ReviewDecision,
+  type ScanConfig,
+} from "./config.js";
+export { parseRepositoryConfig } from "./config-trust.js";
+export { type FileEntry, type FileSet, MemoryFileSet, VCS_DIR } from "./fileset.js";
+export { LEVEL_NAMES, parseLevel, severityOf } from "./levels.js";
+export { SCAN_LIMITS } from "./limits.js";
+export type { AnalysisContext, EntryKind, ScriptAnalyzer, TextFile } from "./ports.js";
+export { iconOf, type LevelPresentation, PRESENTATION, presentationOf } from "./presentation.js";
+export { type CompiledRule, RuleError } from "./rules/compile.js";
+export { assertExamples } from "./rules/examples.js";
+export type { TextKind } from "./rules/schema.js";
+export { buildRuleSet, type RuleSet } from "./ruleset.js";
+export {
+  createTreeSitterAnalyzer,
+  type ScriptLanguage,
+  type ScriptParsers,
+  type TreeSitterScriptAnalyzer,
+} from "./scripts/index.js";
+export { fileKind, isScriptKind } from "./text/file-kind.js";
+export { escapeInvisible } from "./text/lines.js";
 export { CHECKS, findingAt, levelOf, SEVERITIES };

@@ -1,3 +1,8 @@
+// Why one file of ~640 lines: this is the scan of one skill from its files to its report (reading
+// within limits, hashing, links, text analysis, the manifest, who the skill says it is), threading
+// one SkillState; the steps are small functions here, and detection and weighing live apart
+// (analyze/, scripts/, weigh/).
+
 import { createHash } from "node:crypto";
 import { analyzeConfusables } from "./analyze/confusables.js";
 import type { AnalysisContext, TextFile } from "./analyze/context.js";

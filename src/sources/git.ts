@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
-import type { FileEntry, FileSet } from "../scan/fileset.js";
+import type { FileEntry, FileSet } from "../scan/index.js";
 
 // The skills as they were at a commit of a local checkout, read from git's object store
 // (`git ls-tree -r -z -l` to list, one long-lived `git cat-file --batch` to read). Used by the Action

@@ -11,8 +11,7 @@ import {
   readSync,
 } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { type FileEntry, type FileSet, VCS_DIR } from "../scan/fileset.js";
-import { SCAN_LIMITS } from "../scan/limits.js";
+import { type FileEntry, type FileSet, SCAN_LIMITS, VCS_DIR } from "../scan/index.js";
 
 export interface LocalOptions {
   /** Folders deeper than this are not entered; the cut is reported as a finding. */

@@ -3,8 +3,8 @@ import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { extract as tarExtract } from "tar-stream";
-import type { FileEntry, FileSet } from "../scan/fileset.js";
-import { SCAN_LIMITS } from "../scan/limits.js";
+import type { FileEntry, FileSet } from "../scan/index.js";
+import { SCAN_LIMITS } from "../scan/index.js";
 
 // A FileSet read from a GitHub tarball (`GET /repos/{owner}/{repo}/tarball/{ref}`): a gzip'd tar whose
 // entries all sit below one top folder `owner-repo-sha/`, which is stripped. The archive is hostile

@@ -1,6 +1,6 @@
 import "./polyfill.js";
 import { describe, expect, it } from "vitest";
-import { readMarker } from "../../src/app/markers.js";
+import { readMarker } from "../../src/appeals/markers.js";
 import {
   FORMATTER,
   guardGitHub,

@@ -1,7 +1,7 @@
 import "./polyfill.js";
 import { describe, expect, it, vi } from "vitest";
-import { writeMarker } from "../../src/app/markers.js";
-import { sweepOverdue } from "../../src/app/sweep.js";
+import { writeMarker } from "../../src/appeals/markers.js";
+import { sweepOverdue } from "../../src/appeals/sweep.js";
 import { main } from "../../src/cli/main.js";
 import {
   APP_LOGIN,

@@ -1,6 +1,6 @@
 import "./polyfill.js";
 import { describe, expect, it } from "vitest";
-import { readMarker, writeMarker } from "../../src/app/markers.js";
+import { readMarker, writeMarker } from "../../src/appeals/markers.js";
 import {
   APPEALS_REPO,
   appOptions,

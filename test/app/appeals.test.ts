@@ -1,7 +1,7 @@
 import "./polyfill.js";
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
-import { readMarker } from "../../src/app/markers.js";
+import { readMarker } from "../../src/appeals/markers.js";
 import {
   APP_USER,
   APPEALS_REPO,
@@ -161,7 +161,7 @@ describe("/appeal on a pull request", () => {
     setup();
     skillRepo.addIssue({ number: 2, body: "", user: CODERTOCAT });
     skillRepo.addComment(2, `<!-- x -->`, APP_USER); // not a marker: ignored
-    const { writeMarker } = await import("../../src/app/markers.js");
+    const { writeMarker } = await import("../../src/appeals/markers.js");
     skillRepo.addComment(2, `${writeMarker("reply", { to: COMMENT_ID }, KEY)}\nrecorded`, APP_USER);
     gh.token().pull(2, {
       head: { sha: HEAD },
@@ -183,7 +183,7 @@ describe("/appeal on a pull request", () => {
 
   it("the same answer written by someone else (not the App) does not count as handled", async () => {
     setup();
-    const { writeMarker } = await import("../../src/app/markers.js");
+    const { writeMarker } = await import("../../src/appeals/markers.js");
     skillRepo.addIssue({ number: 2, body: "", user: CODERTOCAT });
     skillRepo.addComment(2, `${writeMarker("reply", { to: COMMENT_ID }, KEY)}\nfake`, person("mallory", 66));
     await prAppealUntilScan();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MarkerError, readMarker, writeMarker } from "../../src/app/markers.js";
+import { MarkerError, readMarker, writeMarker } from "../../src/appeals/markers.js";
 
 // The App writes only markers its own reader accepts: one written without a field the reader needs
 // was ignored when read back, so the next /appeal opened a duplicate issue and reviewer commands on the

@@ -1,3 +1,7 @@
+// Why one file of ~800 lines: it is a table, one case per external command (curl, wget, base64,
+// tar, …), each a few independent lines over the same argv helpers; every language's walker asks it
+// what a command does, so a command is modelled once, here, for all of them.
+
 import { decodeLiteral } from "./decode.js";
 import type { Engine } from "./engine.js";
 import { NETWORK_IN_TEXT, UNKNOWN } from "./paths.js";

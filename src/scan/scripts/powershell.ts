@@ -1,3 +1,7 @@
+// Why one file of ~700 lines: the PowerShell walk and its cmdlet and .NET method tables
+// (PS_COMMANDS, PS_METHODS) read each other's helpers (parameters by name, aliases); the tables
+// are two thirds of the file and each entry is a few independent lines.
+
 import { runCommand } from "./commands.js";
 import { decodeLiteral } from "./decode.js";
 import type { Engine } from "./engine.js";

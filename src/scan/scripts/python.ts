@@ -1,3 +1,8 @@
+// Why one file of ~1,300 lines: the Python walk is one recursive evaluation in source order (a
+// switch on node types sharing one scope, one set of function summaries and the taint engine);
+// cutting it by node type would scatter a single evaluation order across files and thread the
+// walk's state through every call. The call models it consults live apart (commands.ts, paths.ts).
+
 import { runCommand } from "./commands.js";
 import { decodeLiteral, type Encoding } from "./decode.js";
 import type { Engine } from "./engine.js";

@@ -1,3 +1,6 @@
+// Why one file of ~540 lines: one small extractor per container format, all built on the same
+// offset map back to the real file (Segment); each is short, and they share that map's helpers.
+
 import { looksLikeShell, type ScriptKind } from "./file-kind.js";
 import { LineIndex } from "./lines.js";
 

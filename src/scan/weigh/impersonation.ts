@@ -1,7 +1,7 @@
 import { CHECKS } from "../checks.js";
 import { levelOf } from "../levels.js";
 import { adjust } from "./adjust.js";
-import type { Stage } from "./index.js";
+import type { Stage } from "./stage.js";
 
 /**
  * A look-alike name alone is only a warning: forks and tributes exist. A skill that passes itself

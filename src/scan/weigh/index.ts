@@ -1,12 +1,11 @@
-import type { TextFile } from "../analyze/context.js";
 import { capabilityReport } from "../capabilities.js";
-import type { ScanConfig } from "../config.js";
 import { compareSkills } from "../diff.js";
 import { levelOf } from "../levels.js";
-import type { Capability, CapabilityReport, Finding, LevelNumber, Manifest, SkillReport } from "../types.js";
+import type { CapabilityReport, Finding, LevelNumber } from "../types.js";
 import { applySilences, undeclaredFinding, weighDeclared } from "../verdict.js";
 import { impersonation } from "./impersonation.js";
 import { intent } from "./intent.js";
+import type { Stage, Weighed, WeighInput } from "./stage.js";
 
 // The one place where findings' levels are weighed after detection. Detectors only find (a match's
 // own context — quoted, an illustration, an official host — is recorded on it at detection time
@@ -16,32 +15,7 @@ import { intent } from "./intent.js";
 //
 // A new judgement (intent of a passage, provenance of a download) is a new stage in STAGES.
 
-export interface WeighInput {
-  config: ScanConfig;
-  /** The skill's folder relative to the scanned root, and its SKILL.md path. */
-  skillDir: string;
-  skillMd: string;
-  manifest: Manifest;
-  /** Capabilities script analysis saw without a finding of their own (network, shell). */
-  used: ReadonlySet<Capability>;
-  /** The skill's text files by path relative to the scanned root, for stages that read a passage. */
-  texts: ReadonlyMap<string, TextFile>;
-  hosts: readonly string[];
-  scripts: readonly string[];
-  /** The same skill's earlier scan (pull request base, last trusted version), when there is one. */
-  before?: SkillReport;
-}
-
-export interface Weighed {
-  findings: Finding[];
-  caps: CapabilityReport;
-}
-
-export interface Stage {
-  /** Short name, for tests and the bench's budget. */
-  name: string;
-  run(w: Weighed, input: WeighInput): Weighed;
-}
+export type { Stage, Weighed, WeighInput } from "./stage.js";
 
 const noCaps: CapabilityReport = { declared: [], detected: [], undeclared: [] };
 

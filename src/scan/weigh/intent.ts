@@ -2,7 +2,7 @@ import type { TextFile } from "../analyze/context.js";
 import { isScriptKind } from "../text/file-kind.js";
 import type { Finding } from "../types.js";
 import { cappedAt } from "./adjust.js";
-import type { Stage, Weighed, WeighInput } from "./index.js";
+import type { Stage, Weighed, WeighInput } from "./stage.js";
 
 // Intent of the passage (issue 12): does the text direct the agent or user to do the thing, or does
 // it describe it? Security guides, detection rules, IOC tables and "❌ never do this" examples name

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { SEVERITIES } from "../scan/types.js";
+import { SEVERITIES } from "../scan/index.js";
 
 // Hidden markers: the App's only state, kept in the issues and comments it writes
 // (`<!-- skill-quarantine:<kind> {json} -->` as the first line). Anyone who can edit an issue can
@@ -11,6 +11,9 @@ import { SEVERITIES } from "../scan/types.js";
 //    key (MARKER_SECRET, else WEBHOOK_SECRET), so an edited or copied-in marker does not verify.
 // A marker is read only at the very start of the text: the App writes author-controlled text
 // (justifications, reasons) only escaped and only after its own marker.
+
+/** A marker's ISO date as the day issues and comments show (YYYY-MM-DD). */
+export const day = (iso: string | Date) => (typeof iso === "string" ? iso : iso.toISOString()).slice(0, 10);
 
 export const MARKER_PREFIX = "skill-quarantine:";
 const MARKER_RE = /^<!-- skill-quarantine:([a-z-]+) (\{[^\n]*\}) -->/;

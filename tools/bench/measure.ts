@@ -1,11 +1,8 @@
 import { basename, dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { ScriptAnalyzer } from "../scan/analyze/context.js";
-import type { ScanConfig } from "../scan/config.js";
-import type { FileEntry, FileSet } from "../scan/fileset.js";
-import { scanSkills } from "../scan/index.js";
-import type { RuleSet } from "../scan/ruleset.js";
-import { LocalFileSet } from "../sources/local.js";
+import type { FileEntry, FileSet, RuleSet, ScanConfig, ScriptAnalyzer } from "../../src/scan/index.js";
+import { scanSkills } from "../../src/scan/index.js";
+import { LocalFileSet } from "../../src/sources/local.js";
 import { MB, median, percentile } from "./stats.js";
 
 export interface ScanSetup {

@@ -1,3 +1,7 @@
+// Why one file of ~530 lines: the benchmark's modes (corpus, scale, adversarial, memory) share one
+// argument parser, one child-process runner and one report; generate.ts, measure.ts and stats.ts
+// hold what they do not share.
+
 // npm run bench -- <dir> [--rounds N] [--scale K] [--adversarial] [--memory] [--rules <dir>] [--no-scripts]
 // Prints medians over the rounds: skills/s, MB/s, per-skill p50/p95, peak RSS, and the floor (the same
 // files only read through the same LocalFileSet and UTF-8-decoded) with the ratio scan / floor.
@@ -7,13 +11,11 @@ import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { loadRuleSet } from "../node/load.js";
-import { loadScriptAnalyzer } from "../node/script-analyzer.js";
-import { parseFolderArgs, runScript, UsageError } from "../node/script-cli.js";
-import { ALL_CHECKS } from "../scan/all-checks.js";
-import { defaultConfig, type ScanConfig } from "../scan/config.js";
-import { fileKind, isScriptKind } from "../scan/text/file-kind.js";
-import { LocalFileSet } from "../sources/local.js";
+import { loadRuleSet } from "../../src/node/load.js";
+import { loadScriptAnalyzer } from "../../src/node/script-analyzer.js";
+import { parseFolderArgs, runScript, UsageError } from "../../src/node/script-cli.js";
+import { ALL_CHECKS, defaultConfig, fileKind, isScriptKind, type ScanConfig } from "../../src/scan/index.js";
+import { LocalFileSet } from "../../src/sources/local.js";
 import type { ChildResult } from "./child.js";
 import {
   frontmatterAnchors,

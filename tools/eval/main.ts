@@ -5,12 +5,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadRuleSet } from "../node/load.js";
-import { scanPath } from "../node/scan-path.js";
-import { loadScriptAnalyzer } from "../node/script-analyzer.js";
-import { parseFolderArgs, runScript, UsageError } from "../node/script-cli.js";
-import { defaultConfig } from "../scan/config.js";
-import { LEVEL_NAMES } from "../scan/levels.js";
+import { loadRuleSet } from "../../src/node/load.js";
+import { scanPath } from "../../src/node/scan-path.js";
+import { loadScriptAnalyzer } from "../../src/node/script-analyzer.js";
+import { parseFolderArgs, runScript, UsageError } from "../../src/node/script-cli.js";
+import { defaultConfig, LEVEL_NAMES } from "../../src/scan/index.js";
 import { type Label, LabelError, labelFromFolder, normaliseId, parseLabels, parseRate } from "./labels.js";
 import { evaluate, type Found, type Gates, missedGates, type Outcome, pct, renderMatrix } from "./metrics.js";
 

@@ -1,8 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { CompiledRule } from "../scan/rules/compile.js";
-import type { TextKind } from "../scan/rules/schema.js";
+import type { CompiledRule, TextKind } from "../../src/scan/index.js";
 
 // Generated trees for the benchmark. Everything lives under os.tmpdir() and is removed by the caller.
 

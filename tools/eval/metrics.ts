@@ -1,5 +1,5 @@
-import { LEVEL_NAMES } from "../scan/levels.js";
-import type { Finding, LevelNumber } from "../scan/types.js";
+import type { Finding, LevelNumber } from "../../src/scan/index.js";
+import { LEVEL_NAMES } from "../../src/scan/index.js";
 import type { Label } from "./labels.js";
 
 /** Quarantine starts at SUSPICIOUS: the line false-quarantine and detection are measured against. */

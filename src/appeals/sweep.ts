@@ -1,8 +1,7 @@
 import type { ProbotOctokit } from "probot";
-import { day } from "./appeal-issue.js";
 import { APPEAL_LABEL, ensureLabels, OVERDUE } from "./labels.js";
-import { readMarker, writeMarker, writtenBy } from "./markers.js";
-import type { RepoRef } from "./repos.js";
+import { day, readMarker, writeMarker, writtenBy } from "./markers.js";
+import type { RepoRef } from "./repo-ref.js";
 
 // Overdue reviews: open appeal issues past the latest date of their review deadline (from the
 // appeal marker) get the label `review:overdue` and one comment. Idempotent: an issue with the label

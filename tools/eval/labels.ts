@@ -1,5 +1,5 @@
-import { parseLevel } from "../scan/levels.js";
-import type { LevelNumber } from "../scan/types.js";
+import type { LevelNumber } from "../../src/scan/index.js";
+import { parseLevel } from "../../src/scan/index.js";
 
 // Expected levels for an evaluation corpus: a labels.tsv (`id<TAB>expected-level[<TAB>note]`, id =
 // the skill folder relative to the corpus root), or the top folder name (benign/ → none,

@@ -5,10 +5,10 @@
 //   child.js <dir> load|stream|collect [rules dir…]
 //   child.js <dir> measure <rounds> <max-file-bytes> <max-skill-bytes> [rules dir…]
 import { performance } from "node:perf_hooks";
-import { loadRuleSet } from "../node/load.js";
-import { scanPath } from "../node/scan-path.js";
-import { loadScriptAnalyzer } from "../node/script-analyzer.js";
-import { defaultConfig } from "../scan/config.js";
+import { loadRuleSet } from "../../src/node/load.js";
+import { scanPath } from "../../src/node/scan-path.js";
+import { loadScriptAnalyzer } from "../../src/node/script-analyzer.js";
+import { defaultConfig } from "../../src/scan/index.js";
 import { type Measured, measure, timeScan } from "./measure.js";
 
 export interface ChildResult {

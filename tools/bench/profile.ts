@@ -1,6 +1,7 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): functions by self time (regex executions
 // grouped as one line each, patterns shortened), self time per source file, and inclusive time of
-// the scanner's own functions (lib/scan, src/scan). Usage: node lib/bench/profile.js <file> [top]
+// the scanner's own functions (lib/scan, src/scan).
+// Usage (after `npm run build:tools`): node lib-tools/tools/bench/profile.js <file> [top]
 import { readFileSync } from "node:fs";
 
 interface CallFrame {
