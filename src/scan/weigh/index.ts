@@ -7,6 +7,7 @@ import type { Capability, CapabilityReport, Finding, LevelNumber, Manifest, Skil
 import { applySilences, undeclaredFinding, weighDeclared } from "../verdict.js";
 import { impersonation } from "./impersonation.js";
 import { intent } from "./intent.js";
+import { purpose } from "./purpose.js";
 
 // The one place where findings' levels are weighed after detection. Detectors only find (a match's
 // own context — quoted, an illustration, an official host — is recorded on it at detection time
@@ -93,6 +94,7 @@ export const anomaly: Stage = {
 export const STAGES: readonly Stage[] = [
   silences,
   intent,
+  purpose,
   capabilities,
   declared,
   undeclared,
