@@ -211,4 +211,11 @@ describe("purpose fixtures", () => {
     expect(ctf.level).toBe(4);
     expect(ctf.findings.some((f) => f.category === "download-execute" && f.level === "MALICIOUS")).toBe(true);
   });
+  it("holds a force-push of a rewrite that removes a secret at RISKY; one that drops source stays SUSPICIOUS", () => {
+    const fix = skill("benign/secret-remediation-history-rewrite");
+    expect(levels(fix, "destroy.force-push-shared-branch")).toEqual(["RISKY"]);
+    expect(whys(fix, "destroy.force-push-shared-branch").join()).toMatch(/removes a leaked secret/);
+    const wipe = skill("malicious/history-rewrite-drops-source-force-push");
+    expect(levels(wipe, "destroy.force-push-shared-branch")).toEqual(["SUSPICIOUS"]);
+  });
 });

@@ -174,6 +174,34 @@ export function againstTarget(f: Finding, file: TextFile, offensive: boolean): s
 }
 
 /** The finding's line with the lines a trailing backslash continues it onto (a few at most). */
+const HISTORY_REWRITE = /\b(?:git[ \t]+filter-repo|filter-repo|bfg|git[ \t]+filter-branch)\b/i;
+const SECRET_TARGET =
+  /--replace-text\b|--delete-files\b|\b(?:secrets?|credentials?|passwords?|passwd|tokens?|leak(?:ed)?|api[_-]?keys?|private[_ -]?keys?|id_rsa|id_ed25519)\b|\.env\b|\.pem\b/i;
+
+/**
+ * Why a force-push publishes a history rewrite that removes a leaked secret, or undefined. After
+ * git filter-repo or BFG every branch must be force-pushed: that is the remediation, announced by the
+ * passage itself (the same fenced block). Rewriting history to drop
+ * arbitrary files is not this: the rewrite must name a secret (a secrets file, --replace-text).
+ * Still RISKY — it rewrites shared history, a person confirms.
+ */
+export function secretPurge(f: Finding, file: TextFile): string | undefined {
+  if (f.ruleId !== "destroy.force-push-shared-branch" || file.kind !== "instructions") return undefined;
+  const block = fencesOf(file.text).find((b) => {
+    const first = b.line + 2;
+    return f.line >= first && f.line < first + b.content.split("\n").length;
+  });
+  if (!block) return undefined;
+  const rewrite = block.content
+    .split("\n")
+    .filter((l) => HISTORY_REWRITE.test(l) && !/^\s*(?:pip|brew|apt(?:-get)?|npm)\s/.test(l));
+  if (rewrite.length === 0) return undefined;
+  // The rewrite itself must name the secret: a heading saying "leaked secret" above a rewrite that
+  // drops src/ would otherwise pass.
+  if (!rewrite.some((l) => SECRET_TARGET.test(l))) return undefined;
+  return "publishes a history rewrite that removes a leaked secret (git filter-repo/BFG in the same block)";
+}
+
 function lineOf(input: WeighInput, f: Finding): { file: TextFile; line: string } | undefined {
   const file = input.texts.get(f.file);
   if (!file) return undefined;
@@ -196,7 +224,10 @@ export const purpose: Stage = {
       const at = lineOf(i, f);
       if (!at) return f;
       const why =
-        ownService(f, at.line, id) ?? ownSecret(f, at.line, id) ?? againstTarget(f, at.file, offensive);
+        ownService(f, at.line, id) ??
+        ownSecret(f, at.line, id) ??
+        againstTarget(f, at.file, offensive) ??
+        secretPurge(f, at.file);
       if (!why) return f;
       changed = true;
       return cappedAt(f, "RISKY", why);
