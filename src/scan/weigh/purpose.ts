@@ -202,6 +202,47 @@ export function secretPurge(f: Finding, file: TextFile): string | undefined {
   return "publishes a history rewrite that removes a leaked secret (git filter-repo/BFG in the same block)";
 }
 
+/** Path rules whose match can be a mere mention of the file's path. */
+const PATH_RULES = new Set([
+  "cred.ssh-private-keys",
+  "cred.cloud-credentials",
+  "cred.package-registry-tokens",
+]);
+const FILE_TEST =
+  /\[\[?\s+!?\s*-[efrsd]\s|\btest\s+-[efrsd]\s|os\.path\.(?:exists|isfile)\(|\.(?:exists|is_file)\(\)|\bexistsSync\(|\bTest-Path\b|^\s*(?:echo|printf)\s+["']?[^\s|;&<>`]+["']?\s*$/;
+const READS_IT =
+  /\b(?:cat|cp|scp|rsync|read\w*|open|source|base64|xxd|tar|zip|curl|wget|nc|less|more|head|tail|grep|strings|Get-Content|send|upload|post)\b|[<|]|\$\(/;
+
+/**
+ * Why a key-file finding only tests that the file exists (or prints its path for ssh -i), or
+ * undefined. `[[ -f ~/.ssh/id_ed25519 ]]` chooses which key ssh should use; it reads nothing.
+ */
+export function existenceOnly(f: Finding, line: string): string | undefined {
+  if (!PATH_RULES.has(f.ruleId) || !FILE_TEST.test(line)) return undefined;
+  const rest = line
+    .replace(/\[\[?[^\]]*\]\]?/g, " ")
+    .replace(/^\s*(?:el)?if\b|\bthen\b|\bfi\b|\becho\b/g, " ");
+  return READS_IT.test(rest)
+    ? undefined
+    : "only tests that the key file exists or names its path; nothing reads it";
+}
+
+/** Agent session logs (Claude Code's projects/*.jsonl, Codex sessions), as the read's path shows. */
+const SESSION_LOG = /\.(?:claude|codex)\/(?:projects|sessions)\/[^`]*\.jsonl\b/;
+const ABOUT_SESSIONS = /\bsessions?\b|\btranscripts?\b|conversation (?:history|logs?)/i;
+
+/**
+ * Why a script's read of agent session logs is what the skill is about, or undefined: a session
+ * search or provenance tool reads transcripts by design. Only the read is held at RISKY; sending
+ * them anywhere is its own finding and is not touched here.
+ */
+export function sessionLogs(f: Finding, description: string): string | undefined {
+  if (f.ruleId !== "script.read-sensitive" || !SESSION_LOG.test(f.explanation)) return undefined;
+  return ABOUT_SESSIONS.test(description)
+    ? "reads the agent session logs its description says it works on"
+    : undefined;
+}
+
 function lineOf(input: WeighInput, f: Finding): { file: TextFile; line: string } | undefined {
   const file = input.texts.get(f.file);
   if (!file) return undefined;
@@ -227,7 +268,9 @@ export const purpose: Stage = {
         ownService(f, at.line, id) ??
         ownSecret(f, at.line, id) ??
         againstTarget(f, at.file, offensive) ??
-        secretPurge(f, at.file);
+        secretPurge(f, at.file) ??
+        existenceOnly(f, at.line) ??
+        sessionLogs(f, i.manifest.description ?? "");
       if (!why) return f;
       changed = true;
       return cappedAt(f, "RISKY", why);
