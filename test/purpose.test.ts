@@ -255,4 +255,13 @@ describe("purpose fixtures", () => {
     const wipe = skill("malicious/history-rewrite-drops-source-force-push");
     expect(levels(wipe, "destroy.force-push-shared-branch")).toEqual(["SUSPICIOUS"]);
   });
+  it("holds an encoded alert() proof of concept in an XSS guide at RISKY; an encoded cookie theft stays", () => {
+    const poc = skill("benign/xss-guide-encoded-alert-poc");
+    expect(levels(poc, "obf.js-decode-exec").length).toBeGreaterThan(0);
+    expect(levels(poc, "obf.js-decode-exec").every((l) => l === "RISKY")).toBe(true);
+    expect(whys(poc, "obf.js-decode-exec").join()).toMatch(/proof-of-concept/);
+    const theft = skill("malicious/xss-guide-encoded-payload-runs-in-agent");
+    expect(theft.level).toBeGreaterThanOrEqual(3);
+    expect(levels(theft, "obf.js-decode-exec").some((l) => l !== "RISKY")).toBe(true);
+  });
 });

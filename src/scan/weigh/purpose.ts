@@ -243,6 +243,28 @@ export function sessionLogs(f: Finding, description: string): string | undefined
     : undefined;
 }
 
+/** A proof-of-concept payload: a dialog or a log line showing the code ran, and nothing else. */
+const POC =
+  /^\s*(?:alert|prompt|confirm|print|console\.log)\s*(?:\(\s*[\w'". ]{0,40}\s*\)|`[\w ]{0,40}`)\s*;?\s*$/;
+
+/**
+ * Why an encoded-and-run snippet in an offensive guide is a proof of concept, or undefined: every
+ * encoded literal on the line decodes to `alert(1)`-like text (an XSS filter-bypass example). Anything
+ * else encoded — a fetch, a cookie sent away, more decoding — stays as detected.
+ */
+export function proofOfConcept(f: Finding, file: TextFile, offensive: boolean): string | undefined {
+  if (!offensive || f.category !== "obfuscation" || file.kind !== "instructions") return undefined;
+  if (f.context !== "code-block" && f.context !== "inline-code") return undefined;
+  const line = file.lines.lineText(f.line);
+  const encoded = [...line.matchAll(/(["'`])([A-Za-z0-9+/]{4,400}={0,2})\1/g)].map((m) => m[2] ?? "");
+  if (encoded.length === 0) return undefined;
+  for (const e of encoded) {
+    const text = Buffer.from(e, "base64").toString("latin1");
+    if (!POC.test(text)) return undefined;
+  }
+  return "a proof-of-concept payload (it decodes to a harmless dialog) in an offensive-security guide";
+}
+
 function lineOf(input: WeighInput, f: Finding): { file: TextFile; line: string } | undefined {
   const file = input.texts.get(f.file);
   if (!file) return undefined;
@@ -270,7 +292,8 @@ export const purpose: Stage = {
         againstTarget(f, at.file, offensive) ??
         secretPurge(f, at.file) ??
         existenceOnly(f, at.line) ??
-        sessionLogs(f, i.manifest.description ?? "");
+        sessionLogs(f, i.manifest.description ?? "") ??
+        proofOfConcept(f, at.file, offensive);
       if (!why) return f;
       changed = true;
       return cappedAt(f, "RISKY", why);
