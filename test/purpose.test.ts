@@ -264,4 +264,9 @@ describe("purpose fixtures", () => {
     expect(theft.level).toBeGreaterThanOrEqual(3);
     expect(levels(theft, "obf.js-decode-exec").some((l) => l !== "RISKY")).toBe(true);
   });
+  it("keeps persistence in an offensive guide's setup section (the user's own machine) SUSPICIOUS", () => {
+    const s = skill("malicious/pentest-guide-setup-plants-persistence");
+    expect(levels(s, "persist.crontab")).toContain("SUSPICIOUS");
+    expect(s.level).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -115,6 +115,21 @@ export function ownSecret(f: Finding, line: string, id: SkillIdentity): string |
 export const OFFENSIVE_PURPOSE =
   /\b(?:penetration[- ]test(?:s|ing|ers?)?|pen-?test(?:s|ing|ers?)?|red[- ]team(?:s|ing)?|ctfs?|capture[- ]the[- ]flag|offensive[- ]security|ethical[- ]hack(?:ing|ers?)?|post-exploitation|privilege[- ]escalation|privesc|password (?:audit(?:ing|s)?|recovery|cracking)|hash[- ]cracking|reverse[- ]shells?|bind[- ]shells?|exploit(?:ing|ation)?\s+(?:\w+\s+){0,2}vulnerabilit(?:y|ies))\b/i;
 
+const SETUP_HEADING =
+  /\b(set ?up|install(?:ation|ing)?|prerequisites?|requirements?|quick ?start|getting started|before you (?:begin|start)|bootstrap|first[- ]time|initiali[sz](?:e|ation))\b/i;
+
+/** The nearest Markdown heading above `line`, outside fenced blocks. */
+function headingAbove(file: TextFile, line: number): string {
+  let inFence = false;
+  const heads: string[] = [];
+  for (let n = 1; n < line; n++) {
+    const t = file.lines.lineText(n);
+    if (/^\s{0,3}(?:`{3,}|~{3,})/.test(t)) inFence = !inFence;
+    else if (!inFence && /^\s{0,3}#{1,6}\s/.test(t)) heads.push(t);
+  }
+  return heads.at(-1) ?? "";
+}
+
 /** The categories an offensive guide documents against a target; never downloads or exfiltration. */
 const AGAINST_TARGET = new Set(["credential-access", "persistence", "remote-access"]);
 
@@ -156,7 +171,11 @@ export function sendsToRealHost(block: string): boolean {
  */
 export function againstTarget(f: Finding, file: TextFile, offensive: boolean): string | undefined {
   if (!offensive || !AGAINST_TARGET.has(f.category) || f.ruleId.startsWith("script.")) return undefined;
+  // A fixed public key planted in authorized_keys is a real backdoor, never a placeholder.
+  if (f.ruleId === "persist.authorized-keys-backdoor") return undefined;
   if (file.kind !== "instructions" || f.decoded) return undefined;
+  // Setup and install sections run on the user's own machine, not against a target.
+  if (SETUP_HEADING.test(headingAbove(file, f.line))) return undefined;
   const line = file.lines.lineText(f.line);
   let passage: string;
   if (f.context === "code-block") {
@@ -173,7 +192,6 @@ export function againstTarget(f: Finding, file: TextFile, offensive: boolean): s
   return `an offensive-security technique the guide documents for use against a target${target}`;
 }
 
-/** The finding's line with the lines a trailing backslash continues it onto (a few at most). */
 const HISTORY_REWRITE = /\b(?:git[ \t]+filter-repo|filter-repo|bfg|git[ \t]+filter-branch)\b/i;
 const SECRET_TARGET =
   /--replace-text\b|--delete-files\b|\b(?:secrets?|credentials?|passwords?|passwd|tokens?|leak(?:ed)?|api[_-]?keys?|private[_ -]?keys?|id_rsa|id_ed25519)\b|\.env\b|\.pem\b/i;
@@ -265,6 +283,7 @@ export function proofOfConcept(f: Finding, file: TextFile, offensive: boolean): 
   return "a proof-of-concept payload (it decodes to a harmless dialog) in an offensive-security guide";
 }
 
+/** The finding's line with the lines a trailing backslash continues it onto (a few at most). */
 function lineOf(input: WeighInput, f: Finding): { file: TextFile; line: string } | undefined {
   const file = input.texts.get(f.file);
   if (!file) return undefined;
