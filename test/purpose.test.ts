@@ -135,6 +135,9 @@ describe("offensive purpose and real hosts", () => {
     expect(OFFENSIVE_PURPOSE.test("Use when performing authorized penetration testing")).toBe(true);
     expect(OFFENSIVE_PURPOSE.test("Advanced password recovery and hash cracking tool")).toBe(true);
     expect(OFFENSIVE_PURPOSE.test("Capture the flag toolbox")).toBe(true);
+    expect(OFFENSIVE_PURPOSE.test('"exploit client-side injection vulnerabilities"')).toBe(true);
+    expect(OFFENSIVE_PURPOSE.test("perform cross-site scripting attacks")).toBe(true);
+    expect(OFFENSIVE_PURPOSE.test("Explains how to prevent XSS in React")).toBe(false);
     expect(OFFENSIVE_PURPOSE.test("Formats Markdown tables")).toBe(false);
   });
   it("tells a send to a real host from a placeholder target", () => {

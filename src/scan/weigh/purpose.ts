@@ -113,7 +113,7 @@ export function ownSecret(f: Finding, line: string, id: SkillIdentity): string |
 
 /** A description that says the skill is an offensive-security guide (pentest, red team, CTF). */
 export const OFFENSIVE_PURPOSE =
-  /\b(?:penetration[- ]test(?:s|ing|ers?)?|pen-?test(?:s|ing|ers?)?|red[- ]team(?:s|ing)?|ctfs?|capture[- ]the[- ]flag|offensive[- ]security|ethical[- ]hack(?:ing|ers?)?|post-exploitation|privilege[- ]escalation|privesc|password (?:audit(?:ing|s)?|recovery|cracking)|hash[- ]cracking|reverse[- ]shells?|bind[- ]shells?|exploit(?:ing|ation)?\s+(?:\w+\s+){0,2}vulnerabilit(?:y|ies))\b/i;
+  /\b(?:penetration[- ]test(?:s|ing|ers?)?|pen-?test(?:s|ing|ers?)?|red[- ]team(?:s|ing)?|ctfs?|capture[- ]the[- ]flag|offensive[- ]security|ethical[- ]hack(?:ing|ers?)?|post-exploitation|privilege[- ]escalation|privesc|password (?:audit(?:ing|s)?|recovery|cracking)|hash[- ]cracking|reverse[- ]shells?|bind[- ]shells?|exploit(?:ing|ation)?\s+(?:[\w-]+\s+){0,3}(?:vulnerabilit(?:y|ies)|flaws|misconfigurations?)|(?:cross-site scripting|xss|sql injection)\s+attacks)\b/i;
 
 const SETUP_HEADING =
   /\b(set ?up|install(?:ation|ing)?|prerequisites?|requirements?|quick ?start|getting started|before you (?:begin|start)|bootstrap|first[- ]time|initiali[sz](?:e|ation))\b/i;
