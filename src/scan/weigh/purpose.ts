@@ -283,6 +283,24 @@ export function proofOfConcept(f: Finding, file: TextFile, offensive: boolean): 
   return "a proof-of-concept payload (it decodes to a harmless dialog) in an offensive-security guide";
 }
 
+/** `cp "$PROJECT_DIR/.npmrc" "$DEPS_DIR/"`: a project-scoped registry config copied to a local folder. */
+const PROJECT_NPMRC_COPY =
+  /^\s*(?:\S+\s*(?:&&|;)\s*)?cp\s+(?:-\w+\s+)*["']?\$\{?((?![A-Z_]*HOME)[A-Z_]*(?:WORKSPACE|PROJECT|REPO|ROOT|SRC|APP|CLIENT|PKG|PACKAGE)[A-Z_]*)\}?\/\.npmrc["']?\s+["']?(?:\$\{?[A-Z_]+\}?|\.)[\w./${}-]*["']?\s*$/;
+
+/**
+ * Why a .npmrc finding copies the project's own registry config within the project, or undefined:
+ * the source is the workspace's .npmrc (a variable named for the project, never HOME) and the
+ * destination a local folder; nothing is read into the script or sent. The user's ~/.npmrc is
+ * untouched by this.
+ */
+export function projectNpmrc(f: Finding, line: string): string | undefined {
+  if (f.ruleId !== "script.read-sensitive" && f.ruleId !== "cred.package-registry-tokens") return undefined;
+  const m = PROJECT_NPMRC_COPY.exec(line);
+  return m
+    ? `copies the project's own .npmrc ($${m[1]}) to a local folder; it is not the user's token file`
+    : undefined;
+}
+
 /** The finding's line with the lines a trailing backslash continues it onto (a few at most). */
 function lineOf(input: WeighInput, f: Finding): { file: TextFile; line: string } | undefined {
   const file = input.texts.get(f.file);
@@ -312,7 +330,8 @@ export const purpose: Stage = {
         secretPurge(f, at.file) ??
         existenceOnly(f, at.line) ??
         sessionLogs(f, i.manifest.description ?? "") ??
-        proofOfConcept(f, at.file, offensive);
+        proofOfConcept(f, at.file, offensive) ??
+        projectNpmrc(f, at.line);
       if (!why) return f;
       changed = true;
       return cappedAt(f, "RISKY", why);
