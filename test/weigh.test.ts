@@ -122,6 +122,7 @@ describe("weighing stages, each alone", () => {
     expect(STAGES.map((s) => s.name)).toEqual([
       "silences",
       "intent",
+      "purpose",
       "capabilities",
       "declared",
       "undeclared",

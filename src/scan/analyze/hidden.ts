@@ -38,15 +38,17 @@ const DIRECTIVE =
  * its instructions, acting in secret, hiding from the user, running or sending something.
  */
 const STRONG =
-  /\b(ignore|disregard|override|system prompt|secretly|silently|execute|run|send|upload|fetch|curl|wget|exfiltrat\w*|before (writing|answering|responding)|(do not|don't|never) (tell|mention|show|reveal|inform|let)\b|without (telling|asking|informing))\b/i;
+  /\b(ignore|disregard|override|system prompt|secretly|silently(?! (?:decide|determine|drift|fail|diverge|differ|become)s?\b)|execute|run|send|upload|fetch|curl|wget|exfiltrat\w*|before (writing|answering|responding)|(do not|don't|never) (tell|mention|show|reveal|inform|let)\b|without (telling|asking|informing))\b/i;
 /**
  * Authoring notes in templates ("HOW TO USE (agents): replace …", "SKELETON INSTRUCTION: …") speak
  * to the agent about the document; only the covert part of STRONG still makes them orders.
  */
 const AUTHORING =
   /\b(replace|fill in|placeholder|template|skeleton|section|verbatim|this comment|renders?|table|columns?|heading)\b/i;
+// "never let one choice silently decide another" is about the document's logic, not a hidden act: a
+// "silently" whose verb is a decision or a change of something else is no covert action.
 const COVERT =
-  /\b(ignore (all |any )?(previous|prior|above|earlier)|disregard|override|system prompt|secretly|silently|curl|wget|upload|exfiltrat\w*|(do not|don't|never) (tell|mention|reveal|inform|let) (the )?user|without (telling|asking|informing))\b/i;
+  /\b(ignore (all |any )?(previous|prior|above|earlier)|disregard|override|system prompt|secretly|silently(?! (?:decide|determine|drift|fail|diverge|differ|become)s?\b)|curl|wget|upload|exfiltrat\w*|(do not|don't|never) (tell|mention|reveal|inform|let) (the )?user|without (telling|asking|informing))\b/i;
 const STYLED =
   /<(span|div|p|font)\b[^>]{0,200}?(display\s*:\s*none|font-size\s*:\s*0|opacity\s*:\s*0(?:[;"'\s]|$)|color\s*:\s*(white|#fff\b|#ffffff)|visibility\s*:\s*hidden)[^>]{0,200}>([^<]{12,2000})</gi;
 

@@ -5,6 +5,7 @@ import type { CapabilityReport, Finding, LevelNumber } from "../types.js";
 import { applySilences, undeclaredFinding, weighDeclared } from "../verdict.js";
 import { impersonation } from "./impersonation.js";
 import { intent } from "./intent.js";
+import { purpose } from "./purpose.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 
 // The one place where findings' levels are weighed after detection. Detectors only find (a match's
@@ -67,6 +68,7 @@ export const anomaly: Stage = {
 export const STAGES: readonly Stage[] = [
   silences,
   intent,
+  purpose,
   capabilities,
   declared,
   undeclared,

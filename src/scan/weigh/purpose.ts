@@ -1,0 +1,341 @@
+import type { TextFile } from "../analyze/context.js";
+import { identityOf, type SkillIdentity } from "../analyze/provenance.js";
+import { levelOf } from "../levels.js";
+import { fencesOf } from "../markdown/context.js";
+import type { Finding } from "../types.js";
+import { cappedAt } from "./adjust.js";
+import type { Stage, Weighed, WeighInput } from "./stage.js";
+
+// The skill's declared purpose (issue 12, precision round 2). Three things a real skill does that
+// malware also does, told apart by whose thing it is: a tool installing ITS OWN service, a skill
+// reading ITS OWN keychain item, and an offensive-security guide documenting a technique for use
+// against a target. Each is held at RISKY (a person confirms); none is ever silenced, and none applies
+// to script code, downloads that run code, or data sent away — those are judged as they are.
+
+/** Words a unit, plist or binary name carries whatever it belongs to: they identify nobody. */
+const UNIT_NOISE = new Set(
+  (
+    "com org net io dev app apps plist service services timer socket path mount target desktop usr bin sbin " +
+    "local opt etc lib library launchagents launchdaemons system systemd user users home sudo setcap cap " +
+    "agent agents daemon daemons helper helpers update updater updates sync launcher login startup boot " +
+    "apple google microsoft mozilla chrome task tasks job jobs cron run runner main core monitor watch " +
+    "the and eip raw admin net_raw net_admin"
+  ).split(" "),
+);
+
+/** Unit files, plists and the programs setcap/chmod +s act on, as they appear on the finding's line. */
+const UNIT_NAME = /[\w.@-]{2,200}\.(?:plist|service|timer|socket)\b/g;
+const SETUID_TARGET =
+  /\b(?:setcap\s+\S+\s+|chmod\s+(?:[ugoa]*\+s|[0-7]?[4-7][0-7]{3})\s+|chown\s+root\S*\s+)["']?([^\s"';|&]{1,300})/g;
+
+function tokens(name: string): string[] {
+  return name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t.length >= 4 && !UNIT_NOISE.has(t) && !/^\d+$/.test(t));
+}
+
+/**
+ * Does a name on the line belong to the skill? A token equals one of the skill's names or subjects,
+ * or extends one (osqueryd is osquery's daemon). Subjects (description words) count only from five
+ * letters: short description words are too often ordinary ones.
+ */
+function owned(token: string, id: SkillIdentity): string | undefined {
+  for (const n of id.names) if (n.length >= 4 && (token === n || token.startsWith(n))) return n;
+  for (const s of id.subjects)
+    if (s.length >= 5 && !UNIT_NOISE.has(s) && (token === s || token.startsWith(s))) return s;
+  return undefined;
+}
+
+/** The names a persistence finding's line installs or elevates (unit files, plists, binaries). */
+export function installedNames(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(UNIT_NAME)) out.push(m[0]);
+  for (const m of line.matchAll(SETUID_TARGET)) if (m[1]) out.push(m[1].slice(m[1].lastIndexOf("/") + 1));
+  return out;
+}
+
+const OWN_SERVICE_RULES = new Set(["persist.launch-agent", "persist.systemd-unit", "persist.setuid"]);
+
+/**
+ * Why a persistence finding installs the skill's own service, or undefined. Every name the line
+ * installs must be the skill's: `cp osqueryd.plist …; cp helper.plist …` is not osquery's alone.
+ */
+export function ownService(f: Finding, line: string, id: SkillIdentity): string | undefined {
+  if (!OWN_SERVICE_RULES.has(f.ruleId)) return undefined;
+  const names = installedNames(line);
+  if (names.length === 0) return undefined;
+  let subject: string | undefined;
+  for (const n of names) {
+    const hit = tokens(n)
+      .map((t) => owned(t, id))
+      .find(Boolean);
+    if (!hit) return undefined;
+    subject ??= `${n} (${hit})`;
+  }
+  return `installs the skill's own service: ${subject} is named for the skill`;
+}
+
+/** Keychain commands that read no item: unlocking, listing, showing settings. */
+const KEYCHAIN_NO_READ =
+  /\bsecurity\s+(?:unlock-keychain|lock-keychain|list-keychains|default-keychain|login-keychain|show-keychain-info|set-keychain-settings|create-keychain)\b/;
+const KEYCHAIN_READ =
+  /\b(?:find-internet-password|dump-keychain|security\s+export|find-certificate|secret-tool|cmdkey|vaultcmd|kwallet-query)\b/;
+const GENERIC_PASSWORD = /\bsecurity\s+find-generic-password\b([^\n|;&]*)/;
+
+/**
+ * Why a keychain finding reads only the skill's own item (or no item), or undefined. A named generic
+ * password (`-s telegram-bot-token`) the skill's identity owns is its own token; `-g` (print the
+ * password of an item found by account or label alone), browser items and dumps are theft.
+ */
+export function ownSecret(f: Finding, line: string, id: SkillIdentity): string | undefined {
+  if (f.ruleId !== "cred.keychain-access") return undefined;
+  if (KEYCHAIN_READ.test(line)) return undefined;
+  const g = GENERIC_PASSWORD.exec(line);
+  if (!g) {
+    return KEYCHAIN_NO_READ.test(line)
+      ? "unlocks or lists the keychain; it reads no item from it"
+      : undefined;
+  }
+  const args = g[1] ?? "";
+  if (/(^|\s)-\w*g\b/.test(args)) return undefined;
+  const service = /(?:^|\s)-s\s+(?:"([^"]{1,120})"|'([^']{1,120})'|([^\s"']{1,120}))/.exec(args);
+  const name = service?.[1] ?? service?.[2] ?? service?.[3];
+  if (!name || /[$`*]/.test(name)) return undefined;
+  // Browser and system stores are never a skill's own item, whatever the skill calls itself.
+  if (/safe storage|chrome|chromium|firefox|brave|edge|opera|safari|icloud|airport|wifi/i.test(name))
+    return undefined;
+  const hit = tokens(name)
+    .map((t) => owned(t, id))
+    .find(Boolean);
+  return hit ? `reads the skill's own keychain item "${name}" (${hit})` : undefined;
+}
+
+/** A description that says the skill is an offensive-security guide (pentest, red team, CTF). */
+export const OFFENSIVE_PURPOSE =
+  /\b(?:penetration[- ]test(?:s|ing|ers?)?|pen-?test(?:s|ing|ers?)?|red[- ]team(?:s|ing)?|ctfs?|capture[- ]the[- ]flag|offensive[- ]security|ethical[- ]hack(?:ing|ers?)?|post-exploitation|privilege[- ]escalation|privesc|password (?:audit(?:ing|s)?|recovery|cracking)|hash[- ]cracking|reverse[- ]shells?|bind[- ]shells?|exploit(?:ing|ation)?\s+(?:[\w-]+\s+){0,3}(?:vulnerabilit(?:y|ies)|flaws|misconfigurations?)|(?:cross-site scripting|xss|sql injection)\s+attacks)\b/i;
+
+const SETUP_HEADING =
+  /\b(set ?up|install(?:ation|ing)?|prerequisites?|requirements?|quick ?start|getting started|before you (?:begin|start)|bootstrap|first[- ]time|initiali[sz](?:e|ation))\b/i;
+
+/** The nearest Markdown heading above `line`, outside fenced blocks. */
+function headingAbove(file: TextFile, line: number): string {
+  let inFence = false;
+  const heads: string[] = [];
+  for (let n = 1; n < line; n++) {
+    const t = file.lines.lineText(n);
+    if (/^\s{0,3}(?:`{3,}|~{3,})/.test(t)) inFence = !inFence;
+    else if (!inFence && /^\s{0,3}#{1,6}\s/.test(t)) heads.push(t);
+  }
+  return heads.at(-1) ?? "";
+}
+
+/** The categories an offensive guide documents against a target; never downloads or exfiltration. */
+const AGAINST_TARGET = new Set(["credential-access", "persistence", "remote-access"]);
+
+/**
+ * Data leaving for a real host: a URL or address that is not a placeholder, documentation or private
+ * range. In such a block the technique is not aimed at a lab target but at somewhere real.
+ */
+const URL_HOST = /\b(?:https?|ftp|wss?):\/\/([^\s/"'`<>:)]+)/gi;
+const PLACEHOLDER_HOST =
+  /^(?:localhost|127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|0\.0\.0\.0|\$|\{|<|x+\.|attacker|target|victim|your|evil|lhost|rhost)|(?:^|\.)(?:example(?:\.com|\.org|\.net)?|local|test|invalid|lan|internal|corp|htb|thm)$/i;
+const SEND_TOOL =
+  /\b(?:curl|wget|scp|rsync|nc|ncat|netcat|socat|ftp|sftp|Invoke-WebRequest|iwr|Invoke-RestMethod)\b/i;
+const PLACEHOLDER_TEXT =
+  /<[A-Za-z][\w -]{0,30}>|\b(?:TARGET|RHOST|LHOST|ATTACKER|VICTIM)(?:_\w+)?\b|\b(?:domain|corp|target|victim)\.(?:local|com|htb)\b|\b10\.10\.\d+\.\d+\b|\b(?:mimikatz|meterpreter|msf\d?|beacon)\s*>/;
+
+/** Whether a fenced block sends anything to a real host (then nothing in it is lowered). */
+export function sendsToRealHost(block: string): boolean {
+  for (const m of block.matchAll(URL_HOST)) if (!PLACEHOLDER_HOST.test(m[1] ?? "")) return true;
+  for (const line of block.split("\n")) {
+    if (!SEND_TOOL.test(line)) continue;
+    // A send to a bare host or IP: every host-like word on the line must be a placeholder.
+    const hosts = line.match(
+      /\b(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24})\b/gi,
+    );
+    for (const h of hosts ?? []) {
+      if (/\.(?:sh|py|txt|zip|gz|tar|ps1|exe|dll|bin|json|xml|conf|key|pem|pub|db|log|hash|hashes)$/i.test(h))
+        continue;
+      if (!PLACEHOLDER_HOST.test(h)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Why a finding in an offensive-security guide documents a technique for use against a target, or
+ * undefined. Only in instructions (never scripts), only in a fenced block or a table row / inline span,
+ * only credential access, persistence and remote access, and only when nothing in the block sends
+ * data to a real host.
+ */
+export function againstTarget(f: Finding, file: TextFile, offensive: boolean): string | undefined {
+  if (!offensive || !AGAINST_TARGET.has(f.category) || f.ruleId.startsWith("script.")) return undefined;
+  // A fixed public key planted in authorized_keys is a real backdoor, never a placeholder.
+  if (f.ruleId === "persist.authorized-keys-backdoor") return undefined;
+  if (file.kind !== "instructions" || f.decoded) return undefined;
+  // Setup and install sections run on the user's own machine, not against a target.
+  if (SETUP_HEADING.test(headingAbove(file, f.line))) return undefined;
+  const line = file.lines.lineText(f.line);
+  let passage: string;
+  if (f.context === "code-block") {
+    const block = fencesOf(file.text).find((b) => {
+      const first = b.line + 2;
+      return f.line >= first && f.line < first + b.content.split("\n").length;
+    });
+    if (!block) return undefined;
+    passage = block.content;
+  } else if (f.context === "inline-code" || /^\s*\|/.test(line)) passage = line;
+  else return undefined;
+  if (sendsToRealHost(passage)) return undefined;
+  const target = PLACEHOLDER_TEXT.test(passage) ? " (it names a placeholder target)" : "";
+  return `an offensive-security technique the guide documents for use against a target${target}`;
+}
+
+const HISTORY_REWRITE = /\b(?:git[ \t]+filter-repo|filter-repo|bfg|git[ \t]+filter-branch)\b/i;
+const SECRET_TARGET =
+  /--replace-text\b|--delete-files\b|\b(?:secrets?|credentials?|passwords?|passwd|tokens?|leak(?:ed)?|api[_-]?keys?|private[_ -]?keys?|id_rsa|id_ed25519)\b|\.env\b|\.pem\b/i;
+
+/**
+ * Why a force-push publishes a history rewrite that removes a leaked secret, or undefined. After
+ * git filter-repo or BFG every branch must be force-pushed: that is the remediation, announced by the
+ * passage itself (the same fenced block). Rewriting history to drop
+ * arbitrary files is not this: the rewrite must name a secret (a secrets file, --replace-text).
+ * Still RISKY — it rewrites shared history, a person confirms.
+ */
+export function secretPurge(f: Finding, file: TextFile): string | undefined {
+  if (f.ruleId !== "destroy.force-push-shared-branch" || file.kind !== "instructions") return undefined;
+  const block = fencesOf(file.text).find((b) => {
+    const first = b.line + 2;
+    return f.line >= first && f.line < first + b.content.split("\n").length;
+  });
+  if (!block) return undefined;
+  const rewrite = block.content
+    .split("\n")
+    .filter((l) => HISTORY_REWRITE.test(l) && !/^\s*(?:pip|brew|apt(?:-get)?|npm)\s/.test(l));
+  if (rewrite.length === 0) return undefined;
+  // The rewrite itself must name the secret: a heading saying "leaked secret" above a rewrite that
+  // drops src/ would otherwise pass.
+  if (!rewrite.some((l) => SECRET_TARGET.test(l))) return undefined;
+  return "publishes a history rewrite that removes a leaked secret (git filter-repo/BFG in the same block)";
+}
+
+/** Path rules whose match can be a mere mention of the file's path. */
+const PATH_RULES = new Set([
+  "cred.ssh-private-keys",
+  "cred.cloud-credentials",
+  "cred.package-registry-tokens",
+]);
+const FILE_TEST =
+  /\[\[?\s+!?\s*-[efrsd]\s|\btest\s+-[efrsd]\s|os\.path\.(?:exists|isfile)\(|\.(?:exists|is_file)\(\)|\bexistsSync\(|\bTest-Path\b|^\s*(?:echo|printf)\s+["']?[^\s|;&<>`]+["']?\s*$/;
+const READS_IT =
+  /\b(?:cat|cp|scp|rsync|read\w*|open|source|base64|xxd|tar|zip|curl|wget|nc|less|more|head|tail|grep|strings|Get-Content|send|upload|post)\b|[<|]|\$\(/;
+
+/**
+ * Why a key-file finding only tests that the file exists (or prints its path for ssh -i), or
+ * undefined. `[[ -f ~/.ssh/id_ed25519 ]]` chooses which key ssh should use; it reads nothing.
+ */
+export function existenceOnly(f: Finding, line: string): string | undefined {
+  if (!PATH_RULES.has(f.ruleId) || !FILE_TEST.test(line)) return undefined;
+  const rest = line
+    .replace(/\[\[?[^\]]*\]\]?/g, " ")
+    .replace(/^\s*(?:el)?if\b|\bthen\b|\bfi\b|\becho\b/g, " ");
+  return READS_IT.test(rest)
+    ? undefined
+    : "only tests that the key file exists or names its path; nothing reads it";
+}
+
+/** Agent session logs (Claude Code's projects/*.jsonl, Codex sessions), as the read's path shows. */
+const SESSION_LOG = /\.(?:claude|codex)\/(?:projects|sessions)\/[^`]*\.jsonl\b/;
+const ABOUT_SESSIONS = /\bsessions?\b|\btranscripts?\b|conversation (?:history|logs?)/i;
+
+/**
+ * Why a script's read of agent session logs is what the skill is about, or undefined: a session
+ * search or provenance tool reads transcripts by design. Only the read is held at RISKY; sending
+ * them anywhere is its own finding and is not touched here.
+ */
+export function sessionLogs(f: Finding, description: string): string | undefined {
+  if (f.ruleId !== "script.read-sensitive" || !SESSION_LOG.test(f.explanation)) return undefined;
+  return ABOUT_SESSIONS.test(description)
+    ? "reads the agent session logs its description says it works on"
+    : undefined;
+}
+
+/** A proof-of-concept payload: a dialog or a log line showing the code ran, and nothing else. */
+const POC =
+  /^\s*(?:alert|prompt|confirm|print|console\.log)\s*(?:\(\s*[\w'". ]{0,40}\s*\)|`[\w ]{0,40}`)\s*;?\s*$/;
+
+/**
+ * Why an encoded-and-run snippet in an offensive guide is a proof of concept, or undefined: every
+ * encoded literal on the line decodes to `alert(1)`-like text (an XSS filter-bypass example). Anything
+ * else encoded — a fetch, a cookie sent away, more decoding — stays as detected.
+ */
+export function proofOfConcept(f: Finding, file: TextFile, offensive: boolean): string | undefined {
+  if (!offensive || f.category !== "obfuscation" || file.kind !== "instructions") return undefined;
+  if (f.context !== "code-block" && f.context !== "inline-code") return undefined;
+  const line = file.lines.lineText(f.line);
+  const encoded = [...line.matchAll(/(["'`])([A-Za-z0-9+/]{4,400}={0,2})\1/g)].map((m) => m[2] ?? "");
+  if (encoded.length === 0) return undefined;
+  for (const e of encoded) {
+    const text = Buffer.from(e, "base64").toString("latin1");
+    if (!POC.test(text)) return undefined;
+  }
+  return "a proof-of-concept payload (it decodes to a harmless dialog) in an offensive-security guide";
+}
+
+/** `cp "$PROJECT_DIR/.npmrc" "$DEPS_DIR/"`: a project-scoped registry config copied to a local folder. */
+const PROJECT_NPMRC_COPY =
+  /^\s*(?:\S+\s*(?:&&|;)\s*)?cp\s+(?:-\w+\s+)*["']?\$\{?((?![A-Z_]*HOME)[A-Z_]*(?:WORKSPACE|PROJECT|REPO|ROOT|SRC|APP|CLIENT|PKG|PACKAGE)[A-Z_]*)\}?\/\.npmrc["']?\s+["']?(?:\$\{?[A-Z_]+\}?|\.)[\w./${}-]*["']?\s*$/;
+
+/**
+ * Why a .npmrc finding copies the project's own registry config within the project, or undefined:
+ * the source is the workspace's .npmrc (a variable named for the project, never HOME) and the
+ * destination a local folder; nothing is read into the script or sent. The user's ~/.npmrc is
+ * untouched by this.
+ */
+export function projectNpmrc(f: Finding, line: string): string | undefined {
+  if (f.ruleId !== "script.read-sensitive" && f.ruleId !== "cred.package-registry-tokens") return undefined;
+  const m = PROJECT_NPMRC_COPY.exec(line);
+  return m
+    ? `copies the project's own .npmrc ($${m[1]}) to a local folder; it is not the user's token file`
+    : undefined;
+}
+
+/** The finding's line with the lines a trailing backslash continues it onto (a few at most). */
+function lineOf(input: WeighInput, f: Finding): { file: TextFile; line: string } | undefined {
+  const file = input.texts.get(f.file);
+  if (!file) return undefined;
+  let line = file.lines.lineText(f.line);
+  for (let n = f.line + 1; n <= f.line + 4 && /\\\s*$/.test(line); n++)
+    line = `${line.replace(/\\\s*$/, " ")}${file.lines.lineText(n)}`;
+  return { file, line };
+}
+
+/** Own services, own keychain items and offensive guides' techniques are held at RISKY. */
+export const purpose: Stage = {
+  name: "purpose",
+  run: (w: Weighed, i: WeighInput): Weighed => {
+    if (!w.findings.some((f) => levelOf(f.level) > levelOf("RISKY"))) return w;
+    const id = identityOf(i.texts.get(i.skillMd)?.text);
+    const offensive = OFFENSIVE_PURPOSE.test(`${i.manifest.name ?? ""} ${i.manifest.description ?? ""}`);
+    let changed = false;
+    const findings = w.findings.map((f) => {
+      if (levelOf(f.level) <= levelOf("RISKY")) return f;
+      const at = lineOf(i, f);
+      if (!at) return f;
+      const why =
+        ownService(f, at.line, id) ??
+        ownSecret(f, at.line, id) ??
+        againstTarget(f, at.file, offensive) ??
+        secretPurge(f, at.file) ??
+        existenceOnly(f, at.line) ??
+        sessionLogs(f, i.manifest.description ?? "") ??
+        proofOfConcept(f, at.file, offensive) ??
+        projectNpmrc(f, at.line);
+      if (!why) return f;
+      changed = true;
+      return cappedAt(f, "RISKY", why);
+    });
+    return changed ? { ...w, findings } : w;
+  },
+};
