@@ -105,6 +105,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   const ackAfterMs = options.ackAfterMs ?? ACK_AFTER_MS;
   const tooLarge = `body over ${maxBytes} bytes: GitHub caps webhook payloads at 25 MB`;
 
+  // A forged or mis-signed delivery is anyone on the internet: one WARN line with what identifies it,
+  // never the body (attacker-controlled, up to 25 MB) nor a stack trace.
+  const forged = (id: unknown, event: unknown) =>
+    probot.log.warn(
+      { deliveryId: String(id).slice(0, 200), event: String(event).slice(0, 64) },
+      "webhook refused: signature does not match the secret",
+    );
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const pathname = (req.url ?? "").split("?")[0]!.replace(/\/+$/, "");
     if (pathname !== path.replace(/\/+$/, "")) return false;
@@ -136,6 +144,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     }
     const sig = SIGNATURE.exec(signature as string);
     if (!sig) {
+      forged(id, name);
       send(
         res,
         400,
@@ -157,6 +166,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return true;
     }
     if (!read.signed) {
+      forged(id, name);
       send(res, 400, "signature does not match event payload and secret");
       return true;
     }

@@ -1,12 +1,12 @@
 import "./polyfill.js";
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startServer } from "../../src/app/server.js";
-import { MAX_WEBHOOK_BYTES } from "../../src/app/webhook-http.js";
+import { createWebhookHandler, MAX_WEBHOOK_BYTES } from "../../src/app/webhook-http.js";
 import { APP_ID, example, GitHub, PRIVATE_KEY, TestOctokit, unmatched } from "./helpers.js";
 
 // The webhook endpoint under hostile bodies: too large (declared or streamed), badly signed, signed
@@ -244,5 +244,42 @@ describe("signature first, then JSON, then the payload's shape", () => {
       headers: headers("push", sign("{}"), { "content-type": "text/plain" }),
     });
     expect(text.status).toBe(415);
+  });
+});
+
+describe("a forged delivery is logged as one warning, without its payload", () => {
+  it("WARN once with the delivery id and event; no error, no stack, no body; the handlers never run", async () => {
+    const warn = vi.fn();
+    const error = vi.fn();
+    const receive = vi.fn();
+    const handler = createWebhookHandler({
+      probot: { log: { warn, error, info: vi.fn(), debug: vi.fn() }, receive } as never,
+      secret: "the-real-secret",
+      path: "/hook",
+    });
+    const srv = createServer((req, res) => void handler(req, res));
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    try {
+      const body = JSON.stringify({ secret_payload_marker: "x".repeat(1000) });
+      const res = await fetch(`http://127.0.0.1:${(srv.address() as AddressInfo).port}/hook`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "push",
+          "x-github-delivery": "forged-1",
+          "x-hub-signature-256": `sha256=${"ab".repeat(32)}`,
+        },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(error).not.toHaveBeenCalled();
+      expect(receive).not.toHaveBeenCalled();
+      const logged = JSON.stringify(warn.mock.calls[0]);
+      expect(logged).toContain("forged-1");
+      expect(logged).not.toContain("secret_payload_marker");
+    } finally {
+      await new Promise((r) => srv.close(r));
+    }
   });
 });
