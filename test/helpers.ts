@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { loadBuiltinRuleSet } from "../src/node/load.js";
+import { scanPath } from "../src/node/scan-path.js";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import type { ScanConfig } from "../src/scan/config.js";
 import { defaultConfig } from "../src/scan/config.js";
@@ -34,3 +36,28 @@ export async function scanOne(
 }
 
 export const ruleIds = (s: SkillReport) => s.findings.map((f) => f.ruleId);
+
+/** The technique fixtures (test/fixtures/techniques): our malicious and benign skills, one per technique. */
+export const TECHNIQUES_DIR = join(import.meta.dirname, "fixtures", "techniques");
+
+let techniques: Promise<SkillReport[]> | undefined;
+
+/** Every technique fixture, scanned once per test file however many suites read it. */
+export function scanTechniques(): Promise<SkillReport[]> {
+  techniques ??= (async () =>
+    (
+      await scanPath(TECHNIQUES_DIR, {
+        ruleSet: await loadBuiltinRuleSet(),
+        config: defaultConfig(),
+        scriptAnalyzer: await loadScriptAnalyzer(),
+      })
+    ).skills)();
+  return techniques;
+}
+
+/** One fixture's report by its path (`malicious/…`, `benign/…`); throws when it was not scanned. */
+export function fixtureSkill(skills: readonly SkillReport[], path: string): SkillReport {
+  const s = skills.find((k) => k.path === path);
+  if (!s) throw new Error(`technique fixture ${path} was not scanned`);
+  return s;
+}

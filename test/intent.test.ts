@@ -1,33 +1,19 @@
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBuiltinRuleSet } from "../src/node/load.js";
-import { scanPath } from "../src/node/scan-path.js";
-import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { defaultConfig } from "../src/scan/config.js";
 import type { Finding, SkillReport } from "../src/scan/types.js";
 import { commentStart, intent } from "../src/scan/weigh/intent.js";
-import { scanOne, skillMd } from "./helpers.js";
+import { fixtureSkill, scanOne, scanTechniques, skillMd } from "./helpers.js";
 
 // Intent of the passage: a guide, a detection rule or a "❌ never do this" example describes a
 // technique and is held at RISKY; an order to run it keeps its level. Each fixture is asserted with
 // the rule that must fire and the level it must end at, so none passes for the wrong reason.
-const DIR = join(import.meta.dirname, "fixtures", "techniques");
 let skills: SkillReport[] = [];
 
 beforeAll(async () => {
-  const result = await scanPath(DIR, {
-    ruleSet: await loadBuiltinRuleSet(),
-    config: defaultConfig(),
-    scriptAnalyzer: await loadScriptAnalyzer(),
-  });
-  skills = result.skills;
+  skills = await scanTechniques();
 }, 60_000);
 
-const skill = (path: string) => {
-  const s = skills.find((k) => k.path === path);
-  if (!s) throw new Error(`no fixture ${path}`);
-  return s;
-};
+const skill = (path: string) => fixtureSkill(skills, path);
 const hits = (s: SkillReport, ruleId: string, file?: string): Finding[] =>
   s.findings.filter((f) => f.ruleId === ruleId && (!file || f.file.endsWith(file)));
 

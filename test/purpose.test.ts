@@ -1,10 +1,5 @@
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBuiltinRuleSet } from "../src/node/load.js";
-import { scanPath } from "../src/node/scan-path.js";
-import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { identityOf } from "../src/scan/analyze/provenance.js";
-import { defaultConfig } from "../src/scan/config.js";
 import type { Finding, SkillReport } from "../src/scan/types.js";
 import {
   existenceOnly,
@@ -16,6 +11,7 @@ import {
   sendsToRealHost,
   sessionLogs,
 } from "../src/scan/weigh/purpose.js";
+import { fixtureSkill, scanTechniques } from "./helpers.js";
 
 const md = (front: string) => `---\n${front}\n---\n# Body\n`;
 const finding = (ruleId: string, category = "persistence"): Finding => ({
@@ -204,21 +200,12 @@ describe("projectNpmrc: a project's .npmrc copied within the project", () => {
 });
 
 // End to end on the technique fixtures: each must be judged for the reason this stage gives.
-const DIR = join(import.meta.dirname, "fixtures", "techniques");
 let skills: SkillReport[] = [];
+
 beforeAll(async () => {
-  const result = await scanPath(DIR, {
-    ruleSet: await loadBuiltinRuleSet(),
-    config: defaultConfig(),
-    scriptAnalyzer: await loadScriptAnalyzer(),
-  });
-  skills = result.skills;
+  skills = await scanTechniques();
 }, 60_000);
-const skill = (p: string) => {
-  const s = skills.find((k) => k.path === p);
-  if (!s) throw new Error(`fixture ${p} not scanned`);
-  return s;
-};
+const skill = (path: string) => fixtureSkill(skills, path);
 const levels = (s: SkillReport, id: string) => s.findings.filter((f) => f.ruleId === id).map((f) => f.level);
 const whys = (s: SkillReport, id: string) =>
   s.findings.filter((f) => f.ruleId === id).flatMap((f) => (f.adjustments ?? []).map((a) => a.why));

@@ -1,7 +1,4 @@
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBuiltinRuleSet } from "../src/node/load.js";
-import { scanPath } from "../src/node/scan-path.js";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { analyzeEmbeddedCode } from "../src/scan/analyze/embedded-code.js";
 import { defaultConfig } from "../src/scan/config.js";
@@ -12,29 +9,20 @@ import { extractCode, extractFences, MappedLines, parseJson } from "../src/scan/
 import { contentKind, looksLikeShell } from "../src/scan/text/file-kind.js";
 import { LineIndex } from "../src/scan/text/lines.js";
 import type { SkillReport } from "../src/scan/types.js";
+import { fixtureSkill, scanTechniques } from "./helpers.js";
 
 // Issue 12, recall in code: a single env secret sent to a foreign host, commands in files that are
 // no scripts by name (Makefile, package.json, Dockerfile, notebook, pre-commit, workflow, dotfiles,
 // extension-less shell) and shell hidden in Markdown code blocks. Every fixture names the rule that
 // must decide it, so a fixture cannot pass for another reason.
 
-const DIR = join(import.meta.dirname, "fixtures", "techniques");
 let skills: SkillReport[] = [];
 
 beforeAll(async () => {
-  const result = await scanPath(DIR, {
-    ruleSet: await loadBuiltinRuleSet(),
-    config: defaultConfig(),
-    scriptAnalyzer: await loadScriptAnalyzer(),
-  });
-  skills = result.skills;
+  skills = await scanTechniques();
 }, 60_000);
 
-const skill = (path: string) => {
-  const s = skills.find((k) => k.path === path);
-  if (!s) throw new Error(`no fixture skill ${path}`);
-  return s;
-};
+const skill = (path: string) => fixtureSkill(skills, path);
 
 /** [fixture, file in it, rule that must fire there, its level, its line, the context it reports]. */
 const MALICIOUS: [string, string, string, string, number, string][] = [

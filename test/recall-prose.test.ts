@@ -1,40 +1,26 @@
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBuiltinRuleSet } from "../src/node/load.js";
-import { scanPath } from "../src/node/scan-path.js";
-import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { analyzeConfusables, toLatin } from "../src/scan/analyze/confusables.js";
 import type { TextFile } from "../src/scan/analyze/context.js";
 import { editDistance, impersonationFindings } from "../src/scan/analyze/impersonation.js";
-import { defaultConfig } from "../src/scan/config.js";
 import { buildRuleSet, type ImpersonationData } from "../src/scan/ruleset.js";
 import { pycSource } from "../src/scan/skill.js";
 import { decodeBytes } from "../src/scan/text/decode.js";
 import { LineIndex } from "../src/scan/text/lines.js";
 import type { Finding, Severity, SkillReport } from "../src/scan/types.js";
 import { impersonation } from "../src/scan/weigh/impersonation.js";
-import { scanOne, skillMd } from "./helpers.js";
+import { fixtureSkill, scanOne, scanTechniques, skillMd } from "./helpers.js";
 
 // Issue 12, recall in prose: every technique fixture must be caught by the rule written for it (not
 // by a neighbour), and every benign look-alike must stay below the quarantine line for the reason
 // we think. Fixtures: test/fixtures/techniques/{malicious,benign}/<technique>.
-const DIR = join(import.meta.dirname, "fixtures", "techniques");
-const bySide = new Map<string, SkillReport>();
+let skills: SkillReport[] = [];
 
 beforeAll(async () => {
-  const result = await scanPath(DIR, {
-    ruleSet: await loadBuiltinRuleSet(),
-    config: defaultConfig(),
-    scriptAnalyzer: await loadScriptAnalyzer(),
-  });
-  for (const s of result.skills) bySide.set(s.path, s);
+  skills = await scanTechniques();
 }, 60_000);
 
-const skill = (path: string): SkillReport => {
-  const s = bySide.get(path);
-  if (!s) throw new Error(`fixture ${path} was not scanned`);
-  return s;
-};
+const skill = (path: string): SkillReport => fixtureSkill(skills, path);
 const levelsOf = (s: SkillReport, ruleId: string): Severity[] =>
   s.findings.filter((f) => f.ruleId === ruleId).map((f) => f.level);
 

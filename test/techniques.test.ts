@@ -1,27 +1,18 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBuiltinRuleSet } from "../src/node/load.js";
-import { scanPath } from "../src/node/scan-path.js";
-import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
-import { defaultConfig } from "../src/scan/config.js";
 import type { SkillReport } from "../src/scan/types.js";
+import { scanTechniques, TECHNIQUES_DIR } from "./helpers.js";
 
 // Skills we wrote, one per technique (fixtures/techniques): malicious ones as registry campaigns ship
 // them (fake prerequisites, encoded download-and-run, payloads in scripts and assets, hidden and
 // injected instructions; all hosts are documentation addresses or fake names), and benign ones that
 // look like them (security guides quoting attacks, official installers, hooks and cron skills that
 // say so, API clients). The quarantine line (SUSPICIOUS) must fall between the two sets.
-const DIR = join(import.meta.dirname, "fixtures", "techniques");
 let skills: SkillReport[] = [];
 
 beforeAll(async () => {
-  const result = await scanPath(DIR, {
-    ruleSet: await loadBuiltinRuleSet(),
-    config: defaultConfig(),
-    scriptAnalyzer: await loadScriptAnalyzer(),
-  });
-  skills = result.skills;
+  skills = await scanTechniques();
 }, 60_000);
 
 const summary = (s: SkillReport) =>
@@ -33,7 +24,9 @@ const summary = (s: SkillReport) =>
 describe("technique fixtures", () => {
   it("finds every fixture skill", () => {
     for (const side of ["benign", "malicious"]) {
-      const folders = readdirSync(join(DIR, side), { withFileTypes: true }).filter((d) => d.isDirectory());
+      const folders = readdirSync(join(TECHNIQUES_DIR, side), { withFileTypes: true }).filter((d) =>
+        d.isDirectory(),
+      );
       expect(folders.length).toBeGreaterThanOrEqual(side === "benign" ? 29 : 32);
       expect(skills.filter((s) => s.path.startsWith(`${side}/`)).length).toBe(folders.length);
     }
