@@ -1,13 +1,16 @@
 import "./polyfill.js";
 import { generateKeyPairSync } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import type { Server } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Ajv as AjvType, ValidateFunction } from "ajv";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { type AppOptions, createApp } from "../../src/app/index.js";
+import { startServer } from "../../src/app/server.js";
 import { tarballOf } from "./tar.js";
 
 const require = createRequire(import.meta.url);
@@ -440,3 +443,34 @@ nock.emitter.on("no match", (req: { method?: string; url?: string }) => {
   if (/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(req.url ?? "")) return;
   unmatched.push(`${req.method ?? "?"} ${req.url ?? "?"}`);
 });
+
+/**
+ * The App's real HTTP server on a free loopback port, for tests of the HTTP path (webhook endpoint,
+ * health check, worker pool). Only loopback traffic is let through nock while it runs.
+ */
+export async function startLoopbackServer(
+  secret: string,
+  extra: { webhookPath?: string; app?: AppOptions } = {},
+): Promise<{ server: Server; url: string; port: number }> {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  const server = await startServer(
+    {
+      appId: APP_ID,
+      privateKey: PRIVATE_KEY,
+      secret,
+      port: 0,
+      host: "127.0.0.1",
+      webhookPath: extra.webhookPath ?? "/api/github/webhooks",
+      tarballLimits: {},
+    },
+    { env: { LOG_LEVEL: "fatal" }, probot: { Octokit: TestOctokit }, app: extra.app },
+  );
+  const port = (server.address() as AddressInfo).port;
+  return { server, url: `http://127.0.0.1:${port}`, port };
+}
+
+export async function stopLoopbackServer(server: Server): Promise<void> {
+  await new Promise((r) => server.close(r));
+  nock.enableNetConnect();
+}

@@ -1,24 +1,21 @@
 import "./polyfill.js";
 import { createHmac } from "node:crypto";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadEngine } from "../../src/app/engine.js";
 import { fileSetOf, ScanTimeoutError, toScanJob } from "../../src/app/scan-job.js";
 import { runnerEngine, ScanPool } from "../../src/app/scan-pool.js";
-import { startServer } from "../../src/app/server.js";
 import { defaultConfig } from "../../src/scan/config.js";
 import { MemoryFileSet } from "../../src/scan/fileset.js";
 import {
-  APP_ID,
   example,
   GitHub,
   type Json,
-  PRIVATE_KEY,
   repoFiles,
   repoTarballOf,
-  TestOctokit,
+  startLoopbackServer,
+  stopLoopbackServer,
   unmatched,
 } from "./helpers.js";
 
@@ -129,31 +126,14 @@ describe("the App with a scan that never ends", () => {
   let gh: GitHub;
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     const slowPool = pool({ timeoutMs: 3_000, workerUrl: SLOW_WORKER });
     // The worker is started (tsx loaded) before the test's clock runs.
     await slowPool.run(await toScanJob(files({ "warm/SKILL.md": "" }), { ruleSet: undefined as never }));
     const engine = runnerEngine(slowPool);
-    server = await startServer(
-      {
-        appId: APP_ID,
-        privateKey: PRIVATE_KEY,
-        secret: SECRET,
-        port: 0,
-        host: "127.0.0.1",
-        webhookPath: "/api/github/webhooks",
-        tarballLimits: {},
-      },
-      { env: { LOG_LEVEL: "fatal" }, probot: { Octokit: TestOctokit }, app: { engine: () => engine } },
-    );
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, url } = await startLoopbackServer(SECRET, { app: { engine: () => engine } }));
   });
 
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-    nock.enableNetConnect();
-  });
+  afterAll(() => stopLoopbackServer(server));
 
   afterEach(() => {
     try {

@@ -3,14 +3,21 @@ import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readSettings, type ServerSettings, startServer } from "../../src/app/server.js";
-import { APP_ID, example, GitHub, PRIVATE_KEY, repoTarballOf, TestOctokit, unmatched } from "./helpers.js";
+import { readSettings } from "../../src/app/server.js";
+import {
+  example,
+  GitHub,
+  PRIVATE_KEY,
+  repoTarballOf,
+  startLoopbackServer,
+  stopLoopbackServer,
+  unmatched,
+} from "./helpers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const SECRET = "loopback-secret";
@@ -96,25 +103,10 @@ describe("the real HTTP path: middleware on a loopback port", () => {
   let gh: GitHub;
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-    const settings: ServerSettings = {
-      appId: APP_ID,
-      privateKey: PRIVATE_KEY,
-      secret: SECRET,
-      port: 0,
-      host: "127.0.0.1",
-      webhookPath: "/api/github/webhooks",
-      tarballLimits: {},
-    };
-    server = await startServer(settings, { env: { LOG_LEVEL: "fatal" }, probot: { Octokit: TestOctokit } });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, url } = await startLoopbackServer(SECRET));
   });
 
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-    nock.enableNetConnect();
-  });
+  afterAll(() => stopLoopbackServer(server));
 
   afterEach(() => {
     try {

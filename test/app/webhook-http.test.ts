@@ -5,9 +5,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startServer } from "../../src/app/server.js";
 import { createWebhookHandler, MAX_WEBHOOK_BYTES } from "../../src/app/webhook-http.js";
-import { APP_ID, example, GitHub, PRIVATE_KEY, TestOctokit, unmatched } from "./helpers.js";
+import { example, GitHub, startLoopbackServer, stopLoopbackServer, unmatched } from "./helpers.js";
 
 // The webhook endpoint under hostile bodies: too large (declared or streamed), badly signed, signed
 // but malformed. Each answers at once with a one-line reason and makes no request to GitHub.
@@ -19,27 +18,10 @@ let port: number;
 let gh: GitHub;
 
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  server = await startServer(
-    {
-      appId: APP_ID,
-      privateKey: PRIVATE_KEY,
-      secret: SECRET,
-      port: 0,
-      host: "127.0.0.1",
-      webhookPath: PATH,
-      tarballLimits: {},
-    },
-    { env: { LOG_LEVEL: "fatal" }, probot: { Octokit: TestOctokit } },
-  );
-  port = (server.address() as AddressInfo).port;
+  ({ server, port } = await startLoopbackServer(SECRET, { webhookPath: PATH }));
 });
 
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  nock.enableNetConnect();
-});
+afterAll(() => stopLoopbackServer(server));
 
 afterEach(() => {
   try {
