@@ -68,6 +68,7 @@ export function skill(p: Partial<SkillReport> & { findings?: Finding[] } = {}): 
     name: "notes",
     level,
     severity,
+    trust: { tier: "unverified", by: null, at: null },
     qualityScore: 90,
     trigger: findings.length ? "security-scan" : null,
     contentHash: "0".repeat(64),

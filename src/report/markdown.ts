@@ -1,5 +1,5 @@
 import type { Finding, ScanResult, Severity, SkillReport } from "../scan/index.js";
-import { escapeInvisible, PRESENTATION } from "../scan/index.js";
+import { escapeInvisible, PRESENTATION, trustPresentationOf, trustText } from "../scan/index.js";
 import { adjustmentLines } from "./adjustments.js";
 import { compareFindings } from "./annotations.js";
 
@@ -102,6 +102,9 @@ function levelWord(s: SkillReport): string {
   return s.severity ?? "no problems";
 }
 
+/** The trust tier beside the level: "🟢 verified publisher acme" (escaped: the publisher is a login). */
+const trustCell = (s: SkillReport) => escapeMarkdown(trustText(s.trust));
+
 function skillL1(s: SkillReport): string {
   const lines = s.summary.length ? s.summary : [levelWord(s)];
   return lines.map((l) => `- ${escapeMarkdown(l)}`).join("\n");
@@ -152,8 +155,8 @@ export function markdownSummary(result: ScanResult, opts: MarkdownOptions = {}):
       continue;
     }
     const block = many
-      ? `<details><summary>${ICON(sev(s))} ${skillLabel(s)} — ${levelWord(s)}: ${escapeMarkdown(s.quarantineStatus.reason)} (${plural(s.findings.length, "finding")})</summary>\n\n${skillL1(s)}\n\n</details>\n\n`
-      : `**${ICON(sev(s))} ${skillLabel(s)}**\n${skillL1(s)}\n\n`;
+      ? `<details><summary>${ICON(sev(s))} ${skillLabel(s)} — ${levelWord(s)} · ${trustCell(s)}: ${escapeMarkdown(s.quarantineStatus.reason)} (${plural(s.findings.length, "finding")})</summary>\n\n${skillL1(s)}\n\n</details>\n\n`
+      : `**${ICON(sev(s))} ${skillLabel(s)}** · ${trustCell(s)}\n${skillL1(s)}\n\n`;
     if (w.fits(block, tail.length + NOTE_RESERVE)) w.add(block);
     else {
       left = 1;
@@ -161,7 +164,7 @@ export function markdownSummary(result: ScanResult, opts: MarkdownOptions = {}):
     }
   }
   if (clean.length && left === 0) {
-    const names = clean.map((s) => escapeMarkdown(s.id)).join(", ");
+    const names = clean.map((s) => `${trustPresentationOf(s.trust).marker} ${escapeMarkdown(s.id)}`).join(", ");
     const block = `<details><summary>✅ ${plural(clean.length, "skill")} with no findings</summary>\n\n${names}\n\n</details>\n\n`;
     if (w.fits(block, tail.length + NOTE_RESERVE)) w.add(block);
     else w.add(`✅ ${plural(clean.length, "more skill")} with no findings.\n\n`);
@@ -224,7 +227,7 @@ export function markdownDetails(result: ScanResult, opts: MarkdownOptions = {}):
       omitted += findings.length;
       continue;
     }
-    const title = `${ICON(sev(s))} ${skillLabel(s)} — ${levelWord(s)}, ${plural(findings.length, "finding")}`;
+    const title = `${ICON(sev(s))} ${skillLabel(s)} — ${levelWord(s)} · ${trustCell(s)}, ${plural(findings.length, "finding")}`;
     const head = many
       ? `<details><summary>${title}</summary>\n\n${capabilitiesLine(s)}\n\n${TABLE_HEAD}`
       : `#### ${title}\n\n${capabilitiesLine(s)}\n\n${TABLE_HEAD}`;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Confidence, Finding, ScanResult, Severity } from "../scan/index.js";
-import { levelOf, PRESENTATION } from "../scan/index.js";
+import type { Confidence, Finding, ScanResult, Severity, Trust } from "../scan/index.js";
+import { levelOf, PRESENTATION, trustText } from "../scan/index.js";
 import { adjustmentLines } from "./adjustments.js";
 import { compareFindings, repoPath } from "./annotations.js";
 
@@ -89,6 +89,8 @@ export interface SarifLog {
     }[];
     columnKind: "utf16CodeUnits";
     results: SarifResult[];
+    /** Every skill's level and trust tier, including skills without a result. */
+    properties: { skills: { id: string; path: string; severity: Severity | null; trust: Trust }[] };
   }[];
 }
 
@@ -164,6 +166,9 @@ function location(prefix: string | undefined, file: string, line: number, column
   };
 }
 
+/** A report written before tiers existed (read back by `merge`) is unverified. */
+const trustOf = (t: Trust | undefined): Trust => t ?? { tier: "unverified", by: null, at: null };
+
 /** A ScanResult as a SARIF 2.1.0 log with one run. */
 export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
   const entries = result.skills
@@ -196,7 +201,7 @@ export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
       f.excerpt ? `Found: ${oneLine(f.excerpt)}` : "",
       ...adjustmentLines(f).map((a) => `Level changed ${a}`),
       `Fix: ${oneLine(f.remediation)}`,
-      `Skill: ${skill.id}`,
+      `Skill: ${skill.id} (trust: ${trustText(skill.trust)})`,
     ]
       .filter(Boolean)
       .join("\n");
@@ -211,6 +216,7 @@ export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
         skill: skill.id,
         skillPath: repoPath(opts.pathPrefix, skill.path === "." ? "" : skill.path) || ".",
         quarantineLevel: f.level,
+        trust: trustOf(skill.trust),
         confidence: f.confidence,
         context: f.context,
         ...(f.trigger ? { trigger: f.trigger } : {}),
@@ -252,6 +258,14 @@ export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
         ],
         columnKind: "utf16CodeUnits",
         results,
+        properties: {
+          skills: result.skills.map((s) => ({
+            id: s.id,
+            path: repoPath(opts.pathPrefix, s.path === "." ? "" : s.path) || ".",
+            severity: s.severity,
+            trust: trustOf(s.trust),
+          })),
+        },
       },
     ],
   };

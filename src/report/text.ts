@@ -1,4 +1,5 @@
 import type { Finding, ScanResult, Severity, SkillReport } from "../scan/index.js";
+import { trustText } from "../scan/index.js";
 import { adjustmentLines } from "./adjustments.js";
 
 export interface TextOptions {
@@ -50,7 +51,7 @@ function findingLines(f: Finding, opts: TextOptions): string[] {
 
 export function renderSkillText(s: SkillReport, opts: TextOptions): string {
   const sev = s.severity ?? "none";
-  const head = `${paint(opts, CODES[sev], `■ ${s.id}`)}  ${paint(opts, DIM, `(${s.path === "." || s.id.endsWith(s.path) ? "" : `${s.path}, `}quality ${s.qualityScore}/100)`)}`;
+  const head = `${paint(opts, CODES[sev], `■ ${s.id}`)}  ${paint(opts, DIM, `(${s.path === "." || s.id.endsWith(s.path) ? "" : `${s.path}, `}quality ${s.qualityScore}/100)`)}  ${safeForTerminal(trustText(s.trust))}`;
   const lines = [head, ...s.summary.map((l) => `  ${safeForTerminal(l)}`)];
   if (!opts.quiet && s.findings.length) {
     lines.push("");

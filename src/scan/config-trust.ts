@@ -16,6 +16,7 @@ import { parseLevel } from "./levels.js";
 //     reports               raise the threshold so user reports never count
 //     appeals               make a repository the author controls the reviewers' repository
 //     namespace             skill ids change, and reviewers' decisions are keyed by skill id
+//     trust                 name its own owner a verified publisher
 //     fail-on (looser)      let a worse level pass
 
 export type ConfigSource = "operator" | "repository";
@@ -40,6 +41,7 @@ const OPERATOR_ONLY: { key: keyof ConfigFile; why: string }[] = [
   { key: "reports", why: "only the operator sets the report threshold" },
   { key: "appeals", why: "only the operator names the appeals repository" },
   { key: "namespace", why: "skill ids, which reviewers' decisions are bound to, are the operator's" },
+  { key: "trust", why: "only the operator names verified publishers" },
 ];
 
 /** The level at which a scan fails; "none" (never fails) is the loosest. Operator default: SUSPICIOUS. */

@@ -44,6 +44,15 @@ function refusePublicSuffix(entry: string, ctx: z.RefinementCtx): void {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 }
 
+/** A GitHub owner or organisation login, as the scanned repository's owner is compared with it. */
+const publisher = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/,
+    "must be a GitHub owner or organisation login such as acme (no @, no owner/repo)",
+  );
+
 export const configFileSchema = z
   .object({
     namespace: z
@@ -108,6 +117,13 @@ export const configFileSchema = z
       .strict()
       .optional(),
     "fail-on": z.enum([...SEVERITIES, "none"]).optional(),
+    // Operator only (config-trust.ts): a repository naming itself a verified publisher is ignored.
+    trust: z
+      .object({
+        "verified-publishers": z.array(publisher).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -128,6 +144,8 @@ export interface ReviewDecision {
   level?: (typeof SEVERITIES)[number] | "none";
   by: string;
   url?: string;
+  /** When the reviewer decided (ISO 8601): the `at` of an audited tier. */
+  at?: string;
 }
 
 export interface ScanConfig {
@@ -141,6 +159,8 @@ export interface ScanConfig {
   appealsRepository?: string;
   reportThreshold: number;
   failOn?: (typeof SEVERITIES)[number] | "none";
+  /** Lower-cased logins of publishers the operator vouches for (`trust.verified-publishers`). */
+  verifiedPublishers: string[];
 }
 
 export function defaultConfig(): ScanConfig {
@@ -152,6 +172,7 @@ export function defaultConfig(): ScanConfig {
     silence: [],
     blocklist: { sha256: [], domains: [], ips: [], authors: [] },
     reportThreshold: 3,
+    verifiedPublishers: [],
   };
 }
 
@@ -182,6 +203,10 @@ export function normaliseConfig(file: ConfigFile, base: ScanConfig = defaultConf
     appealsRepository: file.appeals?.repository ?? base.appealsRepository,
     reportThreshold: file.reports?.threshold ?? base.reportThreshold,
     failOn: file["fail-on"] ?? base.failOn,
+    verifiedPublishers: [
+      ...base.verifiedPublishers,
+      ...(file.trust?.["verified-publishers"] ?? []).map((p) => p.toLowerCase()),
+    ],
   };
 }
 

@@ -149,7 +149,16 @@ export { type FileEntry, type FileSet, MemoryFileSet, VCS_DIR } from "./fileset.
 export { LEVEL_NAMES, parseLevel, severityOf } from "./levels.js";
 export { SCAN_LIMITS } from "./limits.js";
 export type { AnalysisContext, EntryKind, ScriptAnalyzer, TextFile } from "./ports.js";
-export { iconOf, type LevelPresentation, PRESENTATION, presentationOf } from "./presentation.js";
+export {
+  iconOf,
+  type LevelPresentation,
+  PRESENTATION,
+  presentationOf,
+  TRUST_PRESENTATION,
+  type TrustPresentation,
+  trustPresentationOf,
+  trustText,
+} from "./presentation.js";
 export { type CompiledRule, RuleError } from "./rules/compile.js";
 export { assertExamples } from "./rules/examples.js";
 export type { TextKind } from "./rules/schema.js";

@@ -14,6 +14,11 @@ export interface ScanOptions {
   rootParentName?: string;
   /** Login of the repository owner / skill author, checked against the blocklist's authors. */
   author?: string;
+  /**
+   * Who publishes the skills (the repository's owner or organisation): verified-publisher when the
+   * operator's `trust.verified-publishers` names it. Given by the surface, never read from the skill.
+   */
+  publisher?: string;
   /** The same skill's earlier scan (pull request base, push's parent) by its id and name, for anomalies. */
   baselineOf?: (id: string, name: string) => SkillReport | undefined;
   /** Reviewers' decisions, each bound to a skill id and content hash. */

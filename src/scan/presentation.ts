@@ -1,4 +1,4 @@
-import type { Severity } from "./types.js";
+import type { Severity, Trust, TrustTier } from "./types.js";
 
 // How each level is shown on every surface, in one table (DESIGN "Quarantine levels"): the icon in
 // text, job summaries, check runs and appeal issues; the annotation and SARIF levels; the check run's
@@ -51,3 +51,40 @@ export const presentationOf = (severity: Severity | null | undefined): LevelPres
   PRESENTATION[severity ?? "none"];
 
 export const iconOf = (severity: Severity | null | undefined): string => presentationOf(severity).icon;
+
+// How each trust tier is shown beside the level, on every surface (text, Markdown job summary and
+// check run, SARIF messages): a coloured marker and the words. Markers are circles so they never read
+// as a level's ✅ / ⚠️ / ❌.
+
+export interface TrustPresentation {
+  marker: string;
+  words: string;
+}
+
+export const TRUST_PRESENTATION: Readonly<Record<TrustTier, TrustPresentation>> = {
+  unverified: { marker: "🟡", words: "unverified" },
+  "verified-publisher": { marker: "🟢", words: "verified publisher" },
+  audited: { marker: "🔵", words: "audited" },
+};
+
+/** A report written before tiers existed (e.g. read back by `merge`) has no trust: unverified. */
+const trustOrDefault = (t: Trust | undefined): Trust => t ?? { tier: "unverified", by: null, at: null };
+
+export const trustPresentationOf = (t: Trust | undefined): TrustPresentation =>
+  TRUST_PRESENTATION[trustOrDefault(t).tier] ?? TRUST_PRESENTATION.unverified;
+
+/**
+ * The tier in words with its marker: "🟡 unverified", "🟢 verified publisher acme",
+ * "🔵 audited by @reviewer on 2026-01-02". Plain text: Markdown callers escape it.
+ */
+export function trustText(t: Trust | undefined): string {
+  const trust = trustOrDefault(t);
+  const p = trustPresentationOf(trust);
+  if (trust.tier === "verified-publisher" && trust.by) return `${p.marker} ${p.words} ${trust.by}`;
+  if (trust.tier === "audited") {
+    const by = trust.by ? ` by @${trust.by}` : "";
+    const at = trust.at ? ` on ${trust.at.slice(0, 10)}` : "";
+    return `${p.marker} ${p.words}${by}${at}`;
+  }
+  return `${p.marker} ${p.words}`;
+}

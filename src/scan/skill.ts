@@ -606,7 +606,10 @@ export async function scanSkill(
   const findings = sortFindings(weighed.findings);
   const caps = weighed.caps;
   const decision = opts.decisions?.find((d) => d.skillId === id && d.contentHash === contentHash);
-  const verdict = decide(findings, decision);
+  const verdict = decide(findings, decision, {
+    publisher: opts.publisher,
+    verifiedPublishers: config.verifiedPublishers ?? [],
+  });
   const links = state.links.map((l) => ({
     target: l.target,
     resolves: state.filePaths.has(l.target.slice(prefix.length)) || state.filePaths.has(l.target),
@@ -618,6 +621,7 @@ export async function scanSkill(
     name,
     level: verdict.level,
     severity: verdict.severity,
+    trust: verdict.trust,
     qualityScore: qualityScore({
       manifest: state.manifest,
       problems: state.manifestProblems,

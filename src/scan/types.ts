@@ -13,6 +13,22 @@ export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 export type Confidence = "high" | "medium" | "low";
 
+/**
+ * How far a skill is vouched for, shown beside its level (never instead of it): `unverified` (the
+ * default), `verified-publisher` (its publisher is on the operator's list), `audited` (a reviewer's
+ * decision bound to this exact content hash). A tier never changes a level.
+ */
+export const TRUST_TIERS = ["unverified", "verified-publisher", "audited"] as const;
+export type TrustTier = (typeof TRUST_TIERS)[number];
+
+export interface Trust {
+  tier: TrustTier;
+  /** verified-publisher: the publisher (owner or organisation); audited: the reviewer; else null. */
+  by: string | null;
+  /** audited: when the reviewer decided (ISO 8601); else null. */
+  at: string | null;
+}
+
 /** Where in a file a finding sits; Markdown context changes how much a match weighs. */
 export type TextContext =
   | "prose"
@@ -111,6 +127,7 @@ export interface SkillReport {
   name: string;
   level: LevelNumber;
   severity: Severity | null;
+  trust: Trust;
   qualityScore: number;
   trigger: Trigger | null;
   contentHash: string;

@@ -13,6 +13,7 @@ import type {
   ReviewStatus,
   Severity,
   Trigger,
+  Trust,
 } from "./types.js";
 import { adjust } from "./weigh/adjust.js";
 
@@ -119,6 +120,30 @@ export interface Verdict {
   severity: Severity | null;
   trigger: Trigger | null;
   quarantineStatus: QuarantineStatus;
+  trust: Trust;
+}
+
+/** Who publishes the skill, given by the surface, and the operator's verified publishers. */
+export interface PublisherInput {
+  publisher?: string;
+  verifiedPublishers: readonly string[];
+}
+
+/**
+ * The trust tier, decided after the level and from other inputs, so it cannot change the level:
+ * - audited: a reviewer's decision for this exact content took effect and vouched for it (approved or
+ *   downgraded). A rejection is a decision too, but it vouches for nothing, and an approval of
+ *   MALICIOUS content is not applied (see decide), so neither makes a skill audited.
+ * - verified-publisher: the publisher is on the operator's list (logins compare case-insensitively).
+ * - unverified: everything else.
+ */
+export function trustTier(reviewStatus: ReviewStatus, decision: ReviewDecision | undefined, who: PublisherInput): Trust {
+  if (decision && (reviewStatus === "approved" || reviewStatus === "downgraded"))
+    return { tier: "audited", by: decision.by, at: decision.at ?? null };
+  const publisher = who.publisher?.trim();
+  if (publisher && who.verifiedPublishers.includes(publisher.toLowerCase()))
+    return { tier: "verified-publisher", by: publisher, at: null };
+  return { tier: "unverified", by: null, at: null };
 }
 
 function triggerOf(f: Finding): Trigger {
@@ -143,8 +168,15 @@ export function sortFindings(findings: Finding[]): Finding[] {
   );
 }
 
-/** Findings (sorted) → the level, trigger and quarantine status, with a reviewer's decision for this exact content. */
-export function decide(sorted: Finding[], decision: ReviewDecision | undefined): Verdict {
+/**
+ * Findings (sorted) → the level, trigger, quarantine status and trust tier, with a reviewer's decision
+ * for this exact content and the skill's publisher.
+ */
+export function decide(
+  sorted: Finding[],
+  decision: ReviewDecision | undefined,
+  who: PublisherInput = { verifiedPublishers: [] },
+): Verdict {
   const top = sorted[0];
   let severity: Severity | null = top?.level ?? null;
   let reviewStatus: ReviewStatus = levelOf(severity) >= 3 ? "pending" : "none";
@@ -170,5 +202,6 @@ export function decide(sorted: Finding[], decision: ReviewDecision | undefined):
     severity,
     trigger: top && severity ? triggerOf(top) : null,
     quarantineStatus: { quarantined: level >= 3, severity, reason, reviewStatus },
+    trust: trustTier(reviewStatus, decision, who),
   };
 }
