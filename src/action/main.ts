@@ -395,6 +395,8 @@ export async function run(): Promise<void> {
     rootName: basename(target.root),
     rootParentName: basename(dirname(target.root)),
     author: env.repository?.split("/")[0],
+    // github.repository_owner: a verified publisher when the operator's trust.verified-publishers lists it.
+    publisher: process.env.GITHUB_REPOSITORY_OWNER || env.repository?.split("/")[0],
   };
 
   // 5. Baseline: the same skills at the base commit, read from git history.

@@ -85,6 +85,8 @@ export async function scanCommit(
     rootName: target.repo,
     rootParentName: target.owner,
     author: target.author,
+    // The repository's owner publishes its skills; the operator's policy says whom it verifies.
+    publisher: target.owner,
     decisions: opts.decisions,
     reports: opts.reports,
   };

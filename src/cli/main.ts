@@ -77,6 +77,16 @@ interface ScanFlags {
   rules: string[];
   shard?: { index: number; count: number };
   scripts: boolean;
+  publisher?: string;
+}
+
+// The publisher is the operator's word (who the skills come from), compared with the operator's own
+// `trust.verified-publishers`; a login, as GitHub spells owners and organisations.
+function parsePublisher(v: string): string {
+  const s = v.trim().replace(/^@/, "");
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(s))
+    throw new InvalidArgumentError("must be a GitHub owner or organisation login such as acme");
+  return s;
 }
 
 /** A folder of extra rules that is missing or empty is a typo, not "no extra rules". */
@@ -123,6 +133,7 @@ async function runScan(
         config,
         scriptAnalyzer,
         shard: flags.shard,
+        publisher: flags.publisher,
         ...extra,
         onProgress: (done, total) => {
           found = total;
@@ -175,6 +186,11 @@ export function buildProgram(): Command {
     )
     .option("--rules <dir>", "load extra rule files from this folder (repeatable)", collect, [])
     .option("--shard <i/n>", "scan only shard i of n (stable by skill id)", parseShard)
+    .option(
+      "--publisher <owner>",
+      "who publishes these skills (owner or organisation): verified publisher when your config's trust.verified-publishers lists it",
+      parsePublisher,
+    )
     .option("--no-scripts", "skip syntax-tree analysis of scripts (text rules still run)")
     .option("-q, --quiet", "only the summary lines, no finding details")
     .action(async (paths: string[], flags: ScanFlags) => {

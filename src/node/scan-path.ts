@@ -16,6 +16,7 @@ export interface PathScanOptions {
   config: ScanConfig;
   scriptAnalyzer?: ScriptAnalyzer;
   shard?: ScanOptions["shard"];
+  publisher?: ScanOptions["publisher"];
   onProgress?: ScanOptions["onProgress"];
   onSkill?: (report: SkillReport) => void;
 }
@@ -35,6 +36,7 @@ export async function scanPath(input: string, opts: PathScanOptions): Promise<Sc
     rootName: basename(root),
     rootParentName: basename(dirname(root)),
     shard: opts.shard,
+    publisher: opts.publisher,
     onProgress: opts.onProgress,
   })) {
     opts.onSkill?.(s);

@@ -164,7 +164,9 @@ export function markdownSummary(result: ScanResult, opts: MarkdownOptions = {}):
     }
   }
   if (clean.length && left === 0) {
-    const names = clean.map((s) => `${trustPresentationOf(s.trust).marker} ${escapeMarkdown(s.id)}`).join(", ");
+    const names = clean
+      .map((s) => `${trustPresentationOf(s.trust).marker} ${escapeMarkdown(s.id)}`)
+      .join(", ");
     const block = `<details><summary>✅ ${plural(clean.length, "skill")} with no findings</summary>\n\n${names}\n\n</details>\n\n`;
     if (w.fits(block, tail.length + NOTE_RESERVE)) w.add(block);
     else w.add(`✅ ${plural(clean.length, "more skill")} with no findings.\n\n`);

@@ -137,7 +137,11 @@ export interface PublisherInput {
  * - verified-publisher: the publisher is on the operator's list (logins compare case-insensitively).
  * - unverified: everything else.
  */
-export function trustTier(reviewStatus: ReviewStatus, decision: ReviewDecision | undefined, who: PublisherInput): Trust {
+export function trustTier(
+  reviewStatus: ReviewStatus,
+  decision: ReviewDecision | undefined,
+  who: PublisherInput,
+): Trust {
   if (decision && (reviewStatus === "approved" || reviewStatus === "downgraded"))
     return { tier: "audited", by: decision.by, at: decision.at ?? null };
   const publisher = who.publisher?.trim();
