@@ -125,6 +125,10 @@ describe("the walkthrough: quarantined PR → /appeal → /approve → check pas
     expect(plain(finalRun().output.summary)).toContain(
       "https://github.com/Codertocat/skill-appeals/issues/100#issuecomment-",
     );
+    // The decision is bound to this content: the skill is audited, by the reviewer, on the decision's date.
+    expect(plain(finalRun().output.summary)).toContain(
+      "skills/suspicious-formatter** · 🔵 audited by @octo-reviewer on 2026-01-02",
+    );
 
     // A later push changes the skill: a new content hash, scanned afresh: SUSPICIOUS again.
     w.gh.requests.length = 0;
@@ -134,6 +138,7 @@ describe("the walkthrough: quarantined PR → /appeal → /approve → check pas
       conclusion: "action_required",
       output: { title: "❌ SUSPICIOUS: 1 of 2 skills blocked until a reviewer decides" },
     });
+    expect(finalRun().output.summary).toContain("skills/suspicious-formatter** · 🟡 unverified");
   });
 
   it("a redelivered /approve writes nothing new: the issue stays closed and the run is found by its delivery id", async () => {
