@@ -24,6 +24,19 @@ export function parseCommand(body: string | null | undefined): ParsedCommand | u
   return { name: name as CommandName, args: m[2]!.trim() };
 }
 
+/**
+ * `/appeal <skill-id> <why>`: the first word of the arguments and the rest. The word may be written
+ * as inline code (`` `skills/x` ``) and may end with a colon or comma ("skills/x: because …"); the
+ * caller decides whether it names a skill (only the scanned skill ids say so).
+ */
+export function splitAppealArgs(args: string): { word: string; rest: string; quoted: boolean } {
+  const m = /^(\S+)\s*([\s\S]*)$/.exec(args.trim());
+  if (!m) return { word: "", rest: "", quoted: false };
+  const raw = m[1]!.replace(/[:,;]$/, "");
+  const quoted = /^`[^`]+`$/.test(raw);
+  return { word: quoted ? raw.slice(1, -1) : raw, rest: m[2]!.trim(), quoted };
+}
+
 /** Where a command was written: an issue or pull request conversation, or a commit. */
 export type Thread =
   | { kind: "issue"; owner: string; repo: string; number: number }

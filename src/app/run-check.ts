@@ -46,7 +46,7 @@ export function appealHelp(appealsRepository: string | undefined): string {
   return [
     APPEAL_HELP_MARKER,
     "### How to appeal",
-    "If you believe this verdict is wrong, comment `/appeal <why the skill is safe>` on the pull request, or on the commit if there is none.",
+    "If you believe this verdict is wrong, comment `/appeal <skill-id> <why the skill is safe>` on the pull request, or on the commit if there is none (the skill id as listed above; with one quarantined skill, `/appeal <why>` is enough).",
     `A review issue is opened ${where} and a reviewer decides. Review deadlines, counted from the appeal: MALICIOUS 5–10 days, SUSPICIOUS 3–7 days, RISKY 1–3 days, LOW_QUALITY 1–2 days.`,
     "Pushing a fix re-scans the skill automatically; **Re-scan** runs the same commit again.",
   ].join("\n\n");

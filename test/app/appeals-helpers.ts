@@ -622,7 +622,9 @@ export class World {
    * `/appeal` on PR #2 accepted: opens appeal issue(s) in the appeals repository. Returns the new
    * issue numbers and forgets the requests, so a test asserts only what follows.
    */
-  async appealOnPr(opts: { layout?: Layout; severity?: string; issues?: number; delivery?: string } = {}) {
+  async appealOnPr(
+    opts: { layout?: Layout; severity?: string; issues?: number; delivery?: string; body?: string } = {},
+  ) {
     const before = new Set(this.appeals.issues.keys());
     this.prStart();
     await this.scan(HEAD, opts.layout ?? HEAD_LAYOUT, { sha: BASE, layout: BASE_LAYOUT });
@@ -636,7 +638,9 @@ export class World {
     await this.probot.receive({
       id: opts.delivery ?? `d-appeal-${before.size}`,
       name: "issue_comment",
-      payload: prCommentPayload("/appeal The HTML comment is a note for maintainers, not for the agent."),
+      payload: prCommentPayload(
+        opts.body ?? "/appeal The HTML comment is a note for maintainers, not for the agent.",
+      ),
     });
     this.gh.requests.length = 0;
     return [...this.appeals.issues.keys()].filter((n) => !before.has(n));

@@ -39,7 +39,12 @@ describe("re-scan of open appeals", () => {
     w = new World();
     const RISKY = { "skills/clean-notes": NOTES, "skills/weather": skillFiles("weather-unlisted", "app") };
     const CLEAN = { "skills/clean-notes": NOTES, "skills/weather": skillFiles("weather-plain", "app") };
-    await w.appealOnPr({ layout: RISKY, severity: "RISKY" });
+    // RISKY is appealed only by naming the skill: the bare form appeals quarantined skills only.
+    await w.appealOnPr({
+      layout: RISKY,
+      severity: "RISKY",
+      body: "/appeal skills/weather The host is the weather service's own API.",
+    });
     expect(readMarker("appeal", w.appeals.issue(100).body, KEY)).toMatchObject({
       level: "RISKY",
       due: ["2026-01-03T03:04:05.000Z", "2026-01-05T03:04:05.000Z"], // RISKY: 1–3 days

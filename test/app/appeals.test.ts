@@ -279,7 +279,7 @@ describe("/appeal on a pull request", () => {
     ]);
     const reply: string = posted("/issues/2/comments")[0]!.body.body;
     expect(reply).toContain("an appeal needs a justification");
-    expect(reply).toContain("/appeal The script only uploads");
+    expect(reply).toContain("/appeal skills/csv-upload The script only uploads");
   });
 
   it("refused without access to the skill's repository (public repository, read only, not the author)", async () => {
