@@ -90,9 +90,7 @@ export function chooseAppeal(skills: SkillReport[], args: string): AppealChoice 
     return named.severity ? { kind: "skill", skill: named, why: rest } : { kind: "clean", skill: named };
   if (word && looksLikeId(word, quoted)) return { kind: "unknown", word };
   // Most severe first (stable): the reply lists them in this order and gives the first as the example.
-  const quarantined = skills
-    .filter((s) => s.quarantineStatus.quarantined)
-    .sort((a, b) => b.level - a.level);
+  const quarantined = skills.filter((s) => s.quarantineStatus.quarantined).sort((a, b) => b.level - a.level);
   if (quarantined.length === 1) return { kind: "skill", skill: quarantined[0]!, why: args.trim() };
   if (quarantined.length > 1) return { kind: "which", quarantined };
   return { kind: "none-quarantined", flagged: skills.filter((s) => s.severity) };
