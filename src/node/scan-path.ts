@@ -17,6 +17,8 @@ export interface PathScanOptions {
   scriptAnalyzer?: ScriptAnalyzer;
   shard?: ScanOptions["shard"];
   onProgress?: ScanOptions["onProgress"];
+  decisions?: ScanOptions["decisions"];
+  baselineOf?: ScanOptions["baselineOf"];
   onSkill?: (report: SkillReport) => void;
 }
 
@@ -36,6 +38,8 @@ export async function scanPath(input: string, opts: PathScanOptions): Promise<Sc
     rootParentName: basename(dirname(root)),
     shard: opts.shard,
     onProgress: opts.onProgress,
+    decisions: opts.decisions,
+    baselineOf: opts.baselineOf,
   })) {
     opts.onSkill?.(s);
     skills.push(s);
