@@ -316,6 +316,8 @@ describe("the Action reads accepted findings from the base or the default branch
     expect(pr.exitCode).toBe(1);
     expect(pr.report.skills[0]!.severity).toBe("SUSPICIOUS");
     expect(pr.summary).not.toContain("Accepted by alice");
+    // Without the App, the job summary names this way out.
+    expect(pr.summary).toContain("To accept a quarantined skill after review");
   });
 
   it("the base's file applies to the skill's exact content; the head's edit of it does not", async () => {

@@ -55,7 +55,9 @@ export async function readActionDecisions(req: DecisionsRequest): Promise<Action
     return {
       decisions: [],
       open: [],
-      notes: [`The appeals repository ${req.repository} could not be read (${why}): no reviewer decision was applied.`],
+      notes: [
+        `The appeals repository ${req.repository} could not be read (${why}): no reviewer decision was applied.`,
+      ],
     };
   }
   const toScan = (d: Decided): ReviewDecision | undefined => {

@@ -42,6 +42,7 @@ import {
 } from "../scan/index.js";
 import { openGitRef } from "../sources/git.js";
 import { LocalFileSet } from "../sources/local.js";
+import { type ActionDecisions, readActionDecisions } from "./decisions.js";
 import { type ActionInputs, InputError, readInputs, resolveOutputPath } from "./inputs.js";
 
 // The Action: inputs → scan (with the baseline when there is one) → SARIF and JSON report →
@@ -297,6 +298,46 @@ function summaryMarkdown(result: ScanResult, target: Target, env: Env, notes: st
   }
 }
 
+async function readFromAppealsRepository(
+  inputs: ActionInputs,
+  repository: string,
+  skillRepo: string,
+  where: { prefix: string; namespace?: string },
+): Promise<ActionDecisions> {
+  const token = inputs["github-token"];
+  if (!token)
+    return {
+      decisions: [],
+      open: [],
+      notes: [
+        `No token to read the appeals repository ${repository}: set \`github-token\`. No reviewer decision was applied.`,
+      ],
+    };
+  return readActionDecisions({
+    repository,
+    token,
+    app: inputs["app-slug"],
+    markerSecret: inputs["marker-secret"],
+    skillRepo,
+    ...where,
+  });
+}
+
+/** What a user can do about a quarantined skill here: appeal through the App, or accept after review. */
+function wayOut(
+  result: ScanResult,
+  appealsRepository: string | undefined,
+  open: { skillId: string; url: string }[],
+): string | undefined {
+  if (!result.skills.some((s) => s.quarantineStatus.quarantined)) return undefined;
+  const pending = open.length
+    ? ` Open appeals: ${open.map((o) => `[${escapeMarkdown(o.skillId)}](${o.url})`).join(", ")}.`
+    : "";
+  if (appealsRepository)
+    return `**To appeal a quarantined skill:** comment \`/appeal <skill-id> <why>\` on the pull request (the skill-quarantine App answers there), or open an issue in ${escapeMarkdown(appealsRepository)}. A reviewer's decision there is bound to the skill's exact content and applies on the next run.${pending}`;
+  return `**To accept a quarantined skill after review:** add an entry (skill id, contentHash from the JSON report, level, reason, by, at) to \`${ACCEPTED_PATH}\` on the default branch; whoever can write the default branch is the reviewer here. A pull request cannot accept its own skills.`;
+}
+
 export async function run(): Promise<void> {
   const env = readEnv();
 
@@ -329,7 +370,18 @@ export async function run(): Promise<void> {
   const acceptedNotesShown = acceptedInUse ? accepted.notes : [];
   for (const n of acceptedNotesShown) core.notice(n, { title: "skill-quarantine: accepted findings" });
   const where = { prefix: target.prefix, namespace: config.namespace };
-  const decisions = acceptedDecisions(accepted.entries, accepted.source ?? ACCEPTED_PATH, where);
+  // 3c. Reviewer decisions from the App's appeals repository, when one is named; they come first, so
+  // a reviewer's later decision on a skill outweighs an accepted-findings entry for it.
+  const appealsRepository = inputs["appeals-repository"] ?? config.appealsRepository;
+  const fromApp =
+    appealsRepository && env.repository
+      ? await readFromAppealsRepository(inputs, appealsRepository, env.repository, where)
+      : undefined;
+  for (const n of fromApp?.notes ?? []) core.notice(n, { title: "skill-quarantine: reviewer decisions" });
+  const decisions = [
+    ...(fromApp?.decisions ?? []),
+    ...acceptedDecisions(accepted.entries, accepted.source ?? ACCEPTED_PATH, where),
+  ];
 
   // 4. Rules and script grammars shipped with the Action.
   const ruleSet = await loadBuiltinRuleSet();
@@ -363,7 +415,9 @@ export async function run(): Promise<void> {
   await writeFile(reportPath, `${JSON.stringify(result, null, 2)}\n`);
 
   // 8. Annotations on the lines.
-  const notes: string[] = [...configNotes, ...acceptedNotesShown].map(escapeMarkdown);
+  const notes: string[] = [...configNotes, ...acceptedNotesShown, ...(fromApp?.notes ?? [])].map(
+    escapeMarkdown,
+  );
   if (accepted.source) {
     const use = acceptedUse(accepted.entries, result, where);
     for (const line of acceptedNotes(use, accepted.source)) {
@@ -387,6 +441,8 @@ export async function run(): Promise<void> {
         `GitHub shows at most ${ANNOTATIONS_PER_LEVEL_PER_STEP} annotations of each level per step: ${omitted} more finding${omitted === 1 ? " is" : "s are"} only in the table below and in the SARIF file.`,
       );
   }
+  const howTo = wayOut(result, appealsRepository, fromApp?.open ?? []);
+  if (howTo) notes.push(howTo);
   notes.push(
     escapeMarkdown(baseline.note) +
       (baseline.unavailable ? " Use `fetch-depth: 0` on actions/checkout." : ""),
