@@ -1,5 +1,5 @@
-import type { GitHubClient } from "./client.js";
 import type { Severity } from "../scan/index.js";
+import type { GitHubClient } from "./client.js";
 
 // The labels of the appeals repository, created with a colour and a description when missing.
 // One listing per command; a label created meanwhile by another delivery (422 already_exists) is fine.
