@@ -330,8 +330,9 @@ function wayOut(
   open: { skillId: string; url: string }[],
 ): string | undefined {
   if (!result.skills.some((s) => s.quarantineStatus.quarantined)) return undefined;
+  const shownOpen = open.slice(0, 10).map((o) => `[${escapeMarkdown(o.skillId)}](${o.url})`);
   const pending = open.length
-    ? ` Open appeals: ${open.map((o) => `[${escapeMarkdown(o.skillId)}](${o.url})`).join(", ")}.`
+    ? ` Open appeals: ${shownOpen.join(", ")}${open.length > 10 ? ` and ${open.length - 10} more` : ""}.`
     : "";
   if (appealsRepository)
     return `**To appeal a quarantined skill:** comment \`/appeal <skill-id> <why>\` on the pull request (the skill-quarantine App answers there), or open an issue in ${escapeMarkdown(appealsRepository)}. A reviewer's decision there is bound to the skill's exact content and applies on the next run.${pending}`;
