@@ -26,6 +26,10 @@ describe("sarif-file", () => {
       "allowed-domains": "",
       "baseline-ref": "",
       annotate: "",
+      "appeals-repository": "",
+      "github-token": "",
+      "app-slug": "",
+      "marker-secret": "",
     };
     expect(parseInputs({ ...raw, "sarif-file": "  " })["sarif-file"]).toBeUndefined();
     expect(await resolveOutputPath(ws, temp, undefined)).toBe(join(temp, "skill-quarantine.sarif"));

@@ -215,6 +215,10 @@ describe("loadConfig", () => {
       "sarif-file": "",
       "baseline-ref": "",
       annotate: "",
+      "appeals-repository": "",
+      "github-token": "",
+      "app-slug": "",
+      "marker-secret": "",
       ...over,
     });
 

@@ -698,6 +698,10 @@ describe("inputs schema", () => {
     "sarif-file": "skill-quarantine.sarif",
     "baseline-ref": "",
     annotate: "true",
+    "appeals-repository": "",
+    "github-token": "",
+    "app-slug": "",
+    "marker-secret": "",
     ...p,
   });
 
@@ -710,6 +714,10 @@ describe("inputs schema", () => {
       "sarif-file": "skill-quarantine.sarif",
       "baseline-ref": { mode: "auto" },
       annotate: true,
+      "appeals-repository": undefined,
+      "github-token": undefined,
+      "app-slug": "skill-quarantine",
+      "marker-secret": undefined,
     });
     expect(parseInputs(raw({ "fail-on": "none", annotate: "False", "baseline-ref": "none" }))).toMatchObject({
       "fail-on": 0,

@@ -59,6 +59,15 @@ export const inputSchema = z.object({
     ctx.addIssue({ code: "custom", message: `must be true or false (got "${s}")` });
     return z.NEVER;
   }),
+  // Reviewer decisions from the GitHub App's appeals repository (src/action/decisions.ts).
+  "appeals-repository": trimmed
+    .pipe(z.string().regex(/^([\w.-]+\/[\w.-]+)?$/, "must be owner/name, such as octo-org/skill-appeals"))
+    .transform((s) => s || undefined),
+  "github-token": trimmed.transform((s) => s || undefined),
+  "app-slug": trimmed
+    .pipe(z.string().regex(/^([a-z0-9][a-z0-9-]{0,38}(\[bot\])?)?$/i, "must be the App's slug or bot login"))
+    .transform((s) => s || "skill-quarantine"),
+  "marker-secret": trimmed.transform((s) => s || undefined),
 });
 
 export type InputName = keyof z.input<typeof inputSchema>;
@@ -81,6 +90,10 @@ export function readInputs(get: (name: InputName) => string): ActionInputs {
     "sarif-file": get("sarif-file"),
     "baseline-ref": get("baseline-ref"),
     annotate: get("annotate"),
+    "appeals-repository": get("appeals-repository"),
+    "github-token": get("github-token"),
+    "app-slug": get("app-slug"),
+    "marker-secret": get("marker-secret"),
   };
   return parseInputs(raw);
 }

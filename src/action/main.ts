@@ -1,8 +1,25 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { mkdir, realpath, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import * as core from "@actions/core";
+import {
+  ACCEPTED_PATH,
+  AcceptedError,
+  acceptedDecisions,
+  acceptedNotes,
+  acceptedUse,
+  readAcceptedAtOperatorCommit,
+} from "../node/accepted.js";
+import {
+  CONFIG_PATH,
+  ConfigLoadError,
+  type ConfigOrigin,
+  effectiveFailOn,
+  loadOperatorConfig,
+  NEVER_FAIL,
+  payloadField,
+} from "../node/config-file.js";
 import { createScriptAnalyzer } from "../node/grammars.js";
 import { loadBuiltinRuleSet } from "../node/load.js";
 import {
@@ -16,30 +33,24 @@ import { escapeMarkdown, markdownDetails, markdownSummary, totalsLine } from "..
 import { renderSarif, toUri } from "../report/sarif.js";
 import type { LevelNumber, ScanOptions, ScanResult, SkillReport } from "../scan/index.js";
 import {
-  ConfigError,
-  defaultConfig,
   highestSeverity,
   LEVEL_NAMES,
   levelOf,
-  parseConfigText,
-  parseLevel,
   type ScanConfig,
   scanFileSet,
   worstSkill,
 } from "../scan/index.js";
 import { openGitRef } from "../sources/git.js";
 import { LocalFileSet } from "../sources/local.js";
+import { type ActionDecisions, readActionDecisions } from "./decisions.js";
 import { type ActionInputs, InputError, readInputs, resolveOutputPath } from "./inputs.js";
 
 // The Action: inputs → scan (with the baseline when there is one) → SARIF and JSON report →
 // annotations → job summary → outputs → pass or fail. Each step is one call; the decisions are the
 // core's, the rendering is src/report's.
 
-export const DEFAULT_CONFIG_PATH = ".github/skill-quarantine.yml";
-const MAX_CONFIG_BYTES = 256 * 1024;
 /** GitHub refuses a step summary above 1 MiB; stay well below it. */
 const SUMMARY_MAX_BYTES = 1000 * 1024;
-const DEFAULT_FAIL_ON: LevelNumber = 3;
 
 interface Env {
   workspace: string;
@@ -104,111 +115,38 @@ async function gitTopLevel(dir: string): Promise<string | undefined> {
   });
 }
 
-/** Where the config comes from: on a pull request, the base commit (see loadConfig). */
-export interface ConfigOrigin {
-  eventName: string;
-  payload: Record<string, unknown> | undefined;
-  /** The repository's top folder (git work tree). */
-  repoRoot: string;
-}
+export type { ConfigOrigin };
 
 /**
- * Step 3: the config file (explicit, or the default path when present) plus inputs. The config is
- * the operator's: on a pull request it is read from the base commit, never from the head, which the
- * pull request's author controls (DESIGN "Non-bypassable"): a head that adds `exclude: ["**"]` is
- * scanned with the base's config. `notes` say when the base could not be read (defaults used).
+ * Step 3: the config file (explicit, or the default path when present) plus inputs, through the one
+ * loader the CLI uses too (src/node/config-file.ts): on a pull request read from the base commit,
+ * never from the head. `notes` say when the base could not be read (defaults used).
  */
 export async function loadConfig(
   ws: string,
   inputs: ActionInputs,
   origin?: ConfigOrigin,
 ): Promise<{ config: ScanConfig; notes: string[] }> {
-  const explicit = inputs.config;
-  const name = explicit ? `Input 'config'` : `Input 'config' (default ${DEFAULT_CONFIG_PATH})`;
-  const file = explicit ? resolve(ws, explicit) : join(ws, DEFAULT_CONFIG_PATH);
-  let config = defaultConfig();
-  const notes: string[] = [];
-  if (origin?.eventName.startsWith("pull_request")) {
-    const base = await configAtBase(origin, file, name);
-    if (base.text !== undefined) config = parseConfigOrFail(base.text, base.fileName ?? name, name);
-    if (base.note) notes.push(base.note);
-  } else if (explicit || existsSync(file)) {
-    const real = await realpath(file).catch(() => undefined);
-    if (!real) throw new InputError(`${name}: file "${explicit ?? DEFAULT_CONFIG_PATH}" does not exist`);
-    if (!inside(await realpath(ws), real))
-      throw new InputError(`${name}: "${explicit ?? DEFAULT_CONFIG_PATH}" is outside the workspace`);
-    const st = await stat(real);
-    if (!st.isFile()) throw new InputError(`${name}: "${explicit ?? DEFAULT_CONFIG_PATH}" is not a file`);
-    if (st.size > MAX_CONFIG_BYTES)
-      throw new InputError(
-        `${name}: "${explicit ?? DEFAULT_CONFIG_PATH}" is larger than ${MAX_CONFIG_BYTES} bytes`,
-      );
-    config = parseConfigOrFail(await readFile(real, "utf8"), posix(relative(ws, real)), name);
+  const label = inputs.config ? `Input 'config'` : `Input 'config' (default ${CONFIG_PATH})`;
+  let loaded: { config: ScanConfig; notes: string[] };
+  try {
+    loaded = await loadOperatorConfig(ws, inputs.config, label, origin);
+  } catch (err) {
+    if (err instanceof ConfigLoadError) throw new InputError(err.message);
+    throw err;
   }
+  const { config, notes } = loaded;
   if (inputs["allowed-domains"].length)
-    config = { ...config, allowedDomains: [...config.allowedDomains, ...inputs["allowed-domains"]] };
+    return {
+      config: { ...config, allowedDomains: [...config.allowedDomains, ...inputs["allowed-domains"]] },
+      notes,
+    };
   return { config, notes };
 }
 
-function parseConfigOrFail(text: string, fileName: string, name: string): ScanConfig {
-  try {
-    return parseConfigText(text, fileName);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new InputError(`${name}: ${err.message}`);
-    throw err;
-  }
-}
-
-function gitOut(cwd: string, args: string[], maxBuffer = 64 * 1024): Promise<string | undefined> {
-  return new Promise((res) => {
-    execFile(
-      "git",
-      args,
-      { cwd, encoding: "utf8", maxBuffer, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
-      (err, out) => res(err ? undefined : String(out)),
-    );
-  });
-}
-
-/** The config file's text at the pull request's base commit; a note (and no text) when unavailable. */
-async function configAtBase(
-  origin: ConfigOrigin,
-  file: string,
-  name: string,
-): Promise<{ text?: string; fileName?: string; note?: string }> {
-  const sha = get(origin.payload, "pull_request", "base", "sha");
-  const defaults = "the scan used the default settings, not the pull request's own config";
-  if (typeof sha !== "string" || !/^[0-9a-f]{40}$/i.test(sha))
-    return {
-      note: `The event payload has no pull_request.base.sha, so the config could not be read from the base commit: ${defaults}.`,
-    };
-  const inRepo = posix(relative(origin.repoRoot, file));
-  if (inRepo.startsWith("../") || inRepo === ".." || isAbsolute(inRepo))
-    throw new InputError(`${name}: "${inRepo}" is outside the repository (${origin.repoRoot})`);
-  const short = sha.slice(0, 12);
-  if ((await gitOut(origin.repoRoot, ["cat-file", "-e", `${sha}^{commit}`])) === undefined)
-    return {
-      note: `The base commit ${short} is not in the checkout (use \`fetch-depth: 0\` on actions/checkout), so ${inRepo} could not be read from it: ${defaults}.`,
-    };
-  const type = (await gitOut(origin.repoRoot, ["cat-file", "-t", `${sha}:${inRepo}`]))?.trim();
-  if (type === undefined) return {}; // no config at the base: the defaults, as on a branch without one
-  if (type !== "blob") throw new InputError(`${name}: "${inRepo}" at the base commit ${short} is not a file`);
-  const size = Number((await gitOut(origin.repoRoot, ["cat-file", "-s", `${sha}:${inRepo}`]))?.trim());
-  if (!(size <= MAX_CONFIG_BYTES))
-    throw new InputError(
-      `${name}: "${inRepo}" at the base commit ${short} is larger than ${MAX_CONFIG_BYTES} bytes`,
-    );
-  const text = await gitOut(origin.repoRoot, ["cat-file", "blob", `${sha}:${inRepo}`], MAX_CONFIG_BYTES + 1);
-  if (text === undefined)
-    throw new InputError(`${name}: "${inRepo}" could not be read from the base commit ${short}`);
-  return { text, fileName: `${inRepo}@${short}` };
-}
-
-function failLevel(inputs: ActionInputs, config: ScanConfig): LevelNumber {
+function failLevel(inputs: ActionInputs, config: ScanConfig): number {
   const v = inputs["fail-on"];
-  if (v !== "config") return v;
-  if (config.failOn) return parseLevel(config.failOn) ?? DEFAULT_FAIL_ON;
-  return DEFAULT_FAIL_ON;
+  return effectiveFailOn(v === "config" ? undefined : v === 0 ? NEVER_FAIL : v, config);
 }
 
 function readPayload(env: Env): Record<string, unknown> | undefined {
@@ -221,11 +159,7 @@ function readPayload(env: Env): Record<string, unknown> | undefined {
   }
 }
 
-const get = (o: unknown, ...keys: string[]): unknown =>
-  keys.reduce<unknown>(
-    (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
-    o,
-  );
+const get = payloadField;
 
 export type BaselineChoice = { ref: string; why: string } | { ref: undefined; why: string };
 
@@ -364,6 +298,47 @@ function summaryMarkdown(result: ScanResult, target: Target, env: Env, notes: st
   }
 }
 
+async function readFromAppealsRepository(
+  inputs: ActionInputs,
+  repository: string,
+  skillRepo: string,
+  where: { prefix: string; namespace?: string },
+): Promise<ActionDecisions> {
+  const token = inputs["github-token"];
+  if (!token)
+    return {
+      decisions: [],
+      open: [],
+      notes: [
+        `No token to read the appeals repository ${repository}: set \`github-token\`. No reviewer decision was applied.`,
+      ],
+    };
+  return readActionDecisions({
+    repository,
+    token,
+    app: inputs["app-slug"],
+    markerSecret: inputs["marker-secret"],
+    skillRepo,
+    ...where,
+  });
+}
+
+/** What a user can do about a quarantined skill here: appeal through the App, or accept after review. */
+function wayOut(
+  result: ScanResult,
+  appealsRepository: string | undefined,
+  open: { skillId: string; url: string }[],
+): string | undefined {
+  if (!result.skills.some((s) => s.quarantineStatus.quarantined)) return undefined;
+  const shownOpen = open.slice(0, 10).map((o) => `[${escapeMarkdown(o.skillId)}](${o.url})`);
+  const pending = open.length
+    ? ` Open appeals: ${shownOpen.join(", ")}${open.length > 10 ? ` and ${open.length - 10} more` : ""}.`
+    : "";
+  if (appealsRepository)
+    return `**To appeal a quarantined skill:** comment \`/appeal <skill-id> <why>\` on the pull request (the skill-quarantine App answers there), or open an issue in ${escapeMarkdown(appealsRepository)}. A reviewer's decision there is bound to the skill's exact content and applies on the next run.${pending}`;
+  return `**To accept a quarantined skill after review:** add an entry (skill id, contentHash from the JSON report, level, reason, by, at) to \`${ACCEPTED_PATH}\` on the default branch; whoever can write the default branch is the reviewer here. A pull request cannot accept its own skills.`;
+}
+
 export async function run(): Promise<void> {
   const env = readEnv();
 
@@ -384,6 +359,30 @@ export async function run(): Promise<void> {
   });
   for (const n of configNotes) core.notice(n, { title: "skill-quarantine: config" });
   const failOn = failLevel(inputs, config);
+
+  // 3b. Accepted findings: from the base commit or the default branch, never from the change itself.
+  const origin = { eventName: env.eventName, payload, repoRoot: target.repoRoot };
+  const accepted = await readAcceptedAtOperatorCommit(origin).catch((err: unknown) => {
+    if (err instanceof AcceptedError) throw new InputError(err.message);
+    throw err;
+  });
+  // Where the file is not in use, a missing default branch is no news.
+  const acceptedInUse = existsSync(join(target.repoRoot, ACCEPTED_PATH)) || accepted.source !== undefined;
+  const acceptedNotesShown = acceptedInUse ? accepted.notes : [];
+  for (const n of acceptedNotesShown) core.notice(n, { title: "skill-quarantine: accepted findings" });
+  const where = { prefix: target.prefix, namespace: config.namespace };
+  // 3c. Reviewer decisions from the App's appeals repository, when one is named; they come first, so
+  // a reviewer's later decision on a skill outweighs an accepted-findings entry for it.
+  const appealsRepository = inputs["appeals-repository"] ?? config.appealsRepository;
+  const fromApp =
+    appealsRepository && env.repository
+      ? await readFromAppealsRepository(inputs, appealsRepository, env.repository, where)
+      : undefined;
+  for (const n of fromApp?.notes ?? []) core.notice(n, { title: "skill-quarantine: reviewer decisions" });
+  const decisions = [
+    ...(fromApp?.decisions ?? []),
+    ...acceptedDecisions(accepted.entries, accepted.source ?? ACCEPTED_PATH, where),
+  ];
 
   // 4. Rules and script grammars shipped with the Action.
   const ruleSet = await loadBuiltinRuleSet();
@@ -407,7 +406,7 @@ export async function run(): Promise<void> {
 
   // 6. Scan the checkout.
   const local = new LocalFileSet(target.root, { maxDepth: config.limits.maxDepth });
-  const scanned = await scanFileSet(local, { ...scanOpts, baseline: baseline.reports });
+  const scanned = await scanFileSet(local, { ...scanOpts, baseline: baseline.reports, decisions });
   const result: ScanResult = { ...scanned, root: shown(ws, target.root) };
 
   // 7. Files: SARIF for code scanning and the JSON report next to it.
@@ -419,7 +418,22 @@ export async function run(): Promise<void> {
   await writeFile(reportPath, `${JSON.stringify(result, null, 2)}\n`);
 
   // 8. Annotations on the lines.
-  const notes: string[] = configNotes.map(escapeMarkdown);
+  const notes: string[] = [...configNotes, ...acceptedNotesShown, ...(fromApp?.notes ?? [])].map(
+    escapeMarkdown,
+  );
+  if (accepted.source) {
+    const use = acceptedUse(accepted.entries, result, where);
+    for (const line of acceptedNotes(use, accepted.source)) {
+      core.warning(line, { title: "skill-quarantine: accepted findings" });
+      notes.push(escapeMarkdown(line));
+    }
+    if (use.applied.length)
+      notes.push(
+        escapeMarkdown(
+          `${use.applied.length} skill${use.applied.length === 1 ? " was" : "s were"} accepted by ${accepted.source} (read from the base commit or the default branch, never from this change): ${use.applied.map((a) => `${a.skillId} accepted by ${a.entry.by} on ${a.entry.at}: ${a.entry.reason}`).join("; ")}.`,
+        ),
+      );
+  }
   if (result.skills.length === 0) {
     core.notice(`No SKILL.md found under ${shown(ws, target.root)}: nothing to scan.`);
   }
@@ -430,6 +444,8 @@ export async function run(): Promise<void> {
         `GitHub shows at most ${ANNOTATIONS_PER_LEVEL_PER_STEP} annotations of each level per step: ${omitted} more finding${omitted === 1 ? " is" : "s are"} only in the table below and in the SARIF file.`,
       );
   }
+  const howTo = wayOut(result, appealsRepository, fromApp?.open ?? []);
+  if (howTo) notes.push(howTo);
   notes.push(
     escapeMarkdown(baseline.note) +
       (baseline.unavailable ? " Use `fetch-depth: 0` on actions/checkout." : ""),
@@ -453,15 +469,15 @@ export async function run(): Promise<void> {
   core.setOutput("sarif-file", shown(ws, sarifPath));
 
   // 11. Pass or fail: one line naming every skill at or above fail-on (the first ten, then a count).
-  const failName = LEVEL_NAMES[failOn];
-  if (failOn > 0 && result.errors.length > 0) {
+  const failName = failOn >= NEVER_FAIL ? "none" : LEVEL_NAMES[failOn as LevelNumber];
+  if (failOn < NEVER_FAIL && result.errors.length > 0) {
     core.setFailed(
       `The scan did not complete (${result.errors[0]}); failing so that no skill passes unchecked.`,
     );
     return;
   }
-  if (failOn > 0 && worst && worst.level >= failOn) {
-    core.setFailed(failureMessage(result.skills, failOn, target.prefix));
+  if (failOn < NEVER_FAIL && worst && worst.level >= failOn) {
+    core.setFailed(failureMessage(result.skills, failOn as LevelNumber, target.prefix));
     return;
   }
   core.info(

@@ -1,9 +1,15 @@
 import type { Context, ProbotOctokit } from "probot";
 import { Document, isSeq, parseDocument, type YAMLSeq } from "yaml";
-import { APPEAL_LABEL, DECISION_LABELS, REPORT_LABEL } from "../appeals/labels.js";
-import { type AppealMarker, readMarker, writtenBy } from "../appeals/markers.js";
+import {
+  type AppealIssue,
+  type Decided,
+  type IssuesReader,
+  readAppealDecisions,
+} from "../appeals/decisions.js";
+import { APPEAL_LABEL, REPORT_LABEL } from "../appeals/labels.js";
+import { readMarker, writtenBy } from "../appeals/markers.js";
 import { fullName, parseFullName, type RepoRef } from "../appeals/repo-ref.js";
-import type { ReviewDecision, ScanConfig } from "../scan/index.js";
+import type { ScanConfig } from "../scan/index.js";
 import type { AppEnv } from "./env.js";
 import { octokitFor } from "./repos.js";
 
@@ -30,13 +36,7 @@ export interface AppealsRepo extends RepoRef {
   octokit: ProbotOctokit;
 }
 
-export interface AppealIssue {
-  number: number;
-  htmlUrl: string;
-  state: "open" | "closed";
-  labels: string[];
-  marker: AppealMarker;
-}
+export type { AppealIssue, Decided };
 
 export interface ReportTracker {
   number: number;
@@ -77,10 +77,6 @@ export async function openAppealsRepo(
 ): Promise<AppealsRepo> {
   const ref = parseFullName(appealsRepoName(env, config, skillRepo));
   return { ...ref, octokit: await octokitFor(context, env, ref) };
-}
-
-function labelNames(labels: (string | { name?: string })[]): string[] {
-  return labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean);
 }
 
 export async function loadAppealsState(
@@ -131,28 +127,20 @@ export async function loadAppealsState(
     return login;
   };
 
-  for (const issue of appealIssues) {
-    if (issue.pull_request || issue.user?.type !== "Bot" || !writtenBy(issue.user, await me())) continue;
-    const marker = readMarker("appeal", issue.body, key);
-    if (!marker || lower(marker.repo) !== target) continue;
-    const labels = labelNames(issue.labels);
-    const entry: AppealIssue = {
-      number: issue.number,
-      htmlUrl: issue.html_url,
-      state: issue.state === "open" ? "open" : "closed",
-      labels,
-      marker,
-    };
-    if (entry.state === "open") {
-      state.open.push(entry);
-      continue;
-    }
-    if (!Object.values(DECISION_LABELS).some((l) => labels.includes(l))) continue;
-    const decision = await decisionOf(repo, entry, await me(), key);
-    if (decision) state.decisions.push(decision);
-  }
-  // Latest first: the core applies the first decision that matches a skill id and content hash.
-  state.decisions.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  // The decisions: the reader the Action shares (src/appeals/decisions.ts), over the list read above.
+  const reader: IssuesReader = {
+    issuesLabelled: async (label) => (label === APPEAL_LABEL ? appealIssues : listLabelled(repo, label)),
+    comments: (issue) =>
+      repo.octokit.paginate(repo.octokit.rest.issues.listComments, {
+        owner: repo.owner,
+        repo: repo.repo,
+        issue_number: issue,
+        per_page: 100,
+      }),
+  };
+  const appeals = await readAppealDecisions(reader, fullName(skillRepo), me, key);
+  state.open = appeals.open;
+  state.decisions = appeals.decisions;
 
   for (const issue of await listLabelled(repo, REPORT_LABEL)) {
     if (issue.pull_request || issue.user?.type !== "Bot" || !writtenBy(issue.user, await me())) continue;
@@ -186,47 +174,6 @@ export async function loadAppealsState(
   }
   for (const [skillId, set] of reporters) state.reports[skillId] = set.size;
   return state;
-}
-
-export type Decided = ReviewDecision & { at: string };
-
-async function decisionOf(
-  repo: AppealsRepo,
-  issue: AppealIssue,
-  appLogin: string,
-  key: string,
-): Promise<Decided | undefined> {
-  const comments = await repo.octokit.paginate(repo.octokit.rest.issues.listComments, {
-    owner: repo.owner,
-    repo: repo.repo,
-    issue_number: issue.number,
-    per_page: 100,
-  });
-  const m = issue.marker;
-  let found: Decided | undefined;
-  for (const c of comments) {
-    if (!writtenBy(c.user, appLogin)) continue;
-    const d = readMarker("decision", c.body, key);
-    if (
-      !d ||
-      d.issue !== issue.number ||
-      d.skillId !== m.skillId ||
-      d.contentHash !== m.contentHash ||
-      lower(d.repo) !== lower(m.repo) ||
-      !issue.labels.includes(DECISION_LABELS[d.decision])
-    )
-      continue;
-    found = {
-      skillId: d.skillId,
-      contentHash: d.contentHash,
-      decision: d.decision,
-      ...(d.level ? { level: d.level } : {}),
-      by: d.by,
-      url: c.html_url,
-      at: d.at,
-    };
-  }
-  return found;
 }
 
 function listLabelled(repo: AppealsRepo, label: string) {

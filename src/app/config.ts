@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { parseFullName, type RepoRef } from "../appeals/repo-ref.js";
 import {
+  CONFIG_PATH,
   ConfigError,
   defaultConfig,
   parseConfigText,
@@ -27,8 +28,9 @@ import { octokitFor } from "./repos.js";
 // operator's config is used and the run says what is wrong); an unreadable or invalid policy stops it,
 // since scanning without the operator's blocklist would be a silent pass.
 
-export const CONFIG_FILE = "skill-quarantine.yml";
-export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+export { CONFIG_PATH };
+// Probot's loader takes the name inside .github/.
+export const CONFIG_FILE = CONFIG_PATH.replace(/^\.github\//, "");
 export const DEFAULT_POLICY_PATH = ".github/skill-quarantine-policy.yml";
 const MAX_POLICY_BYTES = 256 * 1024;
 

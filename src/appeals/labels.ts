@@ -1,5 +1,5 @@
-import type { ProbotOctokit } from "probot";
 import type { Severity } from "../scan/index.js";
+import type { GitHubClient } from "./client.js";
 
 // The labels of the appeals repository, created with a colour and a description when missing.
 // One listing per command; a label created meanwhile by another delivery (422 already_exists) is fine.
@@ -41,7 +41,7 @@ export function labelDefinition(name: string): { color: string; description: str
 }
 
 export async function ensureLabels(
-  octokit: ProbotOctokit,
+  octokit: GitHubClient,
   owner: string,
   repo: string,
   names: string[],
@@ -70,7 +70,7 @@ function alreadyExists(err: unknown): boolean {
 
 /** Removes a label from an issue; absent already (404) is fine. */
 export async function removeLabel(
-  octokit: ProbotOctokit,
+  octokit: GitHubClient,
   owner: string,
   repo: string,
   issue: number,

@@ -1,4 +1,4 @@
-import type { ProbotOctokit } from "probot";
+import type { GitHubClient } from "./client.js";
 import { APPEAL_LABEL, ensureLabels, OVERDUE } from "./labels.js";
 import { day, readMarker, writeMarker, writtenBy } from "./markers.js";
 import type { RepoRef } from "./repo-ref.js";
@@ -29,7 +29,7 @@ export interface Overdue {
 }
 
 export async function sweepOverdue(
-  octokit: ProbotOctokit,
+  octokit: GitHubClient,
   ref: RepoRef,
   opts: SweepOptions,
 ): Promise<Overdue[]> {

@@ -29,10 +29,11 @@ export function registerAppeals(program: Command): void {
         throw new Error(
           "GITHUB_TOKEN is not set; give a token that may write issues in the appeals repository",
         );
-      // Probot (a dependency already) carries Octokit with pagination, retries and rate-limit handling.
-      const { ProbotOctokit } = await import("probot");
-      const octokit = new ProbotOctokit({
-        auth: { token },
+      // @octokit/rest: the REST client made for a command line (no App framework loaded for a sweep).
+      const { Octokit } = await import("@octokit/rest");
+      const octokit = new Octokit({
+        auth: token,
+        userAgent: "skill-quarantine-cli",
         ...(process.env.GITHUB_API_URL ? { baseUrl: process.env.GITHUB_API_URL } : {}),
       });
       const appLogin = flags.app

@@ -1,7 +1,14 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { loadConfigFile } from "../node/config-file.js";
+import { acceptedDecisions, acceptedNotes, acceptedUse, readAcceptedFile } from "../node/accepted.js";
+import {
+  DEFAULT_FAIL_ON,
+  effectiveFailOn,
+  failThreshold,
+  loadConfigFile,
+  NEVER_FAIL,
+} from "../node/config-file.js";
 import { loadRuleSet } from "../node/load.js";
 import { scanPath } from "../node/scan-path.js";
 import { loadScriptAnalyzer } from "../node/script-analyzer.js";
@@ -13,7 +20,6 @@ import {
   configFileSchema,
   LEVEL_NAMES,
   mergeResults,
-  parseLevel,
   type ScanOptions,
   VERSION,
 } from "../scan/index.js";
@@ -25,9 +31,9 @@ class UsageError extends Error {}
 const FORMATS = ["text", "json", "sarif", "markdown"] as const;
 
 function parseFailOn(v: string): number {
-  const n = parseLevel(v);
+  const n = failThreshold(v);
   if (n === undefined) throw new InvalidArgumentError(`must be one of ${LEVEL_NAMES.join(", ")}`);
-  return n === 0 ? 5 : n;
+  return n;
 }
 
 function parseShard(v: string): { index: number; count: number } {
@@ -52,9 +58,12 @@ function collectDomains(v: string, prev: string[]): string[] {
   return [...prev, ...r.data];
 }
 
-/** --fail-on, shown in --help by its level name rather than its number. */
+/** --fail-on; without it the config's `fail-on`, else SUSPICIOUS (resolved once the config is read). */
 const failOnOption = (description: string) =>
-  new Option("--fail-on <level>", description).argParser(parseFailOn).default(3, "SUSPICIOUS");
+  new Option(
+    "--fail-on <level>",
+    `${description} (default: the config's fail-on, else SUSPICIOUS)`,
+  ).argParser(parseFailOn);
 
 const collect = (v: string, prev: string[]) => [
   ...prev,
@@ -70,8 +79,9 @@ function useColor(): boolean {
 
 interface ScanFlags {
   format: (typeof FORMATS)[number];
-  failOn: number;
+  failOn?: number;
   config?: string;
+  accepted?: string;
   allowDomain: string[];
   quiet?: boolean;
   rules: string[];
@@ -108,11 +118,12 @@ async function checkExplicitPath(path: string): Promise<void> {
     throw new UsageError(`${path} is a file, not a SKILL.md; give a skill's folder or its SKILL.md`);
 }
 
+/** The scan's result and the fail-on in effect (the flag, else the config's). */
 async function runScan(
   paths: string[],
   flags: ScanFlags,
   extra: Pick<ScanOptions, "baselineOf"> = {},
-): Promise<ScanResult> {
+): Promise<ScanResult & { failOn: number }> {
   const targets = paths.length ? paths : ["."];
   for (const t of paths) await checkExplicitPath(t);
   await checkRuleDirs(flags.rules);
@@ -121,6 +132,9 @@ async function runScan(
     process.stderr.write(`skill-quarantine: ${line}\n`),
   );
   config.allowedDomains.push(...flags.allowDomain);
+  // The user's own accepted-findings file only: one found in a checkout is the scanned content's.
+  const accepted = flags.accepted ? await readAcceptedFile(flags.accepted) : [];
+  const decisions = acceptedDecisions(accepted, flags.accepted ?? "", { namespace: config.namespace });
   const scriptAnalyzer = flags.scripts ? await loadScriptAnalyzer() : undefined;
   const showProgress = Boolean(process.stderr.isTTY) && !flags.quiet;
   const results: ScanResult[] = [];
@@ -134,6 +148,7 @@ async function runScan(
         scriptAnalyzer,
         shard: flags.shard,
         publisher: flags.publisher,
+        decisions,
         ...extra,
         onProgress: (done, total) => {
           found = total;
@@ -146,7 +161,14 @@ async function runScan(
     if (paths.length && found === 0 && config.exclude.length === 0 && config.paths.length === 0)
       throw new UsageError(`no SKILL.md found in ${t}; give a folder that holds skills (is the path right?)`);
   }
-  return results.length === 1 ? results[0]! : mergeResults(results, targets.join(" "));
+  const result = results.length === 1 ? results[0]! : mergeResults(results, targets.join(" "));
+  if (flags.accepted)
+    for (const line of acceptedNotes(
+      acceptedUse(accepted, result, { namespace: config.namespace }),
+      flags.accepted,
+    ))
+      process.stderr.write(`skill-quarantine: ${line}\n`);
+  return { ...result, failOn: effectiveFailOn(flags.failOn, config) };
 }
 
 function output(result: ScanResult, flags: Pick<ScanFlags, "format" | "quiet">): void {
@@ -184,6 +206,10 @@ export function buildProgram(): Command {
       collectDomains,
       [],
     )
+    .option(
+      "--accepted <file>",
+      "your accepted-findings file (entries bound to a skill's content hash; see README); never read automatically",
+    )
     .option("--rules <dir>", "load extra rule files from this folder (repeatable)", collect, [])
     .option("--shard <i/n>", "scan only shard i of n (stable by skill id)", parseShard)
     .option(
@@ -194,9 +220,9 @@ export function buildProgram(): Command {
     .option("--no-scripts", "skip syntax-tree analysis of scripts (text rules still run)")
     .option("-q, --quiet", "only the summary lines, no finding details")
     .action(async (paths: string[], flags: ScanFlags) => {
-      const result = await runScan(paths, flags);
+      const { failOn, ...result } = await runScan(paths, flags);
       output(result, flags);
-      if (result.skills.some((s) => s.level >= flags.failOn)) process.exitCode = 1;
+      if (result.skills.some((s) => s.level >= failOn)) process.exitCode = 1;
     });
 
   program
@@ -204,9 +230,9 @@ export function buildProgram(): Command {
     .description("print the JSON report of one skill, quarantineStatus first")
     .argument("<skill-path>", "the skill's folder or its SKILL.md")
     .action(async (path: string) => {
-      const result = await runScan([path], {
+      const { failOn: _, ...result } = await runScan([path], {
         format: "json",
-        failOn: 5,
+        failOn: NEVER_FAIL,
         allowDomain: [],
         rules: [],
         scripts: true,
@@ -270,10 +296,11 @@ export function buildProgram(): Command {
       const before = await runScan([oldPath], base);
       // Two folders give two namespaces, so the versions are matched by the skill's name.
       const byName = new Map(before.skills.map((s) => [s.name, s]));
-      const result = await runScan([newPath], base, { baselineOf: (_id, name) => byName.get(name) });
-      const skills = result.skills;
+      const { failOn, ...result } = await runScan([newPath], base, {
+        baselineOf: (_id, name) => byName.get(name),
+      });
       output(result, flags);
-      if (skills.some((s) => s.level >= flags.failOn)) process.exitCode = 1;
+      if (result.skills.some((s) => s.level >= failOn)) process.exitCode = 1;
     });
 
   program
@@ -297,7 +324,7 @@ export function buildProgram(): Command {
       }
       const result = mergeResults(results, files.join(" "));
       output(result, flags);
-      if (result.skills.some((s) => s.level >= flags.failOn)) process.exitCode = 1;
+      if (result.skills.some((s) => s.level >= (flags.failOn ?? DEFAULT_FAIL_ON))) process.exitCode = 1;
     });
 
   registerAppeals(program);

@@ -18,6 +18,8 @@ export interface PathScanOptions {
   shard?: ScanOptions["shard"];
   publisher?: ScanOptions["publisher"];
   onProgress?: ScanOptions["onProgress"];
+  decisions?: ScanOptions["decisions"];
+  baselineOf?: ScanOptions["baselineOf"];
   onSkill?: (report: SkillReport) => void;
 }
 
@@ -38,6 +40,8 @@ export async function scanPath(input: string, opts: PathScanOptions): Promise<Sc
     shard: opts.shard,
     publisher: opts.publisher,
     onProgress: opts.onProgress,
+    decisions: opts.decisions,
+    baselineOf: opts.baselineOf,
   })) {
     opts.onSkill?.(s);
     skills.push(s);

@@ -221,6 +221,9 @@ export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
         context: f.context,
         ...(f.trigger ? { trigger: f.trigger } : {}),
         ...(f.capabilities?.length ? { capabilities: f.capabilities } : {}),
+        ...(skill.accepted
+          ? { accepted: `accepted by ${skill.accepted.by} on ${skill.accepted.at}: ${skill.accepted.reason}` }
+          : {}),
       },
     };
     if (f.related?.length) {

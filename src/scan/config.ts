@@ -9,6 +9,11 @@ import { SEVERITIES } from "./types.js";
 
 const MiB = 1024 * 1024;
 
+/** The operator's config file, from the repository root (the CLI, the Action and the App read it here). */
+export const CONFIG_PATH = ".github/skill-quarantine.yml";
+/** Accepted findings for users without the App, read only from the default branch or a pull request's base. */
+export const ACCEPTED_PATH = ".github/skill-quarantine-accepted.yml";
+
 export const DEFAULT_LIMITS = {
   maxFileBytes: SCAN_LIMITS.maxFileBytes,
   maxSkillBytes: SCAN_LIMITS.maxSkillBytes,
@@ -146,6 +151,22 @@ export interface ReviewDecision {
   url?: string;
   /** When the reviewer decided (ISO 8601): the `at` of an audited tier. */
   at?: string;
+  /**
+   * Set for an entry of the accepted-findings file (ACCEPTED_PATH), the reviewer decision of users
+   * without the App: an approval that applies only while the skill is at or below `level`.
+   */
+  accepted?: AcceptedNote;
+}
+
+/** An accepted-findings entry as reports show it: "accepted by <by> on <at>: <reason>". */
+export interface AcceptedNote {
+  /** The level accepted: the verdict it lowers from; a worse verdict is not covered. */
+  level: (typeof SEVERITIES)[number];
+  reason: string;
+  /** The day it was accepted, YYYY-MM-DD. */
+  at: string;
+  /** Where the entry was read, e.g. `.github/skill-quarantine-accepted.yml@1a2b3c4d5e6f`. */
+  source: string;
 }
 
 export interface ScanConfig {

@@ -10,6 +10,10 @@ export function globToRegExp(glob: string): RegExp {
         if (g[i + 1] === "/") {
           i++;
           re += "(?:.*/)?";
+        } else if (re.endsWith("/") && i === g.length - 1) {
+          // A trailing `dir/**` covers the folder itself too, as `dir` does: `exclude: [dir/**]`
+          // must skip a skill at `dir`, and `silence.paths` reads the same pattern the same way.
+          re = `${re.slice(0, -1)}(?:/.*)?`;
         } else re += ".*";
       } else re += "[^/]*";
     } else if (c === "?") re += "[^/]";

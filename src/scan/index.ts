@@ -137,6 +137,9 @@ export function highestSeverity(result: ScanResult): Severity | null {
 // (test/boundaries.test.ts enforces it), so everything not listed below is private to the core.
 export { ALL_CHECKS } from "./all-checks.js";
 export {
+  ACCEPTED_PATH,
+  type AcceptedNote,
+  CONFIG_PATH,
   ConfigError,
   configFileSchema,
   defaultConfig,

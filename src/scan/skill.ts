@@ -30,7 +30,7 @@ import { embeddedText } from "./text/embedded.js";
 import { contentKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
-import { decide, sortFindings } from "./verdict.js";
+import { acceptedLine, decide, sortFindings } from "./verdict.js";
 import { weigh } from "./weigh/index.js";
 
 const RESCAN_KINDS: TextKind[] = ["instructions", "shell", "python", "javascript", "powershell"];
@@ -644,8 +644,10 @@ export async function scanSkill(
         verdict.quarantineStatus.reason,
       ),
       ...findings.filter((f) => f.category === "anomaly").map((f) => `What changed: ${f.explanation}`),
+      ...(verdict.accepted ? [acceptedLine(verdict.accepted)] : []),
     ],
     manifest: state.manifest,
     stats: { files, bytes },
+    ...(verdict.accepted ? { accepted: verdict.accepted } : {}),
   };
 }

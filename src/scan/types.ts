@@ -141,6 +141,8 @@ export interface SkillReport {
   summary: string[];
   manifest: Manifest;
   stats: { files: number; bytes: number };
+  /** The accepted-findings entry that decided this verdict (bound to `contentHash`), when one did. */
+  accepted?: { by: string; at: string; reason: string; level: Severity; source: string };
 }
 
 export interface ScanResult {

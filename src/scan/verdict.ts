@@ -12,6 +12,7 @@ import type {
   QuarantineStatus,
   ReviewStatus,
   Severity,
+  SkillReport,
   Trigger,
   Trust,
 } from "./types.js";
@@ -121,6 +122,8 @@ export interface Verdict {
   trigger: Trigger | null;
   quarantineStatus: QuarantineStatus;
   trust: Trust;
+  /** Set when an accepted-findings entry decided the verdict. */
+  accepted?: SkillReport["accepted"];
 }
 
 /** Who publishes the skill, given by the surface, and the operator's verified publishers. */
@@ -185,8 +188,17 @@ export function decide(
   let severity: Severity | null = top?.level ?? null;
   let reviewStatus: ReviewStatus = levelOf(severity) >= 3 ? "pending" : "none";
   let reason = top ? top.title : "No problems found";
-  if (decision) {
-    if (decision.decision === "approved" && severity !== "MALICIOUS") {
+  let accepted: Verdict["accepted"];
+  // An accepted-findings entry covers the level it accepted, not a worse one (new rules, a blocklist).
+  const covered = !decision?.accepted || levelOf(severity) <= levelOf(decision.accepted.level);
+  if (decision && covered) {
+    if (decision.accepted && decision.decision === "approved" && severity !== "MALICIOUS") {
+      const a = decision.accepted;
+      accepted = { by: decision.by, at: a.at, reason: a.reason, level: a.level, source: a.source };
+      reason = `Accepted by ${decision.by} on ${a.at}: ${a.reason} (was: ${reason})`;
+      severity = null;
+      reviewStatus = "approved";
+    } else if (decision.decision === "approved" && severity !== "MALICIOUS") {
       reason = `Approved by reviewer @${decision.by} (was: ${reason})`;
       severity = null;
       reviewStatus = "approved";
@@ -207,5 +219,11 @@ export function decide(
     trigger: top && severity ? triggerOf(top) : null,
     quarantineStatus: { quarantined: level >= 3, severity, reason, reviewStatus },
     trust: trustTier(reviewStatus, decision, who),
+    ...(accepted ? { accepted } : {}),
   };
+}
+
+/** The sentence every report shows for an accepted-findings entry that decided a verdict. */
+export function acceptedLine(a: NonNullable<SkillReport["accepted"]>): string {
+  return `Accepted by ${a.by} on ${a.at}: ${a.reason} (${a.source}, level ${a.level}, bound to this exact content).`;
 }
