@@ -67,7 +67,9 @@ describe.each(backends)("the %s delivery queue", (backend, make) => {
       },
     );
     await until(() => seen.length === 2);
-    expect(seen.map((j) => [j.delivery.id, j.delivery.name, j.installationId, j.repository, j.attempt])).toEqual([
+    expect(
+      seen.map((j) => [j.delivery.id, j.delivery.name, j.installationId, j.repository, j.attempt]),
+    ).toEqual([
       ["d-1", "push", 7, "org7/repo", 1],
       ["d-2", "push", 8, "org8/repo", 1],
     ]);

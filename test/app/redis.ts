@@ -36,7 +36,10 @@ export async function startRedis(): Promise<TestRedis> {
   );
   let out = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start on ${port}: ${out}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start on ${port}: ${out}`)),
+      10_000,
+    );
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       if (out.includes("Ready to accept connections")) {

@@ -2,17 +2,17 @@ import "./polyfill.js";
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readSettings } from "../../src/app/server.js";
+import { type AppServer, readSettings } from "../../src/app/server.js";
 import {
   example,
   GitHub,
   PRIVATE_KEY,
+  queueIdle,
   repoTarballOf,
   startLoopbackServer,
   stopLoopbackServer,
@@ -98,7 +98,7 @@ describe("readSettings (the npm start environment)", () => {
 });
 
 describe("the real HTTP path: middleware on a loopback port", () => {
-  let server: Server;
+  let server: AppServer;
   let url: string;
   let gh: GitHub;
 
@@ -132,7 +132,7 @@ describe("the real HTTP path: middleware on a loopback port", () => {
   const sign = (body: string, secret = SECRET) =>
     `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
-  it("a signed push is accepted (200) and creates the check run", async () => {
+  it("a signed push is queued (202 at once) and the in-process worker creates the check run", async () => {
     const payload = example("push", (p) => p.ref === "refs/heads/master" && p.installation);
     const sha = payload.after;
     gh = new GitHub();
@@ -145,7 +145,9 @@ describe("the real HTTP path: middleware on a loopback port", () => {
       .updateRun(900);
     const body = JSON.stringify(payload);
     const res = await post(body, sign(body), "d-http-1");
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ ok: "queued" });
+    await queueIdle(server);
     expect(gh.checks().map((r) => r.method)).toEqual(["POST", "PATCH"]);
     expect(gh.checks()[0]!.body).toMatchObject({
       name: "Skill quarantine",

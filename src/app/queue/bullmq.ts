@@ -3,8 +3,8 @@ import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { DEFAULT_RUN_DEADLINE_MS, withDeadline } from "../run-lifecycle.js";
 import {
-  type DeadLetterHandler,
   DEFAULTS,
+  type DeadLetterHandler,
   type Delivery,
   type DeliveryQueue,
   deliveryMeta,
@@ -103,18 +103,14 @@ export class BullmqQueue implements DeliveryQueue {
         .expire(inflightKey, INFLIGHT_TTL_S)
         .zadd(`${this.prefix}enqueued`, Date.now(), delivery.id)
         .exec()) as [[Error | null, number]];
-      await this.queue.add(
-        delivery.name,
-        { delivery, ...meta } satisfies JobData,
-        {
-          jobId: jobIdFor(delivery.id),
-          priority: Math.min(Math.max(1, inflight), MAX_PRIORITY),
-          attempts: this.opts.attempts,
-          backoff: { type: "exponential", delay: this.opts.backoffMs },
-          removeOnComplete: { count: 1000 },
-          removeOnFail: { count: 10_000 },
-        },
-      );
+      await this.queue.add(delivery.name, { delivery, ...meta } satisfies JobData, {
+        jobId: jobIdFor(delivery.id),
+        priority: Math.min(Math.max(1, inflight), MAX_PRIORITY),
+        attempts: this.opts.attempts,
+        backoff: { type: "exponential", delay: this.opts.backoffMs },
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 10_000 },
+      });
       return "accepted";
     } catch (err) {
       // Not queued: forget the id so GitHub's redelivery is not taken for a duplicate.
@@ -146,7 +142,11 @@ export class BullmqQueue implements DeliveryQueue {
         } catch (err) {
           const reason = errorMessage(err);
           const last = job.attemptsMade + 1 >= this.opts.attempts;
-          const ids = { deliveryId: info.delivery.id, installationId: info.installationId, attempt: info.attempt };
+          const ids = {
+            deliveryId: info.delivery.id,
+            installationId: info.installationId,
+            attempt: info.attempt,
+          };
           if (!last) {
             this.log.warn({ ...ids, reason }, "delivery failed: BullMQ retries it with backoff");
             throw err;
@@ -174,7 +174,10 @@ export class BullmqQueue implements DeliveryQueue {
     this.worker.on("failed", (job, err) => {
       if (!job || !/stalled/i.test(err.message)) return;
       const info = jobOf(job);
-      this.log.error({ deliveryId: info.delivery.id, reason: err.message }, "delivery stalled for good: dead letter");
+      this.log.error(
+        { deliveryId: info.delivery.id, reason: err.message },
+        "delivery stalled for good: dead letter",
+      );
       void deadLetter(info, "the worker running it stopped, more than once")
         .catch(() => {})
         .finally(() => release(job.data));
@@ -194,7 +197,14 @@ export class BullmqQueue implements DeliveryQueue {
     };
   }
 
-  async close(): Promise<void> {
+  private closing?: Promise<void>;
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     // Worker.close() stops taking jobs and waits for the running ones to finish.
     await this.worker?.close();
     await this.queue.close();

@@ -22,7 +22,9 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback?: number): n
 export function queueSettings(env: NodeJS.ProcessEnv = process.env) {
   const url = env.REDIS_URL?.trim() || undefined;
   if (url && !/^rediss?:\/\//.test(url))
-    throw new QueueSettingsError(`REDIS_URL must start with redis:// or rediss://, not "${url.slice(0, 40)}"`);
+    throw new QueueSettingsError(
+      `REDIS_URL must start with redis:// or rediss://, not "${url.slice(0, 40)}"`,
+    );
   const runDeadline = positiveInt(env, "RUN_DEADLINE_MS");
   return {
     url,

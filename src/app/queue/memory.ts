@@ -1,7 +1,7 @@
 import { DEFAULT_RUN_DEADLINE_MS, withDeadline } from "../run-lifecycle.js";
 import {
-  type DeadLetterHandler,
   DEFAULTS,
+  type DeadLetterHandler,
   type Delivery,
   type DeliveryQueue,
   deliveryMeta,
@@ -96,7 +96,14 @@ export class MemoryQueue implements DeliveryQueue {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  async close(): Promise<void> {
+  private closing?: Promise<void>;
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     this.closed = true;
     for (const t of this.delayed) clearTimeout(t);
     this.delayed.clear();
