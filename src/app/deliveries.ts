@@ -109,5 +109,9 @@ export function deadLetterHandler(
       `The delivery was tried ${job.attempts} time${job.attempts === 1 ? "" : "s"} and never finished: ${reason.replace(/[<>`*_[\]]/g, "")}. Nothing was cleared: press **Re-scan** to try again.`,
       now,
     );
+    options.log?.info(
+      { deliveryId: job.delivery.id, checkRunId: id },
+      "dead letter: check run completed as not scanned",
+    );
   };
 }

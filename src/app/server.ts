@@ -134,8 +134,11 @@ export async function loadProbot(
   options: { env?: NodeJS.ProcessEnv; app?: AppOptions; probot?: Options } = {},
 ): Promise<Probot> {
   const env = options.env ?? process.env;
+  // REDIS_URL is the delivery queue's. Given to Probot it would npx-install its own Redis client at
+  // run time (a download on a production start) for a write throttle the App does not rely on.
+  const { REDIS_URL: _queueOnly, ...probotEnv } = env;
   const probot = createProbot({
-    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
+    env: { ...probotEnv, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
     overrides: {
       appId: settings.appId,
       privateKey: settings.privateKey,

@@ -172,6 +172,8 @@ describe.each(backends)("the %s delivery queue", (backend, make) => {
     expect(tries).toEqual([1, 2]);
     expect(aborted).toEqual([true, true]);
     expect(dead).toEqual(["no verdict within 0.3 s"]);
+    await until(async () => (await q.stats()).failed === 1, 5_000);
+    expect(await q.stats()).toMatchObject({ active: 0, failed: 1 });
   });
 
   it.skipIf(skip)("one installation's flood does not starve another", async () => {

@@ -156,6 +156,7 @@ export class BullmqQueue implements DeliveryQueue {
             this.log.error({ ...ids, err: errorMessage(e) }, "dead letter: the check run could not be ended"),
           );
           await release(job.data);
+          this.log.info(ids, "dead letter: done");
           throw err;
         }
         await release(job.data);

@@ -26,8 +26,14 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env) {
       `REDIS_URL must start with redis:// or rediss://, not "${url.slice(0, 40)}"`,
     );
   const runDeadline = positiveInt(env, "RUN_DEADLINE_MS");
+  const name = env.QUEUE_NAME?.trim() || undefined;
+  if (name !== undefined && !/^[\w.-]{1,64}$/.test(name))
+    throw new QueueSettingsError(
+      `QUEUE_NAME must be letters, digits, ".", "_" or "-", not "${name.slice(0, 40)}"`,
+    );
   return {
     url,
+    name,
     concurrency: positiveInt(env, "WORKER_CONCURRENCY", 2)!,
     attempts: positiveInt(env, "JOB_ATTEMPTS", 3)!,
     // A try gets the run's own deadline plus time to end the run; the handlers end it first.
@@ -37,6 +43,6 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env) {
 
 /** BullMQ on REDIS_URL when it is set, else the in-process queue: one interface, two backends. */
 export function createDeliveryQueue(env: NodeJS.ProcessEnv = process.env, log?: QueueLog): DeliveryQueue {
-  const { url, ...options } = queueSettings(env);
-  return url ? new BullmqQueue({ url, ...options, log }) : new MemoryQueue({ ...options, log });
+  const { url, name, ...options } = queueSettings(env);
+  return url ? new BullmqQueue({ url, name, ...options, log }) : new MemoryQueue({ ...options, log });
 }
