@@ -451,7 +451,7 @@ nock.emitter.on("no match", (req: { method?: string; url?: string }) => {
  */
 export async function startLoopbackServer(
   secret: string,
-  extra: { webhookPath?: string; app?: AppOptions; env?: NodeJS.ProcessEnv } = {},
+  extra: { webhookPath?: string; app?: AppOptions; env?: NodeJS.ProcessEnv; baseUrl?: string } = {},
 ): Promise<{ server: AppServer; url: string; port: number }> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
@@ -465,7 +465,11 @@ export async function startLoopbackServer(
       webhookPath: extra.webhookPath ?? "/api/github/webhooks",
       tarballLimits: {},
     },
-    { env: extra.env ?? { LOG_LEVEL: "fatal" }, probot: { Octokit: TestOctokit }, app: extra.app },
+    {
+      env: extra.env ?? { LOG_LEVEL: "fatal" },
+      probot: { Octokit: TestOctokit, ...(extra.baseUrl ? { baseUrl: extra.baseUrl } : {}) },
+      app: extra.app,
+    },
   );
   const port = (server.address() as AddressInfo).port;
   return { server, url: `http://127.0.0.1:${port}`, port };

@@ -210,4 +210,21 @@ describe.skipIf(!hasRedis)("web process + worker processes on Redis", () => {
     w.child.kill("SIGTERM");
     await w.exited;
   }, 180_000);
+
+  it("with Redis gone, /healthz still answers at once and a delivery gets 503 within the bound", async () => {
+    const own = await startRedis();
+    ({ server: web, url } = await startLoopbackServer(SECRET, {
+      env: { REDIS_URL: own.url, QUEUE_NAME: "gone-test", LOG_LEVEL: "fatal" },
+    }));
+    expect((await postDelivery(url, "d-before")).status).toBe(202);
+    await own.stop();
+    const h = Date.now();
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect(Date.now() - h).toBeLessThan(500);
+    const t = Date.now();
+    const res = await postDelivery(url, "d-gone");
+    expect(res.status).toBe(503);
+    expect(res.body.error).toBe("push delivery d-gone could not be queued; redeliver it later");
+    expect(Date.now() - t).toBeLessThan(7_000);
+  }, 60_000);
 });
