@@ -134,8 +134,9 @@ export async function loadProbot(
   options: { env?: NodeJS.ProcessEnv; app?: AppOptions; probot?: Options } = {},
 ): Promise<Probot> {
   const env = options.env ?? process.env;
-  // REDIS_URL is the delivery queue's. Given to Probot it would npx-install its own Redis client at
-  // run time (a download on a production start) for a write throttle the App does not rely on.
+  // REDIS_URL is the delivery queue's. Given to Probot, its Octokit throttle would cluster through
+  // Redis with an ioredis that Probot npx-installs at run time (a download on a production start),
+  // so Probot's throttle stays per process here.
   const { REDIS_URL: _queueOnly, ...probotEnv } = env;
   const probot = createProbot({
     env: { ...probotEnv, LOG_LEVEL: env.LOG_LEVEL ?? "info" },

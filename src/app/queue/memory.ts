@@ -156,6 +156,8 @@ export class MemoryQueue implements DeliveryQueue {
       repository: entry.repository,
     };
     try {
+      // Past the deadline the try is abandoned, not stopped (handlers do not take the signal): the
+      // run's own deadline, shorter than the job's by default, is what ends its work.
       await withDeadline(this.deadlineMs, (signal) => this.processor!({ ...job, signal }));
     } catch (err) {
       const reason = errorMessage(err);
