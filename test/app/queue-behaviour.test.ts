@@ -197,6 +197,26 @@ describe.each(backends)("the %s delivery queue", (backend, make) => {
     );
   });
 
+  it.skipIf(skip)("runs at most `concurrency` jobs at once", async () => {
+    const q = queue({ concurrency: 2 });
+    for (let i = 0; i < 6; i++) await q.enqueue(delivery(`c-${i}`, i));
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    q.start(
+      async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 100));
+        running--;
+        done++;
+      },
+      async () => {},
+    );
+    await until(() => done === 6);
+    expect(peak).toBe(2);
+  });
+
   it.skipIf(skip)("close() lets the running job finish and takes no more", async () => {
     const q = queue({ concurrency: 1 });
     await q.enqueue(delivery("first", 1));

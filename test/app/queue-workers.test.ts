@@ -211,6 +211,28 @@ describe.skipIf(!hasRedis)("web process + worker processes on Redis", () => {
     await w.exited;
   }, 180_000);
 
+  it("SIGTERM mid-scan: the worker takes no new job, finishes the running one, then exits 0", async () => {
+    const queueName = "term-test";
+    ({ server: web, url } = await startLoopbackServer(SECRET, {
+      env: { REDIS_URL: redis.url, QUEUE_NAME: queueName, LOG_LEVEL: "fatal" },
+    }));
+    github.holdTarballs();
+    const w = startWorker(queueName);
+    expect((await postDelivery(url, "d-term")).status).toBe(202);
+    await until(() => github.tarballRequests >= 1, 60_000, "the worker to start the scan");
+    w.child.kill("SIGTERM");
+    expect((await postDelivery(url, "d-after-term")).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(w.child.exitCode).toBeNull();
+    github.releaseTarballs();
+    expect(await w.exited).toBe(0);
+    expect(github.runs.map((r) => [r.external_id, r.status, r.conclusion])).toEqual([
+      ["d-term", "completed", "success"],
+    ]);
+    // The delivery queued after SIGTERM waits for the next worker.
+    expect(await web.queue.stats()).toMatchObject({ waiting: 1, active: 0 });
+  }, 120_000);
+
   it("with Redis gone, /healthz still answers at once and a delivery gets 503 within the bound", async () => {
     const own = await startRedis();
     ({ server: web, url } = await startLoopbackServer(SECRET, {
