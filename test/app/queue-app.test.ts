@@ -1,11 +1,14 @@
 import "./polyfill.js";
+import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppServer } from "../../src/app/server.js";
 import { GitHubStandIn } from "./github-standin.js";
 import {
   example,
   type Json,
+  PRIVATE_KEY,
   queueIdle,
   repoTarballOf,
   startLoopbackServer,
@@ -93,3 +96,16 @@ describe("the in-process queue behind npm start", () => {
     expect(github.unexpected).toEqual([]);
   }, 60_000);
 });
+
+it("`npm run worker` without REDIS_URL says why in one line and exits 2", () => {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "src/app/worker.ts"], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    env: { PATH: process.env.PATH ?? "", APP_ID: "1", PRIVATE_KEY, WEBHOOK_SECRET: "s" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toBe(
+    "skill-quarantine worker: REDIS_URL is not set: `npm run worker` takes jobs from Redis; without Redis, `npm start` runs the jobs itself\n",
+  );
+}, 60_000);

@@ -68,6 +68,11 @@ describe("readSettings (the npm start environment)", () => {
     [{ TARBALL_MAX_ENTRIES: "-5" }, 'TARBALL_MAX_ENTRIES must be a positive whole number, not "-5"'],
     [{ SCAN_TIMEOUT_MS: "2m" }, 'SCAN_TIMEOUT_MS must be a positive whole number, not "2m"'],
     [{ RUN_DEADLINE_MS: "0" }, 'RUN_DEADLINE_MS must be a positive whole number, not "0"'],
+    [{ WORKER_CONCURRENCY: "0" }, 'WORKER_CONCURRENCY must be a positive whole number, not "0"'],
+    [
+      { REDIS_URL: "localhost:6379" },
+      'REDIS_URL must start with redis:// or rediss://, not "localhost:6379"',
+    ],
   ])("%o → %s", (change, message) => {
     expect(() => readSettings({ ...base, ...change })).toThrow(message);
   });
