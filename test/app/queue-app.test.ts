@@ -109,3 +109,19 @@ it("`npm run worker` without REDIS_URL says why in one line and exits 2", () => 
     "skill-quarantine worker: REDIS_URL is not set: `npm run worker` takes jobs from Redis; without Redis, `npm start` runs the jobs itself\n",
   );
 }, 60_000);
+
+it("the web process queues exactly the events createApp handles", async () => {
+  const { createApp, HANDLED_EVENTS, handlesEvent } = await import("../../src/app/index.js");
+  const registered: string[] = [];
+  const fakeApp = {
+    on: (names: string | string[]) => registered.push(...[names].flat()),
+    log: { warn() {}, info() {}, debug() {} },
+  };
+  createApp({ appId: 1, markerSecret: "k", engine: "in-process" })(fakeApp as never, {} as never);
+  expect([...registered].sort()).toEqual([...HANDLED_EVENTS].sort());
+  expect(handlesEvent("push", {})).toBe(true);
+  expect(handlesEvent("pull_request", { action: "synchronize" })).toBe(true);
+  expect(handlesEvent("pull_request", { action: "closed" })).toBe(false);
+  expect(handlesEvent("ping", { zen: "x" })).toBe(false);
+  expect(handlesEvent("check_run", { action: { toString: () => "rerequested" } })).toBe(false);
+});
