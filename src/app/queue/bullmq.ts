@@ -32,6 +32,15 @@ const MAX_PRIORITY = 2_097_151;
 /** An in-flight counter nobody touched for this long belongs to lost jobs: it expires. */
 const INFLIGHT_TTL_S = 6 * 60 * 60;
 
+/** SET NX the delivery id; when it was new, count it in flight and note when it was queued. */
+const CLAIM = `
+if not redis.call("SET", KEYS[1], "1", "PX", ARGV[1], "NX") then return 0 end
+local n = redis.call("INCR", KEYS[2])
+redis.call("EXPIRE", KEYS[2], ARGV[2])
+redis.call("ZADD", KEYS[3], ARGV[3], ARGV[4])
+return n
+`;
+
 export interface BullmqQueueOptions extends QueueOptions {
   url: string;
   /** BullMQ's lock on a running job; a worker that stops renewing it (killed) loses the job after this. Default 30 s. */
@@ -91,18 +100,22 @@ export class BullmqQueue implements DeliveryQueue {
   async enqueue(delivery: Delivery): Promise<EnqueueResult> {
     const meta = deliveryMeta(delivery);
     const dedupeKey = `${this.prefix}delivery:${delivery.id}`;
-    // SET NX is the atomic step: of two concurrent deliveries of one id exactly one sets the key.
-    // The job id is the delivery id too, so even a lost key cannot make a second job while the first exists.
-    const first = await this.client.set(dedupeKey, "1", "PX", this.opts.dedupeTtlMs, "NX");
-    if (first !== "OK") return "duplicate";
+    // One round trip, atomic: of two concurrent deliveries of one id exactly one sets the key (and
+    // counts in its installation's in-flight deliveries). The job id is the delivery id too, so
+    // even a lost key cannot make a second job while the first exists.
+    const inflight = (await this.client.eval(
+      CLAIM,
+      3,
+      dedupeKey,
+      `${this.prefix}inflight:${meta.installationId ?? "none"}`,
+      `${this.prefix}enqueued`,
+      this.opts.dedupeTtlMs,
+      INFLIGHT_TTL_S,
+      Date.now(),
+      delivery.id,
+    )) as number;
+    if (inflight === 0) return "duplicate";
     try {
-      const inflightKey = `${this.prefix}inflight:${meta.installationId ?? "none"}`;
-      const [[, inflight]] = (await this.client
-        .multi()
-        .incr(inflightKey)
-        .expire(inflightKey, INFLIGHT_TTL_S)
-        .zadd(`${this.prefix}enqueued`, Date.now(), delivery.id)
-        .exec()) as [[Error | null, number]];
       await this.queue.add(delivery.name, { delivery, ...meta } satisfies JobData, {
         jobId: jobIdFor(delivery.id),
         priority: Math.min(Math.max(1, inflight), MAX_PRIORITY),
@@ -114,7 +127,13 @@ export class BullmqQueue implements DeliveryQueue {
       return "accepted";
     } catch (err) {
       // Not queued: forget the id so GitHub's redelivery is not taken for a duplicate.
-      await this.client.del(dedupeKey).catch(() => {});
+      await this.client
+        .multi()
+        .del(dedupeKey)
+        .decr(`${this.prefix}inflight:${meta.installationId ?? "none"}`)
+        .zrem(`${this.prefix}enqueued`, delivery.id)
+        .exec()
+        .catch(() => {});
       throw err;
     }
   }
