@@ -97,6 +97,25 @@ function positiveMs(name: string): number | undefined {
   return n;
 }
 
+/** The events createApp registers handlers for (as `event` or `event.action`); the web process queues only these. */
+export const HANDLED_EVENTS: readonly string[] = [
+  "push",
+  ...PULL_REQUEST_EVENTS,
+  "check_run.rerequested",
+  "check_run.requested_action",
+  "check_suite.rerequested",
+  "issue_comment.created",
+  "commit_comment.created",
+];
+
+export function handlesEvent(name: string, payload: unknown): boolean {
+  const action = (payload as { action?: unknown } | null)?.action;
+  return (
+    HANDLED_EVENTS.includes(name) ||
+    (typeof action === "string" && HANDLED_EVENTS.includes(`${name}.${action}`))
+  );
+}
+
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   const envAppId = Number(process.env.APP_ID);
   const slug = options.appSlug ?? (process.env.APP_SLUG?.trim() || undefined);

@@ -7,6 +7,7 @@ import {
   listRunsForSha,
   startCheckRun,
 } from "./check-run.js";
+import { isRetryOf } from "./queue/job-scope.js";
 
 // How a check run is claimed and how it always ends. A run must never stay "in progress": GitHub
 // shows it as pending forever and a required check then blocks the branch, or worse, people learn to
@@ -108,6 +109,13 @@ export async function claimRun(
 
   const existing = runs.find((r) => r.externalId === deliveryId);
   if (existing) {
+    if (existing.status !== "completed" && isRetryOf(deliveryId)) {
+      log.warn(
+        { checkRunId: existing.id },
+        "queue retry: taking over this delivery's run from the earlier try",
+      );
+      return existing.id;
+    }
     if (!stale.includes(existing)) {
       log.info(
         { checkRunId: existing.id, status: existing.status },

@@ -2,22 +2,27 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
-import { createProbot, type Options, ProbotOctokit } from "probot";
+import { createProbot, type Options, type Probot, ProbotOctokit } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
-import { type AppOptions, createApp } from "./index.js";
+import { deadLetterHandler, deliveryProcessor, jobAwareLogger } from "./deliveries.js";
+import { type AppOptions, createApp, handlesEvent, isOwnEvent } from "./index.js";
+import { createDeliveryQueue, type DeliveryQueue, QueueSettingsError, queueSettings } from "./queue/index.js";
 import { throttleOptions } from "./run-lifecycle.js";
 import { createWebhookHandler } from "./webhook-http.js";
 
-// `npm start`: the App on a plain Node HTTP server. Stateless: every decision is read back from
-// GitHub (check runs by delivery id, config from the repository), so any number of replicas can
-// run behind one URL.
+// `npm start`: the App's web process on a plain Node HTTP server. It verifies a delivery, drops the
+// App's own events, queues it (de-duplicated by delivery id) and answers 202 at once; the scan runs
+// on a worker (src/app/worker.ts, `npm run worker`) when REDIS_URL is set, else in this process.
+// Stateless: every decision is read back from GitHub (check runs by delivery id, config from the
+// repository), so any number of replicas can run behind one URL.
 //
 // Required: APP_ID, PRIVATE_KEY (PEM, base64 of a PEM, or PEM with "\n" escapes) or
 // PRIVATE_KEY_PATH, WEBHOOK_SECRET. Optional: PORT (default 3000), HOST, WEBHOOK_PATH (default
 // /api/github/webhooks), LOG_LEVEL (default info), LOG_FORMAT, GHE_HOST, REDIS_URL (shared
 // throttling across replicas), and the archive limits TARBALL_MAX_DOWNLOAD_BYTES,
 // TARBALL_MAX_UNPACKED_BYTES, TARBALL_MAX_ENTRIES, TARBALL_MAX_ENTRY_BYTES, and the robustness
-// settings SCAN_TIMEOUT_MS (120 s), SCAN_WORKERS (1), RUN_DEADLINE_MS (5 min).
+// settings SCAN_TIMEOUT_MS (120 s), SCAN_WORKERS (1), RUN_DEADLINE_MS (5 min), and the queue's
+// WORKER_CONCURRENCY (2), JOB_ATTEMPTS (3), JOB_DEADLINE_MS (run deadline + 2 min), APP_SLUG.
 
 export class SettingsError extends Error {
   override name = "SettingsError";
@@ -93,6 +98,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   // Read again where they are used (src/app/index.ts, scan-pool.ts); checked here so a typo stops
   // the start with one line instead of failing every scan.
   for (const name of ["SCAN_TIMEOUT_MS", "SCAN_WORKERS", "RUN_DEADLINE_MS"]) positiveInt(env, name);
+  try {
+    queueSettings(env);
+  } catch (err) {
+    if (err instanceof QueueSettingsError) throw new SettingsError(err.message);
+    throw err;
+  }
   const tarballLimits: Partial<TarballLimits> = {};
   for (const [name, key] of Object.entries(LIMIT_VARS)) {
     const v = positiveInt(env, name);
@@ -117,26 +128,66 @@ export function withRateLimitWaits(Octokit: typeof ProbotOctokit): typeof Probot
   }));
 }
 
-/** Starts the HTTP server; resolves once it listens. `GET /healthz` answers 200 for load balancers. */
-export async function startServer(
+/** Probot with the App loaded, as both the web process and the workers run it. */
+export async function loadProbot(
   settings: ServerSettings,
   options: { env?: NodeJS.ProcessEnv; app?: AppOptions; probot?: Options } = {},
-): Promise<Server> {
+): Promise<Probot> {
   const env = options.env ?? process.env;
+  // REDIS_URL is the delivery queue's. Given to Probot, its Octokit throttle would cluster through
+  // Redis with an ioredis that Probot npx-installs at run time (a download on a production start),
+  // so Probot's throttle stays per process here.
+  const { REDIS_URL: _queueOnly, ...probotEnv } = env;
   const probot = createProbot({
-    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
+    env: { ...probotEnv, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
     overrides: {
       appId: settings.appId,
       privateKey: settings.privateKey,
       secret: settings.secret,
       webhookPath: settings.webhookPath,
+      log: await jobAwareLogger({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" }),
       ...options.probot,
       Octokit: withRateLimitWaits(options.probot?.Octokit ?? ProbotOctokit),
     },
   });
   const app = createApp({ appId: settings.appId, tarballLimits: settings.tarballLimits, ...options.app });
   await probot.load(app);
-  const webhooks = createWebhookHandler({ probot, secret: settings.secret, path: settings.webhookPath });
+  return probot;
+}
+
+/** The web process's server: the HTTP server and the queue it feeds. */
+export type AppServer = Server & { queue: DeliveryQueue };
+
+/**
+ * Starts the HTTP server; resolves once it listens. `GET /healthz` answers 200 for load balancers
+ * without touching the queue or GitHub. Without REDIS_URL the queue is in process and this process
+ * also runs the jobs.
+ */
+export async function startServer(
+  settings: ServerSettings,
+  options: { env?: NodeJS.ProcessEnv; app?: AppOptions; probot?: Options; queue?: DeliveryQueue } = {},
+): Promise<AppServer> {
+  const env = options.env ?? process.env;
+  const probot = await loadProbot(settings, options);
+  const queue = options.queue ?? createDeliveryQueue(env, probot.log);
+  if (queue.backend === "memory")
+    queue.start(
+      deliveryProcessor(probot),
+      deadLetterHandler(probot, { appId: settings.appId, log: probot.log }),
+    );
+  // Only a configured slug is compared here (no GitHub request on the web path); without it the
+  // worker's handlers drop the App's own events.
+  const slug = env.APP_SLUG?.trim();
+  const appLogin = () =>
+    slug ? Promise.resolve(`${slug}[bot]`) : Promise.reject(new Error("APP_SLUG is not set"));
+  const webhooks = createWebhookHandler({
+    probot,
+    secret: settings.secret,
+    path: settings.webhookPath,
+    enqueue: (delivery) => queue.enqueue(delivery),
+    handles: handlesEvent,
+    isOwnEvent: (payload) => isOwnEvent({ payload } as never, { appLogin } as never),
+  });
   const server = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
@@ -151,6 +202,10 @@ export async function startServer(
         if (!res.headersSent) res.writeHead(500).end();
       },
     );
+  }) as AppServer;
+  server.queue = queue;
+  server.once("close", () => {
+    queue.close().catch((err: unknown) => probot.log.warn({ err }, "the queue did not close cleanly"));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -160,7 +215,7 @@ export async function startServer(
     });
   });
   probot.log.info(
-    `skill-quarantine App listening on port ${settings.port}, webhooks at ${settings.webhookPath}`,
+    `skill-quarantine App listening on port ${settings.port}, webhooks at ${settings.webhookPath}, ${queue.backend} queue`,
   );
   return server;
 }
@@ -177,7 +232,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     throw err;
   }
   const server = await startServer(settings, { env });
-  const stop = () => server.close(() => process.exit(0));
+  // Stop answering, then let the in-process jobs finish (queue.close() waits for them).
+  const stop = () => {
+    server.close();
+    server.queue.close().finally(() => process.exit(0));
+  };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
 }

@@ -25,6 +25,17 @@ export interface WebhookHandlerOptions {
   path: string;
   maxBytes?: number;
   ackAfterMs?: number;
+  /**
+   * The web process of the queued App: a verified delivery is handed to this (de-duplicated by
+   * delivery id) and answered 202 at once instead of being run here.
+   */
+  enqueue?: (delivery: { id: string; name: string; payload: unknown }) => Promise<"accepted" | "duplicate">;
+  /** Events no handler takes are answered 200 without being queued. */
+  handles?: (name: string, payload: unknown) => boolean;
+  /** Deliveries caused by the App itself are dropped before they are queued. */
+  isOwnEvent?: (payload: unknown) => Promise<boolean>;
+  /** Longest wait for the queue (Redis) before answering 503, so GitHub retries. Default 5 s. */
+  enqueueTimeoutMs?: number;
 }
 
 const JSON_TYPE = /^\s*application\/json\s*(?:;|$)/i;
@@ -184,6 +195,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return true;
     }
 
+    if (options.enqueue) {
+      await queueDelivery(options, res, { id: id as string, name: name as string, payload });
+      return true;
+    }
+
     const ack = setTimeout(() => send(res, 202, "still processing"), ackAfterMs);
     try {
       await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
@@ -196,4 +212,41 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     }
     return true;
   };
+}
+
+async function queueDelivery(
+  options: WebhookHandlerOptions,
+  res: ServerResponse,
+  delivery: { id: string; name: string; payload: unknown },
+): Promise<void> {
+  const { probot } = options;
+  const ids = { deliveryId: delivery.id, event: delivery.name };
+  if (options.handles && !options.handles(delivery.name, delivery.payload)) {
+    send(res, 200, "event not handled: ignored");
+    return;
+  }
+  if (await options.isOwnEvent?.(delivery.payload).catch(() => false)) {
+    probot.log.debug(ids, "the App's own event: not queued");
+    send(res, 200, "the App's own event: ignored");
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const result = await Promise.race([
+      options.enqueue!(delivery),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the queue did not answer within ${options.enqueueTimeoutMs ?? 5_000} ms`)),
+          options.enqueueTimeoutMs ?? 5_000,
+        );
+      }),
+    ]);
+    send(res, 202, result === "accepted" ? "queued" : "duplicate delivery: already queued");
+  } catch (err) {
+    probot.log.error({ ...ids, err }, "delivery could not be queued");
+    // 503: GitHub marks the delivery failed and it can be redelivered once the queue is back.
+    send(res, 503, `${delivery.name} delivery ${delivery.id} could not be queued; redeliver it later`);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -10,7 +10,8 @@ import type { Ajv as AjvType, ValidateFunction } from "ajv";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { type AppOptions, createApp } from "../../src/app/index.js";
-import { startServer } from "../../src/app/server.js";
+import { MemoryQueue } from "../../src/app/queue/index.js";
+import { type AppServer, startServer } from "../../src/app/server.js";
 import { tarballOf } from "./tar.js";
 
 const require = createRequire(import.meta.url);
@@ -450,8 +451,8 @@ nock.emitter.on("no match", (req: { method?: string; url?: string }) => {
  */
 export async function startLoopbackServer(
   secret: string,
-  extra: { webhookPath?: string; app?: AppOptions } = {},
-): Promise<{ server: Server; url: string; port: number }> {
+  extra: { webhookPath?: string; app?: AppOptions; env?: NodeJS.ProcessEnv; baseUrl?: string } = {},
+): Promise<{ server: AppServer; url: string; port: number }> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const server = await startServer(
@@ -464,10 +465,21 @@ export async function startLoopbackServer(
       webhookPath: extra.webhookPath ?? "/api/github/webhooks",
       tarballLimits: {},
     },
-    { env: { LOG_LEVEL: "fatal" }, probot: { Octokit: TestOctokit }, app: extra.app },
+    {
+      env: extra.env ?? { LOG_LEVEL: "fatal" },
+      probot: { Octokit: TestOctokit, ...(extra.baseUrl ? { baseUrl: extra.baseUrl } : {}) },
+      app: extra.app,
+    },
   );
   const port = (server.address() as AddressInfo).port;
   return { server, url: `http://127.0.0.1:${port}`, port };
+}
+
+/** Resolves when the server's in-process queue has run every delivery it took (202 means queued). */
+export function queueIdle(server: AppServer): Promise<void> {
+  if (!(server.queue instanceof MemoryQueue))
+    throw new Error("queueIdle: the server does not run an in-process queue");
+  return server.queue.idle();
 }
 
 export async function stopLoopbackServer(server: Server): Promise<void> {

@@ -1,17 +1,18 @@
 import "./polyfill.js";
 import { createHmac } from "node:crypto";
-import type { Server } from "node:http";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadEngine } from "../../src/app/engine.js";
 import { fileSetOf, ScanTimeoutError, toScanJob } from "../../src/app/scan-job.js";
 import { runnerEngine, ScanPool } from "../../src/app/scan-pool.js";
+import type { AppServer } from "../../src/app/server.js";
 import { defaultConfig } from "../../src/scan/config.js";
 import { MemoryFileSet } from "../../src/scan/fileset.js";
 import {
   example,
   GitHub,
   type Json,
+  queueIdle,
   repoFiles,
   repoTarballOf,
   startLoopbackServer,
@@ -121,7 +122,7 @@ describe("the scan pool", () => {
 
 describe("the App with a scan that never ends", () => {
   const SECRET = "pool-secret";
-  let server: Server;
+  let server: AppServer;
   let url: string;
   let gh: GitHub;
 
@@ -177,7 +178,8 @@ describe("the App with a scan that never ends", () => {
     expect(Date.now() - t).toBeLessThan(1_000);
     expect(gh.checks().filter((r) => r.method === "PATCH")).toEqual([]);
 
-    expect((await delivery).status).toBe(200);
+    expect((await delivery).status).toBe(202);
+    await queueIdle(server);
     const final: Json = gh.checks().at(-1)!.body;
     expect(final).toMatchObject({
       status: "completed",

@@ -2,17 +2,17 @@ import "./polyfill.js";
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readSettings } from "../../src/app/server.js";
+import { type AppServer, readSettings } from "../../src/app/server.js";
 import {
   example,
   GitHub,
   PRIVATE_KEY,
+  queueIdle,
   repoTarballOf,
   startLoopbackServer,
   stopLoopbackServer,
@@ -68,6 +68,11 @@ describe("readSettings (the npm start environment)", () => {
     [{ TARBALL_MAX_ENTRIES: "-5" }, 'TARBALL_MAX_ENTRIES must be a positive whole number, not "-5"'],
     [{ SCAN_TIMEOUT_MS: "2m" }, 'SCAN_TIMEOUT_MS must be a positive whole number, not "2m"'],
     [{ RUN_DEADLINE_MS: "0" }, 'RUN_DEADLINE_MS must be a positive whole number, not "0"'],
+    [{ WORKER_CONCURRENCY: "0" }, 'WORKER_CONCURRENCY must be a positive whole number, not "0"'],
+    [
+      { REDIS_URL: "localhost:6379" },
+      'REDIS_URL must start with redis:// or rediss://, not "localhost:6379"',
+    ],
   ])("%o → %s", (change, message) => {
     expect(() => readSettings({ ...base, ...change })).toThrow(message);
   });
@@ -98,7 +103,7 @@ describe("readSettings (the npm start environment)", () => {
 });
 
 describe("the real HTTP path: middleware on a loopback port", () => {
-  let server: Server;
+  let server: AppServer;
   let url: string;
   let gh: GitHub;
 
@@ -132,7 +137,7 @@ describe("the real HTTP path: middleware on a loopback port", () => {
   const sign = (body: string, secret = SECRET) =>
     `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
-  it("a signed push is accepted (200) and creates the check run", async () => {
+  it("a signed push is queued (202 at once) and the in-process worker creates the check run", async () => {
     const payload = example("push", (p) => p.ref === "refs/heads/master" && p.installation);
     const sha = payload.after;
     gh = new GitHub();
@@ -145,7 +150,9 @@ describe("the real HTTP path: middleware on a loopback port", () => {
       .updateRun(900);
     const body = JSON.stringify(payload);
     const res = await post(body, sign(body), "d-http-1");
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ ok: "queued" });
+    await queueIdle(server);
     expect(gh.checks().map((r) => r.method)).toEqual(["POST", "PATCH"]);
     expect(gh.checks()[0]!.body).toMatchObject({
       name: "Skill quarantine",
