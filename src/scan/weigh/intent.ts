@@ -1,14 +1,14 @@
 import type { TextFile } from "../analyze/context.js";
 import { isScriptKind } from "../text/file-kind.js";
 import type { Finding } from "../types.js";
-import { cappedAt } from "./adjust.js";
+import { adjust } from "./adjust.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 
 // Intent of the passage (issue 12): does the text direct the agent or user to do the thing, or does
 // it describe it? Security guides, detection rules, IOC tables and "❌ never do this" examples name
 // exactly what malware does; a skill that orders the agent to do it is a different thing. A
-// describing match is held at RISKY (a person confirms) and proves no capability; a directing one is
-// never touched. When in doubt the passage directs: SKILL.md's body, files it says to follow or run,
+// describing match is lowered to LOW_QUALITY (a skill that only documents attacks does what it says:
+// it is not RISKY) and proves no capability; a directing one is never touched. When in doubt the passage directs: SKILL.md's body, files it says to follow or run,
 // sub-agent prompts and script code are directing by default, and only a positive sign of describing
 // (per line, per block, per file) lowers a finding.
 
@@ -424,7 +424,11 @@ function orderedToRun(heading: string, orders: string[]): boolean {
   return title.length >= 3 && orders.some((o) => o.includes(title) && /\b(run|execute|paste|copy)\b/.test(o));
 }
 
-/** Describing passages are held at RISKY and prove no capability; directing ones are untouched. */
+/**
+ * Describing passages are lowered to LOW_QUALITY (the adjustment says why; the summary says "documents
+ * attack techniques") and prove no capability; directing ones are untouched. Only the judgement of the
+ * passage lowers: a describing finding never decides whether anything else in the skill runs.
+ */
 export const intent: Stage = {
   name: "intent",
   run: (w: Weighed, i: WeighInput): Weighed => {
@@ -436,7 +440,7 @@ export const intent: Stage = {
       if (!why) return f;
       changed = true;
       const { capabilities: _proved, ...rest } = f;
-      return { ...cappedAt(rest, "RISKY", `describes: ${why}`), intent: "describes" as const };
+      return { ...adjust(rest, "LOW_QUALITY", `describes: ${why}`), intent: "describes" as const };
     });
     return changed ? { ...w, findings } : w;
   },
