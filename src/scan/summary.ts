@@ -10,7 +10,7 @@ const HEADLINE: Record<Severity | "none", string> = {
   none: `${iconOf(null)} No problems found.`,
 };
 
-const DOES_WHAT_IT_SAYS = `${iconOf("LOW_QUALITY")} Safe to install: it does what it says; the notes below say where.`;
+const DOES_WHAT_IT_SAYS = `${iconOf("LOW_QUALITY")} Safe to install: it does what it says (the notes below say where).`;
 
 function firstSentence(s: string): string {
   const t = s.replace(/\s+/g, " ").trim();
@@ -27,12 +27,15 @@ export function summarise(
   findings: Finding[],
   reason: string,
 ): string[] {
-  // LOW_QUALITY reached only by lowering what the skill does as it says is not a metadata problem.
-  const lowered =
-    severity === "LOW_QUALITY" &&
-    findings.some((f) => f.intent || f.does) &&
-    findings.every((f) => f.intent || f.does || f.category !== "metadata");
-  const lines = [lowered ? DOES_WHAT_IT_SAYS : HEADLINE[severity ?? "none"]];
+  // LOW_QUALITY reached by lowering what the skill does as it says is not a metadata problem: the
+  // headline says so, and mentions metadata only when there are metadata notes too.
+  const lowered = severity === "LOW_QUALITY" && findings.some((f) => f.intent || f.does);
+  const metadataNotes = findings.some((f) => !f.intent && !f.does && f.category === "metadata");
+  const lines = [
+    lowered
+      ? `${DOES_WHAT_IT_SAYS}${metadataNotes ? " Its description or metadata needs work." : ""}`
+      : HEADLINE[severity ?? "none"],
+  ];
   const purpose = description ? firstSentence(description) : undefined;
   lines.push(
     purpose
@@ -52,7 +55,10 @@ export function summarise(
         : `It ${gap}, without saying so.`,
     );
   }
-  const described = findings.filter((f) => f.intent === "describes").length;
+  // Places, not findings: a described command and the host it names are one place.
+  const described = new Set(
+    findings.filter((f) => f.intent === "describes").map((f) => `${f.file}:${f.line}`),
+  ).size;
   if (described)
     lines.push(
       `It documents attack techniques (${described} place${described === 1 ? "" : "s"}): described, not done.`,

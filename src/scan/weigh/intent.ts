@@ -303,8 +303,9 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
   const directingFile = plan.directing.has(f.file);
   const inner = [...chain].reverse().find((h) => DESCRIBING_HEADING.test(h) || DIRECTING_HEADING.test(h));
   const directingSection = inner !== undefined && DIRECTING_HEADING.test(inner);
-  const describingSection =
-    inner !== undefined && !directingSection && !orderedToRun(inner, plan.orders) ? inner : undefined;
+  // "Run each command in the Detection examples table": a section the skill says to run is a step.
+  const orderedSection = chain.some((h) => orderedToRun(h, plan.orders));
+  const describingSection = inner !== undefined && !directingSection && !orderedSection ? inner : undefined;
 
   // Detection content: rules and queries match what they name in logs; nothing in them runs.
   if (fence && i > fence.start) {
@@ -334,7 +335,7 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
   if (fence === undefined && !(toAgent && directingFile) && namesOnly(line, f.column))
     return "names it (a tool or technique in a list or table), not a command";
 
-  if (directingSection || plan.ordered.has(f.file)) return undefined;
+  if (directingSection || orderedSection || plan.ordered.has(f.file)) return undefined;
   const families = plan.families.get(f.file)?.size ?? 0;
   const catalogue = families >= CATALOGUE_FAMILIES + (directingFile ? 1 : 0);
   const quotedForm = fence !== undefined || f.context === "inline-code" || /^\s*\|/.test(line);
@@ -434,14 +435,27 @@ export const intent: Stage = {
   run: (w: Weighed, i: WeighInput): Weighed => {
     const plan = planOf(w.findings, i);
     let changed = false;
+    const described = new Set<string>();
     const findings = w.findings.map((f) => {
       const file = i.texts.get(f.file);
       const why = file && describes(f, file, plan);
       if (!why) return f;
       changed = true;
+      described.add(`${f.file}:${f.line}`);
       const { capabilities: _proved, ...rest } = f;
       return { ...adjust(rest, "LOW_QUALITY", `describes: ${why}`), intent: "describes" as const };
     });
-    return changed ? { ...w, findings } : w;
+    if (!changed) return w;
+    // A host named only in the described command is contacted by nobody: its unlisted-host note
+    // follows the command. Known-bad hosts and hosts in a directing passage keep their finding.
+    const out = findings.map((f) =>
+      f.ruleId === "url.unlisted-host" && described.has(`${f.file}:${f.line}`)
+        ? {
+            ...adjust(f, "LOW_QUALITY", "describes: named only in a command the skill describes, not runs"),
+            intent: "describes" as const,
+          }
+        : f,
+    );
+    return { ...w, findings: out };
   },
 };

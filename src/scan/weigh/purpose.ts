@@ -405,7 +405,8 @@ export const purpose: Stage = {
   run: (w: Weighed, i: WeighInput): Weighed => {
     if (!w.findings.some((f) => levelOf(f.level) >= levelOf("RISKY"))) return w;
     const id = identityOf(i.texts.get(i.skillMd)?.text);
-    const purposeWords = offensivePurpose(`${i.manifest.name ?? ""} ${i.manifest.description ?? ""}`);
+    // The description's words first ("privilege escalation" rather than the name's "privesc").
+    const purposeWords = offensivePurpose(`${i.manifest.description ?? ""} ${i.manifest.name ?? ""}`);
     const offensive = purposeWords !== undefined;
     const installs = installLines(w.findings);
     let changed = false;
