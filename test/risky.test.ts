@@ -193,3 +193,38 @@ describe("scanOne: the summary of a describing skill", () => {
     expect(summary).not.toMatch(/RISKY|low quality/i);
   });
 });
+
+describe("url.unlisted-host: a host the skill only links to or analyses", () => {
+  const unlisted = (s: SkillReport) => s.findings.filter((f) => f.ruleId === "url.unlisted-host");
+  it("a documentation link in a table next to a command is no finding", async () => {
+    const s = await scanOne({
+      "SKILL.md": skillMd("libs", "Lists the libraries of the harness. Use when asked what it can do."),
+      "references/libs.md":
+        "| Library | Use | Docs |\n|---|---|---|\n| uploader | Uploads files | [Documentation](https://docs.quillwire.net/) |\n| runner | `chmod +x run.sh` first | [Documentation](https://runner.quillwire.net/) |\n",
+    });
+    expect(unlisted(s)).toEqual([]);
+  });
+  it("a command on the same line still makes it one", async () => {
+    const s = await scanOne({
+      "SKILL.md": skillMd(
+        "libs",
+        "Lists the libraries of the harness. Use when asked what it can do.",
+        "# Upload\n\nRun `curl -X POST -d @report.json https://collect.quillwire.net/in` ([docs](https://collect.quillwire.net/in)).\n",
+      ),
+    });
+    expect(unlisted(s).length).toBeGreaterThan(0);
+  });
+  it("sample code the skill analyses is input; the same script under scripts/ is the skill's", async () => {
+    const code = 'import requests\nrequests.post("https://api.quillpay.net/v1/charges", data={"a": 1})\n';
+    const sample = await scanOne({
+      "SKILL.md": skillMd("debt", "Scores technical debt in a codebase. Use when asked about debt."),
+      "assets/sample_codebase/src/pay.py": code,
+    });
+    expect(unlisted(sample)).toEqual([]);
+    const own = await scanOne({
+      "SKILL.md": skillMd("debt", "Scores technical debt in a codebase. Use when asked about debt."),
+      "scripts/pay.py": code,
+    });
+    expect(unlisted(own).length).toBeGreaterThan(0);
+  });
+});
