@@ -215,7 +215,7 @@ describe("purpose fixtures", () => {
     const unit = skill("benign/tool-installs-own-systemd-service");
     expect(levels(unit, "persist.systemd-unit")).toEqual(["LOW_QUALITY"]);
     expect(unit.findings.find((f) => f.ruleId === "persist.systemd-unit")?.does).toMatch(
-      /installs its own tool's service \(quillmon\.service/,
+      /^installs its own tool's service \(quillmon\.service\)$/,
     );
     expect(whys(unit, "persist.systemd-unit").join()).toMatch(/own service: quillmon\.service/);
     const plist = skill("benign/tool-installs-own-launchd-plist");

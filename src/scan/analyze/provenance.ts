@@ -12,7 +12,8 @@ import { CLASS_WORDS, classifyHost, findUrls, hostMatches, hostOf } from "./urls
 //
 // - official: the tool's vendor (its registrable domain, per the Public Suffix List, is named after
 //   the skill or its publisher), a well-known installer host or registry, or a repository on a code
-//   host whose owner is an official one or the skill's publisher → a risk to confirm (RISKY).
+//   host whose owner is an official one or the skill's publisher → a risk to confirm (RISKY); and
+//   when the skill names what it installs (`declared`) it does what it says → LOW_QUALITY.
 // - personal: space anyone can take anonymously or that belongs to an unrelated person: raw IPs, paste
 //   sites, file lockers, shorteners, tunnels, webhook catchers, another user's repository → keeps
 //   the rule's level (MALICIOUS for download-and-run).

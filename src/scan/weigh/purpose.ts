@@ -97,6 +97,7 @@ export function ownServiceOf(
   const names = installedNames(line);
   if (names.length === 0) return undefined;
   let subject: string | undefined;
+  let unit: string | undefined;
   let byName = true;
   for (const n of names) {
     const hits = tokens(n)
@@ -105,10 +106,11 @@ export function ownServiceOf(
     if (hits.length === 0) return undefined;
     if (!hits.some((h) => id.names.includes(h))) byName = false;
     subject ??= `${n} (${hits[0]})`;
+    unit ??= n;
   }
   const why = `installs the skill's own service: ${subject} is named for the skill`;
   if (byName && file?.kind === "instructions" && OWN_SERVICE_LOW.has(f.ruleId))
-    return { why, to: "LOW_QUALITY", does: `installs its own tool's service (${subject})` };
+    return { why, to: "LOW_QUALITY", does: `installs its own tool's service (${unit})` };
   return { why, to: "RISKY" };
 }
 
