@@ -145,6 +145,10 @@ describe("provenance: declared only for strong matches", () => {
     // Anyone can publish on a multi-tenant host: its path names no vendor.
     const bucket = id("name: tools\ndescription: Installs the quark tool.");
     expect(provenanceOf("https://s3.amazonaws.com/quark/install.sh", d, bucket).declared).toBeUndefined();
+    expect(provenanceOf("https://deno.land/x/quark/install.ts", d, bucket).declared).toBeUndefined();
+    expect(
+      provenanceOf("https://files.pythonhosted.org/packages/ab/quark/install.sh", d, bucket).declared,
+    ).toBeUndefined();
     // An organisation that merely starts with the skill's name may be anyone's: official, not declared.
     const ghost = id("name: ghost-proxy\ndescription: Starts the reaper proxy.");
     const org = provenanceOf("https://raw.githubusercontent.com/ghostsecurity/reaper/main/i.sh", d, ghost);

@@ -176,9 +176,19 @@ const ADDRESS_NOISE = new Set(
   ).split(" "),
 );
 
-/** Hosts on the allow list where many parties publish: a path there says nothing about a vendor. */
+/**
+ * Hosts on the allow list where many parties publish (buckets, CDNs of packages, registries' file
+ * hosts, module registries): a path there names whoever uploaded it, not a vendor.
+ */
 const MULTI_TENANT = [
   "amazonaws.com",
+  "crates.io",
+  "deno.land",
+  "npmjs.com",
+  "npmjs.org",
+  "pypi.org",
+  "pythonhosted.org",
+  "yarnpkg.com",
   "googleapis.com",
   "githubusercontent.com",
   "github.io",
