@@ -196,7 +196,7 @@ describe("download-and-run weighed by provenance, end to end", () => {
     expect(pipe(s)?.level).toBe("MALICIOUS");
   });
 
-  it("a vendor's installer from its own domain is RISKY, with the reason recorded", async () => {
+  it("a vendor's installer from its own domain for the tool the skill is about is LOW_QUALITY, with the reason recorded", async () => {
     const s = await scanOne({
       "aspire/SKILL.md": skillMd(
         "aspire",
@@ -204,11 +204,14 @@ describe("download-and-run weighed by provenance, end to end", () => {
         "# Install\n\n```bash\ncurl -sSL https://aspire.dev/install.sh | bash\n```\n",
       ),
     });
-    expect(pipe(s)?.level).toBe("RISKY");
+    expect(pipe(s)?.level).toBe("LOW_QUALITY");
     expect(pipe(s)?.adjustments).toEqual([
-      { from: "MALICIOUS", to: "RISKY", why: "installs aspire from its vendor (aspire.dev)" },
+      { from: "MALICIOUS", to: "LOW_QUALITY", why: "installs aspire from its vendor (aspire.dev)" },
     ]);
-    expect(s.level).toBeLessThan(3);
+    expect(pipe(s)?.does).toBe("installs aspire from its vendor (aspire.dev)");
+    expect(s.level).toBe(1);
+    expect(s.summary.join("\n")).toContain("It installs aspire from its vendor (aspire.dev) (1 place)");
+    expect(s.summary.join("\n")).not.toMatch(/metadata|low quality/i);
   });
 
   it("the identity also holds in files read before SKILL.md (README.md)", async () => {
@@ -217,7 +220,7 @@ describe("download-and-run weighed by provenance, end to end", () => {
       "aspire/SKILL.md": skillMd("aspire", "Builds Aspire apps. Use when working on an Aspire app host."),
     });
     expect(pipe(s)?.file).toBe("aspire/README.md");
-    expect(pipe(s)?.level).toBe("RISKY");
+    expect(pipe(s)?.level).toBe("LOW_QUALITY");
   });
 
   it("a fake prerequisite named in the prose next to it is not its vendor: SUSPICIOUS", async () => {
@@ -303,18 +306,24 @@ describe("technique fixtures of this change fire for the right reason", () => {
     [
       "benign/vendor-installer-own-domain",
       "exec.curl-pipe-shell",
-      "RISKY",
+      "LOW_QUALITY",
       "installs quarkctl from its vendor (quarkctl.dev)",
     ],
-    ["benign/vendor-installer-own-domain", "exec.powershell-download-exec", "RISKY", "(quarkctl.dev)"],
+    ["benign/vendor-installer-own-domain", "exec.powershell-download-exec", "LOW_QUALITY", "(quarkctl.dev)"],
     [
       "benign/vendor-installer-publisher-repo",
       "exec.curl-pipe-shell",
-      "RISKY",
+      "LOW_QUALITY",
       "from its publisher's own repository",
     ],
-    ["benign/vendor-installer-bare-host", "exec.shell-substitution-download", "RISKY", "(dotwright.io)"],
-    ["benign/installer-well-known-host", "exec.curl-pipe-shell", "RISKY"],
+    [
+      "benign/vendor-installer-bare-host",
+      "exec.shell-substitution-download",
+      "LOW_QUALITY",
+      "(dotwright.io)",
+    ],
+    // uv and Rust are named by the skill: their vendors' installers are what it says it runs.
+    ["benign/installer-well-known-host", "exec.curl-pipe-shell", "LOW_QUALITY", "installs"],
   ];
   it.each(cases)("%s: %s at %s", async (folder, rule, level, why) => {
     const r = await scanPath(join(DIR, folder), {

@@ -211,9 +211,12 @@ const whys = (s: SkillReport, id: string) =>
   s.findings.filter((f) => f.ruleId === id).flatMap((f) => (f.adjustments ?? []).map((a) => a.why));
 
 describe("purpose fixtures", () => {
-  it("holds a tool's own service at RISKY with the reason", () => {
+  it("lowers a tool's own system service to LOW_QUALITY and holds its own LaunchAgent at RISKY", () => {
     const unit = skill("benign/tool-installs-own-systemd-service");
-    expect(levels(unit, "persist.systemd-unit")).toEqual(["RISKY"]);
+    expect(levels(unit, "persist.systemd-unit")).toEqual(["LOW_QUALITY"]);
+    expect(unit.findings.find((f) => f.ruleId === "persist.systemd-unit")?.does).toMatch(
+      /^installs its own tool's service \(quillmon\.service\)$/,
+    );
     expect(whys(unit, "persist.systemd-unit").join()).toMatch(/own service: quillmon\.service/);
     const plist = skill("benign/tool-installs-own-launchd-plist");
     expect(levels(plist, "persist.launch-agent").length).toBeGreaterThan(0);
@@ -236,11 +239,11 @@ describe("purpose fixtures", () => {
     const theft = skill("malicious/keychain-browser-password-read");
     expect(levels(theft, "cred.keychain-access")).toContain("SUSPICIOUS");
   });
-  it("holds a pentest guide's techniques against a placeholder target at RISKY", () => {
+  it("lowers a pentest guide's techniques against a placeholder target to LOW_QUALITY", () => {
     const s = skill("benign/pentest-guide-against-placeholder-target");
     const dump = levels(s, "cred.os-credential-dump");
     expect(dump.length).toBeGreaterThan(0);
-    expect(dump.every((l) => l === "RISKY")).toBe(true);
+    expect(dump.every((l) => l === "LOW_QUALITY")).toBe(true);
     expect(whys(s, "cred.os-credential-dump").join()).toMatch(
       /against a target \(it names a placeholder target\)/,
     );
@@ -256,17 +259,17 @@ describe("purpose fixtures", () => {
     expect(ctf.level).toBe(4);
     expect(ctf.findings.some((f) => f.category === "download-execute" && f.level === "MALICIOUS")).toBe(true);
   });
-  it("holds a force-push of a rewrite that removes a secret at RISKY; one that drops source stays SUSPICIOUS", () => {
+  it("lowers a force-push of a rewrite that removes a secret to LOW_QUALITY; one that drops source stays SUSPICIOUS", () => {
     const fix = skill("benign/secret-remediation-history-rewrite");
-    expect(levels(fix, "destroy.force-push-shared-branch")).toEqual(["RISKY"]);
+    expect(levels(fix, "destroy.force-push-shared-branch")).toEqual(["LOW_QUALITY"]);
     expect(whys(fix, "destroy.force-push-shared-branch").join()).toMatch(/removes a leaked secret/);
     const wipe = skill("malicious/history-rewrite-drops-source-force-push");
     expect(levels(wipe, "destroy.force-push-shared-branch")).toEqual(["SUSPICIOUS"]);
   });
-  it("holds an encoded alert() proof of concept in an XSS guide at RISKY; an encoded cookie theft stays", () => {
+  it("lowers an encoded alert() proof of concept in an XSS guide to LOW_QUALITY; an encoded cookie theft stays", () => {
     const poc = skill("benign/xss-guide-encoded-alert-poc");
     expect(levels(poc, "obf.js-decode-exec").length).toBeGreaterThan(0);
-    expect(levels(poc, "obf.js-decode-exec").every((l) => l === "RISKY")).toBe(true);
+    expect(levels(poc, "obf.js-decode-exec").every((l) => l === "LOW_QUALITY")).toBe(true);
     expect(whys(poc, "obf.js-decode-exec").join()).toMatch(/proof-of-concept/);
     const theft = skill("malicious/xss-guide-encoded-payload-runs-in-agent");
     expect(theft.level).toBeGreaterThanOrEqual(3);

@@ -10,6 +10,8 @@ const HEADLINE: Record<Severity | "none", string> = {
   none: `${iconOf(null)} No problems found.`,
 };
 
+const DOES_WHAT_IT_SAYS = `${iconOf("LOW_QUALITY")} Safe to install: it does what it says (the notes below say where).`;
+
 function firstSentence(s: string): string {
   const t = s.replace(/\s+/g, " ").trim();
   const end = t.search(/[.!?](\s|$)/);
@@ -25,7 +27,15 @@ export function summarise(
   findings: Finding[],
   reason: string,
 ): string[] {
-  const lines = [HEADLINE[severity ?? "none"]];
+  // LOW_QUALITY reached by lowering what the skill does as it says is not a metadata problem: the
+  // headline says so, and mentions metadata only when there are metadata notes too.
+  const lowered = severity === "LOW_QUALITY" && findings.some((f) => f.intent || f.does);
+  const metadataNotes = findings.some((f) => !f.intent && !f.does && f.category === "metadata");
+  const lines = [
+    lowered
+      ? `${DOES_WHAT_IT_SAYS}${metadataNotes ? " Its description or metadata needs work." : ""}`
+      : HEADLINE[severity ?? "none"],
+  ];
   const purpose = description ? firstSentence(description) : undefined;
   lines.push(
     purpose
@@ -45,11 +55,19 @@ export function summarise(
         : `It ${gap}, without saying so.`,
     );
   }
-  const described = findings.filter((f) => f.intent === "describes").length;
+  // Places, not findings: a described command and the host it names are one place.
+  const described = new Set(
+    findings.filter((f) => f.intent === "describes").map((f) => `${f.file}:${f.line}`),
+  ).size;
   if (described)
     lines.push(
-      `It documents attack techniques (${described} place${described === 1 ? "" : "s"}): described, not done, so they count as RISKY at most.`,
+      `It documents attack techniques (${described} place${described === 1 ? "" : "s"}): described, not done.`,
     );
+  // Findings lowered because the skill does what it says: say what it does, in its own words.
+  const does = new Map<string, number>();
+  for (const f of findings) if (f.does) does.set(f.does, (does.get(f.does) ?? 0) + 1);
+  for (const [what, n] of [...does].slice(0, 4))
+    lines.push(`It ${what} (${n} place${n === 1 ? "" : "s"}), as it says it does.`);
   const serious = findings.filter((f) => f.level !== "LOW_QUALITY");
   if (serious.length) {
     const titles = [...new Set(serious.map((f) => f.title))];
@@ -58,9 +76,9 @@ export function summarise(
       `What the check found: ${shown.join("; ")}${titles.length > 3 ? `; and ${titles.length - 3} more kinds` : ""} (${serious.length} finding${serious.length === 1 ? "" : "s"}).`,
     );
   } else if (findings.length) {
-    lines.push(
-      `What the check found: ${findings.length} metadata note${findings.length === 1 ? "" : "s"} (${reason}).`,
-    );
+    const notes = findings.filter((f) => !f.intent && !f.does).length;
+    if (notes)
+      lines.push(`What the check found: ${notes} metadata note${notes === 1 ? "" : "s"} (${reason}).`);
   }
   return lines;
 }

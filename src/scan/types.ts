@@ -83,6 +83,11 @@ export interface Finding {
   adjustments?: Adjustment[];
   /** Set when the passage describes the technique (a guide, a detection rule) rather than directs it. */
   intent?: "describes";
+  /**
+   * What the skill does here, in words, when the finding was lowered because the skill only does what
+   * it says ("installs aspire from its vendor (aspire.dev)"); the summary quotes it.
+   */
+  does?: string;
   trigger?: Trigger;
 }
 

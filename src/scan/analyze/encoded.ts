@@ -75,6 +75,14 @@ function isBenignBase64Context(text: string, index: number): boolean {
   );
 }
 
+/**
+ * An image embedded without a data: prefix (an XML `<ImageSource>` of a diagram file, an icon in a
+ * manifest) starts with its format's magic bytes: a picture, not hidden code.
+ */
+function isMedia(decoded: string): boolean {
+  return /^(?:\x89PNG\r\n\x1a\n|\xff\xd8\xff|GIF8[79]a|RIFF[\s\S]{4}WEBP|\x00\x00\x01\x00)/.test(decoded);
+}
+
 /** Finds encoded blobs; readable decodings are returned for rescanning, unreadable high-entropy ones are findings. */
 export function findEncoded(file: TextFile, text = file.text): { hidden: HiddenText[]; findings: Finding[] } {
   const hidden: HiddenText[] = [];
@@ -97,8 +105,9 @@ export function findEncoded(file: TextFile, text = file.text): { hidden: HiddenT
       const s = m[0];
       // Identifiers and paths are long runs of letters too; base64 of text mixes cases and digits.
       if (!/[0-9]/.test(s) || !/[a-z]/.test(s) || !/[A-Z]/.test(s)) continue;
-      if (push(decodeBase64(s), "base64", index)) continue;
-      if (!entropyReported && s.length >= 256 && entropy(s) > 5.2) {
+      const decoded = decodeBase64(s);
+      if (push(decoded, "base64", index)) continue;
+      if (!entropyReported && s.length >= 256 && entropy(s) > 5.2 && !isMedia(decoded)) {
         entropyReported = true;
         findings.push(
           findingAt(CHECKS.highEntropy, {

@@ -2,7 +2,7 @@ import { parse as parseHost } from "tldts";
 import { parseSkillMd } from "../manifest/frontmatter.js";
 import type { DomainData } from "../ruleset.js";
 import type { Finding, Severity } from "../types.js";
-import { cappedAt } from "../weigh/adjust.js";
+import { adjust, cappedAt } from "../weigh/adjust.js";
 import { CLASS_WORDS, classifyHost, findUrls, hostMatches, hostOf } from "./urls.js";
 
 // Who controls what a skill fetches and runs. One classifier for the text rules (runRules, at match
@@ -12,7 +12,8 @@ import { CLASS_WORDS, classifyHost, findUrls, hostMatches, hostOf } from "./urls
 //
 // - official: the tool's vendor (its registrable domain, per the Public Suffix List, is named after
 //   the skill or its publisher), a well-known installer host or registry, or a repository on a code
-//   host whose owner is an official one or the skill's publisher → a risk to confirm (RISKY).
+//   host whose owner is an official one or the skill's publisher → a risk to confirm (RISKY); and
+//   when the skill names what it installs (`declared`) it does what it says → LOW_QUALITY.
 // - personal: space anyone can take anonymously or that belongs to an unrelated person: raw IPs, paste
 //   sites, file lockers, shorteners, tunnels, webhook catchers, another user's repository → keeps
 //   the rule's level (MALICIOUS for download-and-run).
@@ -31,6 +32,14 @@ export interface Provenance {
   host: string;
   /** Plain words for the finding's adjustment: "installs aspire from its vendor (aspire.dev)". */
   why: string;
+  /**
+   * Set (to the tool's name) when the source is official AND the skill says it is about what it
+   * installs: the vendor's own domain named exactly after the skill, a well-known installer host
+   * serving a tool the skill names, an official owner's repository of such a tool, or the publisher's
+   * own repository. Such an install is what the skill says it does (LOW_QUALITY); an official source
+   * for something the skill does not name stays a risk to confirm (RISKY).
+   */
+  declared?: string;
 }
 
 /** What the skill says it is: words a vendor's domain or a publisher's repository may be named after. */
@@ -41,9 +50,18 @@ export interface SkillIdentity {
   subjects: string[];
   /** Adjacent description words joined ("Ghost Security" → ghostsecurity), for organisation names. */
   pairs: string[];
+  /** Every word of the name and description from two letters ("uv", "gh", "az"), stop words left out. */
+  words?: string[];
 }
 
-export const NO_IDENTITY: SkillIdentity = { names: [], subjects: [], pairs: [] };
+export const NO_IDENTITY: SkillIdentity = { names: [], subjects: [], pairs: [], words: [] };
+
+// Two- and three-letter words that are English, not tool names: "go to", "an app".
+const STOP = new Set(
+  "an as at be by do go if in is it me my no of on or so to up us we the and for are can via use all any its get new not one out own per set see".split(
+    " ",
+  ),
+);
 
 // Words that name no vendor: a domain or owner matching one of these says nothing about who runs it.
 const GENERIC = new Set(
@@ -108,16 +126,33 @@ export function identityOf(skillMdText: string | undefined): SkillIdentity {
   const dw = wordsOf(desc);
   const subjects = new Set(dw.filter(useful));
   const pairs = new Set<string>();
-  for (let i = 0; i + 1 < dw.length && i < 100; i++) pairs.add(`${dw[i]}${dw[i + 1]}`);
-  return { names: [...names], subjects: [...subjects], pairs: [...pairs] };
+  // Two or three words: "Ghost Security" → ghostsecurity, "Open Policy Agent" → openpolicyagent.
+  for (let i = 0; i + 1 < dw.length && i < 100; i++) {
+    pairs.add(`${dw[i]}${dw[i + 1]}`);
+    if (i + 2 < dw.length) pairs.add(`${dw[i]}${dw[i + 1]}${dw[i + 2]}`);
+  }
+  const name = typeof data.name === "string" ? data.name : "";
+  const words = new Set(
+    [...wordsOf(name), ...dw].filter((w) => w.length >= 2 && !STOP.has(w) && !/^\d+$/.test(w)),
+  );
+  return { names: [...names], subjects: [...subjects], pairs: [...pairs], words: [...words] };
 }
 
 /**
+ * The short tails vendors put after a tool's name in a domain or binary (fluxcd.io for "Flux",
+ * rustup.rs for "Rust", awscli for "AWS"). Any other tail is a different name: `aspirex.dev` or
+ * `aspiree.dev` is a lookalike of aspire.dev, not its vendor.
+ */
+const VENDOR_TAIL = new Set(
+  "cd up hq js io sh py rs db ai go app dev cli ctl run lab labs hub get".split(" "),
+);
+
+/**
  * Whether a domain label, repository owner or name is named after one of `tokens`: the same word, a
- * brand the token extends (elastic.co for "Elasticsearch"), or the token plus at most three letters
- * (fluxcd.io for "Flux", rustup.rs for "Rust"). Never a token plus a hyphenated or longer tail:
- * `weather-helper.com` and `polymarketapi.com` are anyone's names for a skill called weather or
- * polymarket.
+ * brand the token extends by a word (elastic.co for "Elasticsearch"), or the token plus a vendor's
+ * usual tail (fluxcd.io for "Flux"). Never a token plus a hyphenated or other tail, nor a token cut
+ * short by a letter or two: `weather-helper.com`, `polymarketapi.com`, `aspirex.dev` and `aspir.dev`
+ * are anyone's names for a skill called weather, polymarket or aspire.
  */
 function matchOf(candidate: string, tokens: readonly string[]): string | undefined {
   const c = norm(candidate);
@@ -125,16 +160,64 @@ function matchOf(candidate: string, tokens: readonly string[]): string | undefin
   const hyphenated = /[-_.]/.test(candidate);
   for (const t of tokens) {
     if (c === t) return t;
-    if (c.length >= 4 && t.startsWith(c)) return t;
-    if (!hyphenated && t.length >= 4 && c.startsWith(t) && c.length - t.length <= 3) return t;
+    if (c.length >= 4 && t.length - c.length >= 3 && t.startsWith(c)) return t;
+    if (!hyphenated && t.length >= 3 && c.startsWith(t) && VENDOR_TAIL.has(c.slice(t.length))) return t;
   }
   return undefined;
 }
 
-/** A repository named after the skill's tool: metasploit-omnibus for "metasploit-framework". */
-function repoNamedAfter(repo: string, tokens: readonly string[]): string | undefined {
-  const first = repo.toLowerCase().split(/[-_.]/)[0] ?? "";
-  return first.length >= 5 && useful(first) && tokens.includes(first) ? first : undefined;
+/** Words of an address that name no tool: where installers live and what they are called. */
+const ADDRESS_NOISE = new Set(
+  (
+    "www sh ps1 bash zsh install installer installs latest stable download downloads dl release releases raw " +
+    "main master bin get deb rpm pkg pkgs linux macos mac osx windows win darwin amd64 x86 x64 arm64 aarch64 " +
+    "cdn static assets files file script scripts setup sdk sdks tools tool cli api apt yum repo repos gpg key " +
+    "keys com org net io dev"
+  ).split(" "),
+);
+
+/**
+ * Hosts on the allow list where many parties publish (buckets, CDNs of packages, registries' file
+ * hosts, module registries): a path there names whoever uploaded it, not a vendor.
+ */
+const MULTI_TENANT = [
+  "amazonaws.com",
+  "crates.io",
+  "deno.land",
+  "npmjs.com",
+  "npmjs.org",
+  "pypi.org",
+  "pythonhosted.org",
+  "yarnpkg.com",
+  "googleapis.com",
+  "githubusercontent.com",
+  "github.io",
+  "jsdelivr.net",
+  "unpkg.com",
+  "huggingface.co",
+  "readthedocs.io",
+  "mintcdn.com",
+  "cdnjs.cloudflare.com",
+];
+
+/**
+ * The tool a download from a well-known host installs, when the skill names it: a word of the address
+ * (a sub-domain, a path segment, a part of `InstallAzureCLIDeb`) that is one of the skill's words, or
+ * one of them plus a vendor's usual tail (awscli for "AWS").
+ */
+function namedTool(url: string, host: string, skill: SkillIdentity): string | undefined {
+  const words = skill.words ?? [];
+  if (words.length === 0) return undefined;
+  const parts = [...host.split(".").slice(0, -1), ...pathOf(url)]
+    .flatMap((p) => p.replace(/([a-z])([A-Z])/g, "$1 $2").split(/[^A-Za-z0-9]+/))
+    .map((p) => p.toLowerCase())
+    .filter((p) => p.length >= 2 && !ADDRESS_NOISE.has(p) && !/^v?\d/.test(p));
+  for (const p of parts.slice(0, 24)) {
+    if (words.includes(p)) return p;
+    const t = words.find((w) => w.length >= 2 && p.startsWith(w) && VENDOR_TAIL.has(p.slice(w.length)));
+    if (t) return t;
+  }
+  return undefined;
 }
 
 /** An organisation named after the skill (ghostsecurity/… for "ghost-proxy"): a longer tail is allowed. */
@@ -183,22 +266,30 @@ export function provenanceOf(url: string, d: DomainData, skill: SkillIdentity = 
     repo = repo?.replace(/@.*$/, "").toLowerCase();
     if (!owner) return { tier: "unknown", host, why: `${host} serves anyone's files and no owner is named` };
     const isGist = host.startsWith("gist.");
-    if (d.officialOwners.includes(owner))
-      return { tier: "official", host, why: `from the official ${owner} repository on ${host}` };
+    if (d.officialOwners.includes(owner)) {
+      const tool = repo && !isGist ? namedTool(`https://x/${repo}`, "x", skill) : undefined;
+      return tool
+        ? {
+            tier: "official",
+            host,
+            why: `installs ${tool} from its vendor (the official ${owner}/${repo} repository on ${host})`,
+            declared: tool,
+          }
+        : { tier: "official", host, why: `from the official ${owner} repository on ${host}` };
+    }
     if (!isGist) {
       // The owner is the publisher (named by the skill or its metadata), or an organisation named
-      // after the skill whose repository is the tool the description is about, or the repository is
-      // the skill's own tool.
-      const by =
-        matchOf(owner, skill.names) ??
-        matchOf(owner, skill.pairs) ??
-        (repo && orgOf(owner, skill.names) ? matchOf(repo, skill.subjects) : undefined) ??
-        (repo ? (matchOf(repo, skill.names) ?? repoNamedAfter(repo, skill.names)) : undefined);
+      // after the skill whose repository is the tool the description is about. A repository merely
+      // named after the tool is anyone's: github.com/jdoe/aspire-cli is not Aspire's.
+      const publisher = matchOf(owner, skill.names) ?? matchOf(owner, skill.pairs);
+      const by = publisher ?? (repo && orgOf(owner, skill.names) ? matchOf(repo, skill.subjects) : undefined);
       if (by)
         return {
           tier: "official",
           host,
           why: `installs ${repo ?? owner} from its publisher's own repository (${host}/${owner})`,
+          // An organisation that only starts with the skill's name (aspire-tools) may be anyone's.
+          ...(publisher ? { declared: repo ?? owner } : {}),
         };
     }
     return {
@@ -223,12 +314,26 @@ export function provenanceOf(url: string, d: DomainData, skill: SkillIdentity = 
   const icann = parseHost(host);
   const cheap = d.abusedTlds.includes(icann.publicSuffix?.split(".").pop() ?? "");
   if (icann.domain && icann.domainWithoutSuffix && icann.isIcann && !cheap) {
+    const label = icann.domainWithoutSuffix;
     const by =
-      matchOf(icann.domainWithoutSuffix, skill.names) ?? matchOf(icann.domainWithoutSuffix, skill.subjects);
-    if (by) return { tier: "official", host, why: `installs ${by} from its vendor (${icann.domain})` };
+      matchOf(label, skill.names) ??
+      matchOf(label, skill.subjects) ??
+      // The vendor's name written as words in the description: openpolicyagent.org for "Open Policy Agent".
+      (!/[-_]/.test(label) && label.length >= 8 && skill.pairs.includes(norm(label)) ? label : undefined);
+    if (by)
+      return {
+        tier: "official",
+        host,
+        why: `installs ${by} from its vendor (${icann.domain})`,
+        declared: by,
+      };
   }
-  if (onList(host, d.allow) || onList(host, d.installers))
-    return { tier: "official", host, why: `from a well-known installer host or registry (${host})` };
+  if (onList(host, d.allow) || onList(host, d.installers)) {
+    const tool = onList(host, MULTI_TENANT) ? undefined : namedTool(url, host, skill);
+    return tool
+      ? { tier: "official", host, why: `installs ${tool} from its vendor (${host})`, declared: tool }
+      : { tier: "official", host, why: `from a well-known installer host or registry (${host})` };
+  }
   // Throwaway top-level domains cost a few cents and are what fake-prerequisite campaigns register;
   // no vendor ships its installer from one, so code fetched from one is judged as anonymous hosting.
   if (cheap)
@@ -332,6 +437,16 @@ export function weighByProvenance(
   unknownLevel?: Severity,
 ): Finding {
   if (!p) return f;
+  // The vendor's own installer for the tool the skill is about: the skill does what it says. Only a
+  // download that runs (never data sent away), and only in text (the script engine judges scripts).
+  if (
+    p.tier === "official" &&
+    p.declared &&
+    f.category === "download-execute" &&
+    !f.ruleId.startsWith("script.")
+  ) {
+    return { ...adjust(f, "LOW_QUALITY", p.why), confidence: "medium", does: p.why };
+  }
   if (p.tier === "official") {
     const c = cappedAt(f, officialLevel, p.why);
     return c === f ? f : { ...c, confidence: "medium" };

@@ -224,6 +224,12 @@ const CURL_SENDS =
 const RUNS =
   /\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:\/\S*\/)?(?:(?:ba|z|da|k|fi)?sh|python[23]?|node|perl|ruby|php|iex|invoke-expression)\b|\b(?:iex|invoke-expression)\s*[(\s]|[$<]\(\s*(?:curl|wget)\b|\bchmod\s+\+?[0-7]*x|&&\s*(?:sudo\s+)?(?:\.\/|sh\s|bash\s|python[23]?\s)|\b(?:pip[23]?|pipx|uv\s+pip|npm|pnpm|yarn|bun|gem)\s+(?:install|add|i)\s+(?:[^\s|;&#]+\s+){0,6}(?:git\+)?https?:|\bnpx\s+(?:-\S+\s+)*https?:|\b(?:msiexec|start-process|installer\s+-pkg|open)\b[^\n]{0,80}\.(?:exe|msi|pkg|dmg)\b/i;
 
+/** A command on a link's own line that fetches or sends: then the link is what it fetches. */
+const FETCH_ON_LINE =
+  /\b(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|fetch|urlopen|requests\.|axios|http\.get)\b|\|\s*(?:ba|z)?sh\b/i;
+/** Folders of sample input a skill works on: sample code, examples, fixtures, test data. */
+const SAMPLE_DIR = /(^|\/)(?:samples?|sample[_-][\w-]*|examples?|fixtures?|test[_-]?data|testdata)\//i;
+
 /** How far around a URL its verbs are looked for (see analyzeUrls). */
 const AROUND = 400;
 
@@ -347,6 +353,13 @@ export function analyzeUrls(
       if (!commented && USE_VERBS.test(around)) used?.add("network");
       continue;
     }
+    // A Markdown link (`[Documentation](https://…)`, `<https://…>`) is followed by a reader, never
+    // sent to or run: the verbs around it belong to the table or sentence it sits in. A command on
+    // the link's own line still counts.
+    if (place().context === "link" && !FETCH_ON_LINE.test(lineText)) continue;
+    // Sample code a skill analyses (assets/sample_codebase/…, examples/, fixtures/) is input, not
+    // something the skill runs; what such a script does is judged by the script engine on its own.
+    if (file.kind !== "instructions" && file.kind !== "data" && SAMPLE_DIR.test(file.skillPath)) continue;
     reported.add(`un:${u.host}`);
     out.push(findingAt(UNLISTED, place(), { explanation: `${UNLISTED.explanation} Host: ${u.host}.` }));
   }

@@ -1,14 +1,14 @@
 import type { TextFile } from "../analyze/context.js";
 import { isScriptKind } from "../text/file-kind.js";
 import type { Finding } from "../types.js";
-import { cappedAt } from "./adjust.js";
+import { adjust } from "./adjust.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 
 // Intent of the passage (issue 12): does the text direct the agent or user to do the thing, or does
 // it describe it? Security guides, detection rules, IOC tables and "❌ never do this" examples name
 // exactly what malware does; a skill that orders the agent to do it is a different thing. A
-// describing match is held at RISKY (a person confirms) and proves no capability; a directing one is
-// never touched. When in doubt the passage directs: SKILL.md's body, files it says to follow or run,
+// describing match is lowered to LOW_QUALITY (a skill that only documents attacks does what it says:
+// it is not RISKY) and proves no capability; a directing one is never touched. When in doubt the passage directs: SKILL.md's body, files it says to follow or run,
 // sub-agent prompts and script code are directing by default, and only a positive sign of describing
 // (per line, per block, per file) lowers a finding.
 
@@ -303,8 +303,9 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
   const directingFile = plan.directing.has(f.file);
   const inner = [...chain].reverse().find((h) => DESCRIBING_HEADING.test(h) || DIRECTING_HEADING.test(h));
   const directingSection = inner !== undefined && DIRECTING_HEADING.test(inner);
-  const describingSection =
-    inner !== undefined && !directingSection && !orderedToRun(inner, plan.orders) ? inner : undefined;
+  // "Run each command in the Detection examples table": a section the skill says to run is a step.
+  const orderedSection = chain.some((h) => orderedToRun(h, plan.orders));
+  const describingSection = inner !== undefined && !directingSection && !orderedSection ? inner : undefined;
 
   // Detection content: rules and queries match what they name in logs; nothing in them runs.
   if (fence && i > fence.start) {
@@ -334,7 +335,7 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
   if (fence === undefined && !(toAgent && directingFile) && namesOnly(line, f.column))
     return "names it (a tool or technique in a list or table), not a command";
 
-  if (directingSection || plan.ordered.has(f.file)) return undefined;
+  if (directingSection || orderedSection || plan.ordered.has(f.file)) return undefined;
   const families = plan.families.get(f.file)?.size ?? 0;
   const catalogue = families >= CATALOGUE_FAMILIES + (directingFile ? 1 : 0);
   const quotedForm = fence !== undefined || f.context === "inline-code" || /^\s*\|/.test(line);
@@ -424,20 +425,37 @@ function orderedToRun(heading: string, orders: string[]): boolean {
   return title.length >= 3 && orders.some((o) => o.includes(title) && /\b(run|execute|paste|copy)\b/.test(o));
 }
 
-/** Describing passages are held at RISKY and prove no capability; directing ones are untouched. */
+/**
+ * Describing passages are lowered to LOW_QUALITY (the adjustment says why; the summary says "documents
+ * attack techniques") and prove no capability; directing ones are untouched. Only the judgement of the
+ * passage lowers: a describing finding never decides whether anything else in the skill runs.
+ */
 export const intent: Stage = {
   name: "intent",
   run: (w: Weighed, i: WeighInput): Weighed => {
     const plan = planOf(w.findings, i);
     let changed = false;
+    const described = new Set<string>();
     const findings = w.findings.map((f) => {
       const file = i.texts.get(f.file);
       const why = file && describes(f, file, plan);
       if (!why) return f;
       changed = true;
+      described.add(`${f.file}:${f.line}`);
       const { capabilities: _proved, ...rest } = f;
-      return { ...cappedAt(rest, "RISKY", `describes: ${why}`), intent: "describes" as const };
+      return { ...adjust(rest, "LOW_QUALITY", `describes: ${why}`), intent: "describes" as const };
     });
-    return changed ? { ...w, findings } : w;
+    if (!changed) return w;
+    // A host named only in the described command is contacted by nobody: its unlisted-host note
+    // follows the command. Known-bad hosts and hosts in a directing passage keep their finding.
+    const out = findings.map((f) =>
+      f.ruleId === "url.unlisted-host" && described.has(`${f.file}:${f.line}`)
+        ? {
+            ...adjust(f, "LOW_QUALITY", "describes: named only in a command the skill describes, not runs"),
+            intent: "describes" as const,
+          }
+        : f,
+    );
+    return { ...w, findings: out };
   },
 };

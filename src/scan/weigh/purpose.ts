@@ -3,14 +3,17 @@ import { identityOf, type SkillIdentity } from "../analyze/provenance.js";
 import { levelOf } from "../levels.js";
 import { fencesOf } from "../markdown/context.js";
 import type { Finding } from "../types.js";
-import { cappedAt } from "./adjust.js";
+import { adjust, cappedAt } from "./adjust.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 
-// The skill's declared purpose (issue 12, precision round 2). Three things a real skill does that
-// malware also does, told apart by whose thing it is: a tool installing ITS OWN service, a skill
-// reading ITS OWN keychain item, and an offensive-security guide documenting a technique for use
-// against a target. Each is held at RISKY (a person confirms); none is ever silenced, and none applies
-// to script code, downloads that run code, or data sent away — those are judged as they are.
+// The skill's declared purpose (issue 12, precision round 2). Things a real skill does that malware
+// also does, told apart by whose thing it is: a tool installing ITS OWN service, a skill reading ITS
+// OWN keychain item, and an offensive-security guide documenting a technique for use against a target.
+// A skill that only does what it says is not RISKY: where the judgement is certain (the service is
+// named for the skill itself, the technique aims at a named target and not at the local user) the
+// finding goes to LOW_QUALITY and the summary says what the skill does; where it is weaker it is held
+// at RISKY (a person confirms). None is ever silenced, and none applies to script code, downloads that
+// run code, or data sent away — those are judged as they are.
 
 /** Words a unit, plist or binary name carries whatever it belongs to: they identify nobody. */
 const UNIT_NOISE = new Set(
@@ -35,6 +38,14 @@ function tokens(name: string): string[] {
     .filter((t) => t.length >= 4 && !UNIT_NOISE.has(t) && !/^\d+$/.test(t));
 }
 
+/** A judgement of this stage: the level it lowers to, why, and what the skill does, in words. */
+export interface Judgement {
+  why: string;
+  to: "RISKY" | "LOW_QUALITY";
+  /** For the summary when lowered to LOW_QUALITY: "installs tshark's own service (…)". */
+  does?: string;
+}
+
 /**
  * Does a name on the line belong to the skill? A token equals one of the skill's names or subjects,
  * or extends one (osqueryd is osquery's daemon). Subjects (description words) count only from five
@@ -56,24 +67,51 @@ export function installedNames(line: string): string[] {
 }
 
 const OWN_SERVICE_RULES = new Set(["persist.launch-agent", "persist.systemd-unit", "persist.setuid"]);
+/**
+ * System services and privileges installed for the tool the skill is named after may go to
+ * LOW_QUALITY; a per-user LaunchAgent is where malware persists on a Mac, so it stays at RISKY.
+ */
+const OWN_SERVICE_LOW = new Set(["persist.systemd-unit", "persist.setuid"]);
 
 /**
  * Why a persistence finding installs the skill's own service, or undefined. Every name the line
  * installs must be the skill's: `cp osqueryd.plist …; cp helper.plist …` is not osquery's alone.
  */
 export function ownService(f: Finding, line: string, id: SkillIdentity): string | undefined {
+  return ownServiceOf(f, line, id)?.why;
+}
+
+/**
+ * The judgement for a tool's own service: named after the skill's own name (tshark for
+ * "analysis-tshark") it is what the skill says it installs (LOW_QUALITY); named only after a word of
+ * the description it is held at RISKY. Only in instructions: a script installing a service is judged
+ * by the script engine.
+ */
+export function ownServiceOf(
+  f: Finding,
+  line: string,
+  id: SkillIdentity,
+  file?: TextFile,
+): Judgement | undefined {
   if (!OWN_SERVICE_RULES.has(f.ruleId)) return undefined;
   const names = installedNames(line);
   if (names.length === 0) return undefined;
   let subject: string | undefined;
+  let unit: string | undefined;
+  let byName = true;
   for (const n of names) {
-    const hit = tokens(n)
+    const hits = tokens(n)
       .map((t) => owned(t, id))
-      .find(Boolean);
-    if (!hit) return undefined;
-    subject ??= `${n} (${hit})`;
+      .filter((h): h is string => h !== undefined);
+    if (hits.length === 0) return undefined;
+    if (!hits.some((h) => id.names.includes(h))) byName = false;
+    subject ??= `${n} (${hits[0]})`;
+    unit ??= n;
   }
-  return `installs the skill's own service: ${subject} is named for the skill`;
+  const why = `installs the skill's own service: ${subject} is named for the skill`;
+  if (byName && file?.kind === "instructions" && OWN_SERVICE_LOW.has(f.ruleId))
+    return { why, to: "LOW_QUALITY", does: `installs its own tool's service (${unit})` };
+  return { why, to: "RISKY" };
 }
 
 /** Keychain commands that read no item: unlocking, listing, showing settings. */
@@ -132,6 +170,49 @@ function headingAbove(file: TextFile, line: number): string {
 
 /** The categories an offensive guide documents against a target; never downloads or exfiltration. */
 const AGAINST_TARGET = new Set(["credential-access", "persistence", "remote-access"]);
+
+/**
+ * What belongs to the local user rather than to a target: their home folder, key and cloud folders,
+ * browser stores, keychains and the agent's own configuration. A technique aimed at these is never
+ * lowered below RISKY, whatever the guide says it is for.
+ */
+const LOCAL_USER =
+  /~[/\\]|\$\{?HOME\b|%USERPROFILE%|\$env:USERPROFILE|%APPDATA%|\$env:APPDATA|\/Users\/|\/home\/|\/root\/|\.ssh\b|\.aws\b|\.azure\b|\.kube\b|gcloud|\.gnupg|\.netrc|\.npmrc|\.pypirc|\.docker[/\\]config|Login Data|logins\.json|key[34]\.db|Cookies|Local State|keychain|\.claude|\.codex|\.cursor|\.gemini|\.config[/\\]/i;
+
+/**
+ * Credential rules whose technique reads a system's credential store (shadow, SAM, LSASS, NTDS), the
+ * target of a password audit or a privilege escalation, not a person's own keys or tokens.
+ */
+const SYSTEM_STORE_RULES = new Set(["cred.os-credential-dump"]);
+
+/** The words of the description that declare the offensive purpose ("penetration testing"). */
+export function offensivePurpose(text: string): string | undefined {
+  return OFFENSIVE_PURPOSE.exec(text)?.[0]?.toLowerCase();
+}
+
+/**
+ * The judgement for an offensive guide's technique: against a target that is not the local user —
+ * a system credential store, a shell sent to a placeholder address, persistence in a passage that
+ * names its target — it is what the guide is for (LOW_QUALITY, "uses attack techniques for …");
+ * anything touching the local user's own files, or persistence with no target named, is held at RISKY.
+ */
+export function againstTargetOf(
+  f: Finding,
+  file: TextFile,
+  line: string,
+  purposeWords: string | undefined,
+): Judgement | undefined {
+  const why = againstTarget(f, file, purposeWords !== undefined);
+  if (!why) return undefined;
+  const aimed =
+    !LOCAL_USER.test(line) &&
+    (f.category === "remote-access" ||
+      (f.category === "credential-access" && SYSTEM_STORE_RULES.has(f.ruleId)) ||
+      (f.category === "persistence" && why.includes("names a placeholder target")));
+  return aimed
+    ? { why, to: "LOW_QUALITY", does: `uses attack techniques for ${purposeWords}` }
+    : { why, to: "RISKY" };
+}
 
 /**
  * Data leaving for a real host: a URL or address that is not a placeholder, documentation or private
@@ -311,31 +392,107 @@ function lineOf(input: WeighInput, f: Finding): { file: TextFile; line: string }
   return { file, line };
 }
 
-/** Own services, own keychain items and offensive guides' techniques are held at RISKY. */
+const risky = (why: string | undefined): Judgement | undefined => (why ? { why, to: "RISKY" } : undefined);
+const low = (why: string | undefined, does: string): Judgement | undefined =>
+  why ? { why, to: "LOW_QUALITY", does } : undefined;
+
+/**
+ * Own services, own keychain items, offensive guides' techniques and the rest: each judgement lowers
+ * to LOW_QUALITY when the skill only does what it says, else holds at RISKY. A finding lowered to
+ * LOW_QUALITY proves no capability (the technique aims at a target, the file is only tested, the
+ * service is the tool's own), so it cannot make the skill "do more than it says" either.
+ */
 export const purpose: Stage = {
   name: "purpose",
   run: (w: Weighed, i: WeighInput): Weighed => {
-    if (!w.findings.some((f) => levelOf(f.level) > levelOf("RISKY"))) return w;
+    if (!w.findings.some((f) => levelOf(f.level) >= levelOf("RISKY"))) return w;
     const id = identityOf(i.texts.get(i.skillMd)?.text);
-    const offensive = OFFENSIVE_PURPOSE.test(`${i.manifest.name ?? ""} ${i.manifest.description ?? ""}`);
+    // The description's words first ("privilege escalation" rather than the name's "privesc").
+    const purposeWords = offensivePurpose(`${i.manifest.description ?? ""} ${i.manifest.name ?? ""}`);
+    const offensive = purposeWords !== undefined;
+    const installs = installLines(w.findings);
     let changed = false;
     const findings = w.findings.map((f) => {
-      if (levelOf(f.level) <= levelOf("RISKY")) return f;
+      if (levelOf(f.level) < levelOf("RISKY")) return f;
       const at = lineOf(i, f);
       if (!at) return f;
-      const why =
-        ownService(f, at.line, id) ??
-        ownSecret(f, at.line, id) ??
-        againstTarget(f, at.file, offensive) ??
-        secretPurge(f, at.file) ??
-        existenceOnly(f, at.line) ??
-        sessionLogs(f, i.manifest.description ?? "") ??
-        proofOfConcept(f, at.file, offensive) ??
-        projectNpmrc(f, at.line);
-      if (!why) return f;
+      const j =
+        ownServiceOf(f, at.line, id, at.file) ??
+        risky(ownSecret(f, at.line, id)) ??
+        againstTargetOf(f, at.file, at.line, purposeWords) ??
+        low(secretPurge(f, at.file), "removes a leaked secret from the repository's history") ??
+        low(existenceOnly(f, at.line), "only checks which key file exists") ??
+        risky(sessionLogs(f, i.manifest.description ?? "")) ??
+        low(
+          proofOfConcept(f, at.file, offensive),
+          `shows harmless proof-of-concept payloads for ${purposeWords}`,
+        ) ??
+        sudoForOwnTool(f, at, id, installs) ??
+        risky(projectNpmrc(f, at.line));
+      if (!j) return f;
+      if (j.to === "RISKY") {
+        const c = cappedAt(f, "RISKY", j.why);
+        if (c !== f) changed = true;
+        return c;
+      }
       changed = true;
-      return cappedAt(f, "RISKY", why);
+      const { capabilities: _none, ...rest } = f;
+      return { ...adjust(rest, "LOW_QUALITY", j.why), ...(j.does ? { does: j.does } : {}) };
     });
     return changed ? { ...w, findings } : w;
   },
 };
+
+/** `file:line` of every download-and-run lowered as the vendor's own installer the skill names. */
+function installLines(findings: Finding[]): Set<string> {
+  return new Set(
+    findings
+      .filter((f) => f.category === "download-execute" && f.does !== undefined && f.level === "LOW_QUALITY")
+      .map((f) => `${f.file}:${f.line}`),
+  );
+}
+
+/** Commands whose next words name what sudo acts on (a service, a file), not a program to run. */
+const SERVICE_CMD = /^(?:systemctl|service|rc-service)$/;
+const FILE_CMD = /^(?:tee|cp|mv|install|mkdir|ln|touch)$/;
+
+/**
+ * Why a `sudo` runs, restarts or writes the configuration of the tool the skill is about (`sudo
+ * osqueryi`, `sudo systemctl restart datadog-agent`, `sudo tee /etc/datadog-agent/datadog.yaml`), or
+ * runs the vendor's installer already judged as such on the same line: the skill does what it says.
+ * Only in instructions, and only the sudo itself — what it writes or starts (a unit, a LaunchDaemon,
+ * sudoers, a cron entry, setuid) is its own finding and is judged on its own.
+ */
+function sudoForOwnTool(
+  f: Finding,
+  at: { file: TextFile; line: string },
+  id: SkillIdentity,
+  installs: ReadonlySet<string>,
+): Judgement | undefined {
+  if (f.ruleId !== "persist.sudo" || at.file.kind !== "instructions") return undefined;
+  if (installs.has(`${f.file}:${f.line}`))
+    return {
+      why: "runs the vendor's installer of the tool the skill is about as administrator",
+      to: "LOW_QUALITY",
+      does: "runs its tool's installer as administrator",
+    };
+  const m = /\bsudo[ \t]+(?:-\w+[ \t]+)*([^\s|;&<>`)"']{1,200})([^|;&\n`]{0,300})/.exec(
+    at.line.slice(Math.max(0, f.column - 1)),
+  );
+  if (!m?.[1]) return undefined;
+  const cmd = m[1].slice(m[1].lastIndexOf("/") + 1);
+  const args = (m[2] ?? "").split(/[ \t]+/).filter((a) => a && !a.startsWith("-"));
+  const named = SERVICE_CMD.test(cmd) || FILE_CMD.test(cmd) ? args : [cmd];
+  for (const n of named) {
+    const hit = tokens(n)
+      .map((t) => owned(t, id))
+      .find(Boolean);
+    if (hit)
+      return {
+        why: `runs or configures ${hit}, the tool the skill is about, as administrator (${n})`,
+        to: "LOW_QUALITY",
+        does: `runs ${hit}, the tool it is about, as administrator`,
+      };
+  }
+  return undefined;
+}
