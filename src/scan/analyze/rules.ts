@@ -95,7 +95,10 @@ function matchRules(
     if (!rule.keywordsLower.some((k) => hits.has(k))) continue;
     const re = rule.regex;
     let count = 0;
-    for (const [from, to, cut] of windows.for(rule.keywordsLower.filter((k) => hits.has(k)))) {
+    for (const [from, to, cut] of windows.for(
+      rule.keywordsLower.filter((k) => hits.has(k)),
+      rule.maxLength,
+    )) {
       const part = from === 0 && to === file.text.length ? file.text : file.text.slice(from, to);
       re.lastIndex = 0;
       for (let pm = re.exec(part); pm; pm = re.exec(part)) {
