@@ -205,7 +205,7 @@ function printStages(run: ScanRun): void {
     .sort((a, b) => stages[b] - stages[a])
     .map((s) => [STAGE_LABELS[s], fmtMs(stages[s]), pct(stages[s])]);
   rows.push([
-    "    other (hashing, checks, glue, between stages)",
+    "other (hashing, checks, glue, between stages)",
     fmtMs(run.ms - inStages),
     pct(run.ms - inStages),
   ]);
