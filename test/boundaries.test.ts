@@ -55,6 +55,8 @@ type Graph = Map<string, { spec: string; target: string | undefined }[]>;
 function tsFiles(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+    // tools/bench/peer installs the benchmark's peer scanner there: not the project's source.
+    if (e.name === "node_modules") continue;
     const p = posix.join(dir, e.name);
     if (e.isDirectory()) out.push(...tsFiles(p));
     else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) out.push(p);

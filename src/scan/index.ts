@@ -8,6 +8,7 @@ import type { FileSet } from "./fileset.js";
 import { findingAt } from "./findings.js";
 import { LEVEL_NAMES, levelOf, maxSeverity } from "./levels.js";
 import type { ScanOptions } from "./options.js";
+import { timedAsync } from "./profile.js";
 import { scanSkill } from "./skill.js";
 import { type ScanResult, SEVERITIES, type Severity, type SkillReport } from "./types.js";
 
@@ -36,6 +37,7 @@ function analysisContext(opts: ScanOptions): AnalysisContext {
     ruleSet: opts.ruleSet,
     config,
     scriptAnalyzer: opts.scriptAnalyzer,
+    clock: opts.profile,
     isAllowedHost(host) {
       let v = cache.get(host);
       if (v === undefined) {
@@ -53,7 +55,9 @@ function analysisContext(opts: ScanOptions): AnalysisContext {
  */
 export async function* scanSkills(fs: FileSet, opts: ScanOptions): AsyncGenerator<SkillReport> {
   const ctx = analysisContext(opts);
-  const { skills, orphanProblems } = await discoverSkills(fs, ctx.config);
+  const { skills, orphanProblems } = await timedAsync(ctx.clock, "discovery", () =>
+    discoverSkills(fs, ctx.config),
+  );
   opts.onUnscanned?.(orphanProblems.map((e) => `${e.path}: ${e.problem}`));
   let done = 0;
   for (const skill of skills) {
@@ -162,6 +166,7 @@ export {
   trustPresentationOf,
   trustText,
 } from "./presentation.js";
+export { STAGE_LABELS, STAGES, type Stage, StageClock } from "./profile.js";
 export { type CompiledRule, RuleError } from "./rules/compile.js";
 export { assertExamples } from "./rules/examples.js";
 export type { TextKind } from "./rules/schema.js";

@@ -1,5 +1,6 @@
 import type { ScriptAnalyzer } from "./analyze/context.js";
 import type { ReviewDecision, ScanConfig } from "./config.js";
+import type { StageClock } from "./profile.js";
 import type { RuleSet } from "./ruleset.js";
 import type { SkillReport } from "./types.js";
 
@@ -31,4 +32,6 @@ export interface ScanOptions {
   onUnscanned?: (problems: string[]) => void;
   /** Called after each skill with the number done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Charges each stage's time to this clock (the benchmark's budget); a scan without it reads no clock. */
+  profile?: StageClock;
 }

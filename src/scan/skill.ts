@@ -22,6 +22,7 @@ import { parseSkillMd } from "./manifest/frontmatter.js";
 import { type ManifestProblem, validateManifest } from "./manifest/validate.js";
 import { markdownContext } from "./markdown/context.js";
 import type { ScanOptions } from "./options.js";
+import { timed } from "./profile.js";
 import { qualityScore, relativeLinks } from "./quality.js";
 import type { TextKind } from "./rules/schema.js";
 import { summarise } from "./summary.js";
@@ -124,7 +125,7 @@ const CODE_KINDS: TextKind[] = RESCAN_KINDS.filter(isScriptKind);
  */
 function rulesAcrossKinds(file: TextFile, kinds: TextKind[], ctx: AnalysisContext): Map<string, Finding> {
   const lower = file.text.toLowerCase();
-  const hits = keywordHits(ctx.ruleSet.rules, lower);
+  const hits = timed(ctx.clock, "prefilter", () => keywordHits(ctx.ruleSet.rules, lower));
   const found = new Map<string, Finding>();
   if (hits.size === 0) return found;
   for (const kind of kinds)
@@ -208,7 +209,8 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   const lower = file.text.toLowerCase();
   const out = state.findings;
   out.push(...runRules(ctx.ruleSet.rules, file, lower, ctx));
-  out.push(...analyzeUrls(file, ctx, state.hosts, state.usedCapabilities));
+  out.push(...timed(ctx.clock, "urls", () => analyzeUrls(file, ctx, state.hosts, state.usedCapabilities)));
+  ctx.clock?.enter("decoding");
   const hidden = analyzeHidden(file, lower);
   out.push(...hidden.findings);
   const encoded = findEncoded(file);
@@ -217,6 +219,7 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   out.push(...confusable.findings);
   for (const h of [...hidden.hidden, ...encoded.hidden, ...confusable.hidden])
     out.push(...rescanHidden(h, file, ctx, state, 1));
+  ctx.clock?.leave();
   if (isScriptKind(file.kind) && ctx.scriptAnalyzer) {
     try {
       const a = ctx.scriptAnalyzer;
@@ -344,7 +347,9 @@ export async function scanSkill(
   const prefix = dir === "." ? "" : `${dir}/`;
   // Provenance weighs every file's downloads by who the skill says it is, and files sorting before
   // SKILL.md (README.md, LICENSE) are read before it: its frontmatter is read first, on its own.
+  ctx.clock?.enter("frontmatter");
   ctx = { ...ctx, skill: await identityFromSkillMd(fs, skill, skillMd, limits.maxFileBytes) };
+  ctx.clock?.leave();
   const blockedHashes = new Set(
     [...ctx.ruleSet.blocklist.sha256, ...config.blocklist.sha256].map((s) => s.toLowerCase()),
   );
@@ -399,9 +404,11 @@ export async function scanSkill(
     }
     const want = Math.min(limits.maxFileBytes, limits.maxSkillBytes - bytes);
     let raw: Uint8Array;
+    ctx.clock?.enter("read");
     try {
       raw = await fs.read(entry.path, want);
     } catch (err) {
+      ctx.clock?.leave();
       hash.update(`${rel}\0unreadable\0${entry.size}\0${(err as Error).message}\n`);
       state.findings.push(
         findingAt(CHECKS.notScanned, place, { excerpt: `could not read ${rel}: ${(err as Error).message}` }),
@@ -437,6 +444,7 @@ export async function scanSkill(
         ? fileHash
         : createHash("sha256").update(collapseCrlf(raw)).digest("hex");
     hash.update(`${rel}\0file\0${contentDigest}\n`);
+    ctx.clock?.leave();
     if (decoded.binary) {
       if (rel === "SKILL.md")
         state.findings.push(
@@ -487,6 +495,7 @@ export async function scanSkill(
     const file: TextFile = { path: entry.path, skillPath: rel, kind, text, lines: new LineIndex(text) };
     if (rel === "SKILL.md") {
       mdText = text;
+      ctx.clock?.enter("frontmatter");
       const parsed = parseSkillMd(text);
       state.hasFrontmatter = parsed.data !== null;
       for (const p of parsed.problems) {
@@ -514,9 +523,10 @@ export async function scanSkill(
       file.bodyOffset = parsed.bodyOffset;
       state.body = text.slice(parsed.bodyOffset);
       const body = state.body;
-      file.contextAt = markdownContext(body, parsed.bodyOffset);
+      ctx.clock?.leave();
+      file.contextAt = markdownContext(body, parsed.bodyOffset, ctx.clock);
     } else if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(rel)) {
-      file.contextAt = markdownContext(text);
+      file.contextAt = markdownContext(text, 0, ctx.clock);
     }
     if (isScriptKind(kind)) state.scripts.push(rel);
     state.texts.set(entry.path, file);
@@ -592,6 +602,7 @@ export async function scanSkill(
   }
 
   const contentHash = hash.digest("hex");
+  ctx.clock?.enter("weighing");
   const weighed = weigh(state.findings, {
     config,
     skillDir: dir,
@@ -603,6 +614,8 @@ export async function scanSkill(
     scripts: state.scripts,
     before: opts.baselineOf?.(id, name),
   });
+  ctx.clock?.leave();
+  ctx.clock?.enter("report");
   const findings = sortFindings(weighed.findings);
   const caps = weighed.caps;
   const decision = opts.decisions?.find((d) => d.skillId === id && d.contentHash === contentHash);
@@ -614,7 +627,7 @@ export async function scanSkill(
     target: l.target,
     resolves: state.filePaths.has(l.target.slice(prefix.length)) || state.filePaths.has(l.target),
   }));
-  return {
+  const report: SkillReport = {
     id,
     quarantineStatus: verdict.quarantineStatus,
     path: dir,
@@ -650,4 +663,6 @@ export async function scanSkill(
     stats: { files, bytes },
     ...(verdict.accepted ? { accepted: verdict.accepted } : {}),
   };
+  ctx.clock?.leave();
+  return report;
 }

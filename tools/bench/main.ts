@@ -14,7 +14,15 @@ import { fileURLToPath } from "node:url";
 import { loadRuleSet } from "../../src/node/load.js";
 import { loadScriptAnalyzer } from "../../src/node/script-analyzer.js";
 import { parseFolderArgs, runScript, UsageError } from "../../src/node/script-cli.js";
-import { ALL_CHECKS, defaultConfig, fileKind, isScriptKind, type ScanConfig } from "../../src/scan/index.js";
+import {
+  ALL_CHECKS,
+  defaultConfig,
+  fileKind,
+  isScriptKind,
+  type ScanConfig,
+  STAGE_LABELS,
+  STAGES,
+} from "../../src/scan/index.js";
 import { LocalFileSet } from "../../src/sources/local.js";
 import type { ChildResult } from "./child.js";
 import {
@@ -43,6 +51,7 @@ import {
   timeFloor,
   timeScan,
 } from "./measure.js";
+import { loadPeer, PEER_PACKAGE } from "./peer.js";
 import { fmtBytes, fmtMs, fmtNum, MB, MiB, median, table } from "./stats.js";
 
 const USAGE = `usage: npm run bench -- <dir> [options]
@@ -52,7 +61,9 @@ const USAGE = `usage: npm run bench -- <dir> [options]
   --memory         only add the 5,000-skill peak-RSS check (child processes)
   --budget S       adversarial: seconds allowed per case and size before its child process is killed (default 120)
   --rules <dir>    load extra rule files too (repeatable)
-  --no-scripts     run without tree-sitter script analysis`;
+  --no-scripts     run without tree-sitter script analysis
+  --peer           also time Skillsmith's SecurityScanner (@skillsmith/core, installed in tools/bench/peer)
+                   on the same folder in the same rounds, and print the ratio`;
 
 interface Args {
   dir: string;
@@ -62,6 +73,7 @@ interface Args {
   memory: boolean;
   rules: string[];
   scripts: boolean;
+  peer: boolean;
   /** Adversarial: time allowed for one case at one size (all its rounds) before the child is killed. */
   budgetMs: number;
 }
@@ -81,6 +93,7 @@ export function parseBenchArgs(argv: string[]): Args {
     rules: { type: "string", multiple: true, default: [] as string[] },
     budget: { type: "string" },
     "no-scripts": { type: "boolean", default: false },
+    peer: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   } as const;
   const { values, dir } = parseFolderArgs(argv, options, USAGE, "folder of skills to benchmark");
@@ -92,6 +105,7 @@ export function parseBenchArgs(argv: string[]): Args {
     memory: values.memory,
     rules: values.rules,
     scripts: !values["no-scripts"],
+    peer: values.peer,
     budgetMs: (positiveInt("budget", values.budget, 1) ?? 120) * 1000,
   };
 }
@@ -118,8 +132,11 @@ function verdict(ok: boolean): string {
 }
 
 async function benchCorpus(args: Args, setup: ScanSetup): Promise<Measured> {
-  note(`scanning ${args.dir}: 1 warm-up + ${args.rounds} rounds`);
-  const m = await measure(args.dir, setup, args.rounds);
+  const peer = args.peer ? await loadPeer() : undefined;
+  note(
+    `scanning ${args.dir}: 1 warm-up + ${args.rounds} rounds${peer ? ` (each followed by the peer, ${PEER_PACKAGE}@${peer.version})` : ""}, then 1 profiled round`,
+  );
+  const m = await measure(args.dir, setup, args.rounds, 1, { peer, profile: true });
   const floorMbps = median(m.floors.map((f) => f.bytes / MB / (f.ms / 1000)));
   log(
     `corpus: ${m.skills} skills, ${m.files} files, ${fmtBytes(m.bytes)} read; medians of ${args.rounds} rounds`,
@@ -129,6 +146,18 @@ async function benchCorpus(args: Args, setup: ScanSetup): Promise<Measured> {
       ["", "time", "skills/s", "MB/s", "per-skill p50", "p95"],
       ["scan", fmtMs(m.scanMs), fmtNum(m.skillsPerS, 0), fmtNum(m.mbps), fmtMs(m.p50), fmtMs(m.p95)],
       ["floor (list + read + UTF-8 decode)", fmtMs(m.floorMs), "", fmtNum(floorMbps), "", ""],
+      ...(peer && m.peers.length
+        ? [
+            [
+              `peer: ${PEER_PACKAGE}@${peer.version} SecurityScanner`,
+              fmtMs(median(m.peers.map((p) => p.ms))),
+              fmtNum(median(m.peers.map((p) => p.skills / (p.ms / 1000))), 0),
+              fmtNum(median(m.peers.map((p) => m.bytes / MB / (p.ms / 1000)))),
+              "",
+              "",
+            ],
+          ]
+        : []),
     ]),
   );
   const spread = m.scans.map((s) => s.ms);
@@ -151,10 +180,36 @@ async function benchCorpus(args: Args, setup: ScanSetup): Promise<Measured> {
     `  slowest skills: ${slow.map((s) => `${s.path} ${fmtMs(s.ms)} (${fmtBytes(s.bytes)}, ${fmtNum(s.bytes / MB / (s.ms / 1000))} MB/s)`).join("; ")}`,
   );
   log(`  peak RSS: ${rssMb().toFixed(0)} MB (this process, maxRSS, rule loading included)`);
+  if (m.peerRatio !== undefined) {
+    const p = m.peers[m.peers.length - 1]!;
+    log(
+      `  us / peer: ${m.peerRatio.toFixed(1)}× its speed (median of per-round time ratios peer / us; both MB/s over the ${fmtBytes(m.bytes)} our scan read); the peer read ${p.files} files of ${p.skills} skills, ${p.findings} findings`,
+    );
+  }
+  if (m.profiled?.stages) printStages(m.profiled);
   log(
-    `  targets: ≥ 60 MB/s — ${fmtNum(m.mbps)} MB/s ${verdict(m.mbps >= 60)}; scan ≤ 10× floor — ${m.ratio.toFixed(1)}× ${verdict(m.ratio <= 10)}`,
+    `  targets: ≥ 60 MB/s — ${fmtNum(m.mbps)} MB/s ${verdict(m.mbps >= 60)}; scan ≤ 10× floor — ${m.ratio.toFixed(1)}× ${verdict(m.ratio <= 10)}${m.peerRatio !== undefined ? `; ≥ 10× the peer — ${m.peerRatio.toFixed(1)}× ${verdict(m.peerRatio >= 10)}` : ""}`,
   );
   return m;
+}
+
+/** The profiled round's time by stage (exclusive: a stage inside another is not counted twice). */
+function printStages(run: ScanRun): void {
+  const stages = run.stages!;
+  const inStages = STAGES.reduce((n, s) => n + stages[s], 0);
+  const pct = (ms: number) => `${((100 * ms) / run.ms).toFixed(1)} %`;
+  log(
+    `  stage budget (one more round, with a stage clock; ${fmtMs(run.ms)} in all, exclusive times, largest first):`,
+  );
+  const rows = [...STAGES]
+    .sort((a, b) => stages[b] - stages[a])
+    .map((s) => [STAGE_LABELS[s], fmtMs(stages[s]), pct(stages[s])]);
+  rows.push([
+    "other (hashing, checks, glue, between stages)",
+    fmtMs(run.ms - inStages),
+    pct(run.ms - inStages),
+  ]);
+  log(table(rows, "    "));
 }
 
 async function benchScale(args: Args, setup: ScanSetup, k: number): Promise<void> {

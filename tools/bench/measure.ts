@@ -1,8 +1,9 @@
 import { basename, dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { FileEntry, FileSet, RuleSet, ScanConfig, ScriptAnalyzer } from "../../src/scan/index.js";
-import { scanSkills } from "../../src/scan/index.js";
+import type { FileEntry, FileSet, RuleSet, ScanConfig, ScriptAnalyzer, Stage } from "../../src/scan/index.js";
+import { StageClock, scanSkills } from "../../src/scan/index.js";
 import { LocalFileSet } from "../../src/sources/local.js";
+import { type Peer, type PeerRun, timePeer } from "./peer.js";
 import { MB, median, percentile } from "./stats.js";
 
 export interface ScanSetup {
@@ -24,6 +25,8 @@ export interface ScanRun {
   perSkillMs: number[];
   /** Per skill, keyed by its folder: time and bytes (for finding the slowest one). */
   bySkill: { path: string; ms: number; bytes: number }[];
+  /** Exclusive time per stage (ScanOptions.profile), when the scan was profiled. */
+  stages?: Record<Stage, number>;
 }
 
 export interface FloorRun {
@@ -56,7 +59,8 @@ class CountingFileSet implements FileSet {
 }
 
 /** One scan of a folder, exactly as `scanPath` sets it up, timed skill by skill. */
-export async function timeScan(dir: string, setup: ScanSetup): Promise<ScanRun> {
+export async function timeScan(dir: string, setup: ScanSetup, profile = false): Promise<ScanRun> {
+  const clock = profile ? new StageClock(() => performance.now()) : undefined;
   const root = resolve(dir);
   const fs = new CountingFileSet(new LocalFileSet(root, { maxDepth: setup.config.limits.maxDepth }));
   const perSkillMs: number[] = [];
@@ -71,6 +75,7 @@ export async function timeScan(dir: string, setup: ScanSetup): Promise<ScanRun> 
     scriptAnalyzer: setup.scriptAnalyzer,
     rootName: basename(root),
     rootParentName: basename(dirname(root)),
+    profile: clock,
   })) {
     const now = performance.now();
     // The first skill's interval starts when discovery ends, not when the scan started.
@@ -91,6 +96,7 @@ export async function timeScan(dir: string, setup: ScanSetup): Promise<ScanRun> 
     findings,
     perSkillMs,
     bySkill,
+    stages: clock ? { ...clock.ms } : undefined,
   };
 }
 
@@ -136,12 +142,29 @@ export interface Measured {
   skillsPerS: number;
   p50: number;
   p95: number;
+  /** With a peer: its rounds, interleaved with ours, and the median of per-round time ratios peer / us. */
+  peers: PeerRun[];
+  peerRatio?: number;
+  /** With `profile`: one more scan, with a stage clock (kept out of the timed rounds), and its time. */
+  profiled?: ScanRun;
+}
+
+export interface MeasureExtras {
+  peer?: Peer;
+  profile?: boolean;
 }
 
 /** `rounds` measured rounds (after `warmup` uncounted ones), scan and floor alternating in order. */
-export async function measure(dir: string, setup: ScanSetup, rounds: number, warmup = 1): Promise<Measured> {
+export async function measure(
+  dir: string,
+  setup: ScanSetup,
+  rounds: number,
+  warmup = 1,
+  extras: MeasureExtras = {},
+): Promise<Measured> {
   const scans: ScanRun[] = [];
   const floors: FloorRun[] = [];
+  const peers: PeerRun[] = [];
   for (let i = 0; i < warmup + rounds; i++) {
     let s: ScanRun;
     let f: FloorRun;
@@ -152,11 +175,14 @@ export async function measure(dir: string, setup: ScanSetup, rounds: number, war
       f = await timeFloor(dir, setup.config);
       s = await timeScan(dir, setup);
     }
+    const p = extras.peer ? await timePeer(dir, setup.config, extras.peer) : undefined;
     if (i >= warmup) {
       scans.push(s);
       floors.push(f);
+      if (p) peers.push(p);
     }
   }
+  const profiled = extras.profile ? await timeScan(dir, setup, true) : undefined;
   const last = scans[scans.length - 1]!;
   return {
     scans,
@@ -171,5 +197,8 @@ export async function measure(dir: string, setup: ScanSetup, rounds: number, war
     skillsPerS: median(scans.map((s) => s.skills / (s.ms / 1000))),
     p50: median(scans.map((s) => percentile(s.perSkillMs, 50))),
     p95: median(scans.map((s) => percentile(s.perSkillMs, 95))),
+    peers,
+    peerRatio: peers.length ? median(peers.map((p, i) => p.ms / scans[i]!.ms)) : undefined,
+    profiled,
   };
 }

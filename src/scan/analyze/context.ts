@@ -1,5 +1,6 @@
 import type { ScanConfig } from "../config.js";
 import type { ContextOf } from "../markdown/context.js";
+import type { StageClock } from "../profile.js";
 import type { TextKind } from "../rules/schema.js";
 import type { RuleSet } from "../ruleset.js";
 import type { LineIndex } from "../text/lines.js";
@@ -39,4 +40,6 @@ export interface AnalysisContext {
   scriptAnalyzer?: ScriptAnalyzer;
   /** The skill being scanned, as its frontmatter names it: who counts as its vendor (provenance.ts). */
   skill?: SkillIdentity;
+  /** ScanOptions.profile: where each stage's time is charged, when the caller measures. */
+  clock?: StageClock;
 }

@@ -58,11 +58,36 @@ export function runRules(
   lower: string,
   ctx: AnalysisContext,
   kindOverride?: TextKind,
-  hits: KeywordHits = keywordHits(rules, lower),
+  known?: KeywordHits,
 ): Finding[] {
+  const clock = ctx.clock;
+  let hits = known;
+  if (!hits) {
+    clock?.enter("prefilter");
+    hits = keywordHits(rules, lower);
+    clock?.leave();
+  }
   const out: Finding[] = [];
   const kind = kindOverride ?? file.kind;
   if (hits.size === 0) return out;
+  clock?.enter("regex");
+  try {
+    matchRules(rules, file, ctx, lower, kind, hits, out);
+  } finally {
+    clock?.leave();
+  }
+  return out;
+}
+
+function matchRules(
+  rules: readonly CompiledRule[],
+  file: TextFile,
+  ctx: AnalysisContext,
+  lower: string,
+  kind: TextKind,
+  hits: KeywordHits,
+  out: Finding[],
+): void {
   const windows = new KeywordWindows(file.text, lower, hits, file.lines);
   for (const rule of rules) {
     const frontmatterOnly = rule.kinds.has("frontmatter") && rule.kinds.size === 1;
@@ -70,7 +95,10 @@ export function runRules(
     if (!rule.keywordsLower.some((k) => hits.has(k))) continue;
     const re = rule.regex;
     let count = 0;
-    for (const [from, to, cut] of windows.for(rule.keywordsLower.filter((k) => hits.has(k)))) {
+    for (const [from, to, cut] of windows.for(
+      rule.keywordsLower.filter((k) => hits.has(k)),
+      rule.maxLength,
+    )) {
       const part = from === 0 && to === file.text.length ? file.text : file.text.slice(from, to);
       re.lastIndex = 0;
       for (let pm = re.exec(part); pm; pm = re.exec(part)) {
@@ -145,7 +173,6 @@ export function runRules(
       if (count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
     }
   }
-  return out;
 }
 
 /** Techniques that need a server or a payload to do harm: without a real one they cannot run. */

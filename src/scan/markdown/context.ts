@@ -1,5 +1,6 @@
 import MarkdownIt from "markdown-it";
 import { parse, postprocess, preprocess } from "micromark";
+import type { StageClock } from "../profile.js";
 import { LineIndex } from "../text/lines.js";
 import type { TextContext } from "../types.js";
 
@@ -46,9 +47,9 @@ blockParser.core.ruler.disable(["inline", "linkify", "replacements", "smartquote
  * The context of offsets in `markdown` (which starts at `base` in its file). Lazy: nothing is parsed
  * until the first question.
  */
-export function markdownContext(markdown: string, base = 0): ContextOf {
+export function markdownContext(markdown: string, base = 0, clock?: StageClock): ContextOf {
   let state: ReturnType<typeof blocksOf> | undefined;
-  const contextAt: ContextOf = (offset) => {
+  const untimed: ContextOf = (offset) => {
     state ??= blocksOf(markdown);
     const rel = offset - base;
     if (rel < 0 || rel >= markdown.length) return "prose";
@@ -67,9 +68,23 @@ export function markdownContext(markdown: string, base = 0): ContextOf {
     piece.ranges ??= inlineRanges(markdown, piece.start, piece.end);
     return rangeAt(piece.ranges, rel);
   };
+  const contextAt: ContextOf = clock
+    ? (offset) => {
+        clock.enter("markdown");
+        try {
+          return untimed(offset);
+        } finally {
+          clock.leave();
+        }
+      }
+    : untimed;
   // Code blocks are read as scripts from this same parse (one block parse per file, not two).
   fencesByContext.set(contextAt, () => {
-    state ??= blocksOf(markdown);
+    if (!state) {
+      clock?.enter("markdown");
+      state = blocksOf(markdown);
+      clock?.leave();
+    }
     return state.fences;
   });
   return contextAt;

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { maxMatchLength } from "./reach.js";
 import { APPLIES_TO_ALIASES, type RuleSpec, ruleFileSchema, ruleSchema, type TextKind } from "./schema.js";
 
 export interface CompiledRule extends RuleSpec {
@@ -11,6 +12,8 @@ export interface CompiledRule extends RuleSpec {
   unlessRegex?: RegExp;
   /** The rule file the rule came from (for messages). */
   source: string;
+  /** The longest text the pattern can match (Infinity when unbounded): how far a match reaches from its keyword. */
+  maxLength: number;
 }
 
 export class RuleError extends Error {
@@ -64,6 +67,7 @@ export function compileRule(raw: unknown, category: string, source: string, inde
     regex,
     ...(unlessRegex ? { unlessRegex } : {}),
     source,
+    maxLength: maxMatchLength(spec.pattern, spec.flags),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Parser, Tree } from "@vscode/tree-sitter-wasm";
 import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../analyze/context.js";
+import { type StageClock, timed } from "../profile.js";
 import type { TextKind } from "../rules/schema.js";
 import { extensionOf, fileKind, isScriptKind } from "../text/file-kind.js";
 import type { Capability, Finding } from "../types.js";
@@ -51,19 +52,24 @@ export function scriptLanguage(path: string, kind: TextKind = fileKind(path)): S
 }
 
 export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScriptAnalyzer {
+  // The clock of the scan in progress (analyzeDetailed sets it): nested parses and walks run from
+  // inside the engine, which does not carry the scan's context down to runNested.
+  let clock: StageClock | undefined;
+
   /** Parses and copies the tree into plain objects; the WASM tree is freed before returning. */
-  const parse = (lang: ScriptLanguage, code: string): SNode | undefined => {
-    const parser = parsers[lang];
-    parser.reset();
-    const deadline = performance.now() + PARSE_BUDGET_MS;
-    let tree: Tree | null = null;
-    try {
-      tree = parser.parse(code, null, { progressCallback: () => performance.now() > deadline });
-      return tree ? toSyntax(tree) : undefined;
-    } finally {
-      tree?.delete();
-    }
-  };
+  const parse = (lang: ScriptLanguage, code: string): SNode | undefined =>
+    timed(clock, "parse", () => {
+      const parser = parsers[lang];
+      parser.reset();
+      const deadline = performance.now() + PARSE_BUDGET_MS;
+      let tree: Tree | null = null;
+      try {
+        tree = parser.parse(code, null, { progressCallback: () => performance.now() > deadline });
+        return tree ? toSyntax(tree) : undefined;
+      } finally {
+        tree?.delete();
+      }
+    });
 
   const walk = (
     lang: ScriptLanguage | CodeLang,
@@ -71,22 +77,23 @@ export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScri
     code: string,
     eng: Engine,
     stdin?: Value,
-  ): Value => {
-    switch (lang) {
-      case "python":
-        walkPython(root, code, eng);
-        return EMPTY;
-      case "javascript":
-      case "typescript":
-        walkJavaScript(root, code, eng);
-        return EMPTY;
-      case "shell":
-        return walkShell(root, code, eng, stdin);
-      case "powershell":
-        walkPowerShell(root, code, eng, stdin);
-        return EMPTY;
-    }
-  };
+  ): Value =>
+    timed(clock, "taint", () => {
+      switch (lang) {
+        case "python":
+          walkPython(root, code, eng);
+          return EMPTY;
+        case "javascript":
+        case "typescript":
+          walkJavaScript(root, code, eng);
+          return EMPTY;
+        case "shell":
+          return walkShell(root, code, eng, stdin);
+        case "powershell":
+          walkPowerShell(root, code, eng, stdin);
+          return EMPTY;
+      }
+    });
 
   const runNested = (lang: CodeLang, code: string, eng: Engine, stdin?: Value): Value => {
     const root = parse(lang, code);
@@ -98,6 +105,7 @@ export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScri
     if (!language) return { findings: [], capabilities: [], skipped: "unsupported" };
     if (file.text.length > MAX_SCRIPT_CHARS)
       return { findings: [], capabilities: [], language, skipped: "too-large" };
+    clock = ctx.clock;
     const eng = new Engine(file, ctx, runNested);
     let root: SNode | undefined;
     try {

@@ -143,7 +143,10 @@ export class KeywordWindows {
   }
 
   private positionsOf(keyword: string): number[] | null {
-    return this.hits.get(keyword) ?? [];
+    // null (more occurrences than locate() keeps) means "everywhere"; `?? []` would read it as
+    // "nowhere" and let a file that repeats a keyword thousands of times switch its rules off.
+    const list = this.hits.get(keyword);
+    return list === undefined ? [] : list;
   }
 
   /**
@@ -152,8 +155,10 @@ export class KeywordWindows {
    * makes every window the whole file), and the window is marked `cut`: its matches must be
    * confirmed against the whole text.
    */
-  for(keywords: string[]): Window[] {
+  for(keywords: string[], maxLength = WINDOW_REACH): Window[] {
     const { text, lines } = this;
+    // A match holds its keyword, so it lies within its own longest length of it on either side.
+    const reach = Math.min(WINDOW_REACH, maxLength);
     // Lower-casing can change the length of some characters (e.g. "İ"); positions then do not map back.
     if (text.length < 4 * WINDOW_REACH || this.lower.length !== text.length) return this.whole;
     const spans: Window[] = [];
@@ -161,12 +166,12 @@ export class KeywordWindows {
       const list = this.positionsOf(k);
       if (list === null) return this.whole;
       for (const p of list) {
-        const from = Math.max(0, p - WINDOW_REACH);
-        const to = Math.min(text.length, p + k.length + WINDOW_REACH);
+        const from = Math.max(0, p - reach);
+        const to = Math.min(text.length, p + k.length + reach);
         const lineStart = lines.lineStart(lines.position(from).line);
         const lineEnd = lines.lineEnd(lines.position(to).line);
-        const cutStart = from - lineStart > WINDOW_REACH;
-        const cutEnd = lineEnd - to > WINDOW_REACH;
+        const cutStart = from - lineStart > reach;
+        const cutEnd = lineEnd - to > reach;
         spans.push([cutStart ? from : lineStart, cutEnd ? to : lineEnd, cutStart || cutEnd]);
       }
     }
