@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { createProbot, type Options, ProbotOctokit } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { type AppOptions, createApp } from "./index.js";
-import { throttleOptions } from "./run-lifecycle.js";
+import { METRICS_CONTENT_TYPE, metricsText } from "./metrics.js";
 import { createWebhookHandler } from "./webhook-http.js";
 
 // `npm start`: the App on a plain Node HTTP server. Stateless: every decision is read back from
@@ -109,11 +109,16 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   };
 }
 
-/** The App's Octokit, waiting for a rate limit only when it lifts soon (see throttleOptions). */
+/**
+ * The App's Octokit. Rate limits are the App's own (src/app/github-budget.ts: writes spaced per
+ * installation, retry-after and x-ratelimit-reset honoured within the run's deadline), so Probot's
+ * throttling is off and a 429 is not retried blindly by the retry plugin, which ignores retry-after.
+ */
 export function withRateLimitWaits(Octokit: typeof ProbotOctokit): typeof ProbotOctokit {
-  return Octokit.defaults((o: { throttle?: object }) => ({
+  return Octokit.defaults((o: { throttle?: object; retry?: object }) => ({
     ...o,
-    throttle: { ...o.throttle, ...throttleOptions() },
+    retry: { ...o.retry, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    throttle: { ...o.throttle, enabled: false },
   }));
 }
 
@@ -124,7 +129,8 @@ export async function startServer(
 ): Promise<Server> {
   const env = options.env ?? process.env;
   const probot = createProbot({
-    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
+    // REDIS_URL is the App's (its limiter and queue): Probot would npx-install ioredis for its own throttling.
+    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info", REDIS_URL: undefined },
     overrides: {
       appId: settings.appId,
       privateKey: settings.privateKey,
@@ -140,6 +146,13 @@ export async function startServer(
   const server = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+      return;
+    }
+    if (req.method === "GET" && req.url === "/metrics") {
+      metricsText().then(
+        (text) => res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(text),
+        () => res.writeHead(500).end(),
+      );
       return;
     }
     webhooks(req, res).then(
