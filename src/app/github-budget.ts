@@ -38,6 +38,8 @@ export interface WriteLimiter {
   reserveWrite(installation: string): Promise<number>;
   /** How long the installation is still paused after a rate-limit answer (ms, 0 when not). */
   pausedFor(installation: string): Promise<number>;
+  /** How long a write reserved now would wait (nothing is reserved): the installation's backlog. */
+  nextWriteIn(installation: string): Promise<number>;
   /** Pauses every request of the installation, in every worker sharing the limiter. */
   pause(installation: string, ms: number): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +73,15 @@ export class MemoryWriteLimiter implements WriteLimiter {
     return Math.max(0, (this.paused.get(installation) ?? 0) - Date.now());
   }
 
+  async nextWriteIn(installation: string): Promise<number> {
+    const last = this.slots.get(installation)?.at(-1);
+    const next = Math.max(
+      this.paused.get(installation) ?? 0,
+      last === undefined ? 0 : last + this.limits.spacingMs,
+    );
+    return Math.max(0, next - Date.now());
+  }
+
   async pause(installation: string, ms: number): Promise<void> {
     const until = Date.now() + ms;
     if (until > (this.paused.get(installation) ?? 0)) this.paused.set(installation, until);
@@ -99,6 +110,15 @@ end
 redis.call('ZADD', KEYS[1], slot, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], slot - now + hour)
 return slot - now
+`;
+const NEXT_WRITE_IN = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local next = tonumber(redis.call('GET', KEYS[2]) or '0')
+local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if last[2] and tonumber(last[2]) + tonumber(ARGV[1]) > next then next = tonumber(last[2]) + tonumber(ARGV[1]) end
+if next > now then return next - now end
+return 0
 `;
 const PAUSED_FOR = `
 local t = redis.call('TIME')
@@ -136,6 +156,11 @@ export class RedisWriteLimiter implements WriteLimiter {
 
   async pausedFor(installation: string): Promise<number> {
     return Number(await this.redis.eval(PAUSED_FOR, 1, `${this.prefix}:paused:${installation}`));
+  }
+
+  async nextWriteIn(installation: string): Promise<number> {
+    const keys = [`${this.prefix}:writes:${installation}`, `${this.prefix}:paused:${installation}`];
+    return Number(await this.redis.eval(NEXT_WRITE_IN, 2, ...keys, this.limits.spacingMs));
   }
 
   async pause(installation: string, ms: number): Promise<void> {
@@ -184,6 +209,7 @@ export function sharedWriteLimiter(): WriteLimiter {
       redisLimiter = {
         reserveWrite: async (i) => (await p).reserveWrite(i),
         pausedFor: async (i) => (await p).pausedFor(i),
+        nextWriteIn: async (i) => (await p).nextWriteIn(i),
         pause: async (i, ms) => (await p).pause(i, ms),
         close: async () => (await p).close(),
       };
@@ -215,8 +241,9 @@ export function withRunBudget<T>(deadlineAt: number, fn: () => Promise<T>): Prom
  * lifts later still, they are tried once anyway: GitHub may take them, and a refused one leaves the
  * run to the stale-run sweep, never silently in progress.
  */
-export function endingRun<T>(fn: () => Promise<T>): Promise<T> {
-  return budget.run({ deadlineAt: Date.now() + MAX_RATE_LIMIT_WAIT_MS, ending: true }, fn);
+export function endingRun<T>(fn: () => Promise<T>, atLeastUntil = 0): Promise<T> {
+  const deadlineAt = Math.max(Date.now() + MAX_RATE_LIMIT_WAIT_MS, atLeastUntil);
+  return budget.run({ deadlineAt, ending: true }, fn);
 }
 
 const waitAllowed = (ms: number) =>
@@ -294,12 +321,14 @@ export function attachBudget(
     const method = options.method.toUpperCase();
     const route = routeLabel(options.url);
     const write = isContentCreating(method, options.url);
+    let forced = false;
     for (;;) {
       const wait = write ? await limiter.reserveWrite(installation) : await limiter.pausedFor(installation);
       if (wait > 0) {
         if (waitAllowed(wait))
           await sleep(wait, undefined, { signal: options.request?.signal as AbortSignal | undefined });
-        else if (!isEnding()) throw new WriteBudgetError(installation, wait);
+        else if (isEnding() && !forced) forced = true;
+        else throw new WriteBudgetError(installation, wait);
       }
       try {
         const res = await request(options);

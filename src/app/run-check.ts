@@ -267,7 +267,20 @@ async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv)
   );
   // Writes per run (README "Write model"): a quick verdict creates the run completed, one request;
   // a slow one shows the run in progress after QUICK_RESULT_MS, then completes it.
-  const slow = setTimeout(() => void writer.start(), env.quickResultMs);
+  // Not when the installation's writes are queued already: that would spend a write of the budget
+  // on a progress display exactly when the App is behind.
+  const installation = (context.payload as { installation?: { id?: number } }).installation?.id;
+  const slow = setTimeout(async () => {
+    const backlog =
+      installation === undefined
+        ? 0
+        : await env
+            .writeLimiter()
+            .nextWriteIn(String(installation))
+            .catch(() => 0);
+    if (backlog === 0) void writer.start();
+    else log.debug({ backlogMs: backlog }, "writes queued for this installation: no in-progress run");
+  }, env.quickResultMs);
 
   let prepared: PreparedScan;
   try {
@@ -286,7 +299,8 @@ async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv)
     });
     clearTimeout(slow);
     scanDuration.observe((Date.now() - started) / 1000);
-    await endingRun(() => writer.complete(out));
+    // A ready verdict waits for its write slot as long as the run's deadline and one minute allow.
+    await endingRun(() => writer.complete(out), runStarted + env.runDeadlineMs + 60_000);
     if (writer.duplicate) return;
     runsByConclusion.inc({ conclusion: out.conclusion });
     log.info(
@@ -301,7 +315,7 @@ async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv)
   } catch (err) {
     clearTimeout(slow);
     // Ending the run may wait for a rate limit a little past the run's deadline (never forever).
-    const end = endingRun;
+    const end = <T>(fn: () => Promise<T>) => endingRun(fn, runStarted + env.runDeadlineMs + 60_000);
     if (writer.duplicate) return;
     if (err instanceof ScanTimeoutError && (await end(() => endTooSlow(writer, err, req, log)))) {
       runsByConclusion.inc({ conclusion: "action_required" });

@@ -142,6 +142,8 @@ export class RunWriter {
   duplicate = false;
   private starting: Promise<void> | undefined;
   private startFailed = false;
+  /** Set once the verdict is being written: a late `start` (the slow-scan timer) must not create a run. */
+  private completing = false;
   private readonly startedAt: Date;
 
   constructor(
@@ -157,7 +159,7 @@ export class RunWriter {
 
   /** Creates the run in progress unless it exists; failures are logged, `complete` still creates it. */
   start(): Promise<void> {
-    if (this.id !== undefined || this.starting) return this.starting ?? Promise.resolve();
+    if (this.id !== undefined || this.starting || this.completing) return this.starting ?? Promise.resolve();
     this.starting = (async () => {
       try {
         const id = await startCheckRun(
@@ -182,6 +184,7 @@ export class RunWriter {
 
   /** Writes the verdict: one request when the run does not exist yet and has at most 50 annotations. */
   async complete(out: CompletedOutput): Promise<void> {
+    this.completing = true;
     if (this.starting) await this.starting;
     if (this.duplicate) return;
     if (this.id === undefined && this.startFailed) {

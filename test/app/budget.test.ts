@@ -11,9 +11,12 @@ import { pino } from "pino";
 import { Probot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  attachBudget,
+  endingRun,
   MemoryWriteLimiter,
   RedisWriteLimiter,
   rateLimitOf,
+  WriteBudgetError,
   type WriteLimiter,
 } from "../../src/app/github-budget.js";
 import { createApp } from "../../src/app/index.js";
@@ -183,6 +186,50 @@ describe("the write limiter", () => {
   });
 });
 
+describe("the hook's waits", () => {
+  type Req = (o: Json) => Promise<Json>;
+  /** The wrapper attachBudget installs, around a fake `request` that answers with `answer`. */
+  function hooked(limiter: WriteLimiter, answer: () => Promise<Json>) {
+    let wrapper: ((request: Req, o: Json) => Promise<Json>) | undefined;
+    const octokit = { hook: { wrap: (_: string, fn: typeof wrapper) => (wrapper = fn) } };
+    attachBudget(octokit as never, 9, limiter, { warn: () => {} });
+    let calls = 0;
+    const call = () =>
+      wrapper!(
+        () => {
+          calls++;
+          return answer();
+        },
+        { method: "PATCH", url: "/repos/{owner}/{repo}/check-runs/{check_run_id}" },
+      );
+    return { call, calls: () => calls };
+  }
+  const secondary = (retryAfter: string) => () =>
+    Promise.reject(
+      Object.assign(new Error("secondary rate limit"), {
+        status: 403,
+        response: { headers: { "retry-after": retryAfter } },
+      }),
+    );
+
+  it("a run's last write, behind a long queue of writes, is tried once, never in a loop against the limit", async () => {
+    const limiter = new MemoryWriteLimiter({ spacingMs: 120_000, perHour: 1000 });
+    await limiter.reserveWrite("9"); // another run's write: the next slot is 2 min away
+    const h = hooked(limiter, secondary("0"));
+    await expect(endingRun(() => h.call())).rejects.toBeInstanceOf(WriteBudgetError);
+    expect(h.calls()).toBe(1);
+  });
+
+  it("outside a run's ending, a slot past the budget fails at once without a request", async () => {
+    const limiter = new MemoryWriteLimiter({ spacingMs: 120_000, perHour: 1000 });
+    await limiter.reserveWrite("9");
+    expect(await limiter.nextWriteIn("9")).toBeGreaterThan(119_000);
+    const h = hooked(limiter, async () => ({ status: 200, headers: {} }));
+    await expect(h.call()).rejects.toBeInstanceOf(WriteBudgetError);
+    expect(h.calls()).toBe(0);
+  });
+});
+
 // ---- a real redis-server ----------------------------------------------------------------------------
 
 const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
@@ -288,13 +335,15 @@ describe.skipIf(!hasRedis)("a limiter shared through Redis (needs redis-server; 
 
   it("a pause set by one worker after a rate-limit answer holds every worker's requests", async () => {
     const prefix = `p-${Date.now()}`;
-    const a = new RedisWriteLimiter(client(), { spacingMs: 10, perHour: 1000 }, prefix);
-    const b = new RedisWriteLimiter(client(), { spacingMs: 10, perHour: 1000 }, prefix);
+    const a = new RedisWriteLimiter(client(), { spacingMs: 10_000, perHour: 1000 }, prefix);
+    const b = new RedisWriteLimiter(client(), { spacingMs: 10_000, perHour: 1000 }, prefix);
     expect(await b.pausedFor("7")).toBe(0);
     await a.pause("7", 2_000);
     expect(await b.pausedFor("7")).toBeGreaterThan(1_900);
     expect(await b.reserveWrite("7")).toBeGreaterThan(1_900);
     expect(await b.pausedFor("8")).toBe(0);
+    await b.reserveWrite("8");
+    expect(await a.nextWriteIn("8")).toBeGreaterThan(0);
     gh = new GitHub();
   });
 });
