@@ -14,8 +14,9 @@ import { createWebhookHandler } from "./webhook-http.js";
 //
 // Required: APP_ID, PRIVATE_KEY (PEM, base64 of a PEM, or PEM with "\n" escapes) or
 // PRIVATE_KEY_PATH, WEBHOOK_SECRET. Optional: PORT (default 3000), HOST, WEBHOOK_PATH (default
-// /api/github/webhooks), LOG_LEVEL (default info), LOG_FORMAT, GHE_HOST, REDIS_URL (shared
-// throttling across replicas), and the archive limits TARBALL_MAX_DOWNLOAD_BYTES,
+// /api/github/webhooks), LOG_LEVEL (default info), LOG_FORMAT, GHE_HOST, REDIS_URL (the write
+// limiter shared across replicas), WRITE_SPACING_MS, WRITES_PER_HOUR, QUICK_RESULT_MS, and the
+// archive limits TARBALL_MAX_DOWNLOAD_BYTES,
 // TARBALL_MAX_UNPACKED_BYTES, TARBALL_MAX_ENTRIES, TARBALL_MAX_ENTRY_BYTES, and the robustness
 // settings SCAN_TIMEOUT_MS (120 s), SCAN_WORKERS (1), RUN_DEADLINE_MS (5 min).
 
@@ -92,7 +93,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   if (port > 65535) throw new SettingsError(`PORT must be at most 65535, not "${env.PORT}"`);
   // Read again where they are used (src/app/index.ts, scan-pool.ts); checked here so a typo stops
   // the start with one line instead of failing every scan.
-  for (const name of ["SCAN_TIMEOUT_MS", "SCAN_WORKERS", "RUN_DEADLINE_MS"]) positiveInt(env, name);
+  for (const name of [
+    "SCAN_TIMEOUT_MS",
+    "SCAN_WORKERS",
+    "RUN_DEADLINE_MS",
+    "QUICK_RESULT_MS",
+    "WRITE_SPACING_MS",
+    "WRITES_PER_HOUR",
+  ])
+    positiveInt(env, name);
   const tarballLimits: Partial<TarballLimits> = {};
   for (const [name, key] of Object.entries(LIMIT_VARS)) {
     const v = positiveInt(env, name);
@@ -122,7 +131,10 @@ export function withRateLimitWaits(Octokit: typeof ProbotOctokit): typeof Probot
   }));
 }
 
-/** Starts the HTTP server; resolves once it listens. `GET /healthz` answers 200 for load balancers. */
+/**
+ * Starts the HTTP server; resolves once it listens. `GET /healthz` answers 200 for load balancers,
+ * `GET /metrics` the Prometheus metrics (src/app/metrics.ts).
+ */
 export async function startServer(
   settings: ServerSettings,
   options: { env?: NodeJS.ProcessEnv; app?: AppOptions; probot?: Options } = {},

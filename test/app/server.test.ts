@@ -68,6 +68,9 @@ describe("readSettings (the npm start environment)", () => {
     [{ TARBALL_MAX_ENTRIES: "-5" }, 'TARBALL_MAX_ENTRIES must be a positive whole number, not "-5"'],
     [{ SCAN_TIMEOUT_MS: "2m" }, 'SCAN_TIMEOUT_MS must be a positive whole number, not "2m"'],
     [{ RUN_DEADLINE_MS: "0" }, 'RUN_DEADLINE_MS must be a positive whole number, not "0"'],
+    [{ WRITE_SPACING_MS: "1s" }, 'WRITE_SPACING_MS must be a positive whole number, not "1s"'],
+    [{ WRITES_PER_HOUR: "-1" }, 'WRITES_PER_HOUR must be a positive whole number, not "-1"'],
+    [{ QUICK_RESULT_MS: "fast" }, 'QUICK_RESULT_MS must be a positive whole number, not "fast"'],
   ])("%o → %s", (change, message) => {
     expect(() => readSettings({ ...base, ...change })).toThrow(message);
   });
