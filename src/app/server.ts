@@ -14,9 +14,8 @@ import { createWebhookHandler } from "./webhook-http.js";
 //
 // Required: APP_ID, PRIVATE_KEY (PEM, base64 of a PEM, or PEM with "\n" escapes) or
 // PRIVATE_KEY_PATH, WEBHOOK_SECRET. Optional: PORT (default 3000), HOST, WEBHOOK_PATH (default
-// /api/github/webhooks), LOG_LEVEL (default info), LOG_FORMAT, GHE_HOST, REDIS_URL (the write
-// limiter shared across replicas), WRITE_SPACING_MS, WRITES_PER_HOUR, QUICK_RESULT_MS, and the
-// archive limits TARBALL_MAX_DOWNLOAD_BYTES,
+// /api/github/webhooks), LOG_LEVEL (default info), LOG_FORMAT, GHE_HOST, REDIS_URL (shared
+// throttling across replicas), and the archive limits TARBALL_MAX_DOWNLOAD_BYTES,
 // TARBALL_MAX_UNPACKED_BYTES, TARBALL_MAX_ENTRIES, TARBALL_MAX_ENTRY_BYTES, and the robustness
 // settings SCAN_TIMEOUT_MS (120 s), SCAN_WORKERS (1), RUN_DEADLINE_MS (5 min).
 
