@@ -2,7 +2,8 @@ import type { ProbotOctokit } from "probot";
 import type { ScanResult, Severity } from "../scan/index.js";
 import { iconOf, type LevelPresentation, presentationOf } from "../scan/index.js";
 
-// The "Skill quarantine" check run: created in_progress, completed with a conclusion by level.
+// The "Skill quarantine" check run: created completed when the scan is quick (one request), else
+// created in_progress and completed with a conclusion by level (src/app/run-lifecycle.ts decides).
 //
 // Limits of the Checks API, enforced here (sources: GitHub's OpenAPI description in @octokit/openapi,
 // `checks/create` and `checks/update` request bodies, mirrored on docs.github.com/rest/checks/runs):
@@ -207,10 +208,30 @@ export async function startCheckRun(
   return data.id;
 }
 
+/** The completing part of a request body: conclusion, output with the given annotations, buttons. */
+function completedFields(out: CompletedOutput, annotations: ApiAnnotation[], now: () => Date) {
+  return {
+    status: "completed" as const,
+    conclusion: out.conclusion,
+    completed_at: now().toISOString(),
+    ...(out.detailsUrl ? { details_url: out.detailsUrl } : {}),
+    output: {
+      title: oneLine(out.title),
+      summary: cutToBytes(out.summary, SUMMARY_MAX_BYTES, "_Summary cut at GitHub's 65 535-byte limit._"),
+      ...(out.text
+        ? { text: cutToBytes(out.text, TEXT_MAX_BYTES, "_Details cut at GitHub's 65 535-byte limit._") }
+        : {}),
+      ...(annotations.length ? { annotations } : {}),
+    },
+    actions: out.actions.map((a) => ({ ...a })),
+  };
+}
+
 /**
  * Completes a run. Annotations beyond the first 50 go first, in update requests of at most 50 while
  * the run is still in progress; the last request carries the conclusion, the full output and the
- * final batch, so whoever sees the run completed sees all of it.
+ * final batch, so whoever sees the run completed sees all of it. `sentBefore` annotations (from the
+ * first of out.annotations) are on the run already.
  */
 export async function completeCheckRun(
   octokit: Octokit,
@@ -218,12 +239,12 @@ export async function completeCheckRun(
   checkRunId: number,
   out: CompletedOutput,
   now: () => Date,
+  sentBefore = 0,
 ): Promise<void> {
-  const groups = batches(out.annotations.slice(0, MAX_ANNOTATIONS));
-  const last = groups.pop() ?? [];
-  const title = oneLine(out.title);
-  let sent = 0;
   const total = Math.min(out.annotations.length, MAX_ANNOTATIONS);
+  const groups = batches(out.annotations.slice(sentBefore, total));
+  const last = groups.pop() ?? [];
+  let sent = sentBefore;
   for (const group of groups) {
     sent += group.length;
     await octokit.rest.checks.update({
@@ -239,20 +260,52 @@ export async function completeCheckRun(
   await octokit.rest.checks.update({
     ...ref,
     check_run_id: checkRunId,
-    status: "completed",
-    conclusion: out.conclusion,
-    completed_at: now().toISOString(),
-    ...(out.detailsUrl ? { details_url: out.detailsUrl } : {}),
-    output: {
-      title,
-      summary: cutToBytes(out.summary, SUMMARY_MAX_BYTES, "_Summary cut at GitHub's 65 535-byte limit._"),
-      ...(out.text
-        ? { text: cutToBytes(out.text, TEXT_MAX_BYTES, "_Details cut at GitHub's 65 535-byte limit._") }
-        : {}),
-      ...(last.length ? { annotations: last } : {}),
-    },
-    actions: out.actions.map((a) => ({ ...a })),
+    ...completedFields(out, last, now),
   });
+}
+
+/**
+ * A run created with its verdict (issue 14, "writes per run"): ONE request when there are at most 50
+ * annotations. With more, the run is created in progress with the first 50 and completed by
+ * completeCheckRun, still one request per 50 annotations and never a completed run missing some.
+ * The delivery id is the external_id, as for a run created in progress (findRunForDelivery).
+ */
+export async function createCompletedRun(
+  octokit: Octokit,
+  ref: CheckRunRef,
+  sha: string,
+  deliveryId: string,
+  startedAt: Date,
+  out: CompletedOutput,
+  now: () => Date,
+): Promise<number> {
+  const total = Math.min(out.annotations.length, MAX_ANNOTATIONS);
+  const head = {
+    ...ref,
+    name: CHECK_NAME,
+    head_sha: sha,
+    external_id: deliveryId,
+    started_at: startedAt.toISOString(),
+  };
+  if (total <= ANNOTATIONS_PER_REQUEST) {
+    const { data } = await octokit.rest.checks.create({
+      ...head,
+      ...completedFields(out, out.annotations.slice(0, total), now),
+    });
+    return data.id;
+  }
+  const first = out.annotations.slice(0, ANNOTATIONS_PER_REQUEST);
+  const { data } = await octokit.rest.checks.create({
+    ...head,
+    status: "in_progress",
+    output: {
+      title: "Adding annotations…",
+      summary: `Adding annotations ${first.length}/${total}.`,
+      annotations: first,
+    },
+  });
+  await completeCheckRun(octokit, ref, data.id, out, now, first.length);
+  return data.id;
 }
 
 /** Ends a run that could not produce a verdict: fail closed, say why, offer Re-scan. */

@@ -1,7 +1,8 @@
 import { getTransformStream } from "@probot/pino";
 import { pino } from "pino";
 import type { Probot } from "probot";
-import { findRunForDelivery, startCheckRun } from "./check-run.js";
+import { completeCheckRun, findRunForDelivery, startCheckRun } from "./check-run.js";
+import { incDeadLetters } from "./metrics.js";
 import type { DeadLetterHandler, Delivery, Processor } from "./queue/index.js";
 import { jobScope } from "./queue/job-scope.js";
 import { endRunWithRetry } from "./run-lifecycle.js";
@@ -88,6 +89,7 @@ export function deadLetterHandler(
 ): DeadLetterHandler {
   const now = options.now ?? (() => new Date());
   return async (job, reason) => {
+    incDeadLetters();
     const commit = commitOf(job.delivery);
     if (!commit || job.installationId === undefined) {
       options.log?.info(
@@ -102,12 +104,9 @@ export function deadLetterHandler(
     if (run?.status === "completed") return;
     const id = run?.id ?? (await startCheckRun(octokit, ref, commit.sha, job.delivery.id, now()));
     await endRunWithRetry(
-      octokit,
-      ref,
-      id,
+      { complete: (out) => completeCheckRun(octokit, ref, id, out, now) },
       "❌ Not scanned: the scan failed on every try",
       `The delivery was tried ${job.attempts} time${job.attempts === 1 ? "" : "s"} and never finished: ${reason.replace(/[<>`*_[\]]/g, "")}. Nothing was cleared: press **Re-scan** to try again.`,
-      now,
     );
     options.log?.info(
       { deliveryId: job.delivery.id, checkRunId: id },

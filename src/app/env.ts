@@ -1,6 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import type { Engine } from "./engine.js";
+import type { WriteLimiter } from "./github-budget.js";
 
 // What every App module is handed (AppEnv) and what a check is run for (CheckRequest), apart from
 // run-check.ts: the modules run-check.ts calls (config, appeals-store, rescan-appeals, repos) need
@@ -21,6 +22,10 @@ export interface AppEnv {
   staleAfterMs: number;
   /** A run without a verdict after this ends as "not scanned" (RUN_DEADLINE_MS). */
   runDeadlineMs: number;
+  /** A scan with a verdict before this creates its run completed, in one request (QUICK_RESULT_MS). */
+  quickResultMs: number;
+  /** Spaces each installation's writes and holds its rate-limit pauses (src/app/github-budget.ts). */
+  writeLimiter: () => WriteLimiter;
   /** Rules, grammars and renderers; scans run in worker threads unless a test says otherwise. */
   engine: () => Promise<Engine>;
   /** The App's bot login (`<slug>[bot]`): markers count only in issues and comments it wrote. */

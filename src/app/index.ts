@@ -2,13 +2,14 @@ import type { ApplicationFunction, Context } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { DEFAULT_POLICY_PATH } from "./config.js";
 import { type Engine, loadEngine } from "./engine.js";
+import { attachBudget, sharedWriteLimiter, type WriteLimiter } from "./github-budget.js";
 import { handleCommitComment, handleIssueComment } from "./handle-comment.js";
 import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handle-pull-request.js";
 import { handlePush } from "./handle-push.js";
 import { handleRequestedAction } from "./handle-requested-action.js";
 import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./handle-rerun.js";
 import type { AppEnv } from "./run-check.js";
-import { DEFAULT_RUN_DEADLINE_MS } from "./run-lifecycle.js";
+import { DEFAULT_QUICK_RESULT_MS, DEFAULT_RUN_DEADLINE_MS } from "./run-lifecycle.js";
 import { runnerEngine, sharedScanPool } from "./scan-pool.js";
 
 // The App: maps webhook events to handlers, nothing else. Handlers are small named functions that
@@ -40,6 +41,10 @@ export interface AppOptions {
    * SCAN_WORKERS), "in-process" (on the calling thread, for tests), or an engine of one's own.
    */
   engine?: "worker" | "in-process" | (() => Promise<Engine>);
+  /** A scan with a verdict before this creates its run completed (one request). Default QUICK_RESULT_MS, else 10 s. */
+  quickResultMs?: number;
+  /** Spaces each installation's writes (src/app/github-budget.ts). Default: Redis at REDIS_URL, else memory. */
+  writeLimiter?: WriteLimiter;
 }
 
 interface Sender {
@@ -74,8 +79,24 @@ function isBotComment(context: Pick<Context, "payload">): boolean {
 
 type Handler<E extends Context> = (context: E, env: AppEnv) => Promise<void>;
 
+/**
+ * The one entry of every handler: each log line of the delivery names it, its installation and its
+ * repository, and every request it makes to GitHub is under its installation's write budget.
+ */
+function enter(context: Context, limiter: () => WriteLimiter): void {
+  const payload = context.payload as { installation?: { id?: number }; repository?: { full_name?: string } };
+  const installationId = payload.installation?.id;
+  context.log = context.log.child({
+    deliveryId: context.id,
+    installationId,
+    repository: payload.repository?.full_name,
+  });
+  if (installationId !== undefined) attachBudget(context.octokit, installationId, limiter(), context.log);
+}
+
 function guarded<E extends Context>(env: AppEnv, handler: Handler<E>, kind: "scan" | "command" = "scan") {
   return async (context: E): Promise<void> => {
+    enter(context, env.writeLimiter);
     const ignore = kind === "command" ? isBotComment(context) : await isOwnEvent(context, env);
     if (ignore) {
       context.log.debug(
@@ -129,6 +150,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     throw new Error(`POLICY_REPOSITORY must be owner/name or {owner}/.github, not "${policyRepository}"`);
   const policyPath = options.policyPath ?? (process.env.POLICY_PATH?.trim() || DEFAULT_POLICY_PATH);
   const runDeadlineMs = options.runDeadlineMs ?? positiveMs("RUN_DEADLINE_MS") ?? DEFAULT_RUN_DEADLINE_MS;
+  const quickResultMs = options.quickResultMs ?? positiveMs("QUICK_RESULT_MS") ?? DEFAULT_QUICK_RESULT_MS;
+  const ownLimiter = options.writeLimiter;
+  const writeLimiter = ownLimiter ? () => ownLimiter : sharedWriteLimiter;
   let workerEngine: Promise<Engine> | undefined;
   const engine =
     typeof options.engine === "function"
@@ -149,6 +173,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       tarballLimits: options.tarballLimits ?? {},
       now: options.now ?? (() => new Date()),
       runDeadlineMs,
+      quickResultMs,
+      writeLimiter,
       engine,
       // A live run ends itself by its deadline; one still in progress a minute later was abandoned.
       staleAfterMs: options.staleAfterMs ?? runDeadlineMs + 60_000,
@@ -172,7 +198,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       installationOctokit: async (owner, repo) => {
         const jwt = await app.auth();
         const { data } = await jwt.rest.apps.getRepoInstallation({ owner, repo });
-        return app.auth(data.id);
+        const octokit = await app.auth(data.id);
+        attachBudget(octokit, data.id, writeLimiter(), app.log);
+        return octokit;
       },
     };
     if (!markerKey)

@@ -7,7 +7,6 @@ import { AppealsError, type AppealsState, loadAppealsState } from "./appeals-sto
 import {
   ACTIONS,
   type CompletedOutput,
-  completeCheckRun,
   conclusionFor,
   MAX_ANNOTATIONS,
   SUMMARY_MAX_BYTES,
@@ -18,12 +17,15 @@ import {
 import { loadOperatorConfig, loadRepoConfig, PolicyError } from "./config.js";
 import type { Engine } from "./engine.js";
 import type { AppEnv, CheckRequest } from "./env.js";
+import { endingRun, WriteBudgetError, withRunBudget } from "./github-budget.js";
+import { runsByConclusion, scanDuration } from "./metrics.js";
 import { updateOpenAppeals } from "./rescan-appeals.js";
 import {
   claimRun,
   endRunWithRetry,
   minutes,
   RunDeadlineError,
+  RunWriter,
   withDeadline,
   withDeliveryLock,
 } from "./run-lifecycle.js";
@@ -134,6 +136,11 @@ export function describeError(err: unknown, req: CheckRequest): { title: string;
       title: `❌ Not scanned: ${err.message.replace(/^[^:]*: /, "")}`,
       summary: `${escapeMarkdown(err.message)}.\n\n${tail}`,
     };
+  if (err instanceof WriteBudgetError)
+    return {
+      title: "❌ Not scanned: GitHub's write limit for this installation is spent",
+      summary: `${escapeMarkdown(err.message)}, after this run's deadline.\n\n${tail}`,
+    };
   if (s === 404 || s === 422)
     return {
       title: `❌ Not scanned: commit ${short(req.sha)} not found (deleted or force-pushed away)`,
@@ -147,7 +154,7 @@ export function describeError(err: unknown, req: CheckRequest): { title: string;
   )
     return {
       title: "❌ Not scanned: GitHub API rate limit reached",
-      summary: `GitHub refused more requests for now (${s}${headers["x-ratelimit-reset"] ? `, resets at ${new Date(Number(headers["x-ratelimit-reset"]) * 1000).toISOString()}` : ""}).\n\n${tail}`,
+      summary: `GitHub refused more requests for now (${s}${headers["x-ratelimit-reset"] ? `, resets at ${new Date(Number(headers["x-ratelimit-reset"]) * 1000).toISOString()}` : ""}${headers["retry-after"] ? `, secondary rate limit: retry after ${headers["retry-after"]} s` : ""}). The App waits for a limit to lift only until the run's deadline.\n\n${tail}`,
     };
   if (s === 403)
     return {
@@ -238,22 +245,49 @@ export function runCheck(context: AnyContext, req: CheckRequest, env: AppEnv): P
 async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv): Promise<void> {
   const { octokit } = context;
   const deliveryId = context.id;
-  const log = context.log.child({ deliveryId, repo: `${req.owner}/${req.repo}`, sha: req.sha });
+  // context.log carries the delivery, installation and repository already (src/app/index.ts).
+  const log = context.log.child({ sha: req.sha });
   const ref = { owner: req.owner, repo: req.repo };
+  const runStarted = Date.now();
 
-  const checkRunId = await claimRun(octokit, ref, req.sha, {
+  const claim = await claimRun(octokit, ref, req.sha, {
     deliveryId,
     appId: env.appId,
     now: env.now,
     staleAfterMs: env.staleAfterMs,
     log,
   });
-  if (checkRunId === undefined) return;
+  if (claim.kind === "skip") return;
+  const writer = new RunWriter(
+    octokit,
+    ref,
+    req.sha,
+    { deliveryId, appId: env.appId, now: env.now, staleAfterMs: env.staleAfterMs, log },
+    claim.kind === "takeover" ? claim.id : undefined,
+  );
+  // Writes per run (README "Write model"): a quick verdict creates the run completed, one request;
+  // a slow one shows the run in progress after QUICK_RESULT_MS, then completes it.
+  // Not when the installation's writes are queued already: that would spend a write of the budget
+  // on a progress display exactly when the App is behind.
+  const installation = (context.payload as { installation?: { id?: number } }).installation?.id;
+  const slow = setTimeout(async () => {
+    const backlog =
+      installation === undefined
+        ? 0
+        : await env
+            .writeLimiter()
+            .nextWriteIn(String(installation))
+            .catch(() => 0);
+    if (backlog === 0) void writer.start();
+    else log.debug({ backlogMs: backlog }, "writes queued for this installation: no in-progress run");
+  }, env.quickResultMs);
 
   let prepared: PreparedScan;
   try {
     const started = Date.now();
-    prepared = await withDeadline(env.runDeadlineMs, (signal) => scanWithAppeals(context, req, env, signal));
+    prepared = await withRunBudget(runStarted + env.runDeadlineMs, () =>
+      withDeadline(env.runDeadlineMs, (signal) => scanWithAppeals(context, req, env, signal)),
+    );
     const { engine, result, notes, problem, config, ignored } = prepared;
     if (problem) log.warn({ problem }, "invalid config; scanning with defaults");
     const out = buildOutput(engine, result, req, {
@@ -263,27 +297,43 @@ async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv)
       ignored,
       policyNamed: env.policy !== undefined,
     });
-    await completeCheckRun(octokit, ref, checkRunId, out, env.now);
+    clearTimeout(slow);
+    scanDuration.observe((Date.now() - started) / 1000);
+    // A ready verdict waits for its write slot as long as the run's deadline and one minute allow.
+    await endingRun(() => writer.complete(out), runStarted + env.runDeadlineMs + 60_000);
+    if (writer.duplicate) return;
+    runsByConclusion.inc({ conclusion: out.conclusion });
     log.info(
-      { checkRunId, conclusion: out.conclusion, skills: result.totals.skills, ms: Date.now() - started },
+      {
+        checkRunId: writer.id,
+        conclusion: out.conclusion,
+        skills: result.totals.skills,
+        ms: Date.now() - started,
+      },
       "check run completed",
     );
   } catch (err) {
-    if (
-      err instanceof ScanTimeoutError &&
-      (await endTooSlow(octokit, ref, checkRunId, err, req, env.now, log))
-    )
+    clearTimeout(slow);
+    // Ending the run may wait for a rate limit a little past the run's deadline (never forever).
+    const end = <T>(fn: () => Promise<T>) => endingRun(fn, runStarted + env.runDeadlineMs + 60_000);
+    if (writer.duplicate) return;
+    if (err instanceof ScanTimeoutError && (await end(() => endTooSlow(writer, err, req, log)))) {
+      runsByConclusion.inc({ conclusion: "action_required" });
       return;
-    log.error({ err, checkRunId }, "scan failed");
+    }
+    log.error({ err, checkRunId: writer.id }, "scan failed");
     const { title, summary } = describeError(err, req);
     try {
-      await endRunWithRetry(octokit, ref, checkRunId, title, summary, env.now);
+      await end(() => endRunWithRetry(writer, title, summary));
+      runsByConclusion.inc({ conclusion: "failure" });
     } catch (err2) {
-      log.error({ err: err2, checkRunId }, "could not end the check run");
+      log.error({ err: err2, checkRunId: writer.id }, "could not end the check run");
       throw err;
     }
     return;
   }
+  const checkRunId = writer.id;
+  if (checkRunId === undefined) return;
 
   // DESIGN "GitHub App flows" 3: every scan reports on the repository's open appeals. The run is
   // complete already; a failure here is logged and retried by the next scan.
@@ -299,33 +349,24 @@ async function runCheckOnce(context: AnyContext, req: CheckRequest, env: AppEnv)
  * to get through. SUSPICIOUS (action_required), never success; Re-scan and the appeal stay open.
  */
 async function endTooSlow(
-  octokit: AnyContext["octokit"],
-  ref: { owner: string; repo: string },
-  checkRunId: number,
+  writer: RunWriter,
   err: ScanTimeoutError,
   req: CheckRequest,
-  now: () => Date,
   log: AnyContext["log"],
 ): Promise<boolean> {
-  log.warn({ checkRunId, ms: err.ms }, "scan over its time budget: stopped");
+  log.warn({ checkRunId: writer.id, ms: err.ms }, "scan over its time budget: stopped");
   try {
-    await completeCheckRun(
-      octokit,
-      ref,
-      checkRunId,
-      {
-        conclusion: "action_required",
-        title: `❌ SUSPICIOUS: Not finished: too slow to check (over ${Math.round(err.ms / 1000)} s)`,
-        summary: `The scan of ${escapeMarkdown(err.label)} took longer than its budget of ${Math.round(err.ms / 1000)} s and was stopped. A skill that makes the scanner this slow is treated as SUSPICIOUS until a reviewer decides.\n\nPress **Re-scan** to try again.`,
-        annotations: [],
-        detailsUrl: req.appealUrl,
-        actions: [ACTIONS.rescan, ACTIONS.appeal],
-      },
-      now,
-    );
+    await writer.complete({
+      conclusion: "action_required",
+      title: `❌ SUSPICIOUS: Not finished: too slow to check (over ${Math.round(err.ms / 1000)} s)`,
+      summary: `The scan of ${escapeMarkdown(err.label)} took longer than its budget of ${Math.round(err.ms / 1000)} s and was stopped. A skill that makes the scanner this slow is treated as SUSPICIOUS until a reviewer decides.\n\nPress **Re-scan** to try again.`,
+      annotations: [],
+      detailsUrl: req.appealUrl,
+      actions: [ACTIONS.rescan, ACTIONS.appeal],
+    });
     return true;
   } catch (err2) {
-    log.error({ err: err2, checkRunId }, "could not complete the run of a scan over budget");
+    log.error({ err: err2, checkRunId: writer.id }, "could not complete the run of a scan over budget");
     return false;
   }
 }

@@ -2,7 +2,9 @@ import type { ProbotOctokit } from "probot";
 import {
   ACTIONS,
   type CheckRunRef,
+  type CompletedOutput,
   completeCheckRun,
+  createCompletedRun,
   failCheckRun,
   listRunsForSha,
   startCheckRun,
@@ -85,17 +87,21 @@ export interface ClaimOptions {
   log: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void };
 }
 
+/** What a delivery does: nothing (its run exists), take over its own stale run, or make a new one. */
+export type Claim = { kind: "skip" } | { kind: "takeover"; id: number } | { kind: "new" };
+
 /**
- * The run this delivery scans into, or undefined when there is nothing to do (the delivery's run
- * exists and is complete or still alive, or another replica created the same delivery's run first).
- * Runs of other deliveries left in progress past the deadline are ended on the way.
+ * Whether this delivery scans, and into which run: nothing to do when the delivery's run exists and
+ * is complete or still alive; its own stale run is taken over; otherwise a new run is made, but only
+ * when the scan ends or is slow (RunWriter): a quick result then costs one request. Runs of other
+ * deliveries left in progress past the deadline are ended on the way.
  */
 export async function claimRun(
   octokit: Octokit,
   ref: CheckRunRef,
   sha: string,
   opts: ClaimOptions,
-): Promise<number | undefined> {
+): Promise<Claim> {
   const { deliveryId, log } = opts;
   const runs = await listRunsForSha(octokit, ref, sha, opts.appId);
   const age = (startedAt: string | null) => (startedAt ? opts.now().getTime() - Date.parse(startedAt) : 0);
@@ -114,47 +120,130 @@ export async function claimRun(
         { checkRunId: existing.id },
         "queue retry: taking over this delivery's run from the earlier try",
       );
-      return existing.id;
+      return { kind: "takeover", id: existing.id };
     }
     if (!stale.includes(existing)) {
       log.info(
         { checkRunId: existing.id, status: existing.status },
         "redelivery: check run exists, nothing to do",
       );
-      return undefined;
+      return { kind: "skip" };
     }
     log.warn({ checkRunId: existing.id }, "taking over a stale in-progress check run");
-    return existing.id;
+    return { kind: "takeover", id: existing.id };
+  }
+  return { kind: "new" };
+}
+
+/** A scan that has no verdict after this shows an in-progress run (QUICK_RESULT_MS). */
+export const DEFAULT_QUICK_RESULT_MS = 10_000;
+
+/**
+ * The run of one delivery, created as late as possible: `complete` creates it already completed
+ * when nothing was created yet (one request), `start` (called when the scan is slow) creates it in
+ * progress so people see it working. After creating, the runs of the commit are read again: when
+ * another replica created one for the same delivery first, the oldest wins and this one is closed
+ * as a duplicate (never another's live run), and `duplicate` turns true.
+ */
+export class RunWriter {
+  id: number | undefined;
+  duplicate = false;
+  private starting: Promise<void> | undefined;
+  private startFailed = false;
+  /** Set once the verdict is being written: a late `start` (the slow-scan timer) must not create a run. */
+  private completing = false;
+  private readonly startedAt: Date;
+
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly ref: CheckRunRef,
+    private readonly sha: string,
+    private readonly opts: ClaimOptions,
+    takeover?: number,
+  ) {
+    this.id = takeover;
+    this.startedAt = opts.now();
   }
 
-  const id = await startCheckRun(octokit, ref, sha, deliveryId, opts.now());
-  // Another replica may have passed the same check at the same moment. The runs carry the delivery
-  // id, so the oldest one wins and every other replica closes its own (never another's live run).
-  const mine = (await listRunsForSha(octokit, ref, sha, opts.appId)).filter(
-    (r) => r.externalId === deliveryId,
-  );
-  const oldest = mine[0];
-  if (oldest && oldest.id < id) {
-    log.info(
+  /** Creates the run in progress unless it exists; failures are logged, `complete` still creates it. */
+  start(): Promise<void> {
+    if (this.id !== undefined || this.starting || this.completing) return this.starting ?? Promise.resolve();
+    this.starting = (async () => {
+      try {
+        const id = await startCheckRun(
+          this.octokit,
+          this.ref,
+          this.sha,
+          this.opts.deliveryId,
+          this.startedAt,
+        );
+        this.id = id;
+        await this.closeIfDuplicate(id);
+      } catch (err) {
+        this.startFailed = true;
+        this.opts.log.warn(
+          { err },
+          "could not create the in-progress check run; it is created with the verdict",
+        );
+      }
+    })();
+    return this.starting;
+  }
+
+  /** Writes the verdict: one request when the run does not exist yet and has at most 50 annotations. */
+  async complete(out: CompletedOutput): Promise<void> {
+    this.completing = true;
+    if (this.starting) await this.starting;
+    if (this.duplicate) return;
+    if (this.id === undefined && this.startFailed) {
+      // The create may have reached GitHub before it failed here: complete that run, not a second.
+      const listed = (await listRunsForSha(this.octokit, this.ref, this.sha, this.opts.appId)).find(
+        (r) => r.externalId === this.opts.deliveryId,
+      );
+      this.id = listed?.id;
+    }
+    if (this.id !== undefined) {
+      await completeCheckRun(this.octokit, this.ref, this.id, out, this.opts.now);
+      return;
+    }
+    const id = await createCompletedRun(
+      this.octokit,
+      this.ref,
+      this.sha,
+      this.opts.deliveryId,
+      this.startedAt,
+      out,
+      this.opts.now,
+    );
+    this.id = id;
+    await this.closeIfDuplicate(id);
+  }
+
+  private async closeIfDuplicate(id: number): Promise<void> {
+    const mine = (await listRunsForSha(this.octokit, this.ref, this.sha, this.opts.appId)).filter(
+      (r) => r.externalId === this.opts.deliveryId,
+    );
+    const oldest = mine[0];
+    if (!oldest || oldest.id >= id) return;
+    this.duplicate = true;
+    this.opts.log.info(
       { checkRunId: id, keeps: oldest.id },
       "the same delivery is scanned by another worker: duplicate closed",
     );
     await completeCheckRun(
-      octokit,
-      ref,
+      this.octokit,
+      this.ref,
       id,
       {
         conclusion: "neutral",
         title: `Duplicate of run ${oldest.id}`,
-        summary: `The same webhook delivery (${deliveryId}) reached two workers at once. Run ${oldest.id} carries the verdict; this one was closed without scanning.`,
+        summary: `The same webhook delivery (${this.opts.deliveryId}) reached two workers at once. Run ${oldest.id} carries the verdict; this one was closed without scanning.`,
         annotations: [],
         actions: [],
       },
-      opts.now,
+      this.opts.now,
     );
-    return undefined;
   }
-  return id;
 }
 
 /** Ends a run nobody will finish: failure, the reason, and the Re-scan button. */
@@ -178,17 +267,23 @@ export function endStaleRun(
 /** Waits between attempts to end a run; short, because each attempt is a single small request. */
 export const END_RETRY_DELAYS_MS = [200, 1_000, 3_000];
 
+/** The output of a run that ended without a verdict: fail closed, say why, offer Re-scan. */
+export const notScanned = (title: string, summary: string): CompletedOutput => ({
+  conclusion: "failure",
+  title,
+  summary,
+  annotations: [],
+  actions: [ACTIONS.rescan],
+});
+
 /**
  * Ends a run with a short "not scanned" failure, retrying: a run that could not be completed with
  * its verdict must still not stay in progress. Throws the last error when every attempt failed.
  */
 export async function endRunWithRetry(
-  octokit: Octokit,
-  ref: CheckRunRef,
-  checkRunId: number,
+  writer: Pick<RunWriter, "complete">,
   title: string,
   summary: string,
-  now: () => Date,
   delays: number[] = END_RETRY_DELAYS_MS,
 ): Promise<void> {
   let last: unknown;
@@ -196,55 +291,18 @@ export async function endRunWithRetry(
     if (attempt > 0) await new Promise((r) => setTimeout(r, delays[attempt - 1]));
     try {
       // From the second attempt on, the shortest body: the first may have failed on its size.
-      await (attempt === 0
-        ? failCheckRun(octokit, ref, checkRunId, title, summary, now)
-        : completeCheckRun(
-            octokit,
-            ref,
-            checkRunId,
-            {
-              conclusion: "failure",
-              title: "❌ Not scanned: the result could not be saved",
-              summary: "Nothing was cleared: press **Re-scan** to try again.",
-              annotations: [],
-              actions: [ACTIONS.rescan],
-            },
-            now,
-          ));
+      await writer.complete(
+        attempt === 0
+          ? notScanned(title, summary)
+          : notScanned(
+              "❌ Not scanned: the result could not be saved",
+              "Nothing was cleared: press **Re-scan** to try again.",
+            ),
+      );
       return;
     } catch (err) {
       last = err;
     }
   }
   throw last;
-}
-
-// ---- rate limits ----------------------------------------------------------------------------------
-
-/** The longest wait for a rate limit to lift before a request is given up (the run then says why). */
-export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
-
-interface ThrottledRequest {
-  method?: string;
-  url?: string;
-  request?: { retryCount?: number };
-}
-
-/**
- * Octokit's throttling plugin asks these whether to wait and retry. Probot's defaults always say yes,
- * so a primary rate limit whose reset is an hour away held the run "in progress" for that hour. A
- * short wait (a secondary limit's retry-after) is waited for, twice at most; a long one fails the
- * request at once and the run ends as "not scanned: rate limit" with the Re-scan button.
- */
-export function throttleOptions(maxWaitMs = MAX_RATE_LIMIT_WAIT_MS) {
-  const decide =
-    (what: string) =>
-    (retryAfter: number, options: ThrottledRequest, octokit: { log: { warn: (m: string) => void } }) => {
-      const wait = retryAfter * 1000 <= maxWaitMs && (options.request?.retryCount ?? 0) < 2;
-      octokit.log.warn(
-        `${what} on ${options.method} ${options.url}: ${wait ? `retrying in ${retryAfter} s` : `lifts in ${retryAfter} s, longer than ${minutes(maxWaitMs)}: not waiting`}`,
-      );
-      return wait;
-    };
-  return { onRateLimit: decide("rate limit"), onSecondaryRateLimit: decide("secondary rate limit") };
 }

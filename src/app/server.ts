@@ -6,8 +6,8 @@ import { createProbot, type Options, type Probot, ProbotOctokit } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { deadLetterHandler, deliveryProcessor, jobAwareLogger } from "./deliveries.js";
 import { type AppOptions, createApp, handlesEvent, isOwnEvent } from "./index.js";
+import { METRICS_CONTENT_TYPE, metricsText, setQueueStatsSource } from "./metrics.js";
 import { createDeliveryQueue, type DeliveryQueue, QueueSettingsError, queueSettings } from "./queue/index.js";
-import { throttleOptions } from "./run-lifecycle.js";
 import { createWebhookHandler } from "./webhook-http.js";
 
 // `npm start`: the App's web process on a plain Node HTTP server. It verifies a delivery, drops the
@@ -97,7 +97,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   if (port > 65535) throw new SettingsError(`PORT must be at most 65535, not "${env.PORT}"`);
   // Read again where they are used (src/app/index.ts, scan-pool.ts); checked here so a typo stops
   // the start with one line instead of failing every scan.
-  for (const name of ["SCAN_TIMEOUT_MS", "SCAN_WORKERS", "RUN_DEADLINE_MS"]) positiveInt(env, name);
+  for (const name of [
+    "SCAN_TIMEOUT_MS",
+    "SCAN_WORKERS",
+    "RUN_DEADLINE_MS",
+    "QUICK_RESULT_MS",
+    "WRITE_SPACING_MS",
+    "WRITES_PER_HOUR",
+  ])
+    positiveInt(env, name);
   try {
     queueSettings(env);
   } catch (err) {
@@ -120,11 +128,16 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   };
 }
 
-/** The App's Octokit, waiting for a rate limit only when it lifts soon (see throttleOptions). */
+/**
+ * The App's Octokit. Rate limits are the App's own (src/app/github-budget.ts: writes spaced per
+ * installation, retry-after and x-ratelimit-reset honoured within the run's deadline), so Probot's
+ * throttling is off and a 429 is not retried blindly by the retry plugin, which ignores retry-after.
+ */
 export function withRateLimitWaits(Octokit: typeof ProbotOctokit): typeof ProbotOctokit {
-  return Octokit.defaults((o: { throttle?: object }) => ({
+  return Octokit.defaults((o: { throttle?: object; retry?: object }) => ({
     ...o,
-    throttle: { ...o.throttle, ...throttleOptions() },
+    retry: { ...o.retry, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    throttle: { ...o.throttle, enabled: false },
   }));
 }
 
@@ -193,6 +206,13 @@ export async function startServer(
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       return;
     }
+    if (req.method === "GET" && req.url === "/metrics") {
+      metricsText().then(
+        (text) => res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(text),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
     webhooks(req, res).then(
       (handled) => {
         if (!handled) res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
@@ -204,6 +224,7 @@ export async function startServer(
     );
   }) as AppServer;
   server.queue = queue;
+  setQueueStatsSource(() => queue.stats());
   server.once("close", () => {
     queue.close().catch((err: unknown) => probot.log.warn({ err }, "the queue did not close cleanly"));
   });

@@ -1,5 +1,7 @@
+import { createServer, type Server } from "node:http";
 import { pathToFileURL } from "node:url";
 import { deadLetterHandler, deliveryProcessor } from "./deliveries.js";
+import { METRICS_CONTENT_TYPE, metricsText, setQueueStatsSource } from "./metrics.js";
 import { BullmqQueue, queueSettings } from "./queue/index.js";
 import { sharedScanPool } from "./scan-pool.js";
 import { loadProbot, readSettings, SettingsError } from "./server.js";
@@ -11,7 +13,9 @@ import { loadProbot, readSettings, SettingsError } from "./server.js";
 // (JOB_LOCK_MS, 30 s) and another worker runs it again, taking over the same check run.
 //
 // Same variables as `npm start` (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, ...), plus REDIS_URL
-// (required), WORKER_CONCURRENCY (jobs at once, default 2), JOB_ATTEMPTS (3), JOB_DEADLINE_MS.
+// (required), WORKER_CONCURRENCY (jobs at once, default 2), JOB_ATTEMPTS (3), JOB_DEADLINE_MS, and
+// METRICS_PORT: each process counts its own scans, runs and GitHub requests (prom-client registries
+// are per process), so a worker serves its own GET /metrics and /healthz there for Prometheus to scrape.
 
 function optionalMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name]?.trim();
@@ -37,11 +41,49 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env) {
     deliveryProcessor(probot),
     deadLetterHandler(probot, { appId: settings.appId, log: probot.log }),
   );
+  setQueueStatsSource(() => queue.stats());
+  const metricsPort = optionalPort(env);
+  const metrics = metricsPort === undefined ? undefined : await serveMetrics(metricsPort, env.HOST);
   probot.log.info(
-    { concurrency: options.concurrency, attempts: options.attempts },
+    { concurrency: options.concurrency, attempts: options.attempts, metricsPort },
     "skill-quarantine worker taking jobs",
   );
-  return { probot, queue };
+  return { probot, queue, metrics };
+}
+
+function optionalPort(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.METRICS_PORT?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65535)
+    throw new SettingsError(`METRICS_PORT must be a port number (0–65535), not "${raw}"`);
+  return n;
+}
+
+/** The worker's own GET /metrics and /healthz (nothing else is served). */
+async function serveMetrics(port: number, host: string | undefined): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/metrics") {
+      metricsText().then(
+        (text) => res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(text),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    if (req.method === "GET" && req.url === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+      return;
+    }
+    res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -60,6 +102,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     if (stopping) return;
     stopping = true;
     started.probot.log.info(`${signal}: no new jobs; finishing the running ones`);
+    started.metrics?.close();
     started.queue
       .close()
       .then(() => sharedScanPool().close())

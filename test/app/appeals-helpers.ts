@@ -600,7 +600,6 @@ export class World {
   ) {
     this.gh.listRuns(sha).createRun(id);
     await this.scan(sha, layout, base, state);
-    this.gh.updateRun(id);
     for (const n of state.open ?? []) this.s.comments(this.appeals, n);
     return this;
   }

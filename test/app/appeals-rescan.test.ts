@@ -59,8 +59,9 @@ describe("re-scan of open appeals", () => {
       .updateIssue(w.appeals, 100);
     await push(SHA_1, HEAD, "d-fix");
 
-    expect(w.lines().slice(-10)).toEqual([
-      "PATCH /repos/Codertocat/Hello-World/check-runs/500",
+    expect(w.lines().slice(-11)).toEqual([
+      "POST /repos/Codertocat/Hello-World/check-runs",
+      `GET /repos/Codertocat/Hello-World/commits/${SHA_1}/check-runs`,
       "GET /repos/Codertocat/skill-appeals/issues/100/comments",
       "POST /repos/Codertocat/skill-appeals/issues/100/comments",
       "GET /repos/Codertocat/skill-appeals/labels",

@@ -77,9 +77,7 @@ describe("the walkthrough: quarantined PR → /appeal → /approve → check pas
       "DELETE /repos/Codertocat/skill-appeals/issues/100/labels/review%3Apending",
       "POST /repos/Codertocat/skill-appeals/issues/100/comments",
       "PATCH /repos/Codertocat/skill-appeals/issues/100",
-      // the skill repository's check run for the appealed commit, re-run
-      `GET /repos/Codertocat/Hello-World/commits/${HEAD}/check-runs`,
-      "POST /repos/Codertocat/Hello-World/check-runs",
+      // the skill repository's check run for the appealed commit, re-run: created with its verdict
       `GET /repos/Codertocat/Hello-World/commits/${HEAD}/check-runs`,
       "GET /repos/Codertocat/Hello-World/contents/.github%2Fskill-quarantine.yml",
       "GET /repos/Codertocat/skill-appeals/contents/.github%2Fskill-quarantine-blocklist.yml",
@@ -88,7 +86,8 @@ describe("the walkthrough: quarantined PR → /appeal → /approve → check pas
       "GET /repos/Codertocat/skill-appeals/issues",
       `GET /repos/Codertocat/Hello-World/tarball/${HEAD}`,
       `GET /repos/Codertocat/Hello-World/tarball/${BASE}`,
-      "PATCH /repos/Codertocat/Hello-World/check-runs/300",
+      "POST /repos/Codertocat/Hello-World/check-runs",
+      `GET /repos/Codertocat/Hello-World/commits/${HEAD}/check-runs`,
       "POST /repos/Codertocat/skill-appeals/issues/comments/8001/reactions",
     ]);
     expect(w.posted("/issues/100/labels")[0]!.body).toEqual({ labels: ["review:approved"] });

@@ -97,8 +97,7 @@ describe("a repository's config cannot hide a malicious skill from the App", () 
       setup()
         .config(yaml)
         .noAppeals()
-        .tarball(PUSH_SHA, await dropperRepo())
-        .updateRun(90);
+        .tarball(PUSH_SHA, await dropperRepo());
       await probot.receive({ id: `d-cheat-${key}`, name: "push", payload: pushExample() });
       expect(final().conclusion).toBe("failure");
       expect(final().output.title).toMatch(/MALICIOUS/);
@@ -111,8 +110,7 @@ describe("a repository's config cannot hide a malicious skill from the App", () 
     setup()
       .config("limits:\n  max-file-bytes: 10\n")
       .noAppeals()
-      .tarball(PUSH_SHA, await dropperRepo())
-      .updateRun(90);
+      .tarball(PUSH_SHA, await dropperRepo());
     await probot.receive({ id: "d-cheat-limits", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("failure");
     expect(plain(final().output.summary)).toContain(
@@ -125,8 +123,7 @@ describe("a repository's config cannot hide a malicious skill from the App", () 
     setup()
       .config("appeals:\n  repository: mallory/friendly-reviews\n")
       .noAppeals()
-      .tarball(PUSH_SHA, await dropperRepo())
-      .updateRun(90);
+      .tarball(PUSH_SHA, await dropperRepo());
     await probot.receive({ id: "d-cheat-appeals", name: "push", payload: pushExample() });
     expect(gh.requests.some((r) => r.path.includes("mallory"))).toBe(false);
     expect(final().output.summary).not.toContain("mallory/friendly-reviews");
@@ -142,9 +139,7 @@ describe("a repository's config cannot hide a malicious skill from the App", () 
       .reply(200, 'exclude: ["**"]\nallowed-domains: [get.dropper-example.click]\n', {
         "content-type": "text/plain; charset=utf-8",
       });
-    gh.noAppeals()
-      .tarball(PUSH_SHA, await dropperRepo())
-      .updateRun(90);
+    gh.noAppeals().tarball(PUSH_SHA, await dropperRepo());
     await probot.receive({ id: "d-cheat-extends", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("failure");
     expect(plain(final().output.summary)).toContain(
@@ -166,8 +161,7 @@ describe("a repository's config cannot hide a malicious skill from the App", () 
     setup()
       .config("blocklist:\n  domains: [docs.blocked-by-repo.example]\n")
       .noAppeals()
-      .tarball(PUSH_SHA, clean)
-      .updateRun(90);
+      .tarball(PUSH_SHA, clean);
     await probot.receive({ id: "d-repo-blocklist", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("failure");
     expect(final().output.summary).not.toContain("Ignored");
@@ -179,8 +173,7 @@ describe("the operator's policy file", () => {
     setup({ policyRepository: "Codertocat/security-policy" })
       .config()
       .noAppeals()
-      .tarball(PUSH_SHA, await dropperRepo())
-      .updateRun(90);
+      .tarball(PUSH_SHA, await dropperRepo());
     policy("Codertocat/security-policy", "exclude: ['tools/**']\n");
     await probot.receive({ id: "d-policy-allow", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("success");
@@ -190,15 +183,14 @@ describe("the operator's policy file", () => {
     setup({ policyRepository: "{owner}/.github", policyPath: "policies/skills.yml" })
       .config()
       .noAppeals()
-      .tarball(PUSH_SHA, await dropperRepo())
-      .updateRun(90);
+      .tarball(PUSH_SHA, await dropperRepo());
     policy("Codertocat/.github", "exclude: ['tools/**']\n", "policies%2Fskills.yml");
     await probot.receive({ id: "d-policy-owner", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("success");
   });
 
   it("an unreadable policy stops the scan: nothing is cleared", async () => {
-    setup({ policyRepository: "Codertocat/security-policy" }).updateRun(90);
+    setup({ policyRepository: "Codertocat/security-policy" });
     policy("Codertocat/security-policy", 403);
     await probot.receive({ id: "d-policy-403", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("failure");
@@ -208,7 +200,7 @@ describe("the operator's policy file", () => {
   });
 
   it("an invalid policy stops the scan and names the file and the field", async () => {
-    setup({ policyRepository: "Codertocat/security-policy" }).updateRun(90);
+    setup({ policyRepository: "Codertocat/security-policy" });
     policy("Codertocat/security-policy", "limits:\n  max-skill-bytes: 5\n");
     await probot.receive({ id: "d-policy-bad", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("failure");
@@ -221,8 +213,7 @@ describe("the operator's policy file", () => {
     setup({ policyRepository: "Codertocat/security-policy" })
       .config()
       .noAppeals()
-      .tarball(PUSH_SHA, await dropperRepo())
-      .updateRun(90);
+      .tarball(PUSH_SHA, await dropperRepo());
     gh.api
       .get(`/repos/Codertocat/security-policy/contents/.github%2Fskill-quarantine-policy.yml`)
       .reply(404, { message: "Not Found" });

@@ -73,6 +73,9 @@ describe("readSettings (the npm start environment)", () => {
       { REDIS_URL: "localhost:6379" },
       'REDIS_URL must start with redis:// or rediss://, not "localhost:6379"',
     ],
+    [{ WRITE_SPACING_MS: "1s" }, 'WRITE_SPACING_MS must be a positive whole number, not "1s"'],
+    [{ WRITES_PER_HOUR: "-1" }, 'WRITES_PER_HOUR must be a positive whole number, not "-1"'],
+    [{ QUICK_RESULT_MS: "fast" }, 'QUICK_RESULT_MS must be a positive whole number, not "fast"'],
   ])("%o → %s", (change, message) => {
     expect(() => readSettings({ ...base, ...change })).toThrow(message);
   });
@@ -146,18 +149,20 @@ describe("the real HTTP path: middleware on a loopback port", () => {
       .createRun(900)
       .config()
       .noAppeals()
-      .tarball(sha, await repoTarballOf({ "skills/meeting-notes": "clean-notes" }))
-      .updateRun(900);
+      .tarball(sha, await repoTarballOf({ "skills/meeting-notes": "clean-notes" }));
     const body = JSON.stringify(payload);
     const res = await post(body, sign(body), "d-http-1");
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ ok: "queued" });
     await queueIdle(server);
-    expect(gh.checks().map((r) => r.method)).toEqual(["POST", "PATCH"]);
+    // A quick result: one write, the run created completed.
+    expect(gh.checks().map((r) => r.method)).toEqual(["POST"]);
     expect(gh.checks()[0]!.body).toMatchObject({
       name: "Skill quarantine",
       head_sha: sha,
       external_id: "d-http-1",
+      status: "completed",
+      conclusion: "success",
     });
     expect(await gh.schemaErrors()).toEqual([]);
   });
