@@ -184,17 +184,53 @@ export function ownAgentData(f: Finding, line: string, skillMd: string): string 
   return `reads the skill's own file under the agent's folder (${path}), which SKILL.md names; not the agent's credentials`;
 }
 
+const SKILLS_DEST =
+  /^["']?(?:~|\$HOME|\$\{HOME\}|\$CODEX_HOME|\$CLAUDE_CONFIG_DIR)\/(?:\.[a-z]+\/)?skills\/?(?:([\w.-]{1,100})\/?)?["']?$/;
+
+/**
+ * Why a copy into the agent's skills folder installs this very skill, or undefined: `cp -r
+ * engineering/<name> ~/.claude/skills/<name>` with a local source named like the skill (never a
+ * clone or a download: what those fetch is not what was scanned) and a destination that is the
+ * skills folder or the skill's own folder in it. The user is installing this skill already.
+ */
+export function selfInstall(f: Finding, line: string, name: string): string | undefined {
+  if (f.ruleId !== "agent.skill-install-command" || !/^[\w.-]{2,100}$/.test(name)) return undefined;
+  const cmd = /\b(cp|mv|ln|rsync)\s+((?:-[\w-]+\s+)*)(["']?[^\s"'|;&]{1,300}["']?)\s+(\S{1,300})/.exec(line);
+  if (!cmd) return undefined;
+  const source = (cmd[3] ?? "").replace(/^["']|["']$/g, "").replace(/\/+$/, "");
+  if (/^(?:[a-z][a-z0-9+.-]*:|~|\$|\/)/i.test(source) || source.split("/").includes("..")) return undefined;
+  const dest = SKILLS_DEST.exec(cmd[4] ?? "");
+  if (!dest) return undefined;
+  const base = source.slice(source.lastIndexOf("/") + 1);
+  if (base !== name && !(source === "." && dest[1] === name)) return undefined;
+  if (dest[1] !== undefined && dest[1] !== name) return undefined;
+  // Whatever else the line does (a second command after && or ;) is judged by its own findings.
+  return `installs this skill itself (${source} is the skill's own folder, ${name})`;
+}
+
 /** Own services and items named one step away, and declared keychain items, are held at RISKY. */
 export const ownership: Stage = {
   name: "ownership",
   run: (w: Weighed, i: WeighInput): Weighed => {
-    if (!w.findings.some((f) => levelOf(f.level) > levelOf("RISKY"))) return w;
+    const name = i.manifest.name ?? "";
+    const self = (f: Finding): string | undefined => {
+      const file = i.texts.get(f.file);
+      return file ? selfInstall(f, fullLine(file, f.line), name) : undefined;
+    };
+    if (!w.findings.some((f) => levelOf(f.level) > levelOf("RISKY") || self(f))) return w;
     const skillMd = i.texts.get(i.skillMd)?.text ?? "";
     const id = identityOf(skillMd);
     const description = `${i.manifest.name ?? ""} ${i.manifest.description ?? ""}`;
     const ownNamed = allNamedServicesOwn(w.findings, i, id);
     let changed = false;
     const findings = w.findings.map((f) => {
+      const own = levelOf(f.level) >= levelOf("RISKY") ? self(f) : undefined;
+      if (own) {
+        changed = true;
+        // Copying itself where it is installed anyway proves no capability of its own.
+        const { capabilities: _none, ...rest } = f;
+        return cappedAt(rest, "LOW_QUALITY", own);
+      }
       if (levelOf(f.level) <= levelOf("RISKY")) return f;
       const file = i.texts.get(f.file);
       if (!file) return f;
