@@ -3,10 +3,12 @@ import { provenanceOf, weighByProvenance } from "../analyze/provenance.js";
 import { classifyHost, hostOf, isPlaceholderHost } from "../analyze/urls.js";
 import { type CheckMeta, findingAt } from "../findings.js";
 import type { Capability, Finding, RelatedLocation } from "../types.js";
+import { cappedAt } from "../weigh/adjust.js";
 import * as C from "./checks.js";
 import {
   classifySecretPath,
   classifyWritePath,
+  envNameIsGeneric,
   envNameMatchesHost,
   homeEnvValue,
   isOutside,
@@ -430,10 +432,14 @@ export class Engine {
       !this.ctx.isAllowedHost(host) &&
       !inUrl.some((l) => envNameMatchesHost(l.name ?? "", host))
     )
-      this.emit(C.ENV_SECRET_TO_NETWORK, at, {
-        explanation: `The script puts ${inUrl[0]?.what} into the address of a request to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
-        related: inUrl.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
-      });
+      this.ownVendorCap(
+        this.emit(C.ENV_SECRET_TO_NETWORK, at, {
+          explanation: `The script puts ${inUrl[0]?.what} into the address of a request to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
+          related: inUrl.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
+        }),
+        host,
+        inUrl,
+      );
     const dec = parts.url?.L?.find((l) => l.kind === "decoded");
     if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
       const shown = isKnown(parts.url?.s) ? ` It decodes to ${parts.url.s.slice(0, 120)}.` : "";
@@ -474,10 +480,34 @@ export class Engine {
       return;
     }
     if (this.ctx.isAllowedHost(host) || [...names].some((n) => envNameMatchesHost(n, host))) return;
-    this.emit(C.ENV_SECRET_TO_NETWORK, at, {
-      explanation: `The script sends ${env[0]?.what} to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
-      related: env.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
-    });
+    this.ownVendorCap(
+      this.emit(C.ENV_SECRET_TO_NETWORK, at, {
+        explanation: `The script sends ${env[0]?.what} to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
+        related: env.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
+      }),
+      host,
+      env,
+    );
+  }
+
+  /**
+   * A token whose name says nothing of whose it is (`BOT_TOKEN`, `API_KEY`), sent to the service
+   * the skill is named for (its vendor's domain, provenance.ts): an API client doing its job, held
+   * at RISKY; the ownership stage lowers it further when SKILL.md declares that variable. A token
+   * naming another service (`AWS_SECRET_ACCESS_KEY`) or any host not the skill's stays as found.
+   */
+  private ownVendorCap(f: Finding | undefined, host: string, L: readonly Label[]): void {
+    if (!f || !this.ctx.skill) return;
+    if (!L.every((l) => l.name !== undefined && l.kind === "envsecret" && envNameIsGeneric(l.name))) return;
+    const origin = provenanceOf(`https://${host}/`, this.ctx.ruleSet.domains, this.ctx.skill);
+    if (origin.tier !== "official") return;
+    const names = [...new Set(L.map((l) => l.name))].join(", ");
+    const capped = cappedAt(
+      f,
+      "RISKY",
+      `sends its own service's token (${names}) to ${host}, the vendor the skill is named for (${origin.why})`,
+    );
+    if (capped !== f) this.findings[this.findings.indexOf(f)] = capped;
   }
 
   private flow(

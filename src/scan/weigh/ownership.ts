@@ -208,17 +208,33 @@ export function selfInstall(f: Finding, line: string, name: string): string | un
   return `installs this skill itself (${source} is the skill's own folder, ${name})`;
 }
 
+const OWN_VENDOR_TOKEN = /^sends its own service's token \(([\w, ]{1,300})\) to /;
+
+/**
+ * Why an API client's token sent to its own vendor (held at RISKY by the script engine) is below
+ * RISKY, or undefined: SKILL.md names every variable sent, so the user is told which token goes to
+ * which service before installing.
+ */
+export function declaredVendorToken(f: Finding, skillMd: string): string | undefined {
+  if (f.ruleId !== "script.env-secret-to-network" || f.level !== "RISKY") return undefined;
+  const m = (f.adjustments ?? []).map((a) => OWN_VENDOR_TOKEN.exec(a.why)).find(Boolean);
+  const names = m?.[1]?.split(/,\s*/).filter(Boolean) ?? [];
+  if (names.length === 0) return undefined;
+  if (!names.every((n) => new RegExp(`(?<![\\w])${n}(?![\\w])`).test(skillMd))) return undefined;
+  return `the token (${names.join(", ")}) is the one SKILL.md declares, sent to the service it belongs to`;
+}
+
 /** Own services and items named one step away, and declared keychain items, are held at RISKY. */
 export const ownership: Stage = {
   name: "ownership",
   run: (w: Weighed, i: WeighInput): Weighed => {
     const name = i.manifest.name ?? "";
+    const skillMd = i.texts.get(i.skillMd)?.text ?? "";
     const self = (f: Finding): string | undefined => {
       const file = i.texts.get(f.file);
       return file ? selfInstall(f, fullLine(file, f.line), name) : undefined;
     };
-    if (!w.findings.some((f) => levelOf(f.level) > levelOf("RISKY") || self(f))) return w;
-    const skillMd = i.texts.get(i.skillMd)?.text ?? "";
+    if (!w.findings.some((f) => levelOf(f.level) >= levelOf("RISKY"))) return w;
     const id = identityOf(skillMd);
     const description = `${i.manifest.name ?? ""} ${i.manifest.description ?? ""}`;
     const ownNamed = allNamedServicesOwn(w.findings, i, id);
@@ -230,6 +246,11 @@ export const ownership: Stage = {
         // Copying itself where it is installed anyway proves no capability of its own.
         const { capabilities: _none, ...rest } = f;
         return cappedAt(rest, "LOW_QUALITY", own);
+      }
+      const vendor = declaredVendorToken(f, skillMd);
+      if (vendor) {
+        changed = true;
+        return cappedAt(f, "LOW_QUALITY", vendor);
       }
       if (levelOf(f.level) <= levelOf("RISKY")) return f;
       const file = i.texts.get(f.file);
