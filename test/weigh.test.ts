@@ -123,6 +123,7 @@ describe("weighing stages, each alone", () => {
       "silences",
       "intent",
       "purpose",
+      "ownership",
       "capabilities",
       "declared",
       "undeclared",

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { analyzeConfusables } from "./analyze/confusables.js";
 import type { AnalysisContext, TextFile } from "./analyze/context.js";
+import { zipDocumentKind } from "./analyze/documents.js";
 import { analyzeEmbeddedCode } from "./analyze/embedded-code.js";
 import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
@@ -32,6 +33,7 @@ import { contentKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
 import { acceptedLine, decide, sortFindings } from "./verdict.js";
+import { adjust } from "./weigh/adjust.js";
 import { weigh } from "./weigh/index.js";
 
 const RESCAN_KINDS: TextKind[] = ["instructions", "shell", "python", "javascript", "powershell"];
@@ -464,10 +466,12 @@ export async function scanSkill(
       ) {
         // Bit 0 of a zip entry's general-purpose flags marks it as encrypted.
         const encrypted = decoded.format === "zip" && ((raw[6] ?? 0) & 1) === 1;
+        const f = findingAt(encrypted ? CHECKS.encryptedArchive : CHECKS.archive, place, {
+          excerpt: `${rel}: ${decoded.format} archive`,
+        });
+        const doc = decoded.format === "zip" ? zipDocumentKind(rel, raw) : undefined;
         state.findings.push(
-          findingAt(encrypted ? CHECKS.encryptedArchive : CHECKS.archive, place, {
-            excerpt: `${rel}: ${decoded.format} archive`,
-          }),
+          doc ? adjust(f, "LOW_QUALITY", `${doc} (a zip container of XML), not an archive to unpack`) : f,
         );
       } else if (decoded.format === "pyc") {
         const source = pycSource(rel);

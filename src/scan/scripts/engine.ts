@@ -3,10 +3,12 @@ import { provenanceOf, weighByProvenance } from "../analyze/provenance.js";
 import { classifyHost, hostOf, isPlaceholderHost } from "../analyze/urls.js";
 import { type CheckMeta, findingAt } from "../findings.js";
 import type { Capability, Finding, RelatedLocation } from "../types.js";
+import { cappedAt } from "../weigh/adjust.js";
 import * as C from "./checks.js";
 import {
   classifySecretPath,
   classifyWritePath,
+  envNameIsGeneric,
   envNameMatchesHost,
   homeEnvValue,
   isOutside,
@@ -43,6 +45,9 @@ function lineWords(sources: readonly number[], sink: number): string {
   const src = uniq.length === 1 ? `line ${uniq[0]}` : `lines ${uniq.join(", ")}`;
   return `${src}, then line ${sink}`;
 }
+
+/** The values that stand for the whole environment (`process.env`, `os.environ`). */
+const ENV_OBJECTS = new Set(["process.env", "os.environ"]);
 
 /** Runs a walker over code found inside the script (a shell string, a decoded payload). */
 export type NestedRunner = (lang: CodeLang, code: string, eng: Engine, stdin?: Value) => Value;
@@ -173,9 +178,41 @@ export class Engine {
     const top = this.fnStack[this.fnStack.length - 1];
     if (!top || l.param === undefined || !this.ownParam(l) || top.sinks.length >= 32) return;
     if (
-      !top.sinks.some((s) => s.param === l.param && s.kind === sink.kind && s.loc.offset === sink.loc.offset)
+      !top.sinks.some(
+        (s) =>
+          s.param === l.param &&
+          s.field === l.field &&
+          s.kind === sink.kind &&
+          s.loc.offset === sink.loc.offset,
+      )
     )
-      top.sinks.push({ param: l.param, ...sink });
+      top.sinks.push({ param: l.param, ...(l.field !== undefined ? { field: l.field } : {}), ...sink });
+  }
+
+  /**
+   * `param.NAME` inside a summarised function: the parameter's labels, each marked with the field
+   * read, so that a call passing the environment gives that one variable, not all of them. Other
+   * labels (and parameter labels already narrowed to a field) are kept as they are.
+   */
+  fieldOf(L: readonly Label[], name: string): readonly Label[] {
+    return L.map((l) =>
+      l.kind === "param" && l.field === undefined ? { ...l, id: this.nextId++, field: name } : l,
+    );
+  }
+
+  /**
+   * The labels an argument brings for a parameter label of a callee. A field of the environment
+   * object is that one variable (an env secret when its name says so); a field of an object literal
+   * is that field's value; a field of another parameter narrows that parameter in turn.
+   */
+  argLabels(arg: Value | undefined, field: string | undefined, at: Loc): readonly Label[] | undefined {
+    if (!arg?.L?.length || field === undefined) return arg?.L;
+    if (arg.props?.has(field)) return arg.props.get(field)?.L;
+    if (arg.q !== undefined && ENV_OBJECTS.has(arg.q)) {
+      const rest = arg.L.filter((l) => l.kind !== "envdump");
+      return unionLabels(this.fieldOf(rest, field), this.envVar(at, field).L);
+    }
+    return this.fieldOf(arg.L, field);
   }
 
   /**
@@ -194,11 +231,13 @@ export class Engine {
     for (const ps of sum.sinks) {
       const arg = args[ps.param];
       if (!arg) continue;
+      const argL = this.argLabels(arg, ps.field, at);
       if (ps.kind === "exec") {
-        if (arg.L?.length) this.checkExec(ps.loc, arg.L, ps.via, at);
-        if (ps.mode && ps.lang && isKnown(arg.s)) this.nested(ps.lang, arg.s, at, arg.dec);
-      } else if (arg.L?.length) {
-        this.checkSend(ps.loc, arg.L, ps.kind === "send-body" ? arg.L : [], ps.host, ps.via, at);
+        if (argL?.length) this.checkExec(ps.loc, argL, ps.via, at);
+        if (ps.field === undefined && ps.mode && ps.lang && isKnown(arg.s))
+          this.nested(ps.lang, arg.s, at, arg.dec);
+      } else if (argL?.length) {
+        this.checkSend(ps.loc, argL, ps.kind === "send-body" ? argL : [], ps.host, ps.via, at);
       }
     }
     let extra: readonly Label[] | undefined;
@@ -207,14 +246,27 @@ export class Engine {
       if (arg) extra = unionLabels(extra, this.read(r.loc, arg, fn.name ? `through ${fn.name}()` : ""));
     }
     const ret = sum.ret;
-    let L: readonly Label[] | undefined;
-    for (const l of ret.L ?? []) {
-      if (l.kind !== "param") L = unionLabels(L, [l]);
-      else if (l.fnId === sum.id) L = unionLabels(L, args[l.param ?? -1]?.L);
+    const bind = (from: readonly Label[] | undefined): readonly Label[] | undefined => {
+      let L: readonly Label[] | undefined;
+      for (const l of from ?? []) {
+        if (l.kind !== "param") L = unionLabels(L, [l]);
+        else if (l.fnId === sum.id) L = unionLabels(L, this.argLabels(args[l.param ?? -1], l.field, at));
+      }
+      return L;
+    };
+    const L = unionLabels(bind(ret.L), extra);
+    const { L: _drop, props: retProps, ...rest } = ret;
+    // Fields of a returned object carry what the call passed in (`return {all: env}` then `.all`).
+    let props: Map<string, Value> | undefined;
+    if (retProps) {
+      props = new Map();
+      for (const [k, v] of retProps) {
+        const { L: _vl, ...vrest } = v;
+        const vL = bind(v.L);
+        props.set(k, vL?.length ? { ...vrest, L: vL } : vrest);
+      }
     }
-    L = unionLabels(L, extra);
-    const { L: _drop, ...rest } = ret;
-    return L?.length ? { ...rest, L } : rest;
+    return { ...rest, ...(props ? { props } : {}), ...(L?.length ? { L } : {}) };
   }
 
   // ---- sources --------------------------------------------------------------------------------
@@ -380,10 +432,14 @@ export class Engine {
       !this.ctx.isAllowedHost(host) &&
       !inUrl.some((l) => envNameMatchesHost(l.name ?? "", host))
     )
-      this.emit(C.ENV_SECRET_TO_NETWORK, at, {
-        explanation: `The script puts ${inUrl[0]?.what} into the address of a request to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
-        related: inUrl.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
-      });
+      this.ownVendorCap(
+        this.emit(C.ENV_SECRET_TO_NETWORK, at, {
+          explanation: `The script puts ${inUrl[0]?.what} into the address of a request to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
+          related: inUrl.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
+        }),
+        host,
+        inUrl,
+      );
     const dec = parts.url?.L?.find((l) => l.kind === "decoded");
     if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
       const shown = isKnown(parts.url?.s) ? ` It decodes to ${parts.url.s.slice(0, 120)}.` : "";
@@ -424,10 +480,34 @@ export class Engine {
       return;
     }
     if (this.ctx.isAllowedHost(host) || [...names].some((n) => envNameMatchesHost(n, host))) return;
-    this.emit(C.ENV_SECRET_TO_NETWORK, at, {
-      explanation: `The script sends ${env[0]?.what} to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
-      related: env.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
-    });
+    this.ownVendorCap(
+      this.emit(C.ENV_SECRET_TO_NETWORK, at, {
+        explanation: `The script sends ${env[0]?.what} to ${host} (line ${at.line}). ${C.ENV_SECRET_TO_NETWORK.explanation}`,
+        related: env.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
+      }),
+      host,
+      env,
+    );
+  }
+
+  /**
+   * A token whose name says nothing of whose it is (`BOT_TOKEN`, `API_KEY`), sent to the service
+   * the skill is named for (its vendor's domain, provenance.ts): an API client doing its job, held
+   * at RISKY; the ownership stage lowers it further when SKILL.md declares that variable. A token
+   * naming another service (`AWS_SECRET_ACCESS_KEY`) or any host not the skill's stays as found.
+   */
+  private ownVendorCap(f: Finding | undefined, host: string, L: readonly Label[]): void {
+    if (!f || !this.ctx.skill) return;
+    if (!L.every((l) => l.name !== undefined && l.kind === "envsecret" && envNameIsGeneric(l.name))) return;
+    const origin = provenanceOf(`https://${host}/`, this.ctx.ruleSet.domains, this.ctx.skill);
+    if (origin.tier !== "official") return;
+    const names = [...new Set(L.map((l) => l.name))].join(", ");
+    const capped = cappedAt(
+      f,
+      "RISKY",
+      `sends its own service's token (${names}) to ${host}, the vendor the skill is named for (${origin.why})`,
+    );
+    if (capped !== f) this.findings[this.findings.indexOf(f)] = capped;
   }
 
   private flow(

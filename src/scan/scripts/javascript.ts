@@ -10,6 +10,7 @@ import { UNKNOWN } from "./paths.js";
 import { Scope } from "./scope.js";
 import type { SNode as Node } from "./syntax.js";
 import {
+  appended,
   concat,
   dirname,
   EMPTY,
@@ -357,7 +358,7 @@ export class JsWalker {
     if (name === "length") return EMPTY;
     const stored = this.attrs.get(name);
     if (stored) return merge(stored, taint(v));
-    return v.L ? { s: UNKNOWN, L: v.L } : { s: UNKNOWN };
+    return v.L ? { s: UNKNOWN, L: this.eng.fieldOf(v.L, name) } : { s: UNKNOWN };
   }
 
   // ---- expressions and statements -------------------------------------------------------------
@@ -476,6 +477,8 @@ export class JsWalker {
         const k = index ? this.ev(index, d + 1) : EMPTY;
         if (v.list && isKnown(k.s) && /^\d+$/.test(k.s)) return v.list[Number(k.s)] ?? elementOf(v);
         if (isKnown(k.s)) return this.member(v, k.s, n);
+        // `arr[i]`: any element, with its fields (and the container's taint on the whole).
+        if (v.list?.length) return withLabels(elementOf(v), k.L);
         return taint(v, k);
       }
       case "call_expression":
@@ -718,6 +721,15 @@ export class JsWalker {
     }
     if (c.cbResult && cbRet) return c.cbResult === "list" ? listOf([cbRet]) : merge(cbRet, taint(result));
     return result;
+  }
+
+  /** `arr.push(x)`: the receiver variable keeps its elements, so fields of one stay apart. */
+  appendToReceiver(c: Call, items: readonly Value[], front: boolean): void {
+    if (!c.recvName || !items.length) return;
+    let s: Scope | undefined = this.scope;
+    while (s && !s.own(c.recvName)) s = s.parent;
+    const owner = s ?? this.scope;
+    owner.set(c.recvName, appended(owner.own(c.recvName) ?? EMPTY, items, front));
   }
 
   taintReceiver(c: Call, L: readonly Label[] | undefined): void {
@@ -1314,7 +1326,15 @@ meth(["pipe"], (w, c) => {
   else if (dest?.w) w.eng.write(c.at, dest.w.path, c.recv, "a piped stream", true);
   return dest ?? EMPTY;
 });
-meth(["push", "unshift", "set", "add", "append", "assign", "splice"], (w, c) => {
+meth(["push", "unshift"], (w, c) => {
+  w.appendToReceiver(
+    c,
+    c.args.filter((a) => !a.fn),
+    c.method === "unshift",
+  );
+  return EMPTY;
+});
+meth(["set", "add", "append", "assign", "splice"], (w, c) => {
   w.taintReceiver(c, labelsOf(c.args.filter((a) => !a.fn)));
   return EMPTY;
 });

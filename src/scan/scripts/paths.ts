@@ -220,6 +220,22 @@ export function envNameMatchesHost(name: string, host: string): boolean {
   return false;
 }
 
+/** Words of an env name that say what kind of secret it is, not whose: `BOT_TOKEN`, `API_KEY`. */
+const GENERIC_SECRET_WORD =
+  /^(api|key|keys|token|tokens|secret|secrets|access|auth|password|pass|pwd|private|client|bot|app|id|bearer|oauth|refresh|session|user|chat|webhook|signing|master|admin|service|account|credentials?|env)$/;
+
+/**
+ * Whether an env name says nothing of whose secret it is (`BOT_TOKEN`, `API_KEY`, `TOKEN`): such a
+ * token can be the skill's own service's. `AWS_SECRET_ACCESS_KEY` names AWS and cannot.
+ */
+export function envNameIsGeneric(name: string): boolean {
+  const words = name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.length > 0 && words.every((w) => GENERIC_SECRET_WORD.test(w) || /^\d+$/.test(w));
+}
+
 /** Text written to a start-up file or job that fetches or sends over the network. */
 export const NETWORK_IN_TEXT =
   /\b(curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|invoke-expression|nc|ncat|netcat|socat)\b|\/dev\/(tcp|udp)\/|https?:\/\/|\bbash\s+-i\b/i;

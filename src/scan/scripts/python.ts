@@ -10,6 +10,7 @@ import { UNKNOWN } from "./paths.js";
 import { Scope } from "./scope.js";
 import type { SNode as Node } from "./syntax.js";
 import {
+  appended,
   concat,
   dirname,
   EMPTY,
@@ -592,7 +593,9 @@ export class PythonWalker {
     if (obj.q === "os.environ") return this.eng.envVar(this.eng.loc(n), key.s);
     if (obj.props && isKnown(key.s) && obj.props.has(key.s)) return obj.props.get(key.s) ?? EMPTY;
     if (obj.list && isKnown(key.s) && /^\d+$/.test(key.s)) return obj.list[Number(key.s)] ?? elementOf(obj);
-    return obj.L || key.L ? { s: UNKNOWN, L: unionLabels(obj.L, key.L) } : { s: UNKNOWN };
+    // `env["API_KEY"]` of a parameter: that one field (see Engine.fieldOf).
+    const objL = obj.L && isKnown(key.s) ? this.eng.fieldOf(obj.L, key.s) : obj.L;
+    return objL || key.L ? { s: UNKNOWN, L: unionLabels(objL, key.L) } : { s: UNKNOWN };
   }
 
   private string(n: Node, d: number): Value {
@@ -1311,13 +1314,21 @@ meth(
   ],
   propagate,
 );
-meth(["get"], (_w, c) => {
+meth(["get"], (w, c) => {
   const recv = c.recv ?? EMPTY;
   const key = c.args[0]?.s;
   if (recv.props && isKnown(key) && recv.props.has(key)) return recv.props.get(key) ?? EMPTY;
+  if (recv.L && isKnown(key)) return taint({ L: w.eng.fieldOf(recv.L, key) }, c.args[1]);
   return taint(recv, c.args[1]);
 });
-meth(["append", "extend", "update", "add", "insert", "setdefault", "put", "appendleft"], (w, c) => {
+meth(["append", "appendleft"], (w, c) => {
+  const item = c.args[0];
+  if (item && c.args.length === 1 && !c.kw.size)
+    w.updateReceiver(c, (old) => appended(old, [item], c.method === "appendleft"));
+  else w.taintReceiver(c, labelsOf([...c.args, ...c.kw.values()]));
+  return EMPTY;
+});
+meth(["extend", "update", "add", "insert", "setdefault", "put"], (w, c) => {
   w.taintReceiver(c, labelsOf([...c.args, ...c.kw.values()]));
   return EMPTY;
 });

@@ -13,6 +13,7 @@ import {
   textOf,
   unionLabels,
   type Value,
+  withLabels,
 } from "./values.js";
 
 // Bash (and sh/zsh, parsed with the bash grammar). Statements produce what they print, so pipes,
@@ -291,7 +292,10 @@ class ShellWalker {
         }
         if (!name) return { s: UNKNOWN };
         const v = this.variable(name, n);
-        return isKnown(v.s) || v.L?.length || !dflt ? v : dflt;
+        if (isKnown(v.s) || !dflt) return v;
+        // `${KEYCHAIN_TOKEN_ITEM:-mytool-token}`: unset, it is the default; the variable's taint (a
+        // secret-looking name) stays on the value, but the default is what the script names.
+        return v.L?.length && isKnown(dflt.s) ? withLabels(dflt, v.L) : v.L?.length ? v : dflt;
       }
       case "command_substitution": {
         const outs: Value[] = [];

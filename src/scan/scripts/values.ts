@@ -28,6 +28,11 @@ export interface Label {
   /** param: the parameter's index, and the function (summary id) it belongs to. */
   readonly param?: number;
   readonly fnId?: number;
+  /**
+   * param: the named field read from the parameter (`env.API_KEY`). At a call, the field is looked
+   * up in the argument: one variable of the environment, not the whole environment.
+   */
+  readonly field?: string;
   /** remote: the host the data came from, when known, and the whole address (for its owner's path). */
   readonly host?: string;
   readonly url?: string;
@@ -52,6 +57,8 @@ export interface FnInfo {
 
 export interface ParamSink {
   param: number;
+  /** The field of the parameter that reaches the sink, when only one does. */
+  field?: string;
   kind: "send-all" | "send-body" | "exec";
   loc: Loc;
   via: string;
@@ -140,7 +147,7 @@ export function merge(a: Value | undefined, b: Value | undefined): Value {
   if (!b || b === EMPTY) return a;
   let s = a.s ?? b.s;
   if (a.s !== undefined && b.s !== undefined && a.s !== b.s && !sensitive(a.s) && sensitive(b.s)) s = b.s;
-  const props = a.props && b.props ? new Map([...a.props, ...b.props]) : (a.props ?? b.props);
+  const props = a.props && b.props ? mergeProps(a.props, b.props) : (a.props ?? b.props);
   const list = a.list && b.list ? [...a.list, ...b.list].slice(0, MAX_LIST) : (a.list ?? b.list);
   return {
     s,
@@ -152,6 +159,27 @@ export function merge(a: Value | undefined, b: Value | undefined): Value {
     fn: a.fn ?? b.fn,
     dec: a.dec ?? b.dec,
   };
+}
+
+/** Fields of two objects that either may be: a field both have keeps the taint of both. */
+function mergeProps(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>): Map<string, Value> {
+  const out = new Map(a);
+  for (const [k, v] of b) {
+    const old = out.get(k);
+    out.set(k, old ? merge(old, v) : v);
+  }
+  return out;
+}
+
+/**
+ * A container after `push`/`append` of `items`: the items are kept one by one (bounded), so that a
+ * field read from an element later (`tiles[0].path`) carries that field's taint, not every field's.
+ * The container as a whole still carries every item's labels (serialising it sends them all).
+ */
+export function appended(container: Value, items: readonly Value[], front = false): Value {
+  const old = container.list ?? [];
+  const list = (front ? [...items, ...old] : [...old, ...items]).slice(0, MAX_LIST);
+  return { ...container, list, L: unionLabels(container.L, labelsOf(items)) };
 }
 
 /** String concatenation: "a" + x + f"{y}". */

@@ -5,6 +5,7 @@ import type { CapabilityReport, Finding, LevelNumber } from "../types.js";
 import { applySilences, undeclaredFinding, weighDeclared } from "../verdict.js";
 import { impersonation } from "./impersonation.js";
 import { intent } from "./intent.js";
+import { ownership } from "./ownership.js";
 import { purpose } from "./purpose.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 
@@ -69,6 +70,7 @@ export const STAGES: readonly Stage[] = [
   silences,
   intent,
   purpose,
+  ownership,
   capabilities,
   declared,
   undeclared,

@@ -269,8 +269,10 @@ function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
 
 /** Why the passage describes rather than directs, or undefined when it directs (or may). */
 export function describes(f: Finding, file: TextFile, plan: Plan): string | undefined {
-  if (!WEIGHED.has(f.category) || f.ruleId.startsWith("script.") || f.context === "frontmatter")
-    return undefined;
+  // Script findings are weighed only where they come from a Markdown code block (they carry its
+  // context); in a script file the code runs, whatever the file is named.
+  const scriptFinding = f.ruleId.startsWith("script.") && f.context !== "code-block";
+  if (!WEIGHED.has(f.category) || scriptFinding || f.context === "frontmatter") return undefined;
   const toAgent = ADDRESSED_TO_AGENT.has(f.category);
   const line = file.lines.lineText(f.line);
   const before = line.slice(0, Math.max(0, f.column - 1));
