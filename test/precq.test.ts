@@ -268,8 +268,9 @@ describe("technique fixtures of this round: the rule that fires and its level", 
   it("benign: array tiles, an env-argument API client and a threat write-up stay below quarantine", () => {
     expect(at("benign/array-fields-tile-screenshot", "script.exec-remote")).toEqual([]);
     expect(at("benign/api-client-env-argument", "script.env-dump")).toEqual([]);
+    // Describing content in a reference file goes below RISKY (the intent stage: it only does what it says).
     const dropper = at("benign/threat-writeup-encoded-dropper", "script.exec-remote");
-    expect(dropper.map((f) => f.level)).toEqual(["RISKY"]);
+    expect(dropper.map((f) => f.level)).toEqual(["LOW_QUALITY"]);
   });
 
   it("malicious: another app's keychain item sent to an unknown host stays MALICIOUS", () => {

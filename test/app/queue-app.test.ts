@@ -90,7 +90,10 @@ describe("the in-process queue behind npm start", () => {
       body: { ok: "the App's own event: ignored" },
     });
     await queueIdle(web);
-    expect(github.runs.map((r) => [r.external_id, r.status, r.conclusion])).toEqual([
+    // Only this test's deliveries: the first test's abandoned try (past its job deadline, not
+    // stopped) may still write its own late result, which GitHub would close as a duplicate.
+    const mine = github.runs.filter((r) => r.external_id !== "d-mem-dead");
+    expect(mine.map((r) => [r.external_id, r.status, r.conclusion])).toEqual([
       ["d-mem-twice", "completed", "success"],
     ]);
     expect(github.unexpected).toEqual([]);

@@ -13,7 +13,7 @@ import {
   startLoopbackServer,
   stopLoopbackServer,
 } from "./helpers.js";
-import { hasRedis, startRedis, type TestRedis } from "./redis.js";
+import { freePort, hasRedis, startRedis, type TestRedis } from "./redis.js";
 
 // The whole App at scale, in processes: a real redis-server, the web process (202 at once, BullMQ
 // producer) and `npm run worker` processes (src/app/worker.ts) talking to a GitHub stand-in on
@@ -135,7 +135,9 @@ describe.skipIf(!hasRedis)("web process + worker processes on Redis", () => {
     }));
     expect(web.queue.backend).toBe("bullmq");
     github.holdTarballs();
-    const a = startWorker(queueName);
+    // The slow-scan path: the run is created in progress at once (not with the verdict), so the
+    // kill happens while a run is open and the next worker must take it over.
+    const a = startWorker(queueName, { QUICK_RESULT_MS: "1" });
 
     // GitHub (or a person's "Redeliver") sends one delivery five times at once: one job.
     const answers = await Promise.all(Array.from({ length: 5 }, () => postDelivery(url, "d-kill")));
@@ -148,7 +150,7 @@ describe.skipIf(!hasRedis)("web process + worker processes on Redis", () => {
     await a.exited;
     github.releaseTarballs();
 
-    const b = startWorker(queueName);
+    const b = startWorker(queueName, { QUICK_RESULT_MS: "1" });
     await until(() => github.runs[0]?.status === "completed", 60_000, "worker B to complete the run");
     expect(github.runs).toHaveLength(1);
     expect(github.runs[0]).toMatchObject({
@@ -180,10 +182,12 @@ describe.skipIf(!hasRedis)("web process + worker processes on Redis", () => {
       env: { REDIS_URL: redis.url, QUEUE_NAME: queueName, LOG_LEVEL: "fatal" },
     }));
     github.holdTarballs();
+    const metricsPort = await freePort();
     const w = startWorker(queueName, {
       JOB_ATTEMPTS: "2",
       JOB_DEADLINE_MS: "3000",
       RUN_DEADLINE_MS: "60000",
+      METRICS_PORT: String(metricsPort),
     });
     expect((await postDelivery(url, "d-dead")).status).toBe(202);
     await until(() => github.runs[0]?.status === "completed", 90_000, "the dead letter");
@@ -207,6 +211,10 @@ describe.skipIf(!hasRedis)("web process + worker processes on Redis", () => {
     while ((await web.queue.stats()).failed !== 1 && Date.now() < end)
       await new Promise((r) => setTimeout(r, 100));
     expect(await web.queue.stats()).toMatchObject({ failed: 1 });
+    // The worker serves its own metrics (a registry per process): the dead letter is counted there.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^skill_quarantine_dead_letters_total [1-9]/m);
+    expect(metrics).toMatch(/^skill_quarantine_queue_jobs\{state="failed"\} 1$/m);
     w.child.kill("SIGTERM");
     await w.exited;
   }, 180_000);

@@ -15,7 +15,7 @@ export interface TestRedis {
 
 export const hasRedis = spawnSync("redis-server", ["--version"], { encoding: "utf8" }).status === 0;
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);

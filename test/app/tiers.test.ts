@@ -72,8 +72,7 @@ describe("the App's trust tier", () => {
     setup({ policyRepository: "Codertocat/security-policy" })
       .config()
       .noAppeals()
-      .tarball(PUSH_SHA, await repo())
-      .updateRun(90);
+      .tarball(PUSH_SHA, await repo());
     policy("trust:\n  verified-publishers: [codertocat]\n");
     await probot.receive({ id: "d-tier-verified", name: "push", payload: pushExample() });
     expect(final().conclusion).toBe("success");
@@ -84,8 +83,7 @@ describe("the App's trust tier", () => {
     setup()
       .config("trust:\n  verified-publishers: [Codertocat]\n")
       .noAppeals()
-      .tarball(PUSH_SHA, await repo())
-      .updateRun(90);
+      .tarball(PUSH_SHA, await repo());
     await probot.receive({ id: "d-tier-repo", name: "push", payload: pushExample() });
     const out = final().output;
     expect(out.summary).toContain("skills/meeting-notes** · 🟡 unverified");
