@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { loadConfigFile } from "../node/config-file.js";
 import { loadRuleSet } from "../node/load.js";
 import { scanPath } from "../node/scan-path.js";
-import { loadScriptAnalyzer } from "../node/script-analyzer.js";
+import { createSkillRunner, parseWorkers } from "../node/skill-runner.js";
 import { renderReport } from "../report/render.js";
 import { renderText } from "../report/text.js";
 import type { ScanResult } from "../scan/index.js";
@@ -14,6 +14,7 @@ import {
   LEVEL_NAMES,
   mergeResults,
   parseLevel,
+  type ScanConfig,
   type ScanOptions,
   VERSION,
 } from "../scan/index.js";
@@ -52,6 +53,16 @@ function collectDomains(v: string, prev: string[]): string[] {
   return [...prev, ...r.data];
 }
 
+function parseWorkersOption(v: string): number {
+  try {
+    const n = parseWorkers(v, "--workers");
+    if (n === undefined) throw new Error("--workers must be a whole number from 1 to 256");
+    return n;
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^--workers /, ""));
+  }
+}
+
 /** --fail-on, shown in --help by its level name rather than its number. */
 const failOnOption = (description: string) =>
   new Option("--fail-on <level>", description).argParser(parseFailOn).default(3, "SUSPICIOUS");
@@ -77,6 +88,7 @@ interface ScanFlags {
   rules: string[];
   shard?: { index: number; count: number };
   scripts: boolean;
+  workers?: number;
 }
 
 /** A folder of extra rules that is missing or empty is a typo, not "no extra rules". */
@@ -111,7 +123,23 @@ async function runScan(
     process.stderr.write(`skill-quarantine: ${line}\n`),
   );
   config.allowedDomains.push(...flags.allowDomain);
-  const scriptAnalyzer = flags.scripts ? await loadScriptAnalyzer() : undefined;
+  // Grammars load when a skill first needs one; many skills go to a worker pool (--workers).
+  const runner = createSkillRunner({ ruleSet, scripts: flags.scripts, workers: flags.workers });
+  try {
+    return await scanTargets(paths, targets, flags, extra, { ruleSet, config, runner: runner.runner });
+  } finally {
+    await runner.close();
+  }
+}
+
+async function scanTargets(
+  paths: string[],
+  targets: string[],
+  flags: ScanFlags,
+  extra: Pick<ScanOptions, "baselineOf">,
+  setup: Pick<ScanOptions, "ruleSet" | "runner"> & { config: ScanConfig },
+): Promise<ScanResult> {
+  const { ruleSet, config, runner } = setup;
   const showProgress = Boolean(process.stderr.isTTY) && !flags.quiet;
   const results: ScanResult[] = [];
   for (const t of targets) {
@@ -121,7 +149,7 @@ async function runScan(
       await scanPath(t, {
         ruleSet,
         config,
-        scriptAnalyzer,
+        runner,
         shard: flags.shard,
         ...extra,
         onProgress: (done, total) => {
@@ -176,6 +204,11 @@ export function buildProgram(): Command {
     .option("--rules <dir>", "load extra rule files from this folder (repeatable)", collect, [])
     .option("--shard <i/n>", "scan only shard i of n (stable by skill id)", parseShard)
     .option("--no-scripts", "skip syntax-tree analysis of scripts (text rules still run)")
+    .option(
+      "--workers <n>",
+      "worker threads for many skills (default: the number of cores; 1 scans in one thread)",
+      parseWorkersOption,
+    )
     .option("-q, --quiet", "only the summary lines, no finding details")
     .action(async (paths: string[], flags: ScanFlags) => {
       const result = await runScan(paths, flags);

@@ -18,6 +18,8 @@ export interface PathScanOptions {
   shard?: ScanOptions["shard"];
   onProgress?: ScanOptions["onProgress"];
   onSkill?: (report: SkillReport) => void;
+  /** Where skills are scanned (src/node/skill-runner.ts); default one after the other here. */
+  runner?: ScanOptions["runner"];
 }
 
 /** Scans a folder (or the folder of a SKILL.md given directly) on disk. */
@@ -36,6 +38,7 @@ export async function scanPath(input: string, opts: PathScanOptions): Promise<Sc
     rootParentName: basename(dirname(root)),
     shard: opts.shard,
     onProgress: opts.onProgress,
+    runner: opts.runner,
   })) {
     opts.onSkill?.(s);
     skills.push(s);

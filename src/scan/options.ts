@@ -1,5 +1,7 @@
 import type { ScriptAnalyzer } from "./analyze/context.js";
 import type { ReviewDecision, ScanConfig } from "./config.js";
+import type { DiscoveredSkill } from "./discover.js";
+import type { FileSet } from "./fileset.js";
 import type { RuleSet } from "./ruleset.js";
 import type { SkillReport } from "./types.js";
 
@@ -26,4 +28,16 @@ export interface ScanOptions {
   onUnscanned?: (problems: string[]) => void;
   /** Called after each skill with the number done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Where each skill is scanned (a worker pool, src/node/skill-runner.ts), decided once the number of
+   * skills is known. Default: one after the other in this thread. Reports still leave in discovery
+   * order, so the output does not depend on which skill finishes first.
+   */
+  runner?: (skills: number) => SkillScanner;
+}
+
+/** Scans one discovered skill somewhere; `concurrency` skills may be in flight at once. */
+export interface SkillScanner {
+  concurrency: number;
+  scan(skill: DiscoveredSkill, fs: FileSet, opts: ScanOptions): Promise<SkillReport>;
 }
