@@ -26,6 +26,7 @@ describe("sarif-file", () => {
       "allowed-domains": "",
       "baseline-ref": "",
       annotate: "",
+      workers: "",
     };
     expect(parseInputs({ ...raw, "sarif-file": "  " })["sarif-file"]).toBeUndefined();
     expect(await resolveOutputPath(ws, temp, undefined)).toBe(join(temp, "skill-quarantine.sarif"));

@@ -215,6 +215,7 @@ describe("loadConfig", () => {
       "sarif-file": "",
       "baseline-ref": "",
       annotate: "",
+      workers: "",
       ...over,
     });
 

@@ -698,6 +698,7 @@ describe("inputs schema", () => {
     "sarif-file": "skill-quarantine.sarif",
     "baseline-ref": "",
     annotate: "true",
+    workers: "",
     ...p,
   });
 
@@ -710,7 +711,9 @@ describe("inputs schema", () => {
       "sarif-file": "skill-quarantine.sarif",
       "baseline-ref": { mode: "auto" },
       annotate: true,
+      workers: undefined,
     });
+    expect(parseInputs(raw({ workers: " 3 " })).workers).toBe(3);
     expect(parseInputs(raw({ "fail-on": "none", annotate: "False", "baseline-ref": "none" }))).toMatchObject({
       "fail-on": 0,
       annotate: false,
@@ -724,6 +727,7 @@ describe("inputs schema", () => {
 
   it("several bad inputs are reported together", () => {
     expect(() => parseInputs(raw({ "fail-on": "x", annotate: "y" }))).toThrow(InputError);
+    expect(() => parseInputs(raw({ workers: "0" }))).toThrow(/Input 'workers' must be a whole number from 1 to 256/);
     expect(() => parseInputs(raw({ "fail-on": "x", annotate: "y" }))).toThrow(
       /Input 'fail-on' .*; Input 'annotate' /,
     );

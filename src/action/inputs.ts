@@ -1,6 +1,7 @@
 import { realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { z } from "zod";
+import { parseWorkers } from "../node/skill-runner.js";
 import type { LevelNumber } from "../scan/index.js";
 import { configFileSchema, LEVEL_NAMES, parseLevel } from "../scan/index.js";
 import { isSafeRef } from "../sources/git.js";
@@ -59,6 +60,18 @@ export const inputSchema = z.object({
     ctx.addIssue({ code: "custom", message: `must be true or false (got "${s}")` });
     return z.NEVER;
   }),
+  // Empty: one worker thread per core (src/node/skill-runner.ts); 1 scans in one thread.
+  workers: trimmed.transform((s, ctx) => {
+    try {
+      return parseWorkers(s, "workers");
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a whole number from 1 to 256, or empty for one per core (got "${s}")`,
+      });
+      return z.NEVER;
+    }
+  }),
 });
 
 export type InputName = keyof z.input<typeof inputSchema>;
@@ -81,6 +94,7 @@ export function readInputs(get: (name: InputName) => string): ActionInputs {
     "sarif-file": get("sarif-file"),
     "baseline-ref": get("baseline-ref"),
     annotate: get("annotate"),
+    workers: get("workers"),
   };
   return parseInputs(raw);
 }

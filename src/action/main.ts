@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as core from "@actions/core";
-import { createScriptAnalyzer } from "../node/grammars.js";
 import { loadBuiltinRuleSet } from "../node/load.js";
+import { createSkillRunner } from "../node/skill-runner.js";
 import {
   ANNOTATIONS_PER_LEVEL_PER_STEP,
   type AnnotationRecord,
@@ -385,13 +385,11 @@ export async function run(): Promise<void> {
   for (const n of configNotes) core.notice(n, { title: "skill-quarantine: config" });
   const failOn = failLevel(inputs, config);
 
-  // 4. Rules and script grammars shipped with the Action.
+  // 4. Rules shipped with the Action. Script grammars load when a skill first needs one.
   const ruleSet = await loadBuiltinRuleSet();
-  const scriptAnalyzer = await createScriptAnalyzer();
   const scanOpts: ScanOptions = {
     ruleSet,
     config,
-    scriptAnalyzer,
     rootName: basename(target.root),
     rootParentName: basename(dirname(target.root)),
     author: env.repository?.split("/")[0],
@@ -399,13 +397,21 @@ export async function run(): Promise<void> {
 
   // 5. Baseline: the same skills at the base commit, read from git history.
   const choice = chooseBaseline(inputs["baseline-ref"], env.eventName, payload);
-  const baseline = await scanBaseline(choice, target, scanOpts);
+  // The baseline is read from git history, so it is scanned in this thread.
+  const baseRunner = createSkillRunner({ ruleSet, workers: 1 });
+  const baseline = await scanBaseline(choice, target, { ...scanOpts, runner: baseRunner.runner });
   if (baseline.unavailable) core.warning(baseline.note);
   else core.info(baseline.note);
 
   // 6. Scan the checkout.
   const local = new LocalFileSet(target.root, { maxDepth: config.limits.maxDepth });
-  const scanned = await scanFileSet(local, { ...scanOpts, baseline: baseline.reports });
+  const runner = createSkillRunner({ ruleSet, workers: inputs.workers, baseline: baseline.reports });
+  let scanned: ScanResult;
+  try {
+    scanned = await scanFileSet(local, { ...scanOpts, baseline: baseline.reports, runner: runner.runner });
+  } finally {
+    await runner.close();
+  }
   const result: ScanResult = { ...scanned, root: shown(ws, target.root) };
 
   // 7. Files: SARIF for code scanning and the JSON report next to it.

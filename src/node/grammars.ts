@@ -161,7 +161,7 @@ export function createLazyScriptAnalyzer(): LazyScriptAnalyzer {
     },
     async load(langs) {
       const parsers = await Promise.all(langs.map(loadGrammar));
-      langs.forEach((l, i) => ready.set(l, parsers[i]!));
+      for (const [i, l] of langs.entries()) ready.set(l, parsers[i]!);
     },
     loadedLanguages: () => [...ready.keys()].sort(),
   };

@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type Tinypool from "tinypool";
 import type {
   DiscoveredSkill,
@@ -117,7 +118,12 @@ function workerFile(): string {
   if (!here.endsWith(".ts")) return fileURLToPath(new URL("./scan-worker.js", here));
   // From the TypeScript sources (tests, tsx) the worker is imported through tsx inside the thread:
   // loader hooks do not reach workers. tinypool imports a data: URL as it is.
-  const code = `const { tsImport } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))});
+  const api = pathToFileURL(
+    createRequire(here)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const code = `const { tsImport } = await import(${JSON.stringify(api)});
 const m = await tsImport(${JSON.stringify(new URL("./scan-worker.ts", here).href)}, ${JSON.stringify(here)});
 export default m.default;`;
   return `data:text/javascript,${encodeURIComponent(code)}`;
