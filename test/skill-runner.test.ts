@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLazyScriptAnalyzer } from "../src/node/grammars.js";
-import { loadBuiltinRuleSet } from "../src/node/load.js";
+import { builtinFromBundle, loadBuiltinRuleSet, packageRoot, readRuleFiles } from "../src/node/load.js";
 import { ruleSetFromJson, ruleSetToJson } from "../src/node/rule-set-data.js";
 import { scanPath } from "../src/node/scan-path.js";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
@@ -14,7 +14,7 @@ import { renderReport } from "../src/report/render.js";
 import { renderText } from "../src/report/text.js";
 import { defaultConfig } from "../src/scan/config.js";
 import { MemoryFileSet } from "../src/scan/fileset.js";
-import { type SkillScanner, scanFileSet } from "../src/scan/index.js";
+import { buildRuleSet, type SkillScanner, scanFileSet } from "../src/scan/index.js";
 import type { ScanResult, SkillReport } from "../src/scan/types.js";
 import { LocalFileSet } from "../src/sources/local.js";
 import { skillMd, TECHNIQUES_DIR } from "./helpers.js";
@@ -106,6 +106,17 @@ describe("rule sets as data", () => {
     expect(back.rules[0]!.regex).toBeInstanceOf(RegExp);
     expect(back.rules[0]!.regex.flags).toBe(set.rules[0]!.regex.flags);
     expect(back.rules[0]!.kinds).toBeInstanceOf(Set);
+  });
+
+  it("the bundle's rules (built from file names, as scripts/bundle.mjs does) equal rules/ read at run time", async () => {
+    const dir = join(packageRoot(), "rules");
+    const files = (await readRuleFiles(dir)).map((f) => ({
+      file: f.file.slice(dir.length + 1),
+      text: f.text,
+    }));
+    const json = ruleSetToJson(buildRuleSet(files));
+    expect(json).not.toContain(dir);
+    expect(builtinFromBundle(json, dir)).toEqual(await loadBuiltinRuleSet());
   });
 });
 
