@@ -727,7 +727,9 @@ describe("inputs schema", () => {
 
   it("several bad inputs are reported together", () => {
     expect(() => parseInputs(raw({ "fail-on": "x", annotate: "y" }))).toThrow(InputError);
-    expect(() => parseInputs(raw({ workers: "0" }))).toThrow(/Input 'workers' must be a whole number from 1 to 256/);
+    expect(() => parseInputs(raw({ workers: "0" }))).toThrow(
+      /Input 'workers' must be a whole number from 1 to 256/,
+    );
     expect(() => parseInputs(raw({ "fail-on": "x", annotate: "y" }))).toThrow(
       /Input 'fail-on' .*; Input 'annotate' /,
     );
