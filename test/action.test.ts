@@ -313,9 +313,10 @@ describe("bundle", () => {
     expect(Object.keys(ACTION.inputs).sort()).toEqual([...INPUT_NAMES].sort());
   });
 
-  it("dist/ holds only index.js and the .wasm files the bundle names", () => {
+  it("dist/ holds index.js, the worker pool's two files and the .wasm files the bundle names", () => {
     const names = readdirSync(join(ROOT, "dist"));
-    expect(names.filter((n) => n !== "wasm")).toEqual(["index.js"]);
+    expect(names.filter((n) => n !== "wasm").sort()).toEqual(["entry", "index.js", "scan-worker.js"]);
+    expect(readdirSync(join(ROOT, "dist", "entry"))).toEqual(["worker.js"]);
     if (names.includes("wasm"))
       for (const n of readdirSync(join(ROOT, "dist", "wasm"))) expect(n).toMatch(/\.wasm$/);
   });

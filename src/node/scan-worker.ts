@@ -1,9 +1,9 @@
 import { workerData } from "node:worker_threads";
-import type { DiscoveredSkill, ScanOptions, SkillReport } from "../scan/index.js";
+import type { ScanOptions, SkillReport } from "../scan/index.js";
 import { LocalFileSet } from "../sources/local.js";
 import { createLazyScriptAnalyzer } from "./grammars.js";
 import { ruleSetFromJson } from "./rule-set-data.js";
-import { scanWithGrammars } from "./skill-runner.js";
+import { type SkillTask, scanWithGrammars, type WorkerSetup } from "./skill-runner.js";
 
 // A thread of the skill pool (src/node/skill-runner.ts, started by tinypool): it gets the caller's
 // rule set once, as data, loads grammars when a skill first needs one, and scans one skill per task,
@@ -12,24 +12,6 @@ import { scanWithGrammars } from "./skill-runner.js";
 // Not the App's src/app/scan-worker.ts: an App job is a whole repository already in memory (fetched
 // from GitHub) under a time budget that ends the worker; here a task is one skill of a folder on
 // disk, and the files are read by the thread that scans them, so no file's bytes cross threads.
-
-export interface WorkerSetup {
-  /** The rule set as src/node/rule-set-data.ts writes it. */
-  rules: string;
-  scripts: boolean;
-}
-
-export interface SkillTask {
-  /** The scanned folder on disk (LocalFileSet.root of the caller). */
-  root: string;
-  skill: DiscoveredSkill;
-  opts: Omit<
-    ScanOptions,
-    "ruleSet" | "scriptAnalyzer" | "runner" | "onProgress" | "onUnscanned" | "baselineOf"
-  >;
-  /** Baseline reports (id → report) this skill can match; undefined when the scan has no baseline. */
-  baseline?: [string, SkillReport][];
-}
 
 // tinypool's workerData is [its own data, ours].
 const setup = (workerData as [unknown, WorkerSetup] | undefined)?.[1];

@@ -14,7 +14,6 @@ import { scanOneSkill } from "../scan/index.js";
 import { LocalFileSet } from "../sources/local.js";
 import { createLazyScriptAnalyzer, type LazyScriptAnalyzer } from "./grammars.js";
 import { ruleSetToJson } from "./rule-set-data.js";
-import type { SkillTask, WorkerSetup } from "./scan-worker.js";
 
 // Where the skills of a multi-skill scan (CLI `scan`, the Action, the benchmark) are scanned: in this
 // thread, or in a pool of worker threads (tinypool) when there are enough skills to pay for starting
@@ -30,6 +29,24 @@ export const MIN_SKILLS_FOR_POOL = 48;
 
 /** Skills in flight per worker: one being scanned, one waiting, so a worker never idles on the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
+
+export interface WorkerSetup {
+  /** The rule set as src/node/rule-set-data.ts writes it. */
+  rules: string;
+  scripts: boolean;
+}
+
+export interface SkillTask {
+  /** The scanned folder on disk (LocalFileSet.root of the caller). */
+  root: string;
+  skill: DiscoveredSkill;
+  opts: Omit<
+    ScanOptions,
+    "ruleSet" | "scriptAnalyzer" | "runner" | "onProgress" | "onUnscanned" | "baselineOf"
+  >;
+  /** Baseline reports (id → report) this skill can match; undefined when the scan has no baseline. */
+  baseline?: [string, SkillReport][];
+}
 
 export interface RunnerOptions {
   /** Worker threads; 1 scans in this thread. Default: os.availableParallelism(). */
