@@ -16,16 +16,18 @@ import { createLazyScriptAnalyzer, type LazyScriptAnalyzer } from "./grammars.js
 import { ruleSetToJson } from "./rule-set-data.js";
 
 // Where the skills of a multi-skill scan (CLI `scan`, the Action, the benchmark) are scanned: in this
-// thread, or in a pool of worker threads (tinypool) when there are enough skills to pay for starting
+// thread, or in a pool of worker threads (tinypool) when there is enough to scan to pay for starting
 // it. Either way every skill's report is computed by scanOneSkill with the same rules and grammars,
 // and the core yields them in discovery order, so the output is the same byte for byte.
 
 /**
- * Below this many skills the pool is not started: a worker costs ~150–300 ms to start and load the
- * scanner before its first skill (measured with `npm run bench -- <dir> --workers 1,2`), more than a
- * small repository takes to scan in one thread.
+ * Below this many bytes of skill files the pool is not started. Starting two workers and loading the
+ * scanner in them took ~1–1.4 s on the loaded 2-core machine (60 small skills: 63 ms in one warm
+ * thread, 1.4 s through the pool), and one thread scans whole skills at ~0.5–4 MB/s there: the pool
+ * pays for itself from about 2 MB. Bytes rather than skills: 60 tiny skills are less work than one
+ * large one.
  */
-export const MIN_SKILLS_FOR_POOL = 48;
+export const MIN_BYTES_FOR_POOL = 2 * 1000 * 1000;
 
 /** Skills in flight per worker: one being scanned, one waiting, so a worker never idles on the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -60,13 +62,13 @@ export interface RunnerOptions {
    * match. A scan with some other `baselineOf` function stays in this thread.
    */
   baseline?: Map<string, SkillReport>;
-  /** Skills needed before the pool starts. Default MIN_SKILLS_FOR_POOL. */
-  minSkillsForPool?: number;
+  /** Bytes of skill files (as listed) needed before the pool starts. Default MIN_BYTES_FOR_POOL. */
+  minBytesForPool?: number;
 }
 
 export interface SkillRunner {
   /** For ScanOptions.runner. */
-  runner: (skills: number) => SkillScanner;
+  runner: (skills: DiscoveredSkill[]) => SkillScanner;
   /** Stops the workers (if started). */
   close(): Promise<void>;
   /** Workers started so far (0 when every scan stayed in this thread). */
@@ -149,7 +151,7 @@ export default m.default;`;
 export function createSkillRunner(options: RunnerOptions): SkillRunner {
   const workers = options.workers ?? defaultWorkers();
   const scripts = options.scripts ?? true;
-  const minSkills = options.minSkillsForPool ?? MIN_SKILLS_FOR_POOL;
+  const minBytes = options.minBytesForPool ?? MIN_BYTES_FOR_POOL;
   let lazy: LazyScriptAnalyzer | undefined;
   let pool: Promise<Tinypool> | undefined;
   let threads = 0;
@@ -198,7 +200,12 @@ export function createSkillRunner(options: RunnerOptions): SkillRunner {
     },
   };
   return {
-    runner: (skills) => (workers > 1 && skills >= minSkills ? pooled : inThread),
+    runner: (skills) => {
+      if (workers <= 1) return inThread;
+      let bytes = 0;
+      for (const s of skills) for (const e of s.entries) if (e.kind === "file") bytes += e.size;
+      return bytes >= minBytes ? pooled : inThread;
+    },
     async close() {
       const p = pool;
       pool = undefined;

@@ -57,7 +57,7 @@ export async function* scanSkills(fs: FileSet, opts: ScanOptions): AsyncGenerato
   const { skills, orphanProblems } = await discoverSkills(fs, ctx.config);
   opts.onUnscanned?.(orphanProblems.map((e) => `${e.path}: ${e.problem}`));
   let done = 0;
-  const runner = opts.runner?.(skills.length);
+  const runner = opts.runner?.(skills);
   if (runner) {
     yield* inOrder(skills, runner, fs, opts);
     return;

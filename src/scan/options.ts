@@ -29,11 +29,11 @@ export interface ScanOptions {
   /** Called after each skill with the number done and the total. */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Where each skill is scanned (a worker pool, src/node/skill-runner.ts), decided once the number of
-   * skills is known. Default: one after the other in this thread. Reports still leave in discovery
+   * Where each skill is scanned (a worker pool, src/node/skill-runner.ts), decided once the skills
+   * (and their sizes) are known. Default: one after the other in this thread. Reports still leave in discovery
    * order, so the output does not depend on which skill finishes first.
    */
-  runner?: (skills: number) => SkillScanner;
+  runner?: (skills: DiscoveredSkill[]) => SkillScanner;
 }
 
 /** Scans one discovered skill somewhere; `concurrency` skills may be in flight at once. */

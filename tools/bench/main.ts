@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { loadRuleSet } from "../../src/node/load.js";
 import { loadScriptAnalyzer } from "../../src/node/script-analyzer.js";
 import { parseFolderArgs, runScript, UsageError } from "../../src/node/script-cli.js";
-import { defaultWorkers, MIN_SKILLS_FOR_POOL } from "../../src/node/skill-runner.js";
+import { defaultWorkers, MIN_BYTES_FOR_POOL } from "../../src/node/skill-runner.js";
 import { ALL_CHECKS, defaultConfig, fileKind, isScriptKind, type ScanConfig } from "../../src/scan/index.js";
 import { LocalFileSet } from "../../src/sources/local.js";
 import type { ChildResult } from "./child.js";
@@ -469,7 +469,7 @@ async function benchWorkers(args: Args, counts: number[]): Promise<void> {
   }
   log();
   log(
-    `scaling: the skill runner as the CLI uses it (a new pool each round, start-up included; pool from ${MIN_SKILLS_FOR_POOL} skills); medians of ${args.rounds} rounds; ${availableParallelism()} cores`,
+    `scaling: the skill runner as the CLI uses it (a new pool each round, start-up included; pool from ${fmtBytes(MIN_BYTES_FOR_POOL)} of skill files); medians of ${args.rounds} rounds; ${availableParallelism()} cores`,
   );
   log(table(rows));
 }
