@@ -92,6 +92,8 @@ Object.assign(env, {
   GITHUB_EVENT_NAME: "workflow_dispatch",
   GITHUB_REPOSITORY: "octo-org/skills",
   GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+  // The SARIF file must land inside the workspace or RUNNER_TEMP (src/action/inputs.ts).
+  RUNNER_TEMP: work,
   INPUT_PATH: ".",
   "INPUT_FAIL-ON": "none",
   INPUT_CONFIG: "",

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the GitHub Action: src/action/index.ts → dist/index.js (one minified ESM file, Node 20+),
+// Builds the GitHub Action: src/action/index.ts → dist/index.js (one minified ESM file, Node 20+;
+// dist/scan-worker.js and dist/entry/worker.js for its worker pool),
 // plus the tree-sitter .wasm files the bundle names → dist/wasm/. Nothing else is written, and the
 // same sources give the same bytes (no timestamps, paths or source maps in the output), so CI can
 // rebuild and `git diff --exit-code dist` to catch a stale bundle.
@@ -12,7 +13,7 @@
 // require/__filename, so the banner provides them.
 
 import { copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -56,13 +57,41 @@ const lean = {
   },
 };
 
+// The built-in rules, parsed and validated now rather than at every cold start (YAML parsing and
+// the schema check were ~40 % of a cold run): src/node/builtin-rules.ts is replaced by their JSON.
+// Rule sources are file names only, so the bundle holds no path of the machine that built it.
+const { tsImport } = await import("tsx/esm/api");
+const { readRuleFiles } = await tsImport("../src/node/load.ts", import.meta.url);
+const { buildRuleSet } = await tsImport("../src/scan/index.ts", import.meta.url);
+const { ruleSetToJson } = await tsImport("../src/node/rule-set-data.ts", import.meta.url);
+const ruleFiles = (await readRuleFiles(join(root, "rules"))).map((f) => ({
+  file: basename(f.file),
+  text: f.text,
+}));
+const rulesJson = ruleSetToJson(buildRuleSet(ruleFiles));
+const builtinRules = {
+  name: "builtin-rules",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]node[\\/]builtin-rules\.ts$/ }, () => ({
+      contents: `export const BUILTIN_RULES_JSON = ${JSON.stringify(rulesJson)};`,
+      loader: "js",
+    }));
+  },
+};
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/action/index.ts"],
-  outfile,
+  // The Action, and the two files its worker pool starts (src/node/skill-runner.ts): tinypool's
+  // thread entry, which it finds at entry/worker.js next to the code that imports it, and ours.
+  entryPoints: {
+    index: "src/action/index.ts",
+    "scan-worker": "src/node/scan-worker.ts",
+    "entry/worker": "node_modules/tinypool/dist/entry/worker.js",
+  },
+  outdir: dist,
   bundle: true,
   platform: "node",
   format: "esm",
@@ -72,7 +101,7 @@ await build({
   sourcemap: false,
   charset: "utf8",
   banner: { js: banner },
-  plugins: [lean],
+  plugins: [lean, builtinRules],
   logLevel: "warning",
 });
 

@@ -30,6 +30,7 @@ describe("sarif-file", () => {
       "github-token": "",
       "app-slug": "",
       "marker-secret": "",
+      workers: "",
     };
     expect(parseInputs({ ...raw, "sarif-file": "  " })["sarif-file"]).toBeUndefined();
     expect(await resolveOutputPath(ws, temp, undefined)).toBe(join(temp, "skill-quarantine.sarif"));

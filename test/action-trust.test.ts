@@ -219,6 +219,7 @@ describe("loadConfig", () => {
       "github-token": "",
       "app-slug": "",
       "marker-secret": "",
+      workers: "",
       ...over,
     });
 

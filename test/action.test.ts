@@ -313,9 +313,10 @@ describe("bundle", () => {
     expect(Object.keys(ACTION.inputs).sort()).toEqual([...INPUT_NAMES].sort());
   });
 
-  it("dist/ holds only index.js and the .wasm files the bundle names", () => {
+  it("dist/ holds index.js, the worker pool's two files and the .wasm files the bundle names", () => {
     const names = readdirSync(join(ROOT, "dist"));
-    expect(names.filter((n) => n !== "wasm")).toEqual(["index.js"]);
+    expect(names.filter((n) => n !== "wasm").sort()).toEqual(["entry", "index.js", "scan-worker.js"]);
+    expect(readdirSync(join(ROOT, "dist", "entry"))).toEqual(["worker.js"]);
     if (names.includes("wasm"))
       for (const n of readdirSync(join(ROOT, "dist", "wasm"))) expect(n).toMatch(/\.wasm$/);
   });
@@ -702,6 +703,7 @@ describe("inputs schema", () => {
     "github-token": "",
     "app-slug": "",
     "marker-secret": "",
+    workers: "",
     ...p,
   });
 
@@ -718,7 +720,9 @@ describe("inputs schema", () => {
       "github-token": undefined,
       "app-slug": "skill-quarantine",
       "marker-secret": undefined,
+      workers: undefined,
     });
+    expect(parseInputs(raw({ workers: " 3 " })).workers).toBe(3);
     expect(parseInputs(raw({ "fail-on": "none", annotate: "False", "baseline-ref": "none" }))).toMatchObject({
       "fail-on": 0,
       annotate: false,
@@ -732,6 +736,9 @@ describe("inputs schema", () => {
 
   it("several bad inputs are reported together", () => {
     expect(() => parseInputs(raw({ "fail-on": "x", annotate: "y" }))).toThrow(InputError);
+    expect(() => parseInputs(raw({ workers: "0" }))).toThrow(
+      /Input 'workers' must be a whole number from 1 to 256/,
+    );
     expect(() => parseInputs(raw({ "fail-on": "x", annotate: "y" }))).toThrow(
       /Input 'fail-on' .*; Input 'annotate' /,
     );

@@ -1,6 +1,7 @@
 import { realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { z } from "zod";
+import { parseWorkers } from "../node/skill-runner.js";
 import type { LevelNumber } from "../scan/index.js";
 import { configFileSchema, LEVEL_NAMES, parseLevel } from "../scan/index.js";
 import { isSafeRef } from "../sources/git.js";
@@ -68,6 +69,18 @@ export const inputSchema = z.object({
     .pipe(z.string().regex(/^([a-z0-9][a-z0-9-]{0,38}(\[bot\])?)?$/i, "must be the App's slug or bot login"))
     .transform((s) => s || "skill-quarantine"),
   "marker-secret": trimmed.transform((s) => s || undefined),
+  // Empty: one worker thread per core (src/node/skill-runner.ts); 1 scans in one thread.
+  workers: trimmed.transform((s, ctx) => {
+    try {
+      return parseWorkers(s, "workers");
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a whole number from 1 to 256, or empty for one per core (got "${s}")`,
+      });
+      return z.NEVER;
+    }
+  }),
 });
 
 export type InputName = keyof z.input<typeof inputSchema>;
@@ -94,6 +107,7 @@ export function readInputs(get: (name: InputName) => string): ActionInputs {
     "github-token": get("github-token"),
     "app-slug": get("app-slug"),
     "marker-secret": get("marker-secret"),
+    workers: get("workers"),
   };
   return parseInputs(raw);
 }

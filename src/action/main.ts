@@ -20,8 +20,8 @@ import {
   NEVER_FAIL,
   payloadField,
 } from "../node/config-file.js";
-import { createScriptAnalyzer } from "../node/grammars.js";
 import { loadBuiltinRuleSet } from "../node/load.js";
+import { createSkillRunner } from "../node/skill-runner.js";
 import {
   ANNOTATIONS_PER_LEVEL_PER_STEP,
   type AnnotationRecord,
@@ -384,13 +384,11 @@ export async function run(): Promise<void> {
     ...acceptedDecisions(accepted.entries, accepted.source ?? ACCEPTED_PATH, where),
   ];
 
-  // 4. Rules and script grammars shipped with the Action.
+  // 4. Rules shipped with the Action. Script grammars load when a skill first needs one.
   const ruleSet = await loadBuiltinRuleSet();
-  const scriptAnalyzer = await createScriptAnalyzer();
   const scanOpts: ScanOptions = {
     ruleSet,
     config,
-    scriptAnalyzer,
     rootName: basename(target.root),
     rootParentName: basename(dirname(target.root)),
     author: env.repository?.split("/")[0],
@@ -400,13 +398,26 @@ export async function run(): Promise<void> {
 
   // 5. Baseline: the same skills at the base commit, read from git history.
   const choice = chooseBaseline(inputs["baseline-ref"], env.eventName, payload);
-  const baseline = await scanBaseline(choice, target, scanOpts);
+  // The baseline is read from git history, so it is scanned in this thread.
+  const baseRunner = createSkillRunner({ ruleSet, workers: 1 });
+  const baseline = await scanBaseline(choice, target, { ...scanOpts, runner: baseRunner.runner });
   if (baseline.unavailable) core.warning(baseline.note);
   else core.info(baseline.note);
 
   // 6. Scan the checkout.
   const local = new LocalFileSet(target.root, { maxDepth: config.limits.maxDepth });
-  const scanned = await scanFileSet(local, { ...scanOpts, baseline: baseline.reports, decisions });
+  const runner = createSkillRunner({ ruleSet, workers: inputs.workers, baseline: baseline.reports });
+  let scanned: ScanResult;
+  try {
+    scanned = await scanFileSet(local, {
+      ...scanOpts,
+      baseline: baseline.reports,
+      runner: runner.runner,
+      decisions,
+    });
+  } finally {
+    await runner.close();
+  }
   const result: ScanResult = { ...scanned, root: shown(ws, target.root) };
 
   // 7. Files: SARIF for code scanning and the JSON report next to it.

@@ -11,7 +11,7 @@ import {
 } from "../node/config-file.js";
 import { loadRuleSet } from "../node/load.js";
 import { scanPath } from "../node/scan-path.js";
-import { loadScriptAnalyzer } from "../node/script-analyzer.js";
+import { createSkillRunner, parseWorkers } from "../node/skill-runner.js";
 import { renderReport } from "../report/render.js";
 import { renderText } from "../report/text.js";
 import type { ScanResult } from "../scan/index.js";
@@ -20,6 +20,7 @@ import {
   configFileSchema,
   LEVEL_NAMES,
   mergeResults,
+  type ScanConfig,
   type ScanOptions,
   VERSION,
 } from "../scan/index.js";
@@ -58,6 +59,16 @@ function collectDomains(v: string, prev: string[]): string[] {
   return [...prev, ...r.data];
 }
 
+function parseWorkersOption(v: string): number {
+  try {
+    const n = parseWorkers(v, "--workers");
+    if (n === undefined) throw new Error("--workers must be a whole number from 1 to 256");
+    return n;
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^--workers /, ""));
+  }
+}
+
 /** --fail-on; without it the config's `fail-on`, else SUSPICIOUS (resolved once the config is read). */
 const failOnOption = (description: string) =>
   new Option(
@@ -88,6 +99,7 @@ interface ScanFlags {
   shard?: { index: number; count: number };
   scripts: boolean;
   publisher?: string;
+  workers?: number;
 }
 
 // The publisher is the operator's word (who the skills come from), compared with the operator's own
@@ -135,7 +147,35 @@ async function runScan(
   // The user's own accepted-findings file only: one found in a checkout is the scanned content's.
   const accepted = flags.accepted ? await readAcceptedFile(flags.accepted) : [];
   const decisions = acceptedDecisions(accepted, flags.accepted ?? "", { namespace: config.namespace });
-  const scriptAnalyzer = flags.scripts ? await loadScriptAnalyzer() : undefined;
+  // Grammars load when a skill first needs one; many skills go to a worker pool (--workers).
+  const runner = createSkillRunner({ ruleSet, scripts: flags.scripts, workers: flags.workers });
+  try {
+    const result = await scanTargets(paths, targets, flags, extra, {
+      ruleSet,
+      config,
+      runner: runner.runner,
+      decisions,
+    });
+    if (flags.accepted)
+      for (const line of acceptedNotes(
+        acceptedUse(accepted, result, { namespace: config.namespace }),
+        flags.accepted,
+      ))
+        process.stderr.write(`skill-quarantine: ${line}\n`);
+    return { ...result, failOn: effectiveFailOn(flags.failOn, config) };
+  } finally {
+    await runner.close();
+  }
+}
+
+async function scanTargets(
+  paths: string[],
+  targets: string[],
+  flags: ScanFlags,
+  extra: Pick<ScanOptions, "baselineOf">,
+  setup: Pick<ScanOptions, "ruleSet" | "runner" | "decisions"> & { config: ScanConfig },
+): Promise<ScanResult> {
+  const { ruleSet, config, runner, decisions } = setup;
   const showProgress = Boolean(process.stderr.isTTY) && !flags.quiet;
   const results: ScanResult[] = [];
   for (const t of targets) {
@@ -145,7 +185,7 @@ async function runScan(
       await scanPath(t, {
         ruleSet,
         config,
-        scriptAnalyzer,
+        runner,
         shard: flags.shard,
         publisher: flags.publisher,
         decisions,
@@ -161,14 +201,7 @@ async function runScan(
     if (paths.length && found === 0 && config.exclude.length === 0 && config.paths.length === 0)
       throw new UsageError(`no SKILL.md found in ${t}; give a folder that holds skills (is the path right?)`);
   }
-  const result = results.length === 1 ? results[0]! : mergeResults(results, targets.join(" "));
-  if (flags.accepted)
-    for (const line of acceptedNotes(
-      acceptedUse(accepted, result, { namespace: config.namespace }),
-      flags.accepted,
-    ))
-      process.stderr.write(`skill-quarantine: ${line}\n`);
-  return { ...result, failOn: effectiveFailOn(flags.failOn, config) };
+  return results.length === 1 ? results[0]! : mergeResults(results, targets.join(" "));
 }
 
 function output(result: ScanResult, flags: Pick<ScanFlags, "format" | "quiet">): void {
@@ -218,6 +251,11 @@ export function buildProgram(): Command {
       parsePublisher,
     )
     .option("--no-scripts", "skip syntax-tree analysis of scripts (text rules still run)")
+    .option(
+      "--workers <n>",
+      "worker threads for many skills (default: the number of cores; 1 scans in one thread)",
+      parseWorkersOption,
+    )
     .option("-q, --quiet", "only the summary lines, no finding details")
     .action(async (paths: string[], flags: ScanFlags) => {
       const { failOn, ...result } = await runScan(paths, flags);

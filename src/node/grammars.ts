@@ -61,23 +61,49 @@ async function loadRuntime(): Promise<Runtime> {
   return mod.default ?? mod;
 }
 
-async function loadParsers(): Promise<ScriptParsers> {
-  const dir = await wasmDir();
-  const ts = await loadRuntime();
-  const wasmBinary = await readFile(join(dir, "tree-sitter.wasm"));
-  // wasmBinary stops the runtime from fetching or reading tree-sitter.wasm itself; locateFile keeps
-  // any other lookup inside the same folder.
-  const options = { wasmBinary, locateFile: (file: string) => join(dir, file) };
-  await ts.Parser.init(options);
-  const entries = await Promise.all(
-    (Object.entries(GRAMMARS) as [ScriptLanguage, string][]).map(async ([lang, file]) => {
-      const language = await ts.Language.load(await readFile(join(dir, file)));
+let runtime: Promise<{ ts: Runtime; dir: string }> | undefined;
+
+/** The tree-sitter runtime, initialised once per thread. */
+function initRuntime(): Promise<{ ts: Runtime; dir: string }> {
+  runtime ??= (async () => {
+    const dir = await wasmDir();
+    const ts = await loadRuntime();
+    const wasmBinary = await readFile(join(dir, "tree-sitter.wasm"));
+    // wasmBinary stops the runtime from fetching or reading tree-sitter.wasm itself; locateFile keeps
+    // any other lookup inside the same folder.
+    const options = { wasmBinary, locateFile: (file: string) => join(dir, file) };
+    await ts.Parser.init(options);
+    return { ts, dir };
+  })();
+  runtime.catch(() => {
+    runtime = undefined;
+  });
+  return runtime;
+}
+
+const grammars = new Map<ScriptLanguage, Promise<Parser>>();
+
+/** One language's parser, its grammar compiled once per thread. */
+function loadGrammar(lang: ScriptLanguage): Promise<Parser> {
+  let p = grammars.get(lang);
+  if (!p) {
+    p = initRuntime().then(async ({ ts, dir }) => {
+      const language = await ts.Language.load(await readFile(join(dir, GRAMMARS[lang])));
       const parser: Parser = new ts.Parser();
       parser.setLanguage(language);
-      return [lang, parser] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as ScriptParsers;
+      return parser;
+    });
+    p.catch(() => grammars.delete(lang));
+    grammars.set(lang, p);
+  }
+  return p;
+}
+
+const LANGUAGES = Object.keys(GRAMMARS) as ScriptLanguage[];
+
+async function loadParsers(): Promise<ScriptParsers> {
+  const parsers = await Promise.all(LANGUAGES.map(loadGrammar));
+  return Object.fromEntries(LANGUAGES.map((l, i) => [l, parsers[i]])) as ScriptParsers;
 }
 
 let loaded: Promise<TreeSitterScriptAnalyzer> | undefined;
@@ -89,4 +115,54 @@ export function createScriptAnalyzer(): Promise<TreeSitterScriptAnalyzer & Scrip
     throw err;
   });
   return loaded;
+}
+
+/**
+ * A script analyzer that has loaded no grammar yet. A parse in a language not loaded fails (the
+ * scanner treats that as a parser failure) and is recorded; `takeMissing()` names those languages
+ * and `load()` loads them. A scan is only final when it ran with nothing missing: see
+ * scanWithGrammars in src/node/skill-runner.ts, which scans a skill again after loading. Whatever
+ * loads the grammars also sees scripts nested in other scripts or in Markdown code blocks, which
+ * deciding the languages up front from file names could not.
+ */
+export interface LazyScriptAnalyzer {
+  analyzer: ScriptAnalyzer;
+  /** Languages a parse asked for since the last call, not loaded yet. */
+  takeMissing(): ScriptLanguage[];
+  load(langs: ScriptLanguage[]): Promise<void>;
+  /** Languages loaded so far (for tests and the benchmark). */
+  loadedLanguages(): ScriptLanguage[];
+}
+
+export class GrammarNotLoadedError extends Error {
+  override name = "GrammarNotLoadedError";
+}
+
+export function createLazyScriptAnalyzer(): LazyScriptAnalyzer {
+  const ready = new Map<ScriptLanguage, Parser>();
+  const missing = new Set<ScriptLanguage>();
+  const parsers = {} as ScriptParsers;
+  for (const lang of LANGUAGES)
+    Object.defineProperty(parsers, lang, {
+      enumerable: true,
+      get() {
+        const p = ready.get(lang);
+        if (p) return p;
+        missing.add(lang);
+        throw new GrammarNotLoadedError(`the ${lang} grammar is not loaded yet`);
+      },
+    });
+  return {
+    analyzer: createTreeSitterAnalyzer(parsers),
+    takeMissing() {
+      const out = [...missing];
+      missing.clear();
+      return out;
+    },
+    async load(langs) {
+      const parsers = await Promise.all(langs.map(loadGrammar));
+      for (const [i, l] of langs.entries()) ready.set(l, parsers[i]!);
+    },
+    loadedLanguages: () => [...ready.keys()].sort(),
+  };
 }

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assertExamples, buildRuleSet, type RuleSet } from "../scan/index.js";
+import { BUILTIN_RULES_JSON } from "./builtin-rules.js";
+import { ruleSetFromJson } from "./rule-set-data.js";
 
 /**
  * The folder holding this package's `rules/`. Works from `lib/…` (npm install), from `src/…`
@@ -30,8 +32,18 @@ let builtin: Promise<RuleSet> | undefined;
 
 /** The rules shipped with the package, loaded and validated once per process. */
 export function loadBuiltinRuleSet(): Promise<RuleSet> {
-  builtin ??= readRuleFiles(join(packageRoot(), "rules")).then(buildRuleSet);
+  builtin ??=
+    BUILTIN_RULES_JSON !== undefined
+      ? Promise.resolve(builtinFromBundle(BUILTIN_RULES_JSON))
+      : readRuleFiles(join(packageRoot(), "rules")).then(buildRuleSet);
   return builtin;
+}
+
+/** The bundle's rules (file names only, see scripts/bundle.mjs), each named by its file in rules/. */
+export function builtinFromBundle(json: string, dir = join(packageRoot(), "rules")): RuleSet {
+  const set = ruleSetFromJson(json);
+  for (const r of set.rules) r.source = join(dir, basename(r.source));
+  return set;
 }
 
 /**

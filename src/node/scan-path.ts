@@ -21,6 +21,8 @@ export interface PathScanOptions {
   decisions?: ScanOptions["decisions"];
   baselineOf?: ScanOptions["baselineOf"];
   onSkill?: (report: SkillReport) => void;
+  /** Where skills are scanned (src/node/skill-runner.ts); default one after the other here. */
+  runner?: ScanOptions["runner"];
 }
 
 /** Scans a folder (or the folder of a SKILL.md given directly) on disk. */
@@ -42,6 +44,7 @@ export async function scanPath(input: string, opts: PathScanOptions): Promise<Sc
     onProgress: opts.onProgress,
     decisions: opts.decisions,
     baselineOf: opts.baselineOf,
+    runner: opts.runner,
   })) {
     opts.onSkill?.(s);
     skills.push(s);

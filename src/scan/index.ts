@@ -3,17 +3,18 @@ import type { AnalysisContext } from "./analyze/context.js";
 import { hostMatches } from "./analyze/urls.js";
 import { CHECKS } from "./checks.js";
 import { allowedDomainProblem, defaultConfig } from "./config.js";
-import { discoverSkills } from "./discover.js";
+import { type DiscoveredSkill, discoverSkills } from "./discover.js";
 import type { FileSet } from "./fileset.js";
 import { findingAt } from "./findings.js";
 import { LEVEL_NAMES, levelOf, maxSeverity } from "./levels.js";
-import type { ScanOptions } from "./options.js";
+import type { ScanOptions, SkillScanner } from "./options.js";
 import { timedAsync } from "./profile.js";
 import { scanSkill } from "./skill.js";
 import { type ScanResult, SEVERITIES, type Severity, type SkillReport } from "./types.js";
 
 export { compareSkills } from "./diff.js";
-export type { ScanOptions } from "./options.js";
+export type { DiscoveredSkill } from "./discover.js";
+export type { ScanOptions, SkillScanner } from "./options.js";
 export * from "./types.js";
 
 export const VERSION = "0.1.0";
@@ -60,6 +61,11 @@ export async function* scanSkills(fs: FileSet, opts: ScanOptions): AsyncGenerato
   );
   opts.onUnscanned?.(orphanProblems.map((e) => `${e.path}: ${e.problem}`));
   let done = 0;
+  const runner = opts.runner?.(skills);
+  if (runner) {
+    yield* inOrder(skills, runner, fs, opts);
+    return;
+  }
   for (const skill of skills) {
     const report = await scanSkill(fs, skill, ctx, opts);
     done++;
@@ -67,6 +73,43 @@ export async function* scanSkills(fs: FileSet, opts: ScanOptions): AsyncGenerato
     if (opts.shard && shardOf(report.id, opts.shard.count) !== opts.shard.index) continue;
     yield report;
   }
+}
+
+/**
+ * Up to `runner.concurrency` skills in flight, reports yielded in discovery order: memory holds at
+ * most that many reports, and the output is the same whichever skill finishes first.
+ */
+async function* inOrder(
+  skills: DiscoveredSkill[],
+  runner: SkillScanner,
+  fs: FileSet,
+  opts: ScanOptions,
+): AsyncGenerator<SkillReport> {
+  const inflight: Promise<SkillReport>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < skills.length && inflight.length < Math.max(1, runner.concurrency)) {
+      const p = runner.scan(skills[next++]!, fs, opts);
+      // Awaited in turn below; a later one failing while an earlier one is awaited is not unhandled.
+      p.catch(() => {});
+      inflight.push(p);
+    }
+  };
+  fill();
+  let done = 0;
+  while (inflight.length) {
+    const report = await inflight.shift()!;
+    fill();
+    done++;
+    opts.onProgress?.(done, skills.length);
+    if (opts.shard && shardOf(report.id, opts.shard.count) !== opts.shard.index) continue;
+    yield report;
+  }
+}
+
+/** Scans one discovered skill in this thread: what a SkillScanner runs, here or in a worker. */
+export function scanOneSkill(fs: FileSet, skill: DiscoveredSkill, opts: ScanOptions): Promise<SkillReport> {
+  return scanSkill(fs, skill, analysisContext(opts), opts);
 }
 
 export function totals(skills: SkillReport[]): ScanResult["totals"] {

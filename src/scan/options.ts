@@ -1,5 +1,7 @@
 import type { ScriptAnalyzer } from "./analyze/context.js";
 import type { ReviewDecision, ScanConfig } from "./config.js";
+import type { DiscoveredSkill } from "./discover.js";
+import type { FileSet } from "./fileset.js";
 import type { StageClock } from "./profile.js";
 import type { RuleSet } from "./ruleset.js";
 import type { SkillReport } from "./types.js";
@@ -34,4 +36,16 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number) => void;
   /** Charges each stage's time to this clock (the benchmark's budget); a scan without it reads no clock. */
   profile?: StageClock;
+  /**
+   * Where each skill is scanned (a worker pool, src/node/skill-runner.ts), decided once the skills
+   * (and their sizes) are known. Default: one after the other in this thread. Reports still leave in discovery
+   * order, so the output does not depend on which skill finishes first.
+   */
+  runner?: (skills: DiscoveredSkill[]) => SkillScanner;
+}
+
+/** Scans one discovered skill somewhere; `concurrency` skills may be in flight at once. */
+export interface SkillScanner {
+  concurrency: number;
+  scan(skill: DiscoveredSkill, fs: FileSet, opts: ScanOptions): Promise<SkillReport>;
 }

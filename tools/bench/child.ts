@@ -4,11 +4,14 @@
 // Usage (spawned by the benchmark):
 //   child.js <dir> load|stream|collect [rules dir…]
 //   child.js <dir> measure <rounds> <max-file-bytes> <max-skill-bytes> [rules dir…]
+//   child.js <dir> pool <workers> <rounds> [rules dir…]   (reports streamed through the skill runner)
 import { performance } from "node:perf_hooks";
 import { loadRuleSet } from "../../src/node/load.js";
 import { scanPath } from "../../src/node/scan-path.js";
 import { loadScriptAnalyzer } from "../../src/node/script-analyzer.js";
-import { defaultConfig } from "../../src/scan/index.js";
+import { createSkillRunner } from "../../src/node/skill-runner.js";
+import { defaultConfig, scanSkills } from "../../src/scan/index.js";
+import { LocalFileSet } from "../../src/sources/local.js";
 import { type Measured, measure, timeScan } from "./measure.js";
 
 export interface ChildResult {
@@ -21,6 +24,9 @@ export interface ChildResult {
   heapUsed: number;
   /** For mode "measure": the rounds' figures (per-skill lists kept, per-skill times dropped). */
   measured?: Measured;
+  /** For mode "pool": each round's wall time, pool start-up included, and the threads it started. */
+  roundsMs?: number[];
+  threads?: number;
 }
 
 async function run(): Promise<void> {
@@ -29,6 +35,7 @@ async function run(): Promise<void> {
   const config = defaultConfig();
   let rounds = 1;
   let rules = rest;
+  if (mode === "pool") return runPool(dir, rest);
   if (mode === "measure") {
     const [r = "3", maxFile, maxSkill, ...more] = rest;
     rounds = Number(r);
@@ -66,6 +73,51 @@ async function run(): Promise<void> {
     maxRss: process.resourceUsage().maxRSS * 1024,
     heapUsed: process.memoryUsage().heapUsed,
     measured,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+/** Scans with the skill runner as the CLI does (a fresh pool per round); reports are dropped. */
+async function runPool(dir: string, rest: string[]): Promise<void> {
+  const [w = "1", r = "1", ...rules] = rest;
+  const config = defaultConfig();
+  const ruleSet = await loadRuleSet(rules);
+  const roundsMs: number[] = [];
+  const tStart = performance.now();
+  let skills = 0;
+  let bytes = 0;
+  let threads = 0;
+  // One warm-up round, not counted.
+  for (let i = 0; i <= Number(r); i++) {
+    const t0 = performance.now();
+    const runner = createSkillRunner({ ruleSet, workers: Number(w) });
+    skills = 0;
+    bytes = 0;
+    try {
+      for await (const s of scanSkills(new LocalFileSet(dir, { maxDepth: config.limits.maxDepth }), {
+        ruleSet,
+        config,
+        runner: runner.runner,
+      })) {
+        skills++;
+        bytes += s.stats.bytes;
+      }
+    } finally {
+      await runner.close();
+    }
+    threads = runner.threads;
+    if (i > 0) roundsMs.push(performance.now() - t0);
+  }
+  const out: ChildResult = {
+    mode: "pool",
+    skills,
+    bytes,
+    // Every round, the warm-up included (the memory check runs only that one).
+    ms: performance.now() - tStart,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    heapUsed: process.memoryUsage().heapUsed,
+    roundsMs,
+    threads,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { loadRuleSet } from "../../src/node/load.js";
 import { loadScriptAnalyzer } from "../../src/node/script-analyzer.js";
 import { parseFolderArgs, runScript, UsageError } from "../../src/node/script-cli.js";
+import { defaultWorkers, MIN_BYTES_FOR_POOL } from "../../src/node/skill-runner.js";
 import {
   ALL_CHECKS,
   defaultConfig,
@@ -63,7 +64,9 @@ const USAGE = `usage: npm run bench -- <dir> [options]
   --rules <dir>    load extra rule files too (repeatable)
   --no-scripts     run without tree-sitter script analysis
   --peer           also time Skillsmith's SecurityScanner (@skillsmith/core, installed in tools/bench/peer)
-                   on the same folder in the same rounds, and print the ratio`;
+                   on the same folder in the same rounds, and print the ratio
+  --workers 1,2    also scan with each number of worker threads (own child process each, pool start-up
+                   included, as the CLI runs) and print MB/s, speed-up vs the first and peak RSS`;
 
 interface Args {
   dir: string;
@@ -74,6 +77,8 @@ interface Args {
   rules: string[];
   scripts: boolean;
   peer: boolean;
+  /** Worker counts for the scaling rows (--workers 1,2). */
+  workers?: number[];
   /** Adversarial: time allowed for one case at one size (all its rounds) before the child is killed. */
   budgetMs: number;
 }
@@ -94,6 +99,7 @@ export function parseBenchArgs(argv: string[]): Args {
     budget: { type: "string" },
     "no-scripts": { type: "boolean", default: false },
     peer: { type: "boolean", default: false },
+    workers: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   } as const;
   const { values, dir } = parseFolderArgs(argv, options, USAGE, "folder of skills to benchmark");
@@ -107,6 +113,7 @@ export function parseBenchArgs(argv: string[]): Args {
     scripts: !values["no-scripts"],
     peer: values.peer,
     budgetMs: (positiveInt("budget", values.budget, 1) ?? 120) * 1000,
+    workers: values.workers?.split(",").map((w) => positiveInt("workers", w.trim(), 1)!),
   };
 }
 
@@ -492,6 +499,36 @@ function runChild(argv: string[], budgetMs = 0): Promise<ChildResult> {
   });
 }
 
+/** The scaling rows: the corpus scanned by the skill runner with each worker count, own child each. */
+async function benchWorkers(args: Args, counts: number[]): Promise<void> {
+  const rows: string[][] = [
+    ["workers", "threads started", "time", "MB/s", "speed-up", "peak RSS", "RSS per added worker"],
+  ];
+  let first: { ms: number; rss: number; workers: number } | undefined;
+  for (const w of counts) {
+    note(`workers ${w}: 1 warm-up + ${args.rounds} rounds in a child process`);
+    const r = await runChild([args.dir, "pool", String(w), String(args.rounds), ...args.rules]);
+    const ms = median(r.roundsMs ?? [r.ms]);
+    const rss = r.maxRss / MiB;
+    first ??= { ms, rss, workers: w };
+    const perWorker = w > first.workers ? `${((rss - first.rss) / (w - first.workers)).toFixed(0)} MB` : "";
+    rows.push([
+      String(w),
+      String(r.threads ?? 0),
+      fmtMs(ms),
+      fmtNum(r.bytes / MB / (ms / 1000)),
+      `${(first.ms / ms).toFixed(2)}×`,
+      `${rss.toFixed(0)} MB`,
+      perWorker,
+    ]);
+  }
+  log();
+  log(
+    `scaling: the skill runner as the CLI uses it (a new pool each round, start-up included; pool from ${fmtBytes(MIN_BYTES_FOR_POOL)} of skill files); medians of ${args.rounds} rounds; ${availableParallelism()} cores`,
+  );
+  log(table(rows));
+}
+
 async function benchMemory(args: Args): Promise<void> {
   const small = await tempDir("mem500");
   const big = await tempDir("mem5000");
@@ -518,12 +555,15 @@ async function benchMemory(args: Args): Promise<void> {
     add("5,000 skills, streamed (reports dropped)", stream);
     const collect = await runChild([big, "collect", ...args.rules]);
     add("5,000 skills, collected (scanPath, as the CLI)", collect);
+    const workers = defaultWorkers();
+    const pooled = await runChild([big, "pool", String(Math.max(2, workers)), "0", ...args.rules]);
+    add(`5,000 skills, streamed through ${pooled.threads} worker threads`, pooled);
     log();
     log(
       "memory: synthetic skills (SKILL.md + reference.md + scripts/run.py, ~6 kB each), one child process per run",
     );
     log(table(rows));
-    const worst = Math.max(stream.maxRss, collect.maxRss) / MiB;
+    const worst = Math.max(stream.maxRss, collect.maxRss, pooled.maxRss) / MiB;
     log(`  target: 5,000 skills under 250 MB peak RSS — ${worst.toFixed(0)} MB ${verdict(worst < 250)}`);
   } finally {
     await removeDir(small);
@@ -574,6 +614,7 @@ async function main(): Promise<void> {
     });
 
   const corpus = await benchCorpus(args, setup);
+  if (args.workers) await benchWorkers(args, args.workers);
   if (args.scale) await benchScale(args, setup, args.scale);
   if (args.adversarial) await benchAdversarial(args, setup, corpus);
   if (args.adversarial || args.memory) await benchMemory(args);

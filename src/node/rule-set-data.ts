@@ -1,0 +1,39 @@
+import type { RuleSet } from "../scan/index.js";
+
+// A loaded RuleSet as JSON and back. Two users: a worker thread gets the rule set its caller loaded
+// (user rules included, proven once by recheck in the caller, not again per worker), and the bundled
+// Action embeds the built-in rules already parsed and validated at build time (YAML parsing and the
+// schema check were ~700 ms of a ~1.6 s cold start). Generic on purpose: a field added to CompiledRule
+// later is carried as long as it is JSON, a RegExp, a Set or a Map (test/skill-runner.test.ts
+// compares a revived rule set with a freshly built one).
+
+type Tagged = { $re: [string, string] } | { $set: unknown[] } | { $map: [unknown, unknown][] };
+
+function replacer(this: unknown, _key: string, value: unknown): unknown {
+  if (value instanceof RegExp) return { $re: [value.source, value.flags] } satisfies Tagged;
+  if (value instanceof Set) return { $set: [...value] } satisfies Tagged;
+  if (value instanceof Map) return { $map: [...value] } satisfies Tagged;
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1) {
+      const v = value as Record<string, unknown>;
+      if (keys[0] === "$re" && Array.isArray(v.$re))
+        return new RegExp(v.$re[0] as string, v.$re[1] as string);
+      if (keys[0] === "$set" && Array.isArray(v.$set)) return new Set(v.$set);
+      if (keys[0] === "$map" && Array.isArray(v.$map)) return new Map(v.$map as [unknown, unknown][]);
+    }
+  }
+  return value;
+}
+
+export function ruleSetToJson(set: RuleSet): string {
+  return JSON.stringify(set, replacer);
+}
+
+export function ruleSetFromJson(json: string): RuleSet {
+  return JSON.parse(json, reviver) as RuleSet;
+}
