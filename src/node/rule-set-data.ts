@@ -7,12 +7,20 @@ import type { RuleSet } from "../scan/index.js";
 // later is carried as long as it is JSON, a RegExp, a Set or a Map (test/skill-runner.test.ts
 // compares a revived rule set with a freshly built one).
 
-type Tagged = { $re: [string, string] } | { $set: unknown[] } | { $map: [unknown, unknown][] };
+type Tagged =
+  | { $re: [string, string] }
+  | { $set: unknown[] }
+  | { $map: [unknown, unknown][] }
+  | { $num: "Infinity" | "-Infinity" | "NaN" };
 
 function replacer(this: unknown, _key: string, value: unknown): unknown {
   if (value instanceof RegExp) return { $re: [value.source, value.flags] } satisfies Tagged;
   if (value instanceof Set) return { $set: [...value] } satisfies Tagged;
   if (value instanceof Map) return { $map: [...value] } satisfies Tagged;
+  // JSON writes Infinity as null: a rule whose match length has no bound (maxLength) would come back
+  // with a window of nothing and never match in a worker.
+  if (typeof value === "number" && !Number.isFinite(value))
+    return { $num: String(value) as "Infinity" | "-Infinity" | "NaN" } satisfies Tagged;
   return value;
 }
 
@@ -25,6 +33,7 @@ function reviver(_key: string, value: unknown): unknown {
         return new RegExp(v.$re[0] as string, v.$re[1] as string);
       if (keys[0] === "$set" && Array.isArray(v.$set)) return new Set(v.$set);
       if (keys[0] === "$map" && Array.isArray(v.$map)) return new Map(v.$map as [unknown, unknown][]);
+      if (keys[0] === "$num" && typeof v.$num === "string") return Number(v.$num);
     }
   }
   return value;
