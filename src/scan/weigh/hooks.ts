@@ -19,7 +19,11 @@ const HOOK_RULES = new Set(["agent.hook-install", "agent.config-file-write"]);
 /** Set by the `declared` stage (src/scan/verdict.ts weighDeclared). */
 const DECLARED_WHY = /^the skill says it does this \(declared: /;
 
-const ANNOUNCES_HOOKS = /\bhooks?\b/i;
+// "Hooks", a hook event, or acting on the agent's own tool calls (what a hook is for: "policy
+// enforcement for Claude Code tool calls"). The command is still judged, so the words alone excuse
+// no download, upload or secret.
+const ANNOUNCES_HOOKS =
+  /\bhooks?\b|\b(?:PreToolUse|PostToolUse|SessionStart|UserPromptSubmit|SubagentStop|PreCompact)\b|\btool[ -](?:calls?|use|execution)\b/i;
 
 const CLAUDE_EVENT =
   /\b(PreToolUse|PostToolUse|SessionStart|SessionEnd|UserPromptSubmit|Stop|SubagentStop|Notification|PreCompact)\b/;
@@ -36,7 +40,7 @@ const DOWNLOAD_RUN = new RegExp(
   [
     String.raw`(?:${FETCH})[^\n]{0,400}?\|[ \t]{0,8}(?:sudo[ \t]{1,8})?(?:(?:ba|z|da|k)?sh|python[23]?|perl|ruby|node|iex|Invoke-Expression|pwsh|powershell)\b`,
     String.raw`(?:${FETCH})[^\n]{0,400}?(?:&&|;|\|\|)[ \t]{0,8}(?:sudo[ \t]{1,8})?(?:(?:ba|z|da|k)?sh|source|python[23]?|node|perl|chmod[ \t]{1,8}\+?[0-7]{0,4}x?|\.{1,2}/)`,
-    String.raw`(?:(?:ba|z|da|k)?sh|source|python[23]?|node|eval|iex)[ \t]{0,8}(?:-c[ \t]{0,8})?["']?(?:<\(|\$\(|\x60)[ \t]{0,8}(?:curl|wget|iwr|irm)\b`,
+    String.raw`(?:(?:ba|z|da|k)?sh|source|python[23]?|node|eval|iex)[ \t]{0,8}(?:-c[ \t]{0,8})?\\?["']?(?:<\(|\$\(|\x60)[ \t]{0,8}(?:curl|wget|iwr|irm)\b`,
   ].join("|"),
   "i",
 );
@@ -45,7 +49,7 @@ const SECRET =
   /\.ssh\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws\b|\.netrc\b|\.npmrc\b|\.pypirc\b|\.git-credentials\b|\.docker\/config\.json|\.kube\/config|\.claude\/\.credentials|\bkeychain\b|find-generic-password|(?:^|[\s"'`;&|(])(?:env|printenv|set|export[ \t]{1,8}-p)[ \t]{0,8}(?:\||>|$)|\/proc\/self\/environ|\$\{?[A-Z_]{0,40}(?:TOKEN|SECRET|PASSWORD|API_KEY|ACCESS_KEY)\b|\.env\b/im;
 /** Safety checks switched off by the command itself (not a command that looks for the flag). */
 const SAFETY_OFF =
-  /\bgit[ \t]{1,8}(?:-\S{1,64}[ \t]{1,8}){0,4}(?:commit|push|merge|rebase|am|cherry-pick|revert)\b[^\n;&|"']{0,200}?--no-verify\b|--dangerously-skip-permissions\b|bypassPermissions|--yolo\b|"?permissionDecision"?[ \t]{0,8}:[ \t]{0,8}\\?"?allow|"?decision"?[ \t]{0,8}:[ \t]{0,8}\\?"?approve|core\.hooksPath[ \t]{1,8}\/dev\/null/i;
+  /\bgit[ \t]{1,8}(?:-\S{1,64}[ \t]{1,8}){0,4}(?:commit|push|merge|rebase|am|cherry-pick|revert)\b[^\n;&|"']{0,200}?--no-verify\b|--dangerously-skip-permissions\b|bypassPermissions|--yolo\b|permissionDecision\\?"?[ \t]{0,8}:[ \t]{0,8}\\?"?allow|\bdecision\\?"?[ \t]{0,8}:[ \t]{0,8}\\?"?approve|core\.hooksPath[ \t]{1,8}\/dev\/null/i;
 /** Obfuscated payloads: nothing a hook the description announces needs. */
 const OBFUSCATED =
   /\bbase64[ \t]{1,8}(?:-d|--decode|-D)\b|\beval\b|\bxxd[ \t]{1,8}-r\b|\\x[0-9a-f]{2}\\x[0-9a-f]{2}/i;
