@@ -106,6 +106,34 @@ describe("hooks stage: a hook the description announces", () => {
       expect(run(md(cmd), says).level, cmd).toBe("RISKY");
   });
 
+  it("stays RISKY when another finding sits in the hook's passage", () => {
+    const text = md("npx prettier --write $FILE");
+    const other: Finding = { ...hookFinding(6), ruleId: "agent.permission-allowlist", adjustments: [] };
+    const file: TextFile = {
+      path: "s/SKILL.md",
+      skillPath: "SKILL.md",
+      kind: "instructions",
+      text,
+      lines: new LineIndex(text),
+    };
+    const out = hooks.run(
+      { findings: [hookFinding(3), other], caps: { declared: [], detected: [], undeclared: [] } },
+      {
+        config: defaultConfig(),
+        skillDir: "s",
+        skillMd: "s/SKILL.md",
+        manifest: { description: says, unknownKeys: [], raw: null },
+        used: new Set(),
+        texts: new Map([["s/SKILL.md", file]]),
+        hosts: [],
+        scripts: [],
+      },
+    ).findings;
+    expect(out.map((f) => f.level)).toEqual(["RISKY", "RISKY"]);
+    // The same passage without the other finding is lowered: the guard is what held it.
+    expect(run(text, says).level).toBe("LOW_QUALITY");
+  });
+
   it("does not excuse a hook the description does not announce, nor one `declared` did not lower", () => {
     expect(run(md("npx prettier --write $FILE"), "Formats notes.").level).toBe("RISKY");
     const raw = { ...hookFinding(3), adjustments: [], level: "RISKY" as const };

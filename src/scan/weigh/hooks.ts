@@ -1,4 +1,5 @@
 import type { TextFile } from "../analyze/context.js";
+import { levelOf } from "../levels.js";
 import type { Finding } from "../types.js";
 import { adjust } from "./adjust.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
@@ -99,7 +100,7 @@ const MAX_LINES = 200;
  * The hook the finding at `line` is about: the fenced code block holding it, or the one the
  * sentence introduces within a few lines; in a file that is not Markdown, the lines around it.
  */
-export function hookPassage(file: TextFile, line: number): string {
+export function hookPassage(file: TextFile, line: number): Passage {
   const total = file.lines.position(file.text.length).line;
   const at = (n: number) => file.lines.lineText(n);
   if (!/\.(?:md|markdown|mdx)$/i.test(file.path)) {
@@ -134,13 +135,20 @@ export function hookPassage(file: TextFile, line: number): string {
   }
   if (block) return range(at, block[0], Math.min(block[1], block[0] + MAX_LINES));
   if (next && next[0] - line <= LEAD_LINES) return range(at, line, Math.min(next[1], next[0] + MAX_LINES));
-  return at(line);
+  return range(at, line, line);
 }
 
-function range(at: (n: number) => string, from: number, to: number): string {
+/** The hook's lines (1-based, inclusive) and their text. */
+export interface Passage {
+  from: number;
+  to: number;
+  text: string;
+}
+
+function range(at: (n: number) => string, from: number, to: number): Passage {
   const out: string[] = [];
   for (let n = from; n <= to; n++) out.push(at(n));
-  return out.join("\n");
+  return { from, to, text: out.join("\n") };
 }
 
 /** A hook the description announces: LOW_QUALITY when its command does only that (see above). */
@@ -156,9 +164,24 @@ export const hooks: Stage = {
       if (!file) return f;
       const passage = hookPassage(file, f.line);
       // A settings write that holds no hook is another agent-config change: not this stage's.
-      if (f.ruleId !== "agent.hook-install" && !/"hooks"\s*:/.test(passage)) return f;
-      const j = judgeHook(passage);
+      if (f.ruleId !== "agent.hook-install" && !/"hooks"\s*:/.test(passage.text)) return f;
+      const j = judgeHook(passage.text);
       if (j.risk === "held") return f;
+      // Whatever else a detector found in the same passage (an MCP server added beside the hook, a
+      // permission allowlist) is not what the description announces either.
+      if (
+        j.risk === "none" &&
+        w.findings.some(
+          (o) =>
+            o !== f &&
+            !HOOK_RULES.has(o.ruleId) &&
+            o.file === f.file &&
+            o.line >= passage.from &&
+            o.line <= passage.to &&
+            levelOf(o.level) >= levelOf("RISKY"),
+        )
+      )
+        return f;
       changed = true;
       if (j.risk === "unannounced") return adjust(f, "SUSPICIOUS", j.why);
       const { capabilities: _none, ...rest } = f;
