@@ -125,6 +125,7 @@ describe("weighing stages, each alone", () => {
       "purpose",
       "capabilities",
       "declared",
+      "hooks",
       "undeclared",
       "anomaly",
       "impersonation",
