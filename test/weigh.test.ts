@@ -126,6 +126,7 @@ describe("weighing stages, each alone", () => {
       "ownership",
       "capabilities",
       "declared",
+      "hooks",
       "undeclared",
       "anomaly",
       "impersonation",

@@ -34,6 +34,10 @@ export function compileRule(raw: unknown, category: string, source: string, inde
   // Block scalars (`|`, `>`) end in a newline that would print as an empty line.
   const spec = {
     ...parsed.data,
+    // Rules read multi-line text: `^` and `$` mean a line's start and end in every rule, so a command
+    // at the start of the third line matches as one at the start of the file does. Without `m` they
+    // would anchor to the text (or scan window) only, and a rule's author could not tell which.
+    flags: parsed.data.flags.includes("m") ? parsed.data.flags : `${parsed.data.flags}m`,
     category: parsed.data.category ?? category,
     explanation: parsed.data.explanation.trim(),
     remediation: parsed.data.remediation.trim(),

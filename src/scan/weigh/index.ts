@@ -3,6 +3,7 @@ import { compareSkills } from "../diff.js";
 import { levelOf } from "../levels.js";
 import type { CapabilityReport, Finding, LevelNumber } from "../types.js";
 import { applySilences, undeclaredFinding, weighDeclared } from "../verdict.js";
+import { hooks } from "./hooks.js";
 import { impersonation } from "./impersonation.js";
 import { intent } from "./intent.js";
 import { ownership } from "./ownership.js";
@@ -73,6 +74,7 @@ export const STAGES: readonly Stage[] = [
   ownership,
   capabilities,
   declared,
+  hooks,
   undeclared,
   anomaly,
   impersonation,
