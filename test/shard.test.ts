@@ -238,6 +238,10 @@ describe("eval: labels, rates, confusion matrix", () => {
     expect(missed).toHaveLength(2);
     expect(missed[0]).toMatch(/detection rate is 60\.0% \(3\/5\)/);
     expect(missed[1]).toMatch(/false-quarantine rate is 25\.0% \(1\/4\)/);
+    expect(missedGates(e, { maxRisky: 0.25 })).toEqual([]);
+    expect(missedGates(e, { maxRisky: 0.2 })).toEqual([
+      "--max-risky 20.0%: benign RISKY share is 25.0% (1/4)",
+    ]);
 
     const table = renderMatrix(e).split("\n");
     expect(table[0]).toMatch(

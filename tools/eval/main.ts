@@ -1,4 +1,4 @@
-// npm run eval -- <dir> [--min-detection X] [--max-false-quarantine Y] [--labels <file>] [--verbose]
+// npm run eval -- <dir> [--min-detection X] [--max-false-quarantine Y] [--max-risky Z] [--labels <file>] [--verbose]
 // Scans a labelled corpus and prints the confusion matrix (expected × found level), the
 // false-quarantine rate, the detection rate and the misclassified skills with their top finding.
 // Exit 0 when every given gate is met, 1 when one is missed, 2 on usage or I/O errors.
@@ -16,6 +16,7 @@ import { evaluate, type Found, type Gates, missedGates, type Outcome, pct, rende
 const USAGE = `usage: npm run eval -- <dir> [options]
   --min-detection X          exit 1 when fewer malicious skills than X reach SUSPICIOUS (0, 1, 0.95 or 95%)
   --max-false-quarantine Y   exit 1 when more benign skills than Y reach SUSPICIOUS (same forms)
+  --max-risky Z              exit 1 when more benign skills than Z are RISKY (same forms)
   --labels <file>            expected levels (default: <dir>/labels.tsv when present; else benign/ and malicious/ folders)
   --rules <dir>              load extra rule files too (repeatable)
   --verbose                  also list every skill whose level differs from the expected one`;
@@ -39,6 +40,7 @@ function parseEvalArgs(argv: string[]): Args {
   const options = {
     "min-detection": { type: "string" },
     "max-false-quarantine": { type: "string" },
+    "max-risky": { type: "string" },
     labels: { type: "string" },
     rules: { type: "string", multiple: true, default: [] as string[] },
     verbose: { type: "boolean", default: false },
@@ -51,6 +53,7 @@ function parseEvalArgs(argv: string[]): Args {
     gates: {
       minDetection: rate("--min-detection", values["min-detection"]),
       maxFalseQuarantine: rate("--max-false-quarantine", values["max-false-quarantine"]),
+      maxRisky: rate("--max-risky", values["max-risky"]),
     },
     rules: values.rules,
     verbose: values.verbose,
@@ -157,6 +160,7 @@ async function main(): Promise<void> {
     args.gates.maxFalseQuarantine !== undefined
       ? `--max-false-quarantine ${pct(args.gates.maxFalseQuarantine)}`
       : "",
+    args.gates.maxRisky !== undefined ? `--max-risky ${pct(args.gates.maxRisky)}` : "",
   ].filter(Boolean);
   if (given.length) {
     log();

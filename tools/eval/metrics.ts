@@ -93,6 +93,8 @@ export function evaluate(labels: ReadonlyMap<string, Label>, found: ReadonlyMap<
 export interface Gates {
   minDetection?: number;
   maxFalseQuarantine?: number;
+  /** Benign skills at RISKY, at most this share (the broad corpus's "RISKY should be rare"). */
+  maxRisky?: number;
 }
 
 /** The gates that were missed, one sentence each; empty when all given gates pass. */
@@ -110,6 +112,13 @@ export function missedGates(e: Evaluation, gates: Gates): string[] {
     else if (e.falseQuarantineRate > gates.maxFalseQuarantine)
       out.push(
         `--max-false-quarantine ${pct(gates.maxFalseQuarantine)}: false-quarantine rate is ${pct(e.falseQuarantineRate)} (${e.falseQuarantined}/${e.benign})`,
+      );
+  }
+  if (gates.maxRisky !== undefined) {
+    if (e.benign === 0) out.push("--max-risky: no benign samples to measure the RISKY share on");
+    else if (e.benignRiskyShare > gates.maxRisky)
+      out.push(
+        `--max-risky ${pct(gates.maxRisky)}: benign RISKY share is ${pct(e.benignRiskyShare)} (${e.benignRisky}/${e.benign})`,
       );
   }
   return out;
