@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../src/scan/types.js";
-import { sudoReadsOnly } from "../src/scan/weigh/purpose.js";
+import { sudoReadsOnly } from "../src/scan/weigh/sudo-reads.js";
 import { fixtureSkill, scanOne, scanTechniques, skillMd } from "./helpers.js";
 
 // `sudo` that only reads system state is not persistence: the purpose stage lowers it to LOW_QUALITY

@@ -5,6 +5,7 @@ import { fencesOf } from "../markdown/context.js";
 import type { Finding } from "../types.js";
 import { adjust, cappedAt } from "./adjust.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
+import { sudoReadsOnly } from "./sudo-reads.js";
 
 // The skill's declared purpose (issue 12, precision round 2). Things a real skill does that malware
 // also does, told apart by whose thing it is: a tool installing ITS OWN service, a skill reading ITS
@@ -496,35 +497,4 @@ function sudoForOwnTool(
       };
   }
   return undefined;
-}
-
-/** Programs that only read or show system state: as root they change nothing. */
-const READ_ONLY_CMD =
-  /^(?:cat|less|head|tail|grep|egrep|zgrep|ls|stat|find|du|df|ss|netstat|lsof|ps|top|htop|journalctl|dmesg|id|whoami|lsblk|blkid|fdisk|lspci|lsusb|dmidecode|iptables-save|nft|true|systemctl)$/;
-
-/**
- * Why a `sudo` only reads system state (`sudo ss -lntp`, `sudo cat /proc/<PID>/cmdline`, `sudo
- * journalctl -u x`, `sudo -n true` to test for rights): every command of the line run as root is a
- * reader, and nothing is written through `tee`, `-exec`/`-delete` or a redirect into a system folder.
- * What such a read touches (/etc/shadow, a key file) is judged by its own rule; the sudo is not
- * persistence. `fdisk`/`nft` only with their listing flags.
- */
-export function sudoReadsOnly(f: Finding, line: string): string | undefined {
-  if (f.ruleId !== "persist.sudo") return undefined;
-  if (/\btee\b|-exec\b|-delete\b|-ok\b|(?:^|[\s;&|])\d?>>?[ \t]*\/(?!dev\/null\b)/.test(line))
-    return undefined;
-  const runs = [...line.matchAll(/\bsudo[ \t]+((?:-[A-Za-z]+[ \t]+)*)([^\s|;&<>`)"']+)([^|;&\n`]*)/g)];
-  if (runs.length === 0) return undefined;
-  for (const m of runs) {
-    const cmd = (m[2] ?? "").slice((m[2] ?? "").lastIndexOf("/") + 1);
-    if (!READ_ONLY_CMD.test(cmd)) return undefined;
-    const args = m[3] ?? "";
-    if ((cmd === "fdisk" && !/(?:^|\s)-l\b/.test(args)) || (cmd === "nft" && !/\blist\b/.test(args)))
-      return undefined;
-    if (cmd === "true" && !/(?:^|\s)-n\b/.test(m[1] ?? "")) return undefined;
-    if (cmd === "systemctl" && !/^[ \t]*(?:status|show|is-active|is-enabled|list-units)\b/.test(args))
-      return undefined;
-  }
-  const names = [...new Set(runs.map((m) => (m[2] ?? "").slice((m[2] ?? "").lastIndexOf("/") + 1)))];
-  return `only reads system state as administrator (${names.join(", ")}); what it reads is judged on its own`;
 }
