@@ -5,7 +5,7 @@ import { fencesOf } from "../markdown/context.js";
 import type { Finding } from "../types.js";
 import { adjust, cappedAt } from "./adjust.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
-import { sudoReadsOnly } from "./sudo-reads.js";
+import { FILE_CMD, SERVICE_CMD, sudoReadsOnly } from "./sudo-reads.js";
 
 // The skill's declared purpose (issue 12, precision round 2). Things a real skill does that malware
 // also does, told apart by whose thing it is: a tool installing ITS OWN service, a skill reading ITS
@@ -453,10 +453,6 @@ function installLines(findings: Finding[]): Set<string> {
       .map((f) => `${f.file}:${f.line}`),
   );
 }
-
-/** Commands whose next words name what sudo acts on (a service, a file), not a program to run. */
-const SERVICE_CMD = /^(?:systemctl|service|rc-service)$/;
-const FILE_CMD = /^(?:tee|cp|mv|install|mkdir|ln|touch)$/;
 
 /**
  * Why a `sudo` runs, restarts or writes the configuration of the tool the skill is about (`sudo

@@ -1,6 +1,11 @@
 import type { Finding } from "../types.js";
 
-// A `sudo` that only reads is not persistence: judged in the purpose stage (purpose.ts).
+// What a `sudo` runs, by kind of command: the purpose stage (purpose.ts) judges a sudo for the
+// skill's own tool, and one that only reads (not persistence), with these.
+
+/** Commands whose next words name what sudo acts on (a service, a file), not a program to run. */
+export const SERVICE_CMD = /^(?:systemctl|service|rc-service)$/;
+export const FILE_CMD = /^(?:tee|cp|mv|install|mkdir|ln|touch)$/;
 
 /** Programs that only read or show system state: as root they change nothing. */
 const READ_ONLY_CMD =
