@@ -1,12 +1,12 @@
 import type { Context } from "probot";
-import { APPEAL_LABEL, ensureLabels, PENDING, REPORT_LABEL, severityLabel } from "../appeals/labels.js";
-import { writeMarker } from "../appeals/markers.js";
-import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { SkillReport } from "../scan/index.js";
-import { appealBody, appealTitle, quote } from "./appeal-issue.js";
-import { appealsRepoName } from "./appeals-store.js";
-import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
-import { type AppEnv, type CheckRequest, runCheck, scanWithAppeals } from "./run-check.js";
+import { APPEAL_LABEL, ensureLabels, PENDING, REPORT_LABEL, severityLabel } from "../../appeals/labels.js";
+import { writeMarker } from "../../appeals/markers.js";
+import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
+import type { SkillReport } from "../../scan/index.js";
+import { appealBody, appealTitle, quote } from "../github/appeal-issue.js";
+import { appealsRepoName } from "../github/appeals-store.js";
+import { type AppEnv, type CheckRequest, runCheck, scanWithAppeals } from "../scan/scan-and-report.js";
+import { answer, type CommandComment, findAnswer, mention, react } from "./parse.js";
 
 // `/report [skill-name] <reason>` on an issue (or pull request) of a skill repository. The skills
 // are those of the default branch's head (what users install). With one skill the name may be left

@@ -1,15 +1,15 @@
 import type { Context, ProbotOctokit } from "probot";
-import { APPEAL_LABEL, ensureLabels, PENDING, severityLabel } from "../appeals/labels.js";
-import { answeredComment, day, MarkerError, writeMarker, writtenBy } from "../appeals/markers.js";
-import type { RepoRef } from "../appeals/repo-ref.js";
-import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { SkillReport } from "../scan/index.js";
-import { appealBody, appealTitle, deadline, quote, short } from "./appeal-issue.js";
-import { appealsRepoName } from "./appeals-store.js";
-import { answer, type CommandComment, findAnswer, mention, react, splitAppealArgs } from "./commands.js";
-import { accessOf, canAppeal } from "./permissions.js";
-import { contextFor } from "./repos.js";
-import { type AppEnv, type CheckRequest, scanWithAppeals } from "./run-check.js";
+import { APPEAL_LABEL, ensureLabels, PENDING, severityLabel } from "../../appeals/labels.js";
+import { answeredComment, day, MarkerError, writeMarker, writtenBy } from "../../appeals/markers.js";
+import type { RepoRef } from "../../appeals/repo-ref.js";
+import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
+import type { SkillReport } from "../../scan/index.js";
+import { appealBody, appealTitle, deadline, quote, short } from "../github/appeal-issue.js";
+import { appealsRepoName } from "../github/appeals-store.js";
+import { accessOf, canAppeal } from "../github/permissions.js";
+import { contextFor } from "../github/repos.js";
+import { type AppEnv, type CheckRequest, scanWithAppeals } from "../scan/scan-and-report.js";
+import { answer, type CommandComment, findAnswer, mention, react, splitAppealArgs } from "./parse.js";
 
 // `/appeal <skill-id> <justification>` and `/appeal <justification>` (DESIGN "GitHub App flows" 4).
 // The skills of the commit are found by scanning it again through the check run's own path (config,

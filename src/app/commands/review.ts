@@ -1,17 +1,17 @@
 import type { Context } from "probot";
-import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "../appeals/labels.js";
-import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "../appeals/markers.js";
-import { fullName, parseFullName, sameRepo } from "../appeals/repo-ref.js";
-import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { Severity } from "../scan/index.js";
-import { levelOf, parseLevel, severityOf } from "../scan/index.js";
-import { quote, short } from "./appeal-issue.js";
-import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "./appeals-store.js";
-import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
-import { loadOperatorConfig } from "./config.js";
-import { accessOf, canMaintain, canReview } from "./permissions.js";
-import { checkRequestOf, contextFor, octokitFor } from "./repos.js";
-import { type AppEnv, runCheck } from "./run-check.js";
+import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "../../appeals/labels.js";
+import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "../../appeals/markers.js";
+import { fullName, parseFullName, sameRepo } from "../../appeals/repo-ref.js";
+import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
+import type { Severity } from "../../scan/index.js";
+import { levelOf, parseLevel, severityOf } from "../../scan/index.js";
+import { loadOperatorConfig } from "../config.js";
+import { quote, short } from "../github/appeal-issue.js";
+import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "../github/appeals-store.js";
+import { accessOf, canMaintain, canReview } from "../github/permissions.js";
+import { checkRequestOf, contextFor, octokitFor } from "../github/repos.js";
+import { type AppEnv, runCheck } from "../scan/scan-and-report.js";
+import { answer, type CommandComment, findAnswer, mention, react } from "./parse.js";
 
 // Reviewer commands on an appeal issue (DESIGN "GitHub App flows" 5): `/approve`, `/reject <reason>`,
 // `/downgrade <LEVEL>`, `/block-author`. The appeals repository is the operator's (APPEALS_REPOSITORY
