@@ -52,7 +52,7 @@ export interface CommandComment {
 
 type Octokit = ProbotOctokit;
 
-interface ThreadComment {
+export interface ThreadComment {
   id: number;
   body?: string | null;
   html_url: string;
