@@ -1,6 +1,7 @@
 import type { ApplicationFunction, Context } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { DEFAULT_POLICY_PATH } from "./config.js";
+import type { AppEnv } from "./env.js";
 import { attachBudget, sharedWriteLimiter, type WriteLimiter } from "./github/budget.js";
 import { handleCommitComment, handleIssueComment } from "./handlers/handle-comment.js";
 import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handlers/handle-pull-request.js";
@@ -9,7 +10,6 @@ import { handleRequestedAction } from "./handlers/handle-requested-action.js";
 import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./handlers/handle-rerun.js";
 import { type Engine, loadEngine } from "./scan/engine.js";
 import { DEFAULT_QUICK_RESULT_MS, DEFAULT_RUN_DEADLINE_MS } from "./scan/run-lifecycle.js";
-import type { AppEnv } from "./scan/scan-and-report.js";
 import { runnerEngine, sharedScanPool } from "./scan/scan-pool.js";
 
 // The App: maps webhook events to handlers, nothing else. Handlers are small named functions that

@@ -4,11 +4,12 @@ import { answeredComment, day, MarkerError, writeMarker, writtenBy } from "../..
 import type { RepoRef } from "../../appeals/repo-ref.js";
 import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
 import type { SkillReport } from "../../scan/index.js";
+import type { AppEnv, CheckRequest } from "../env.js";
 import { appealBody, appealTitle, deadline, quote, short } from "../github/appeal-issue.js";
 import { appealsRepoName } from "../github/appeals-store.js";
 import { accessOf, canAppeal } from "../github/permissions.js";
 import { contextFor } from "../github/repos.js";
-import { type AppEnv, type CheckRequest, scanWithAppeals } from "../scan/scan-and-report.js";
+import { scanWithAppeals } from "../scan/scan-and-report.js";
 import { type CommandComment, mention, react, splitAppealArgs } from "./parse.js";
 import { startCommand } from "./preamble.js";
 

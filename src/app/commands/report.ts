@@ -3,9 +3,10 @@ import { APPEAL_LABEL, ensureLabels, PENDING, REPORT_LABEL, severityLabel } from
 import { writeMarker } from "../../appeals/markers.js";
 import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
 import type { SkillReport } from "../../scan/index.js";
+import type { AppEnv, CheckRequest } from "../env.js";
 import { appealBody, appealTitle, quote } from "../github/appeal-issue.js";
 import { appealsRepoName } from "../github/appeals-store.js";
-import { type AppEnv, type CheckRequest, runCheck, scanWithAppeals } from "../scan/scan-and-report.js";
+import { runCheck, scanWithAppeals } from "../scan/scan-and-report.js";
 import { type CommandComment, mention, react } from "./parse.js";
 import { startCommand } from "./preamble.js";
 

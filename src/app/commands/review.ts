@@ -6,11 +6,12 @@ import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
 import type { Severity } from "../../scan/index.js";
 import { levelOf, parseLevel, severityOf } from "../../scan/index.js";
 import { loadOperatorConfig } from "../config.js";
+import type { AppEnv } from "../env.js";
 import { quote, short } from "../github/appeal-issue.js";
 import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "../github/appeals-store.js";
 import { accessOf, canMaintain, canReview } from "../github/permissions.js";
 import { checkRequestOf, contextFor, octokitFor } from "../github/repos.js";
-import { type AppEnv, runCheck } from "../scan/scan-and-report.js";
+import { runCheck } from "../scan/scan-and-report.js";
 import { type CommandComment, mention, react } from "./parse.js";
 import { startCommand } from "./preamble.js";
 

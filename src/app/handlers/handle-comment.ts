@@ -5,8 +5,8 @@ import { handleAppeal } from "../commands/appeal.js";
 import { type CommandComment, parseCommand } from "../commands/parse.js";
 import { handleReport } from "../commands/report.js";
 import { handleReview } from "../commands/review.js";
+import type { AppEnv } from "../env.js";
 import { checkRequestOf, octokitFor } from "../github/repos.js";
-import type { AppEnv } from "../scan/scan-and-report.js";
 
 // Routes slash commands in new comments (DESIGN "GitHub App flows" 4–6):
 //   pull request conversation   /appeal, /report

@@ -36,8 +36,6 @@ import { ScanTimeoutError } from "./scan-job.js";
 // (redelivery → nothing to do), create the run in progress, read the config, scan the commit as one
 // tarball against its baseline, complete the run. Errors end the run with a clear title.
 
-export type { AppEnv, CheckRequest } from "../env.js";
-
 type AnyContext = Context;
 
 export const APPEAL_HELP_MARKER = "<!-- skill-quarantine:appeal-help -->";
