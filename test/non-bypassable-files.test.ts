@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { limitsFor } from "../src/app/scan-commit.js";
+import { limitsFor } from "../src/app/scan/scan-commit.js";
 import { loadBuiltinRuleSet } from "../src/node/load.js";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { defaultConfig, type ScanConfig } from "../src/scan/config.js";

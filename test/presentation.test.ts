@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conclusionFor, titleFor } from "../src/app/check-run.js";
+import { conclusionFor, titleFor } from "../src/app/github/check-runs.js";
 import { annotationsFor } from "../src/report/annotations.js";
 import { markdownDetails } from "../src/report/markdown.js";
 import { renderSarif } from "../src/report/sarif.js";

@@ -9,7 +9,7 @@ import {
   type ScanConfig,
 } from "../scan/index.js";
 import type { AppEnv } from "./env.js";
-import { octokitFor } from "./repos.js";
+import { octokitFor } from "./github/repos.js";
 
 // Two configs, by who wrote them (DESIGN "Non-bypassable: who controls what"):
 //

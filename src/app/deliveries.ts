@@ -1,11 +1,11 @@
 import { getTransformStream } from "@probot/pino";
 import { pino } from "pino";
 import type { Probot } from "probot";
-import { completeCheckRun, findRunForDelivery, startCheckRun } from "./check-run.js";
+import { completeCheckRun, findRunForDelivery, startCheckRun } from "./github/check-runs.js";
 import { incDeadLetters } from "./metrics.js";
 import type { DeadLetterHandler, Delivery, Processor } from "./queue/index.js";
 import { jobScope } from "./queue/job-scope.js";
-import { endRunWithRetry } from "./run-lifecycle.js";
+import { endRunWithRetry } from "./scan/run-lifecycle.js";
 
 // What a worker does with a queued delivery: hand it to Probot, exactly as the webhook endpoint did
 // before the queue, so every handler runs unchanged. And what happens when it never succeeds: its

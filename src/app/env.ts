@@ -1,11 +1,11 @@
 import type { ProbotOctokit } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
-import type { Engine } from "./engine.js";
-import type { WriteLimiter } from "./github-budget.js";
+import type { WriteLimiter } from "./github/budget.js";
+import type { Engine } from "./scan/engine.js";
 
 // What every App module is handed (AppEnv) and what a check is run for (CheckRequest), apart from
-// run-check.ts: the modules run-check.ts calls (config, appeals-store, rescan-appeals, repos) need
-// these types too, and importing them from run-check.ts made an import cycle.
+// scan/scan-and-report.ts: the modules it calls (config, github/appeals-store, rescan-appeals, repos)
+// need these types too, and importing them from the scan flow made an import cycle.
 
 /** Where the operator's policy file is (POLICY_REPOSITORY, POLICY_PATH); read by config.ts. */
 export interface PolicySource {
@@ -24,7 +24,7 @@ export interface AppEnv {
   runDeadlineMs: number;
   /** A scan with a verdict before this creates its run completed, in one request (QUICK_RESULT_MS). */
   quickResultMs: number;
-  /** Spaces each installation's writes and holds its rate-limit pauses (src/app/github-budget.ts). */
+  /** Spaces each installation's writes and holds its rate-limit pauses (src/app/github/budget.ts). */
   writeLimiter: () => WriteLimiter;
   /** Rules, grammars and renderers; scans run in worker threads unless a test says otherwise. */
   engine: () => Promise<Engine>;

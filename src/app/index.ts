@@ -1,16 +1,16 @@
 import type { ApplicationFunction, Context } from "probot";
 import type { TarballLimits } from "../sources/tarball.js";
 import { DEFAULT_POLICY_PATH } from "./config.js";
-import { type Engine, loadEngine } from "./engine.js";
-import { attachBudget, sharedWriteLimiter, type WriteLimiter } from "./github-budget.js";
-import { handleCommitComment, handleIssueComment } from "./handle-comment.js";
-import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handle-pull-request.js";
-import { handlePush } from "./handle-push.js";
-import { handleRequestedAction } from "./handle-requested-action.js";
-import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./handle-rerun.js";
-import type { AppEnv } from "./run-check.js";
-import { DEFAULT_QUICK_RESULT_MS, DEFAULT_RUN_DEADLINE_MS } from "./run-lifecycle.js";
-import { runnerEngine, sharedScanPool } from "./scan-pool.js";
+import type { AppEnv } from "./env.js";
+import { attachBudget, sharedWriteLimiter, type WriteLimiter } from "./github/budget.js";
+import { handleCommitComment, handleIssueComment } from "./handlers/handle-comment.js";
+import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handlers/handle-pull-request.js";
+import { handlePush } from "./handlers/handle-push.js";
+import { handleRequestedAction } from "./handlers/handle-requested-action.js";
+import { handleCheckRunRerequested, handleCheckSuiteRerequested } from "./handlers/handle-rerun.js";
+import { type Engine, loadEngine } from "./scan/engine.js";
+import { DEFAULT_QUICK_RESULT_MS, DEFAULT_RUN_DEADLINE_MS } from "./scan/run-lifecycle.js";
+import { runnerEngine, sharedScanPool } from "./scan/scan-pool.js";
 
 // The App: maps webhook events to handlers, nothing else. Handlers are small named functions that
 // take the Probot context (octokit, payload, logger) and the App's settings.
@@ -43,7 +43,7 @@ export interface AppOptions {
   engine?: "worker" | "in-process" | (() => Promise<Engine>);
   /** A scan with a verdict before this creates its run completed (one request). Default QUICK_RESULT_MS, else 10 s. */
   quickResultMs?: number;
-  /** Spaces each installation's writes (src/app/github-budget.ts). Default: Redis at REDIS_URL, else memory. */
+  /** Spaces each installation's writes (src/app/github/budget.ts). Default: Redis at REDIS_URL, else memory. */
   writeLimiter?: WriteLimiter;
 }
 

@@ -129,7 +129,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
 }
 
 /**
- * The App's Octokit. Rate limits are the App's own (src/app/github-budget.ts: writes spaced per
+ * The App's Octokit. Rate limits are the App's own (src/app/github/budget.ts: writes spaced per
  * installation, retry-after and x-ratelimit-reset honoured within the run's deadline), so Probot's
  * throttling is off and a 429 is not retried blindly by the retry plugin, which ignores retry-after.
  */

@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { deadLetterHandler, deliveryProcessor } from "./deliveries.js";
 import { METRICS_CONTENT_TYPE, metricsText, setQueueStatsSource } from "./metrics.js";
 import { BullmqQueue, queueSettings } from "./queue/index.js";
-import { sharedScanPool } from "./scan-pool.js";
+import { sharedScanPool } from "./scan/scan-pool.js";
 import { loadProbot, readSettings, SettingsError } from "./server.js";
 
 // `npm run worker`: takes queued deliveries from Redis and runs them through the App's handlers

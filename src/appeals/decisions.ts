@@ -3,7 +3,7 @@ import { APPEAL_LABEL, DECISION_LABELS } from "./labels.js";
 import { type AppealMarker, type Author, type MarkerKey, readMarker, writtenBy } from "./markers.js";
 
 // Reading reviewers' decisions back from the appeals repository: one reader for the App
-// (src/app/appeals-store.ts) and the Action (src/action/decisions.ts), each with its own GitHub client
+// (src/app/github/appeals-store.ts) and the Action (src/action/decisions.ts), each with its own GitHub client
 // behind `IssuesReader`. A decision counts only when everything the App wrote agrees (DESIGN
 // "Non-bypassable": a decision lives in the appeals repository, bound to a content hash):
 // - a closed `quarantine-appeal` issue written by the App's bot account, whose appeal marker names

@@ -9,7 +9,7 @@ import { type SkillTask, scanWithGrammars, type WorkerSetup } from "./skill-runn
 // rule set once, as data, loads grammars when a skill first needs one, and scans one skill per task,
 // reading its files from disk itself. Skill content is only read here, never executed.
 //
-// Not the App's src/app/scan-worker.ts: an App job is a whole repository already in memory (fetched
+// Not the App's src/app/scan/scan-worker.ts: an App job is a whole repository already in memory (fetched
 // from GitHub) under a time budget that ends the worker; here a task is one skill of a folder on
 // disk, and the files are read by the thread that scans them, so no file's bytes cross threads.
 

@@ -1,7 +1,8 @@
 import "./polyfill.js";
 import { describe, expect, it } from "vitest";
-import { readMarker } from "../../src/appeals/markers.js";
+import { readMarker, writeMarker } from "../../src/appeals/markers.js";
 import {
+  APP_USER,
   guardGitHub,
   issueCommentPayload,
   KEY,
@@ -43,6 +44,17 @@ async function report(user: ReturnType<typeof person>, id: number, text = "/repo
 const answers = () => w.posted("/Hello-World/issues/1/comments").map((r) => r.body.body as string);
 
 describe("/report", () => {
+  it("a redelivered /report (the App's answer already there) reads the thread and writes nothing", async () => {
+    w = new World();
+    w.skillRepo.addIssue({ number: 1, body: "" });
+    w.skillRepo.addComment(1, `${writeMarker("reply", { to: 11 }, KEY)}\nrecorded`, APP_USER);
+    w.token();
+    w.s.comments(w.skillRepo, 1);
+    await report(person("alice", 1001), 11);
+    expect(w.lines()).toEqual(["GET /repos/Codertocat/Hello-World/issues/1/comments"]);
+    expect(w.posted("/skill-appeals/issues")).toEqual([]);
+  });
+
   it("three distinct users reach the threshold: SUSPICIOUS (user-reports), check re-run, review issue opened", async () => {
     w = new World();
     // alice: the first report opens the skill's report issue in the appeals repository.

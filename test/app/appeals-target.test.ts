@@ -1,7 +1,7 @@
 import "./polyfill.js";
 import { describe, expect, it } from "vitest";
-import { splitAppealArgs } from "../../src/app/commands.js";
-import { chooseAppeal } from "../../src/app/handle-appeal.js";
+import { chooseAppeal } from "../../src/app/commands/appeal.js";
+import { splitAppealArgs } from "../../src/app/commands/parse.js";
 import { readMarker } from "../../src/appeals/markers.js";
 import type { SkillReport } from "../../src/scan/index.js";
 import { skill } from "../report-fixtures.js";

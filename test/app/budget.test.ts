@@ -18,7 +18,7 @@ import {
   rateLimitOf,
   WriteBudgetError,
   type WriteLimiter,
-} from "../../src/app/github-budget.js";
+} from "../../src/app/github/budget.js";
 import { createApp } from "../../src/app/index.js";
 import { githubRetries, runsByConclusion } from "../../src/app/metrics.js";
 import { withRateLimitWaits } from "../../src/app/server.js";

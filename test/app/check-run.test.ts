@@ -9,9 +9,9 @@ import {
   SUMMARY_MAX_BYTES,
   TEXT_MAX_BYTES,
   toApiAnnotation,
-} from "../../src/app/check-run.js";
-import { loadEngine } from "../../src/app/engine.js";
-import { buildOutput, describeError } from "../../src/app/run-check.js";
+} from "../../src/app/github/check-runs.js";
+import { loadEngine } from "../../src/app/scan/engine.js";
+import { buildOutput, describeError } from "../../src/app/scan/scan-and-report.js";
 import { defaultConfig } from "../../src/scan/config.js";
 import { MemoryFileSet } from "../../src/scan/fileset.js";
 import { resultOf } from "../../src/scan/index.js";

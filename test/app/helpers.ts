@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Ajv as AjvType, ValidateFunction } from "ajv";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
-import { MemoryWriteLimiter } from "../../src/app/github-budget.js";
+import { MemoryWriteLimiter } from "../../src/app/github/budget.js";
 import { type AppOptions, createApp } from "../../src/app/index.js";
 import { MemoryQueue } from "../../src/app/queue/index.js";
 import { type AppServer, startServer } from "../../src/app/server.js";
@@ -299,7 +299,7 @@ export class GitHub {
 
   /**
    * What every scan reads from the appeals repository (by default the repository itself), empty:
-   * no blocklist file, no appeal issues, no report issues (see src/app/appeals-store.ts).
+   * no blocklist file, no appeal issues, no report issues (see src/app/github/appeals-store.ts).
    */
   noAppeals(fullName = `${this.owner}/${this.repo}`) {
     const file = `/repos/${fullName}/contents/.github%2Fskill-quarantine-blocklist.yml`;

@@ -3,7 +3,7 @@ import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app/index.js";
-import { withDeliveryLock } from "../../src/app/run-lifecycle.js";
+import { withDeliveryLock } from "../../src/app/scan/run-lifecycle.js";
 import { withRateLimitWaits } from "../../src/app/server.js";
 import {
   APP_ID,

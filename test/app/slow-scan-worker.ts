@@ -1,8 +1,8 @@
 import { parentPort } from "node:worker_threads";
-import type { JobMessage, ResultMessage } from "../../src/app/scan-worker.js";
+import type { JobMessage, ResultMessage } from "../../src/app/scan/scan-worker.js";
 import type { ScanResult } from "../../src/scan/types.js";
 
-// A stand-in for src/app/scan-worker.ts with the same messages: a job whose files include a path
+// A stand-in for src/app/scan/scan-worker.ts with the same messages: a job whose files include a path
 // containing "slow" spins forever (as a scanner stuck on a hostile input would); any other job gets
 // an empty, clean result naming its files.
 

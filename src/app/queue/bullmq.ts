@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { DEFAULT_RUN_DEADLINE_MS, withDeadline } from "../run-lifecycle.js";
+import { DEFAULT_RUN_DEADLINE_MS, withDeadline } from "../scan/run-lifecycle.js";
 import {
   DEFAULTS,
   type DeadLetterHandler,

@@ -1,4 +1,4 @@
-import { DEFAULT_RUN_DEADLINE_MS, withDeadline } from "../run-lifecycle.js";
+import { DEFAULT_RUN_DEADLINE_MS, withDeadline } from "../scan/run-lifecycle.js";
 import {
   DEFAULTS,
   type DeadLetterHandler,

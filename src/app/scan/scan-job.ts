@@ -1,5 +1,5 @@
-import type { FileSet, ScanOptions, ScanResult, SkillReport } from "../scan/index.js";
-import { MemoryFileSet } from "../scan/index.js";
+import type { FileSet, ScanOptions, ScanResult, SkillReport } from "../../scan/index.js";
+import { MemoryFileSet } from "../../scan/index.js";
 
 // The boundary between the App and whatever runs a scan (a worker thread today, a queue later):
 // a ScanJob in, a ScanResult out. A job is plain data (structured-cloneable): the files' bytes and

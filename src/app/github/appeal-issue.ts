@@ -1,10 +1,10 @@
-import type { AppealMarker } from "../appeals/markers.js";
-import { day, writeMarker } from "../appeals/markers.js";
-import { escapeMarkdown, inlineCode, safeUrl } from "../report/markdown.js";
-import type { Finding, Severity, SkillReport } from "../scan/index.js";
-import { PRESENTATION } from "../scan/index.js";
-import { oneLine } from "./check-run.js";
-import { mention } from "./commands.js";
+import type { AppealMarker } from "../../appeals/markers.js";
+import { day, writeMarker } from "../../appeals/markers.js";
+import { escapeMarkdown, inlineCode, safeUrl } from "../../report/markdown.js";
+import type { Finding, Severity, SkillReport } from "../../scan/index.js";
+import { PRESENTATION } from "../../scan/index.js";
+import { mention } from "../commands/parse.js";
+import { oneLine } from "./check-runs.js";
 
 // The appeal (or review) issue: what a reviewer needs on one page, and the signed marker the App
 // reads back. Every author-controlled string (skill id, excerpts, justification, file names) is

@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { answeredComment, type MarkerKey, writeMarker, writtenBy } from "../appeals/markers.js";
+import { answeredComment, type MarkerKey, writeMarker, writtenBy } from "../../appeals/markers.js";
 
 // Slash commands in comments, and the App's answers to them. A command is the first word of the
 // comment (`/appeal …` quoted in a reply, or in the middle of a sentence, is not a command); its
@@ -52,7 +52,7 @@ export interface CommandComment {
 
 type Octokit = ProbotOctokit;
 
-interface ThreadComment {
+export interface ThreadComment {
   id: number;
   body?: string | null;
   html_url: string;

@@ -1,9 +1,9 @@
-import { createScriptAnalyzer } from "../node/grammars.js";
-import { loadBuiltinRuleSet } from "../node/load.js";
-import { annotationsFor } from "../report/annotations.js";
-import { markdownDetails, markdownSummary } from "../report/markdown.js";
-import type { RuleSet, ScriptAnalyzer } from "../scan/index.js";
-import { scanFileSet } from "../scan/index.js";
+import { createScriptAnalyzer } from "../../node/grammars.js";
+import { loadBuiltinRuleSet } from "../../node/load.js";
+import { annotationsFor } from "../../report/annotations.js";
+import { markdownDetails, markdownSummary } from "../../report/markdown.js";
+import type { RuleSet, ScriptAnalyzer } from "../../scan/index.js";
+import { scanFileSet } from "../../scan/index.js";
 
 // The one place the App touches the core and the renderers: the App decides nothing itself.
 

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
-import { CHECK_NAME } from "./check-run.js";
-import { type AppEnv, type CheckRequest, runCheck } from "./run-check.js";
+import type { AppEnv, CheckRequest } from "../env.js";
+import { CHECK_NAME } from "../github/check-runs.js";
+import { runCheck } from "../scan/scan-and-report.js";
 
 // Re-scans of the same commit: "Re-run" on our check run, "Re-run all" on our suite, or the Re-scan
 // button (check_run.requested_action, routed here by handle-requested-action.ts). Each is a new

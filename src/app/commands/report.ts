@@ -1,12 +1,14 @@
 import type { Context } from "probot";
-import { APPEAL_LABEL, ensureLabels, PENDING, REPORT_LABEL, severityLabel } from "../appeals/labels.js";
-import { writeMarker } from "../appeals/markers.js";
-import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { SkillReport } from "../scan/index.js";
-import { appealBody, appealTitle, quote } from "./appeal-issue.js";
-import { appealsRepoName } from "./appeals-store.js";
-import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
-import { type AppEnv, type CheckRequest, runCheck, scanWithAppeals } from "./run-check.js";
+import { APPEAL_LABEL, ensureLabels, PENDING, REPORT_LABEL, severityLabel } from "../../appeals/labels.js";
+import { writeMarker } from "../../appeals/markers.js";
+import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
+import type { SkillReport } from "../../scan/index.js";
+import type { AppEnv, CheckRequest } from "../env.js";
+import { appealBody, appealTitle, quote } from "../github/appeal-issue.js";
+import { appealsRepoName } from "../github/appeals-store.js";
+import { runCheck, scanWithAppeals } from "../scan/scan-and-report.js";
+import { type CommandComment, mention, react } from "./parse.js";
+import { startCommand } from "./preamble.js";
 
 // `/report [skill-name] <reason>` on an issue (or pull request) of a skill repository. The skills
 // are those of the default branch's head (what users install). With one skill the name may be left
@@ -34,15 +36,11 @@ export async function handleReport(
   args: string,
   where: ReportRepository,
 ): Promise<void> {
-  const log = context.log.child({ deliveryId: context.id, command: "report", comment: cmd.id });
-  const key = env.markerKey;
-  const appLogin = await env.appLogin();
-  if (await findAnswer(context.octokit, cmd, appLogin, key)) {
-    log.info("redelivery: /report already answered");
-    return;
-  }
-  const say = (text: string) => answer(context.octokit, cmd, text, key);
-  const who = cmd.user.login;
+  const { log, key, who, say, prior } = await startCommand(context, env, cmd, {
+    command: "report",
+    comment: cmd.id,
+  });
+  if (prior) return;
   if (!args) return say(`${mention(who)} ${REPORT_HELP}`);
 
   const { data: head } = await context.octokit.rest.repos.getCommit({

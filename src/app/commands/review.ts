@@ -1,17 +1,19 @@
 import type { Context } from "probot";
-import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "../appeals/labels.js";
-import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "../appeals/markers.js";
-import { fullName, parseFullName, sameRepo } from "../appeals/repo-ref.js";
-import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { Severity } from "../scan/index.js";
-import { levelOf, parseLevel, severityOf } from "../scan/index.js";
-import { quote, short } from "./appeal-issue.js";
-import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "./appeals-store.js";
-import { answer, type CommandComment, findAnswer, mention, react } from "./commands.js";
-import { loadOperatorConfig } from "./config.js";
-import { accessOf, canMaintain, canReview } from "./permissions.js";
-import { checkRequestOf, contextFor, octokitFor } from "./repos.js";
-import { type AppEnv, runCheck } from "./run-check.js";
+import { DECISION_LABELS, ensureLabels, PENDING, removeLabel } from "../../appeals/labels.js";
+import { type AppealMarker, type DecisionMarker, readMarker, writeMarker } from "../../appeals/markers.js";
+import { fullName, parseFullName, sameRepo } from "../../appeals/repo-ref.js";
+import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
+import type { Severity } from "../../scan/index.js";
+import { levelOf, parseLevel, severityOf } from "../../scan/index.js";
+import { loadOperatorConfig } from "../config.js";
+import type { AppEnv } from "../env.js";
+import { quote, short } from "../github/appeal-issue.js";
+import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "../github/appeals-store.js";
+import { accessOf, canMaintain, canReview } from "../github/permissions.js";
+import { checkRequestOf, contextFor, octokitFor } from "../github/repos.js";
+import { runCheck } from "../scan/scan-and-report.js";
+import { type CommandComment, mention, react } from "./parse.js";
+import { startCommand } from "./preamble.js";
 
 // Reviewer commands on an appeal issue (DESIGN "GitHub App flows" 5): `/approve`, `/reject <reason>`,
 // `/downgrade <LEVEL>`, `/block-author`. The appeals repository is the operator's (APPEALS_REPOSITORY
@@ -49,22 +51,18 @@ export async function handleReview(
   issue: AppealIssueRef,
   marker: AppealMarker,
 ): Promise<void> {
-  const log = context.log.child({ deliveryId: context.id, command: name, issue: issue.number });
-  const key = env.markerKey;
-  const appLogin = await env.appLogin();
+  const { log, key, who, say, prior } = await startCommand(context, env, cmd, {
+    command: name,
+    issue: issue.number,
+  });
   const repo: AppealsRepo = { owner: cmd.thread.owner, repo: cmd.thread.repo, octokit: context.octokit };
-
-  const prior = await findAnswer(context.octokit, cmd, appLogin, key);
   if (prior) {
     // Redelivery. A recorded decision still needs its issue closed and its check re-run; both are
     // idempotent (the re-run is keyed by this delivery id).
     const recorded = readMarker("decision", prior.body, key);
     if (recorded) await finish(context, env, repo, issue, marker, recorded.decision === "rejected");
-    log.info("redelivery: command already answered");
     return;
   }
-  const say = (text: string) => answer(context.octokit, cmd, text, key);
-  const who = cmd.user.login;
   const lower = who.toLowerCase();
   const role =
     lower === marker.author.toLowerCase()

@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
-import type { ReviewDecision, ScanConfig, ScanOptions, ScanResult, SkillReport } from "../scan/index.js";
-import { readTarball, TarballError, type TarballFileSet, type TarballLimits } from "../sources/tarball.js";
+import type { ReviewDecision, ScanConfig, ScanOptions, ScanResult, SkillReport } from "../../scan/index.js";
+import { readTarball, TarballError, type TarballFileSet, type TarballLimits } from "../../sources/tarball.js";
 import type { Engine } from "./engine.js";
 
 // One commit = one tarball (`GET /repos/{owner}/{repo}/tarball/{sha}`), never file by file. The

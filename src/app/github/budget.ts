@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { ProbotOctokit } from "probot";
-import { githubRequests, githubRetries, rateLimitRemaining, routeLabel } from "./metrics.js";
+import { githubRequests, githubRetries, rateLimitRemaining, routeLabel } from "../metrics.js";
 
 // GitHub's write rules as a budget (README "Write model"). GitHub's guidance:
 // - docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits:

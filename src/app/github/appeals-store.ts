@@ -5,12 +5,12 @@ import {
   type Decided,
   type IssuesReader,
   readAppealDecisions,
-} from "../appeals/decisions.js";
-import { APPEAL_LABEL, REPORT_LABEL } from "../appeals/labels.js";
-import { readMarker, writtenBy } from "../appeals/markers.js";
-import { fullName, parseFullName, type RepoRef } from "../appeals/repo-ref.js";
-import type { ScanConfig } from "../scan/index.js";
-import type { AppEnv } from "./env.js";
+} from "../../appeals/decisions.js";
+import { APPEAL_LABEL, REPORT_LABEL } from "../../appeals/labels.js";
+import { readMarker, writtenBy } from "../../appeals/markers.js";
+import { fullName, parseFullName, type RepoRef } from "../../appeals/repo-ref.js";
+import type { ScanConfig } from "../../scan/index.js";
+import type { AppEnv } from "../env.js";
 import { octokitFor } from "./repos.js";
 
 // Everything the App knows about appeals, decisions, reports and blocked authors is read back from

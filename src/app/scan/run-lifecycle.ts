@@ -8,8 +8,8 @@ import {
   failCheckRun,
   listRunsForSha,
   startCheckRun,
-} from "./check-run.js";
-import { isRetryOf } from "./queue/job-scope.js";
+} from "../github/check-runs.js";
+import { isRetryOf } from "../queue/job-scope.js";
 
 // How a check run is claimed and how it always ends. A run must never stay "in progress": GitHub
 // shows it as pending forever and a required check then blocks the branch, or worse, people learn to

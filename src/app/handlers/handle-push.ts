@@ -1,5 +1,6 @@
 import type { Context } from "probot";
-import { type AppEnv, runCheck } from "./run-check.js";
+import type { AppEnv } from "../env.js";
+import { runCheck } from "../scan/scan-and-report.js";
 
 const ZERO_SHA = /^0+$/;
 

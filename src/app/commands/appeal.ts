@@ -1,15 +1,17 @@
 import type { Context, ProbotOctokit } from "probot";
-import { APPEAL_LABEL, ensureLabels, PENDING, severityLabel } from "../appeals/labels.js";
-import { answeredComment, day, MarkerError, writeMarker, writtenBy } from "../appeals/markers.js";
-import type { RepoRef } from "../appeals/repo-ref.js";
-import { escapeMarkdown, inlineCode } from "../report/markdown.js";
-import type { SkillReport } from "../scan/index.js";
-import { appealBody, appealTitle, deadline, quote, short } from "./appeal-issue.js";
-import { appealsRepoName } from "./appeals-store.js";
-import { answer, type CommandComment, findAnswer, mention, react, splitAppealArgs } from "./commands.js";
-import { accessOf, canAppeal } from "./permissions.js";
-import { contextFor } from "./repos.js";
-import { type AppEnv, type CheckRequest, scanWithAppeals } from "./run-check.js";
+import { APPEAL_LABEL, ensureLabels, PENDING, severityLabel } from "../../appeals/labels.js";
+import { answeredComment, day, MarkerError, writeMarker, writtenBy } from "../../appeals/markers.js";
+import type { RepoRef } from "../../appeals/repo-ref.js";
+import { escapeMarkdown, inlineCode } from "../../report/markdown.js";
+import type { SkillReport } from "../../scan/index.js";
+import type { AppEnv, CheckRequest } from "../env.js";
+import { appealBody, appealTitle, deadline, quote, short } from "../github/appeal-issue.js";
+import { appealsRepoName } from "../github/appeals-store.js";
+import { accessOf, canAppeal } from "../github/permissions.js";
+import { contextFor } from "../github/repos.js";
+import { scanWithAppeals } from "../scan/scan-and-report.js";
+import { type CommandComment, mention, react, splitAppealArgs } from "./parse.js";
+import { startCommand } from "./preamble.js";
 
 // `/appeal <skill-id> <justification>` and `/appeal <justification>` (DESIGN "GitHub App flows" 4).
 // The skills of the commit are found by scanning it again through the check run's own path (config,
@@ -113,15 +115,11 @@ export async function handleAppeal(
   justification: string,
   skillOctokit: ProbotOctokit,
 ): Promise<void> {
-  const log = context.log.child({ deliveryId: context.id, command: "appeal", comment: cmd.id });
-  const key = env.markerKey;
-  const appLogin = await env.appLogin();
-  if (await findAnswer(context.octokit, cmd, appLogin, key)) {
-    log.info("redelivery: /appeal already answered");
-    return;
-  }
-  const say = (text: string) => answer(context.octokit, cmd, text, key);
-  const who = cmd.user.login;
+  const { log, key, appLogin, who, say, prior } = await startCommand(context, env, cmd, {
+    command: "appeal",
+    comment: cmd.id,
+  });
+  if (prior) return;
 
   const access = await accessOf(skillOctokit, target.owner, target.repo, who);
   if (!access.ok) {

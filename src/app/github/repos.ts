@@ -1,7 +1,7 @@
 import { Context, type ProbotOctokit } from "probot";
-import type { AppealMarker } from "../appeals/markers.js";
-import { parseFullName, type RepoRef, sameRepo } from "../appeals/repo-ref.js";
-import type { AppEnv, CheckRequest } from "./env.js";
+import type { AppealMarker } from "../../appeals/markers.js";
+import { parseFullName, type RepoRef, sameRepo } from "../../appeals/repo-ref.js";
+import type { AppEnv, CheckRequest } from "../env.js";
 
 // Acting on a repository other than the one the webhook came from: the appeals repository (config
 // `appeals.repository`) from a skill repository's event, and the skill repository (from the appeal's

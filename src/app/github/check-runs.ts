@@ -1,9 +1,9 @@
 import type { ProbotOctokit } from "probot";
-import type { ScanResult, Severity } from "../scan/index.js";
-import { iconOf, type LevelPresentation, presentationOf } from "../scan/index.js";
+import type { ScanResult, Severity } from "../../scan/index.js";
+import { iconOf, type LevelPresentation, presentationOf } from "../../scan/index.js";
 
 // The "Skill quarantine" check run: created completed when the scan is quick (one request), else
-// created in_progress and completed with a conclusion by level (src/app/run-lifecycle.ts decides).
+// created in_progress and completed with a conclusion by level (src/app/scan/run-lifecycle.ts decides).
 //
 // Limits of the Checks API, enforced here (sources: GitHub's OpenAPI description in @octokit/openapi,
 // `checks/create` and `checks/update` request bodies, mirrored on docs.github.com/rest/checks/runs):

@@ -6,13 +6,13 @@ import {
   RESCAN_FLAGGED,
   RESOLVED,
   removeLabel,
-} from "../appeals/labels.js";
-import { readMarker, writeMarker, writtenBy } from "../appeals/markers.js";
-import { escapeMarkdown, inlineCode, safeUrl } from "../report/markdown.js";
-import type { ScanResult, SkillReport } from "../scan/index.js";
+} from "../../appeals/labels.js";
+import { readMarker, writeMarker, writtenBy } from "../../appeals/markers.js";
+import { escapeMarkdown, inlineCode, safeUrl } from "../../report/markdown.js";
+import type { ScanResult, SkillReport } from "../../scan/index.js";
+import type { AppEnv, CheckRequest } from "../env.js";
 import { findingKeys, lineUrl, short } from "./appeal-issue.js";
 import type { AppealIssue, AppealsRepo, AppealsState } from "./appeals-store.js";
-import type { AppEnv, CheckRequest } from "./env.js";
 
 // DESIGN "GitHub App flows" 3: after every scan of a repository, each open appeal for one of its
 // skills hears about the new result, once per new content hash of the skill (a re-run of the same

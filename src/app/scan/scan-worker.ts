@@ -2,7 +2,7 @@ import { parentPort } from "node:worker_threads";
 import { loadEngine } from "./engine.js";
 import { fileSetOf, type ScanJob } from "./scan-job.js";
 
-// The scan thread (started by src/app/scan-pool.ts): loads rules and grammars once, then scans the
+// The scan thread (started by src/app/scan/scan-pool.ts): loads rules and grammars once, then scans the
 // jobs posted to it, one at a time. Skill content is only read here, never executed.
 
 export interface JobMessage {
@@ -10,7 +10,7 @@ export interface JobMessage {
   job: ScanJob;
 }
 export type ResultMessage =
-  | { id: number; result: import("../scan/index.js").ScanResult }
+  | { id: number; result: import("../../scan/index.js").ScanResult }
   | { id: number; error: string };
 
 const port = parentPort;

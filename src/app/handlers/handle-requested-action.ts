@@ -1,8 +1,9 @@
 import type { Context } from "probot";
-import { ACTIONS, CHECK_NAME, cutToBytes, SUMMARY_MAX_BYTES } from "./check-run.js";
-import { loadOperatorConfig } from "./config.js";
+import { loadOperatorConfig } from "../config.js";
+import type { AppEnv } from "../env.js";
+import { ACTIONS, CHECK_NAME, cutToBytes, SUMMARY_MAX_BYTES } from "../github/check-runs.js";
+import { APPEAL_HELP_MARKER, appealHelp } from "../scan/scan-and-report.js";
 import { isOurs, rescanCheckRun } from "./handle-rerun.js";
-import { APPEAL_HELP_MARKER, type AppEnv, appealHelp } from "./run-check.js";
 
 /** A button on our check run: "Re-scan" re-scans the commit, "How to appeal" shows the appeal steps. */
 export async function handleRequestedAction(

@@ -1,12 +1,12 @@
 import type { Context } from "probot";
-import { readMarker, writtenBy } from "../appeals/markers.js";
-import { parseFullName } from "../appeals/repo-ref.js";
-import { type CommandComment, parseCommand } from "./commands.js";
-import { handleAppeal } from "./handle-appeal.js";
-import { handleReport } from "./handle-report.js";
-import { handleReview } from "./handle-review.js";
-import { checkRequestOf, octokitFor } from "./repos.js";
-import type { AppEnv } from "./run-check.js";
+import { readMarker, writtenBy } from "../../appeals/markers.js";
+import { parseFullName } from "../../appeals/repo-ref.js";
+import { handleAppeal } from "../commands/appeal.js";
+import { type CommandComment, parseCommand } from "../commands/parse.js";
+import { handleReport } from "../commands/report.js";
+import { handleReview } from "../commands/review.js";
+import type { AppEnv } from "../env.js";
+import { checkRequestOf, octokitFor } from "../github/repos.js";
 
 // Routes slash commands in new comments (DESIGN "GitHub App flows" 4–6):
 //   pull request conversation   /appeal, /report

@@ -1,10 +1,10 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { loadBuiltinRuleSet } from "../node/load.js";
-import { annotationsFor } from "../report/annotations.js";
-import { markdownDetails, markdownSummary } from "../report/markdown.js";
-import type { ScanResult } from "../scan/index.js";
+import { loadBuiltinRuleSet } from "../../node/load.js";
+import { annotationsFor } from "../../report/annotations.js";
+import { markdownDetails, markdownSummary } from "../../report/markdown.js";
+import type { ScanResult } from "../../scan/index.js";
 import type { Engine } from "./engine.js";
 import { type ScanJob, type ScanRunner, ScanTimeoutError, toScanJob } from "./scan-job.js";
 import type { JobMessage, ResultMessage } from "./scan-worker.js";

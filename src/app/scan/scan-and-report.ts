@@ -1,9 +1,12 @@
 import type { Context } from "probot";
-import { escapeMarkdown } from "../report/markdown.js";
-import type { ScanConfig, ScanResult, Severity } from "../scan/index.js";
-import { highestSeverity } from "../scan/index.js";
-import { TarballError } from "../sources/tarball.js";
-import { AppealsError, type AppealsState, loadAppealsState } from "./appeals-store.js";
+import { escapeMarkdown } from "../../report/markdown.js";
+import type { ScanConfig, ScanResult, Severity } from "../../scan/index.js";
+import { highestSeverity } from "../../scan/index.js";
+import { TarballError } from "../../sources/tarball.js";
+import { loadOperatorConfig, loadRepoConfig, PolicyError } from "../config.js";
+import type { AppEnv, CheckRequest } from "../env.js";
+import { AppealsError, type AppealsState, loadAppealsState } from "../github/appeals-store.js";
+import { endingRun, WriteBudgetError, withRunBudget } from "../github/budget.js";
 import {
   ACTIONS,
   type CompletedOutput,
@@ -13,13 +16,10 @@ import {
   TEXT_MAX_BYTES,
   titleFor,
   toApiAnnotation,
-} from "./check-run.js";
-import { loadOperatorConfig, loadRepoConfig, PolicyError } from "./config.js";
+} from "../github/check-runs.js";
+import { updateOpenAppeals } from "../github/rescan-appeals.js";
+import { runsByConclusion, scanDuration } from "../metrics.js";
 import type { Engine } from "./engine.js";
-import type { AppEnv, CheckRequest } from "./env.js";
-import { endingRun, WriteBudgetError, withRunBudget } from "./github-budget.js";
-import { runsByConclusion, scanDuration } from "./metrics.js";
-import { updateOpenAppeals } from "./rescan-appeals.js";
 import {
   claimRun,
   endRunWithRetry,
@@ -35,8 +35,6 @@ import { ScanTimeoutError } from "./scan-job.js";
 // The flow every scanning handler shares (DESIGN "GitHub App flows" 1–2): find this delivery's run
 // (redelivery → nothing to do), create the run in progress, read the config, scan the commit as one
 // tarball against its baseline, complete the run. Errors end the run with a clear title.
-
-export type { AppEnv, CheckRequest } from "./env.js";
 
 type AnyContext = Context;
 
