@@ -8,7 +8,7 @@ import { URL_CHECKS } from "../src/scan/analyze/urls.js";
 import { CODE_CHECKS } from "../src/scan/checks.js";
 import { defaultConfig } from "../src/scan/config.js";
 import { compareSkills } from "../src/scan/diff.js";
-import { SCRIPT_CHECKS } from "../src/scan/scripts/checks.js";
+import { SCRIPT_CHECKS } from "../src/scripts/script-checks.js";
 import { scanOne, skillMd } from "./helpers.js";
 
 // One catalogue of every finding id: YAML rules and code checks alike. `rules`, SARIF's rule list and

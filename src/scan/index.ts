@@ -180,6 +180,12 @@ export function highestSeverity(result: ScanResult): Severity | null {
   return result.skills.reduce<Severity | null>((acc, s) => maxSeverity(acc, s.severity), null);
 }
 
+export {
+  createTreeSitterAnalyzer,
+  type ScriptLanguage,
+  type ScriptParsers,
+  type TreeSitterScriptAnalyzer,
+} from "../scripts/index.js";
 // The core's public surface: every folder outside src/scan imports the core from here only
 // (test/boundaries.test.ts enforces it), so everything not listed below is private to the core.
 export { ALL_CHECKS } from "./all-checks.js";
@@ -214,12 +220,6 @@ export { type CompiledRule, RuleError } from "./rules/compile.js";
 export { assertExamples } from "./rules/examples.js";
 export type { TextKind } from "./rules/schema.js";
 export { buildRuleSet, type RuleSet } from "./ruleset.js";
-export {
-  createTreeSitterAnalyzer,
-  type ScriptLanguage,
-  type ScriptParsers,
-  type TreeSitterScriptAnalyzer,
-} from "./scripts/index.js";
 export { fileKind, isScriptKind } from "./text/file-kind.js";
 export { escapeInvisible } from "./text/lines.js";
 export { CHECKS, findingAt, levelOf, SEVERITIES };

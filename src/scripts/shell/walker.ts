@@ -1,7 +1,7 @@
-import { runCommand } from "./commands.js";
-import type { Engine } from "./engine.js";
-import { UNKNOWN } from "./paths.js";
-import type { SNode as Node } from "./syntax.js";
+import { UNKNOWN } from "../paths.js";
+import { runCommand } from "../shell-command-models.js";
+import type { SNode as Node } from "../syntax.js";
+import type { Engine } from "../taint-engine.js";
 import {
   concat,
   EMPTY,
@@ -14,7 +14,7 @@ import {
   unionLabels,
   type Value,
   withLabels,
-} from "./values.js";
+} from "../values.js";
 
 // Bash (and sh/zsh, parsed with the bash grammar). Statements produce what they print, so pipes,
 // command substitutions and redirections carry taint from one command to the next.

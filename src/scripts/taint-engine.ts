@@ -1,10 +1,9 @@
-import type { AnalysisContext, TextFile } from "../analyze/context.js";
-import { provenanceOf, weighByProvenance } from "../analyze/provenance.js";
-import { classifyHost, hostOf, isPlaceholderHost } from "../analyze/urls.js";
-import { type CheckMeta, findingAt } from "../findings.js";
-import type { Capability, Finding, RelatedLocation } from "../types.js";
-import { cappedAt } from "../weigh/adjust.js";
-import * as C from "./checks.js";
+import type { AnalysisContext, TextFile } from "../scan/analyze/context.js";
+import { provenanceOf, weighByProvenance } from "../scan/analyze/provenance.js";
+import { classifyHost, hostOf, isPlaceholderHost } from "../scan/analyze/urls.js";
+import { type CheckMeta, findingAt } from "../scan/findings.js";
+import type { Capability, Finding, RelatedLocation } from "../scan/types.js";
+import { cappedAt } from "../scan/weigh/adjust.js";
 import {
   classifySecretPath,
   classifyWritePath,
@@ -18,6 +17,7 @@ import {
   normPath,
   UNKNOWN,
 } from "./paths.js";
+import * as C from "./script-checks.js";
 import type { SNode as Node } from "./syntax.js";
 import {
   type CodeLang,

@@ -2,12 +2,12 @@
 // (PS_COMMANDS, PS_METHODS) read each other's helpers (parameters by name, aliases); the tables
 // are two thirds of the file and each entry is a few independent lines.
 
-import { runCommand } from "./commands.js";
-import { decodeLiteral } from "./decode.js";
-import type { Engine } from "./engine.js";
-import { UNKNOWN } from "./paths.js";
-import { Scope } from "./scope.js";
-import type { SNode as Node } from "./syntax.js";
+import { decodeLiteral } from "../decode-literals.js";
+import { UNKNOWN } from "../paths.js";
+import { Scope } from "../scope.js";
+import { runCommand } from "../shell-command-models.js";
+import type { SNode as Node } from "../syntax.js";
+import type { Engine } from "../taint-engine.js";
 import {
   concat,
   EMPTY,
@@ -25,7 +25,7 @@ import {
   unionLabels,
   type Value,
   withLabels,
-} from "./values.js";
+} from "../values.js";
 
 // PowerShell: cmdlets with named parameters, .NET static calls ([Convert]::FromBase64String),
 // WebClient objects and pipelines into Invoke-Expression. Names are case-insensitive.

@@ -2,9 +2,9 @@
 // tar, …), each a few independent lines over the same argv helpers; every language's walker asks it
 // what a command does, so a command is modelled once, here, for all of them.
 
-import { decodeLiteral } from "./decode.js";
-import type { Engine } from "./engine.js";
+import { decodeLiteral } from "./decode-literals.js";
 import { NETWORK_IN_TEXT, UNKNOWN } from "./paths.js";
+import type { Engine } from "./taint-engine.js";
 import {
   type CodeLang,
   concat,

@@ -3,12 +3,12 @@
 // engine); cutting it by node type would scatter a single evaluation order across files and thread
 // the walk's state through every call. The call models it consults live apart (commands.ts, paths.ts).
 
-import { runCommand } from "./commands.js";
-import { decodeLiteral } from "./decode.js";
-import type { Engine } from "./engine.js";
-import { UNKNOWN } from "./paths.js";
-import { Scope } from "./scope.js";
-import type { SNode as Node } from "./syntax.js";
+import { decodeLiteral } from "../decode-literals.js";
+import { UNKNOWN } from "../paths.js";
+import { Scope } from "../scope.js";
+import { runCommand } from "../shell-command-models.js";
+import type { SNode as Node } from "../syntax.js";
+import type { Engine } from "../taint-engine.js";
 import {
   appended,
   concat,
@@ -30,7 +30,7 @@ import {
   unionLabels,
   type Value,
   withLabels,
-} from "./values.js";
+} from "../values.js";
 
 // JavaScript and TypeScript (the TypeScript grammar is a superset for what matters here).
 
