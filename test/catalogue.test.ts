@@ -5,9 +5,9 @@ import { scanPath } from "../src/node/scan-path.js";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { ALL_CHECKS } from "../src/scan/all-checks.js";
 import { URL_CHECKS } from "../src/scan/analyze/urls.js";
-import { CODE_CHECKS } from "../src/scan/checks.js";
-import { defaultConfig } from "../src/scan/config.js";
+import { CODE_CHECKS } from "../src/scan/code-checks.js";
 import { compareSkills } from "../src/scan/diff.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import { SCRIPT_CHECKS } from "../src/scripts/script-checks.js";
 import { scanOne, skillMd } from "./helpers.js";
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { analyzeEmbeddedCode } from "../src/scan/analyze/embedded-code.js";
-import { defaultConfig } from "../src/scan/config.js";
 import { fencesOf, markdownContext } from "../src/scan/markdown/context.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import { extractCode, extractFences, MappedLines, parseJson } from "../src/scan/text/extract-code.js";
 import { contentKind, looksLikeShell } from "../src/scan/text/file-kind.js";
 import { LineIndex } from "../src/scan/text/lines.js";

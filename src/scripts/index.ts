@@ -1,5 +1,5 @@
 import type { Parser, Tree } from "@vscode/tree-sitter-wasm";
-import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../scan/analyze/context.js";
+import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../scan/analyze/analysis-context.js";
 import { type StageClock, timed } from "../scan/profile.js";
 import type { TextKind } from "../scan/rules/schema.js";
 import { extensionOf, fileKind, isScriptKind } from "../scan/text/file-kind.js";

@@ -1,4 +1,4 @@
-import type { AnalysisContext, TextFile } from "../scan/analyze/context.js";
+import type { AnalysisContext, TextFile } from "../scan/analyze/analysis-context.js";
 import { provenanceOf, weighByProvenance } from "../scan/analyze/provenance.js";
 import { classifyHost, hostOf, isPlaceholderHost } from "../scan/analyze/urls.js";
 import { type CheckMeta, findingAt } from "../scan/findings.js";
