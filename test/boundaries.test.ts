@@ -218,7 +218,7 @@ describe("architecture boundaries", () => {
   });
 
   it("a source file over 500 lines says at its top why it is one file", () => {
-    // engine.ts (the taint engine) is rewritten by the detection work; its reason is written when that lands.
+    // taint-engine.ts is rewritten by the detection work; its reason is written when that lands.
     const pending = new Set(["src/scripts/taint-engine.ts"]);
     const unexplained = [...graph.keys()].filter((f) => {
       const text = readFileSync(join(root, f), "utf8");
