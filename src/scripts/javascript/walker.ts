@@ -1,7 +1,7 @@
 // Why one file of ~1,300 lines: the JavaScript walk is one recursive evaluation over the syntax
 // tree (a switch on node types sharing one scope, one set of function summaries and the taint
 // engine); cutting it by node type would scatter a single evaluation order across files and thread
-// the walk's state through every call. The call models it consults live apart (../shell-command-models.ts, ../paths.ts).
+// the walk's state through every call. The call models it consults live apart (shell-command-models.ts, paths.ts).
 
 import { decodeLiteral } from "../decode-literals.js";
 import { UNKNOWN } from "../paths.js";
