@@ -101,7 +101,7 @@ export class Engine {
    */
   param(at: Node, name: string, i: number, bound?: readonly Value[]): Value {
     if (bound) return bound[i] ?? EMPTY;
-    return { s: UNKNOWN, L: [this.label("param", this.loc(at), name, { param: i })] };
+    return { text: UNKNOWN, L: [this.label("param", this.loc(at), name, { param: i })] };
   }
 
   label(
@@ -220,7 +220,7 @@ export class Engine {
    * `inline`: a callback written at this call; its body is analysed with these very arguments.
    */
   callFunction(fn: FnInfo, at: Loc, args: readonly Value[], inline = false): Value {
-    if (fn.state === 1) return { s: UNKNOWN, L: labelsOf(args) };
+    if (fn.state === 1) return { text: UNKNOWN, L: labelsOf(args) };
     if (fn.state === 0) {
       fn.state = 1;
       fn.summary = inline ? fn.run(args) : fn.run();
@@ -234,8 +234,8 @@ export class Engine {
       const argL = this.argLabels(arg, ps.field, at);
       if (ps.kind === "exec") {
         if (argL?.length) this.checkExec(ps.loc, argL, ps.via, at);
-        if (ps.field === undefined && ps.mode && ps.lang && isKnown(arg.s))
-          this.nested(ps.lang, arg.s, at, arg.dec);
+        if (ps.field === undefined && ps.mode && ps.lang && isKnown(arg.text))
+          this.nested(ps.lang, arg.text, at, arg.dec);
       } else if (argL?.length) {
         this.checkSend(ps.loc, argL, ps.kind === "send-body" ? argL : [], ps.host, ps.via, at);
       }
@@ -280,7 +280,7 @@ export class Engine {
           top.reads.push({ param: l.param, loc: at });
       }
     }
-    const s = path.s;
+    const s = path.text;
     if (s === undefined || s === UNKNOWN) return [];
     const p = normPath(s);
     const out = this.fileTaint.get(p);
@@ -314,34 +314,34 @@ export class Engine {
 
   envDump(at: Loc): Value {
     return {
-      s: UNKNOWN,
+      text: UNKNOWN,
       L: [this.label("envdump", at, "all your environment variables (API keys and tokens among them)")],
     };
   }
 
   /** One environment variable by name: home folders become "~", secret-looking names a label. */
   envVar(at: Loc, name: string | undefined, dflt?: Value): Value {
-    if (name === undefined || !isKnown(name)) return dflt ?? { s: UNKNOWN };
+    if (name === undefined || !isKnown(name)) return dflt ?? { text: UNKNOWN };
     const home = homeEnvValue(name);
-    if (home) return { s: home };
+    if (home) return { text: home };
     if (isSecretEnvName(name))
       return {
-        s: UNKNOWN,
+        text: UNKNOWN,
         L: [this.label("envsecret", at, `the secret in the environment variable ${name}`, { name })],
       };
-    return dflt ?? { s: UNKNOWN };
+    return dflt ?? { text: UNKNOWN };
   }
 
   /** A named credential (keyring item, `security find-generic-password -s NAME`): like an env secret. */
   namedSecret(at: Loc, name: string): Value {
-    return { s: UNKNOWN, L: [this.label("envsecret", at, `the saved credential ${name}`, { name })] };
+    return { text: UNKNOWN, L: [this.label("envsecret", at, `the saved credential ${name}`, { name })] };
   }
 
   decoded(at: Loc, input: Value, encoding: string, text?: string): Value {
     const l = this.label("decoded", at, `text decoded from ${encoding}`);
     const L = unionLabels(input.L, [l]);
-    if (text?.length) return { s: text, L, dec: { encoding, text } };
-    return { s: UNKNOWN, L };
+    if (text?.length) return { text: text, L, dec: { encoding, text } };
+    return { text: UNKNOWN, L };
   }
 
   /** Data received from the network. */
@@ -349,13 +349,13 @@ export class Engine {
     this.caps.add("network");
     const host = this.hostOf(url);
     return {
-      s: UNKNOWN,
+      text: UNKNOWN,
       L: [
         this.label(
           "remote",
           at,
           host ? `code or data downloaded from ${host}` : "data downloaded from the internet",
-          host ? { host, url: url?.s } : {},
+          host ? { host, url: url?.text } : {},
         ),
       ],
     };
@@ -364,14 +364,14 @@ export class Engine {
   /** A file saved from the network (curl -o, urlretrieve, wget): running it later is exec-remote. */
   download(at: Loc, path: Value, url: Value | undefined): void {
     this.caps.add("network");
-    if (!isKnown(path.s)) return;
+    if (!isKnown(path.text)) return;
     const host = this.hostOf(url);
-    this.stage(normPath(path.s), [
+    this.stage(normPath(path.text), [
       this.label(
         "remote",
         at,
         host ? `a file downloaded from ${host}` : "a file downloaded from the internet",
-        host ? { host, url: url?.s } : {},
+        host ? { host, url: url?.text } : {},
       ),
     ]);
   }
@@ -383,8 +383,8 @@ export class Engine {
 
   /** The label of a downloaded file, when `path` names one. */
   downloaded(path: Value | undefined): Label | undefined {
-    if (!isKnown(path?.s)) return undefined;
-    const p = normPath(path.s);
+    if (!isKnown(path?.text)) return undefined;
+    const p = normPath(path.text);
     const remote = (L: readonly Label[] | undefined) => L?.find((l) => l.kind === "remote");
     const hit = remote(this.fileTaint.get(p));
     if (hit) return hit;
@@ -395,7 +395,7 @@ export class Engine {
   }
 
   private hostOf(url: Value | undefined): string | undefined {
-    const s = url?.s;
+    const s = url?.text;
     if (!s || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return undefined;
     const end = s.indexOf("/", s.indexOf("//") + 2);
     const authority = s.slice(0, end === -1 ? undefined : end);
@@ -442,7 +442,7 @@ export class Engine {
       );
     const dec = parts.url?.L?.find((l) => l.kind === "decoded");
     if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
-      const shown = isKnown(parts.url?.s) ? ` It decodes to ${parts.url.s.slice(0, 120)}.` : "";
+      const shown = isKnown(parts.url?.text) ? ` It decodes to ${parts.url.text.slice(0, 120)}.` : "";
       this.emit(C.DECODED_DESTINATION, at, {
         explanation: C.DECODED_DESTINATION.explanation + shown,
         related: [this.related(dec, "the address is decoded here")],
@@ -551,7 +551,7 @@ export class Engine {
     for (const l of L) if (l.kind === "param") this.paramSink(l, { kind: "exec", loc: at, via, mode, lang });
     const fired = this.checkExec(at, L, via);
     if (mode === "deser") return EMPTY;
-    const s = code.s;
+    const s = code.text;
     if (lang && s !== undefined && s !== UNKNOWN && (isKnown(s) || lang === "shell"))
       return this.nested(lang, s, at, code.dec, stdin);
     if (
@@ -649,7 +649,7 @@ export class Engine {
    * `contentOnly`: the target was reported when it was opened; only judge what is written.
    */
   write(at: Loc, target: Value, content: Value | undefined, via: string, contentOnly = false): void {
-    const s = target.s;
+    const s = target.text;
     if (content && hasKind(content, "envdump")) {
       const dump = content.L?.find((l) => l.kind === "envdump");
       if (dump) {
@@ -694,7 +694,7 @@ export class Engine {
   ): void {
     this.caps.add("persistence");
     this.caps.add("write-outside");
-    const text = content?.s ?? "";
+    const text = content?.text ?? "";
     if (authorizedKeys && LITERAL_SSH_KEY.test(text)) {
       this.emit(C.SSH_BACKDOOR, at);
       return;

@@ -81,7 +81,7 @@ export type CodeLang = "python" | "javascript" | "shell" | "powershell";
 
 export interface Value {
   /** Approximate string value; UNKNOWN marks run-time parts. */
-  readonly s?: string;
+  readonly text?: string;
   readonly L?: readonly Label[];
   /** Qualified name of a module, function or client object: "subprocess.run", "requests". */
   readonly q?: string;
@@ -102,7 +102,7 @@ const MAX_STR = 4096;
 const MAX_LIST = 32;
 
 export function lit(s: string): Value {
-  return { s: s.length > MAX_STR ? s.slice(0, MAX_STR) + UNKNOWN : s };
+  return { text: s.length > MAX_STR ? s.slice(0, MAX_STR) + UNKNOWN : s };
 }
 
 export function unionLabels(
@@ -128,7 +128,7 @@ export function labelsOf(values: readonly (Value | undefined)[]): readonly Label
 /** Only the taint of a value (the result of an operation whose text is unknown). */
 export function taint(...values: (Value | undefined)[]): Value {
   const L = labelsOf(values);
-  return L ? { s: UNKNOWN, L } : { s: UNKNOWN };
+  return L ? { text: UNKNOWN, L } : { text: UNKNOWN };
 }
 
 export function withLabels(v: Value, L: readonly Label[] | undefined): Value {
@@ -145,12 +145,19 @@ function sensitive(s: string | undefined): boolean {
 export function merge(a: Value | undefined, b: Value | undefined): Value {
   if (!a || a === EMPTY) return b ?? EMPTY;
   if (!b || b === EMPTY) return a;
-  let s = a.s ?? b.s;
-  if (a.s !== undefined && b.s !== undefined && a.s !== b.s && !sensitive(a.s) && sensitive(b.s)) s = b.s;
+  let s = a.text ?? b.text;
+  if (
+    a.text !== undefined &&
+    b.text !== undefined &&
+    a.text !== b.text &&
+    !sensitive(a.text) &&
+    sensitive(b.text)
+  )
+    s = b.text;
   const props = a.props && b.props ? mergeProps(a.props, b.props) : (a.props ?? b.props);
   const list = a.list && b.list ? [...a.list, ...b.list].slice(0, MAX_LIST) : (a.list ?? b.list);
   return {
-    s,
+    text: s,
     L: unionLabels(a.L, b.L),
     q: a.q ?? b.q,
     props,
@@ -189,7 +196,7 @@ export function concat(parts: readonly (Value | undefined)[], sep = ""): Value {
   for (const p of parts) {
     if (!first) s += sep;
     first = false;
-    s += p?.s ?? UNKNOWN;
+    s += p?.text ?? UNKNOWN;
     if (s.length > MAX_STR) {
       s = s.slice(0, MAX_STR) + UNKNOWN;
       break;
@@ -197,27 +204,27 @@ export function concat(parts: readonly (Value | undefined)[], sep = ""): Value {
   }
   const L = labelsOf(parts);
   const dec = parts.find((p) => p?.dec)?.dec;
-  return { s, ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
+  return { text: s, ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
 }
 
 /** os.path.join / path.join / Path / "/": an absolute part restarts the path. */
 export function joinPath(parts: readonly (Value | undefined)[]): Value {
   let s = "";
   for (const p of parts) {
-    const part = p?.s ?? UNKNOWN;
+    const part = p?.text ?? UNKNOWN;
     if (part.startsWith("/") || part.startsWith("~") || /^[a-z]:[\\/]/i.test(part) || !s) s = part;
     else s = `${s.endsWith("/") ? s : `${s}/`}${part}`;
   }
   const L = labelsOf(parts);
-  return { s: s.slice(0, MAX_STR), ...(L ? { L } : {}) };
+  return { text: s.slice(0, MAX_STR), ...(L ? { L } : {}) };
 }
 
 /** The folder part of a path value (os.path.dirname, path.dirname); unknown stays unknown. */
 export function dirname(v: Value): Value {
-  const s = v.s;
+  const s = v.text;
   if (!isKnown(s)) return taint(v);
   const i = s.replace(/\/+$/, "").lastIndexOf("/");
-  return { s: i > 0 ? s.slice(0, i) : i === 0 ? "/" : ".", ...(v.L ? { L: v.L } : {}) };
+  return { text: i > 0 ? s.slice(0, i) : i === 0 ? "/" : ".", ...(v.L ? { L: v.L } : {}) };
 }
 
 export function listOf(items: readonly Value[]): Value {
@@ -233,7 +240,7 @@ export function elementOf(v: Value): Value {
     for (const item of v.list) out = merge(out, item);
     return withLabels(out, v.L);
   }
-  return { ...(v.s !== undefined ? { s: v.s } : {}), ...(v.L ? { L: v.L } : {}) };
+  return { ...(v.text !== undefined ? { text: v.text } : {}), ...(v.L ? { L: v.L } : {}) };
 }
 
 export function objectOf(props: Map<string, Value>, extra: readonly Value[] = []): Value {

@@ -310,7 +310,7 @@ export class JsWalker {
       const key = keyNode
         ? target.type === "member_expression"
           ? this.text(keyNode)
-          : this.ev(keyNode, d + 1).s
+          : this.ev(keyNode, d + 1).text
         : undefined;
       if (obj?.type === "identifier") {
         const name = this.text(obj);
@@ -340,10 +340,10 @@ export class JsWalker {
     if (key.type === "computed_property_name") {
       const inner = key.firstNamedChild;
       const v = inner ? this.ev(inner, d + 1) : EMPTY;
-      return isKnown(v.s) ? v.s : undefined;
+      return isKnown(v.text) ? v.text : undefined;
     }
     const v = this.ev(key, d + 1);
-    return isKnown(v.s) ? v.s : undefined;
+    return isKnown(v.text) ? v.text : undefined;
   }
 
   /** `v.name`: module members, process.env.X, object properties, stored attributes. */
@@ -358,7 +358,7 @@ export class JsWalker {
     if (name === "length") return EMPTY;
     const stored = this.attrs.get(name);
     if (stored) return merge(stored, taint(v));
-    return v.L ? { s: UNKNOWN, L: this.eng.fieldOf(v.L, name) } : { s: UNKNOWN };
+    return v.L ? { text: UNKNOWN, L: this.eng.fieldOf(v.L, name) } : { text: UNKNOWN };
   }
 
   // ---- expressions and statements -------------------------------------------------------------
@@ -475,8 +475,8 @@ export class JsWalker {
         const index = n.childForFieldName("index");
         const v = obj ? this.ev(obj, d + 1) : EMPTY;
         const k = index ? this.ev(index, d + 1) : EMPTY;
-        if (v.list && isKnown(k.s) && /^\d+$/.test(k.s)) return v.list[Number(k.s)] ?? elementOf(v);
-        if (isKnown(k.s)) return this.member(v, k.s, n);
+        if (v.list && isKnown(k.text) && /^\d+$/.test(k.text)) return v.list[Number(k.text)] ?? elementOf(v);
+        if (isKnown(k.text)) return this.member(v, k.text, n);
         // `arr[i]`: any element, with its fields (and the container's taint on the whole).
         if (v.list?.length) return withLabels(elementOf(v), k.L);
         return taint(v, k);
@@ -505,7 +505,7 @@ export class JsWalker {
           else if (c.type === "escape_sequence") parts.push(lit(unescapeJs(this.text(c))));
           else if (c.type === "template_substitution") {
             const inner = c.firstNamedChild;
-            parts.push(inner ? this.ev(inner, d + 1) : { s: UNKNOWN });
+            parts.push(inner ? this.ev(inner, d + 1) : { text: UNKNOWN });
           }
         }
         return parts.length ? concat(parts) : lit("");
@@ -617,7 +617,7 @@ export class JsWalker {
   private imports(n: Node): void {
     const source = n.childForFieldName("source");
     if (!source) return;
-    const mod = canonModule(this.string(source).s ?? "");
+    const mod = canonModule(this.string(source).text ?? "");
     for (const clause of n.namedChildren) {
       if (clause?.type !== "import_clause") continue;
       for (const c of clause.namedChildren) {
@@ -646,8 +646,8 @@ export class JsWalker {
   private lookup(name: string): Value {
     const v = this.scope.get(name);
     if (v) return v;
-    if (name === "__dirname") return { s: "." };
-    if (name === "__filename") return { s: "./__filename" };
+    if (name === "__dirname") return { text: "." };
+    if (name === "__filename") return { text: "./__filename" };
     if (GLOBALS.has(name) || GLOBAL_OBJECTS.has(name)) return { q: name };
     return EMPTY;
   }
@@ -666,7 +666,7 @@ export class JsWalker {
     if (fnNode?.type === "import") {
       const first = argsNode?.firstNamedChild;
       const v = first ? this.ev(first, d + 1) : EMPTY;
-      return isKnown(v.s) ? { q: canonModule(v.s) } : taint(v);
+      return isKnown(v.text) ? { q: canonModule(v.text) } : taint(v);
     }
     if (fnNode?.type === "member_expression") {
       const obj = fnNode.childForFieldName("object");
@@ -754,7 +754,7 @@ const opt = (c: Call, i: number, key: string): Value | undefined => c.args[i]?.p
 function readCall(via: string, nodeStyle = false): Handler {
   return (w, c) => {
     const p = c.args[0] ?? EMPTY;
-    const r: Value = { s: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, via)) ?? [] };
+    const r: Value = { text: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, via)) ?? [] };
     if (nodeStyle) c.cb = [EMPTY, r];
     return r;
   };
@@ -771,7 +771,7 @@ function writeCall(via: string): Handler {
 function copyCall(w: JsWalker, c: Call): Value {
   const src = c.args[0] ?? EMPTY;
   const L = w.eng.read(c.at, src, "a file copy");
-  w.eng.write(c.at, c.args[1] ?? EMPTY, { s: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, "a file copy");
+  w.eng.write(c.at, c.args[1] ?? EMPTY, { text: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, "a file copy");
   return EMPTY;
 }
 
@@ -781,7 +781,8 @@ function decodeCall(
 ): Handler {
   return (w, c) => {
     const input = encoding === "charcodes" ? concat(c.args, ",") : (c.args[0] ?? EMPTY);
-    const text = encoding !== "compressed" && isKnown(input.s) ? decodeLiteral(input.s, encoding) : undefined;
+    const text =
+      encoding !== "compressed" && isKnown(input.text) ? decodeLiteral(input.text, encoding) : undefined;
     return w.eng.decoded(c.at, input, label, text);
   };
 }
@@ -812,7 +813,7 @@ function spawnCall(via: string): Handler {
     const shell = opts?.props?.get("shell");
     const input = opts?.props?.get("input");
     const out =
-      shell && shell.s !== "false" && shell !== EMPTY
+      shell && shell.text !== "false" && shell !== EMPTY
         ? w.eng.exec(c.at, concat(argv, " "), "shell", "shell", `${via} with shell`)
         : runCommand(w.eng, c.at, argv, input);
     c.cb = [EMPTY, out, out];
@@ -837,7 +838,7 @@ function httpBody(
 const fetchCall: Handler = (w, c) => {
   const url = c.args[0];
   const init = c.args[1];
-  const method = init?.props?.get("method")?.s ?? "";
+  const method = init?.props?.get("method")?.text ?? "";
   const body = init?.props?.get("body");
   return httpBody(
     w,
@@ -919,7 +920,8 @@ const getCall: Handler = (w, c) => {
 const socketObject =
   (q: string): Handler =>
   (_w, c) => {
-    const host = c.args.find((a) => isKnown(a.s) && !/^\d+$/.test(a.s)) ?? c.args[0]?.props?.get("host");
+    const host =
+      c.args.find((a) => isKnown(a.text) && !/^\d+$/.test(a.text)) ?? c.args[0]?.props?.get("host");
     return { q, props: new Map([["url", host ? concat([lit("tcp://"), host, lit("/")]) : EMPTY]]) };
   };
 
@@ -931,14 +933,16 @@ const socketSend: Handler = (w, c) => {
 };
 
 // modules
-def(["require"], (_w, c) => (isKnown(c.args[0]?.s) ? { q: canonModule(c.args[0].s) } : taint(...c.args)));
+def(["require"], (_w, c) =>
+  isKnown(c.args[0]?.text) ? { q: canonModule(c.args[0].text) } : taint(...c.args),
+);
 for (const m of ["fs", "fs.promises"]) {
   def(
     [`${m}.readFileSync`, `${m}.readFile`, `${m}.createReadStream`, `${m}.openSync`, `${m}.open`],
     readCall(`${m}.readFile`, m === "fs"),
   );
   def([`${m}.readdirSync`, `${m}.readdir`, `${m}.opendir`], (_w, c) =>
-    concat([c.args[0] ?? { s: "." }, lit("/*")]),
+    concat([c.args[0] ?? { text: "." }, lit("/*")]),
   );
   def(
     [
@@ -997,10 +1001,10 @@ for (const m of ["fs", "fs.promises"]) {
 for (const m of ["fs-extra"])
   for (const [k, h] of [...JS_CALLS].filter(([k]) => k.startsWith("fs.")))
     JS_CALLS.set(`${m}${k.slice(2)}`, h);
-def(["os.homedir"], () => ({ s: "~" }));
-def(["os.tmpdir"], () => ({ s: "/tmp" }));
-def(["os.userInfo"], () => ({ props: new Map([["homedir", { s: "~" }]]) }));
-def(["process.cwd"], () => ({ s: "." }));
+def(["os.homedir"], () => ({ text: "~" }));
+def(["os.tmpdir"], () => ({ text: "/tmp" }));
+def(["os.userInfo"], () => ({ props: new Map([["homedir", { text: "~" }]]) }));
+def(["process.cwd"], () => ({ text: "." }));
 def(
   [
     "path.join",
@@ -1049,39 +1053,44 @@ def(["Object.assign"], (_w, c) => {
   return out;
 });
 def(["Buffer.from", "Buffer.alloc"], (w, c) => {
-  const enc = (c.args[1]?.s ?? "").toLowerCase();
+  const enc = (c.args[1]?.text ?? "").toLowerCase();
   const input = c.args[0] ?? EMPTY;
   if (/^base64(url)?$/.test(enc))
     return w.eng.decoded(
       c.at,
       input,
       "base64",
-      isKnown(input.s) ? decodeLiteral(input.s, "base64") : undefined,
+      isKnown(input.text) ? decodeLiteral(input.text, "base64") : undefined,
     );
   if (enc === "hex")
-    return w.eng.decoded(c.at, input, "hex", isKnown(input.s) ? decodeLiteral(input.s, "hex") : undefined);
+    return w.eng.decoded(
+      c.at,
+      input,
+      "hex",
+      isKnown(input.text) ? decodeLiteral(input.text, "hex") : undefined,
+    );
   if (input.list) {
     const codes = concat(input.list, ",");
-    if (isKnown(codes.s) && /^[\d,\s]+$/.test(codes.s) && input.list.length >= 8)
-      return w.eng.decoded(c.at, input, "byte values", decodeLiteral(codes.s, "charcodes"));
+    if (isKnown(codes.text) && /^[\d,\s]+$/.test(codes.text) && input.list.length >= 8)
+      return w.eng.decoded(c.at, input, "byte values", decodeLiteral(codes.text, "charcodes"));
   }
   return input;
 });
 def(["atob"], decodeCall("base64"));
 def(["decodeURIComponent", "decodeURI", "unescape", "querystring.unescape"], (w, c) => {
   const input = c.args[0] ?? EMPTY;
-  if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.s ?? "")) return input;
+  if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.text ?? "")) return input;
   return decodeCall("url", "URL escapes")(w, c);
 });
 def(["String.fromCharCode", "String.fromCodePoint"], (w, c) => {
   const joined = c.args.length === 1 && c.args[0]?.list ? concat(c.args[0].list, ",") : concat(c.args, ",");
-  if (c.args.length + (c.args[0]?.list?.length ?? 0) < 4 && isKnown(joined.s))
-    return { s: decodeLiteral(joined.s, "charcodes") ?? UNKNOWN };
+  if (c.args.length + (c.args[0]?.list?.length ?? 0) < 4 && isKnown(joined.text))
+    return { text: decodeLiteral(joined.text, "charcodes") ?? UNKNOWN };
   return w.eng.decoded(
     c.at,
     joined,
     "character codes",
-    isKnown(joined.s) ? decodeLiteral(joined.s, "charcodes") : undefined,
+    isKnown(joined.text) ? decodeLiteral(joined.text, "charcodes") : undefined,
   );
 });
 def(
@@ -1111,7 +1120,7 @@ def(
 def(["Function"], execCode("new Function", "last"));
 def(["setTimeout", "setInterval", "setImmediate"], (w, c) => {
   const code = c.args[0];
-  if (code && !code.fn && code.s !== undefined)
+  if (code && !code.fn && code.text !== undefined)
     w.eng.exec(c.at, code, "code", "javascript", "setTimeout with a string");
   return EMPTY;
 });
@@ -1185,14 +1194,14 @@ def(["http.req.on", "http.req.setHeader", "http.req.setTimeout"], (_w, c) => {
 def(["net.connect", "net.createConnection", "tls.connect", "net.Socket"], socketObject("net.socket"));
 def(["net.socket.write", "net.socket.end"], socketSend);
 def(["net.socket.connect"], (_w, c) => {
-  const host = c.args.find((a) => isKnown(a.s) && !/^\d+$/.test(a.s));
+  const host = c.args.find((a) => isKnown(a.text) && !/^\d+$/.test(a.text));
   return host
     ? { q: "net.socket", props: new Map([["url", concat([lit("tcp://"), host, lit("/")])]]) }
     : (c.recv ?? EMPTY);
 });
 def(["dgram.createSocket"], () => ({ q: "dgram.socket" }));
 def(["dgram.socket.send"], (w, c) => {
-  const host = c.args.find((a, i) => i > 0 && isKnown(a.s) && !/^\d+$/.test(a.s));
+  const host = c.args.find((a, i) => i > 0 && isKnown(a.text) && !/^\d+$/.test(a.text));
   w.eng.send(
     c.at,
     { url: host ? concat([lit("udp://"), host, lit("/")]) : undefined, body: [c.args[0]] },
@@ -1281,7 +1290,7 @@ meth(
   ["toString", "trim", "trimEnd", "trimStart", "toLowerCase", "toUpperCase", "normalize", "valueOf"],
   (_w, c) => {
     const recv = c.recv ?? EMPTY;
-    const enc = (c.args[0]?.s ?? "").toLowerCase();
+    const enc = (c.args[0]?.text ?? "").toLowerCase();
     if (c.method === "toString" && (enc === "utf8" || enc === "utf-8" || enc === "latin1" || enc === ""))
       return recv;
     return { ...recv, L: unionLabels(recv.L, labelsOf(c.args)) };
@@ -1289,7 +1298,7 @@ meth(
 );
 meth(["join"], (_w, c) => {
   const recv = c.recv ?? EMPTY;
-  const sep = c.args[0]?.s ?? ",";
+  const sep = c.args[0]?.text ?? ",";
   return recv.list ? concat(recv.list, isKnown(sep) ? sep : "") : taint(recv);
 });
 meth(

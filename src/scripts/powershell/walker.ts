@@ -289,10 +289,10 @@ export class PsWalker {
     const raw = this.text(n).replace(/^[$@]\{?|\}$/g, "");
     const lower = raw.toLowerCase();
     if (lower.startsWith("env:")) return this.eng.envVar(this.eng.loc(n), raw.slice(4));
-    if (lower === "home") return { s: "~" };
-    if (lower === "profile") return { s: "~/Documents/PowerShell/Microsoft.PowerShell_profile.ps1" };
-    if (lower === "psscriptroot" || lower === "pwd") return { s: "." };
-    return this.scope.get(lower) ?? { s: UNKNOWN };
+    if (lower === "home") return { text: "~" };
+    if (lower === "profile") return { text: "~/Documents/PowerShell/Microsoft.PowerShell_profile.ps1" };
+    if (lower === "psscriptroot" || lower === "pwd") return { text: "." };
+    return this.scope.get(lower) ?? { text: UNKNOWN };
   }
 
   private string(n: Node, d: number): Value {
@@ -322,11 +322,11 @@ export class PsWalker {
     }
     parts.push(lit(raw.slice(pos)));
     const joined = concat(parts);
-    const s = (joined.s ?? "")
+    const s = (joined.text ?? "")
       .replace(/^@"\r?\n?|\r?\n?"@$/g, "")
       .replace(/^"|"$/g, "")
       .replace(/`(.)/g, "$1");
-    return { s, ...(L ? { L } : {}), ...(joined.dec ? { dec: joined.dec } : {}) };
+    return { text: s, ...(L ? { L } : {}), ...(joined.dec ? { dec: joined.dec } : {}) };
   }
 
   /** `[Type]::Member(args)`, `$obj.Method(args)`, `(expr).Member`. */
@@ -347,7 +347,7 @@ export class PsWalker {
       q = recv.q ? `${recv.q}.${member}` : undefined;
     }
     if (!argList) {
-      if (q === "environment::username" || q === "environment::machinename") return { s: UNKNOWN };
+      if (q === "environment::username" || q === "environment::machinename") return { text: UNKNOWN };
       if (recv.props?.has(member)) return recv.props.get(member) ?? EMPTY;
       return q ? { q, ...(recv.L ? { L: recv.L } : {}) } : taint(recv);
     }
@@ -370,7 +370,7 @@ export class PsWalker {
     const h = q ? PS_METHODS.get(q) : undefined;
     if (h) return h(this, at, recv, args);
     const byName = PS_MEMBER.get(member);
-    if (byName && (recv.q || recv.L || recv.s !== undefined)) return byName(this, at, recv, args);
+    if (byName && (recv.q || recv.L || recv.text !== undefined)) return byName(this, at, recv, args);
     return taint(recv, ...args);
   }
 
@@ -471,7 +471,7 @@ cmd(["invoke-expression"], (w, c) => {
 });
 cmd(["invoke-webrequest", "invoke-restmethod"], (w, c) => {
   const url = p(c, "uri") ?? c.positional[0];
-  const method = p(c, "method")?.s ?? "";
+  const method = p(c, "method")?.text ?? "";
   const body: Value[] = [];
   const b = p(c, "body");
   if (b) body.push(b);
@@ -497,7 +497,7 @@ cmd(["start-bitstransfer"], (w, c) => {
 });
 cmd(["get-content", "import-clixml"], (w, c) => {
   const path = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(path.L, w.eng.read(c.at, path, "Get-Content")) ?? [] };
+  return { text: UNKNOWN, L: unionLabels(path.L, w.eng.read(c.at, path, "Get-Content")) ?? [] };
 });
 cmd(["set-content", "add-content", "out-file"], (w, c) => {
   const path = p(c, "path", "literalpath", "filepath") ?? c.positional[0] ?? EMPTY;
@@ -509,22 +509,22 @@ cmd(["copy-item", "move-item"], (w, c) => {
   const src = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
   const dst = p(c, "destination") ?? c.positional[1] ?? EMPTY;
   const L = w.eng.read(c.at, src, c.name);
-  w.eng.write(c.at, dst, { s: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, c.name);
+  w.eng.write(c.at, dst, { text: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, c.name);
   return EMPTY;
 });
 cmd(["compress-archive"], (w, c) => {
   const src = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(src.L, w.eng.read(c.at, src, "Compress-Archive")) ?? [] };
+  return { text: UNKNOWN, L: unionLabels(src.L, w.eng.read(c.at, src, "Compress-Archive")) ?? [] };
 });
 cmd(["get-childitem", "get-item"], (w, c) => {
   const path = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
-  const s = path.s ?? "";
+  const s = path.text ?? "";
   if (/^env:\\?$/i.test(s)) return w.eng.envDump(c.at);
   if (/^env:/i.test(s)) return w.eng.envVar(c.at, s.replace(/^env:\\?/i, ""));
   return concat([path, lit("/*")]);
 });
 cmd(["new-object"], (_w, c) => {
-  const type = (p(c, "typename") ?? c.positional[0])?.s?.toLowerCase().replace(/^system\./, "") ?? "";
+  const type = (p(c, "typename") ?? c.positional[0])?.text?.toLowerCase().replace(/^system\./, "") ?? "";
   const args = p(c, "argumentlist") ?? c.positional[1];
   if (type === "net.webclient") return { q: "net.webclient" };
   if (type === "net.sockets.tcpclient") {
@@ -548,7 +548,7 @@ cmd(["register-scheduledtask", "new-scheduledtaskaction", "new-service", "regist
 cmd(["set-itemproperty", "new-itemproperty", "new-item"], (w, c) => {
   const path = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
   const value = p(c, "value") ?? c.positional[2] ?? c.positional[1];
-  const key = (path.s ?? "").replace(/^hkcu:|^hklm:|^registry::/i, "");
+  const key = (path.text ?? "").replace(/^hkcu:|^hklm:|^registry::/i, "");
   if (/currentversion\\+run/i.test(key)) w.eng.persist(c.at, "the Windows Run registry key", value);
   else if (c.name === "new-item" && value) w.eng.write(c.at, path, value, "New-Item");
   return EMPTY;
@@ -586,8 +586,8 @@ const member = (names: string[], h: MethodHandler) => {
 
 m(["convert::frombase64string"], (w, at, _r, args) => {
   const input = args[0] ?? EMPTY;
-  const text = isKnown(input.s)
-    ? (decodeLiteral(input.s, "base64") ?? decodeLiteral(input.s, "base64-utf16le"))
+  const text = isKnown(input.text)
+    ? (decodeLiteral(input.text, "base64") ?? decodeLiteral(input.text, "base64-utf16le"))
     : undefined;
   return w.eng.decoded(at, input, "base64", text);
 });
@@ -607,7 +607,7 @@ m(
   ],
   (w, at, _r, args) => {
     const path = args[0] ?? EMPTY;
-    return { s: UNKNOWN, L: unionLabels(path.L, w.eng.read(at, path, "[IO.File]::Read")) ?? [] };
+    return { text: UNKNOWN, L: unionLabels(path.L, w.eng.read(at, path, "[IO.File]::Read")) ?? [] };
   },
 );
 m(
@@ -625,19 +625,24 @@ m(
 );
 m(["io.file::copy", "io.file::move"], (w, at, _r, args) => {
   const L = w.eng.read(at, args[0] ?? EMPTY, "[IO.File]::Copy");
-  w.eng.write(at, args[1] ?? EMPTY, { s: UNKNOWN, L: unionLabels(args[0]?.L, L) ?? [] }, "[IO.File]::Copy");
+  w.eng.write(
+    at,
+    args[1] ?? EMPTY,
+    { text: UNKNOWN, L: unionLabels(args[0]?.L, L) ?? [] },
+    "[IO.File]::Copy",
+  );
   return EMPTY;
 });
 m(["io.path::combine"], (_w, _at, _r, args) => joinPath(args));
 m(["environment::getenvironmentvariables"], (w, at) => w.eng.envDump(at));
-m(["environment::getenvironmentvariable"], (w, at, _r, args) => w.eng.envVar(at, args[0]?.s));
+m(["environment::getenvironmentvariable"], (w, at, _r, args) => w.eng.envVar(at, args[0]?.text));
 m(["environment::getfolderpath"], (_w, _at, _r, args) => {
-  const f = (args[0]?.s ?? "").toLowerCase();
-  if (/userprofile/.test(f)) return { s: "~" };
-  if (/localapplicationdata/.test(f)) return { s: "~/AppData/Local" };
-  if (/applicationdata/.test(f)) return { s: "~/AppData/Roaming" };
-  if (/startup/.test(f)) return { s: "~/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup" };
-  return { s: UNKNOWN };
+  const f = (args[0]?.text ?? "").toLowerCase();
+  if (/userprofile/.test(f)) return { text: "~" };
+  if (/localapplicationdata/.test(f)) return { text: "~/AppData/Local" };
+  if (/applicationdata/.test(f)) return { text: "~/AppData/Roaming" };
+  if (/startup/.test(f)) return { text: "~/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup" };
+  return { text: UNKNOWN };
 });
 m(["scriptblock::create"], (w, at, _r, args) => {
   w.eng.exec(at, args[0] ?? EMPTY, "code", "powershell", "[ScriptBlock]::Create");

@@ -381,7 +381,7 @@ export class PythonWalker {
             const v = c.childForFieldName("value");
             const kv = k ? this.ev(k, d + 1) : EMPTY;
             const vv = v ? this.ev(v, d + 1) : EMPTY;
-            if (isKnown(kv.s)) props.set(kv.s, vv);
+            if (isKnown(kv.text)) props.set(kv.text, vv);
             else extra.push(vv);
             if (kv.L) extra.push({ L: kv.L });
           } else {
@@ -449,7 +449,7 @@ export class PythonWalker {
       default: {
         let v: Value = EMPTY;
         for (const c of n.namedChildren) if (c) v = merge(v, taint(this.ev(c, d + 1)));
-        return v === EMPTY ? EMPTY : { s: UNKNOWN, ...(v.L ? { L: v.L } : {}) };
+        return v === EMPTY ? EMPTY : { text: UNKNOWN, ...(v.L ? { L: v.L } : {}) };
       }
     }
   }
@@ -500,7 +500,7 @@ export class PythonWalker {
   private lookup(name: string): Value {
     const v = this.scope.get(name);
     if (v) return v;
-    if (name === "__file__") return { s: "./__file__" };
+    if (name === "__file__") return { text: "./__file__" };
     if (BUILTINS.has(name)) return { q: name };
     for (const m of this.stars)
       if (PY_CALLS.has(`${m}.${name}`) || `${m}.${name}` === "os.environ") return { q: `${m}.${name}` };
@@ -549,7 +549,7 @@ export class PythonWalker {
           const name = this.text(base);
           const old = this.scope.get(name) ?? EMPTY;
           const props = new Map(old.props ?? []);
-          if (isKnown(k.s)) props.set(k.s, v);
+          if (isKnown(k.text)) props.set(k.text, v);
           this.scope.set(name, { ...old, props, L: unionLabels(old.L, unionLabels(v.L, k.L)) });
         } else if (base.type === "attribute") {
           const attr = base.childForFieldName("attribute");
@@ -582,7 +582,7 @@ export class PythonWalker {
     if (stored && objNode?.type === "identifier" && /^(self|cls)$/.test(this.text(objNode))) return stored;
     if (name === "parent") return dirname(obj);
     if (stored) return merge(stored, taint(obj));
-    return obj.L ? { s: UNKNOWN, L: obj.L } : { s: UNKNOWN };
+    return obj.L ? { text: UNKNOWN, L: obj.L } : { text: UNKNOWN };
   }
 
   private subscript(n: Node, d: number): Value {
@@ -590,12 +590,13 @@ export class PythonWalker {
     const obj = base ? this.ev(base, d + 1) : EMPTY;
     let key: Value = EMPTY;
     for (const k of n.childrenForFieldName("subscript")) if (k) key = this.ev(k, d + 1);
-    if (obj.q === "os.environ") return this.eng.envVar(this.eng.loc(n), key.s);
-    if (obj.props && isKnown(key.s) && obj.props.has(key.s)) return obj.props.get(key.s) ?? EMPTY;
-    if (obj.list && isKnown(key.s) && /^\d+$/.test(key.s)) return obj.list[Number(key.s)] ?? elementOf(obj);
+    if (obj.q === "os.environ") return this.eng.envVar(this.eng.loc(n), key.text);
+    if (obj.props && isKnown(key.text) && obj.props.has(key.text)) return obj.props.get(key.text) ?? EMPTY;
+    if (obj.list && isKnown(key.text) && /^\d+$/.test(key.text))
+      return obj.list[Number(key.text)] ?? elementOf(obj);
     // `env["API_KEY"]` of a parameter: that one field (see Engine.fieldOf).
-    const objL = obj.L && isKnown(key.s) ? this.eng.fieldOf(obj.L, key.s) : obj.L;
-    return objL || key.L ? { s: UNKNOWN, L: unionLabels(objL, key.L) } : { s: UNKNOWN };
+    const objL = obj.L && isKnown(key.text) ? this.eng.fieldOf(obj.L, key.text) : obj.L;
+    return objL || key.L ? { text: UNKNOWN, L: unionLabels(objL, key.L) } : { text: UNKNOWN };
   }
 
   private string(n: Node, d: number): Value {
@@ -610,7 +611,7 @@ export class PythonWalker {
         for (const e of c.namedChildren) if (e?.type === "interpolation") parts.push(this.ev(e, d + 1));
       } else if (c.type === "interpolation") {
         const expr = c.childForFieldName("expression") ?? c.firstNamedChild;
-        parts.push(expr ? this.ev(expr, d + 1) : { s: UNKNOWN });
+        parts.push(expr ? this.ev(expr, d + 1) : { text: UNKNOWN });
       } else if (c.type === "escape_sequence") parts.push(lit(unescapePy(this.text(c))));
     }
     return parts.length ? concat(parts) : lit("");
@@ -623,13 +624,13 @@ export class PythonWalker {
     const lv = l ? this.ev(l, d + 1) : EMPTY;
     const rv = r ? this.ev(r, d + 1) : EMPTY;
     if (op === "+") return lv.list && rv.list ? listOf([...lv.list, ...rv.list]) : concat([lv, rv]);
-    if (op === "/" && (lv.s !== undefined || rv.s !== undefined) && !/^\d/.test(lv.s ?? ""))
+    if (op === "/" && (lv.text !== undefined || rv.text !== undefined) && !/^\d/.test(lv.text ?? ""))
       return joinPath([lv, rv]);
-    if (op === "%" && lv.s !== undefined) {
+    if (op === "%" && lv.text !== undefined) {
       const items = rv.list ?? [rv];
       let k = 0;
-      const s = lv.s.replace(/%[-#0 +]*\d*(?:\.\d+)?[sdrifx]/g, () => items[k++]?.s ?? UNKNOWN);
-      return { s, ...(labelsOf([lv, rv]) ? { L: labelsOf([lv, rv]) } : {}) };
+      const s = lv.text.replace(/%[-#0 +]*\d*(?:\.\d+)?[sdrifx]/g, () => items[k++]?.text ?? UNKNOWN);
+      return { text: s, ...(labelsOf([lv, rv]) ? { L: labelsOf([lv, rv]) } : {}) };
     }
     return taint(lv, rv);
   }
@@ -733,13 +734,14 @@ function openCall(w: PythonWalker, c: Call, path: Value | undefined, mode: strin
     return { w: { path, loc: c.at } };
   }
   const L = w.eng.read(c.at, path, "open()");
-  return { s: UNKNOWN, L: unionLabels(path.L, L) ?? [] };
+  return { text: UNKNOWN, L: unionLabels(path.L, L) ?? [] };
 }
 
 function decodeCall(encoding: Encoding | "compressed", label: string = encoding): Handler {
   return (w, c) => {
     const input = c.args[0] ?? EMPTY;
-    const text = encoding !== "compressed" && isKnown(input.s) ? decodeLiteral(input.s, encoding) : undefined;
+    const text =
+      encoding !== "compressed" && isKnown(input.text) ? decodeLiteral(input.text, encoding) : undefined;
     return w.eng.decoded(c.at, input, label, text);
   };
 }
@@ -747,7 +749,7 @@ function decodeCall(encoding: Encoding | "compressed", label: string = encoding)
 function httpCall(via: string, methodArg = false): Handler {
   return (w, c) => {
     const off = methodArg ? 1 : 0;
-    const method = methodArg ? (c.args[0]?.s ?? c.kw.get("method")?.s ?? "") : "";
+    const method = methodArg ? (c.args[0]?.text ?? c.kw.get("method")?.text ?? "") : "";
     const url = arg(c, off, "url");
     const body = [
       c.kw.get("data"),
@@ -770,7 +772,7 @@ function subprocessCall(via: string): Handler {
     const cmd = arg(c, 0, "args");
     if (!cmd) return EMPTY;
     const stdin = c.kw.get("input");
-    const shell = c.kw.get("shell")?.s === "True";
+    const shell = c.kw.get("shell")?.text === "True";
     if (shell)
       return w.eng.exec(
         c.at,
@@ -781,7 +783,7 @@ function subprocessCall(via: string): Handler {
         stdin,
       );
     if (cmd.list) return runCommand(w.eng, c.at, cmd.list, stdin);
-    if (cmd.s !== undefined && cmd.s !== UNKNOWN) return runCommand(w.eng, c.at, [cmd], stdin);
+    if (cmd.text !== undefined && cmd.text !== UNKNOWN) return runCommand(w.eng, c.at, [cmd], stdin);
     w.eng.exec(c.at, cmd, "shell", undefined, via);
     return EMPTY;
   };
@@ -797,15 +799,15 @@ function execArgv(w: PythonWalker, c: Call): Value {
 }
 
 function envGet(w: PythonWalker, c: Call): Value {
-  return w.eng.envVar(c.at, arg(c, 0, "key")?.s, arg(c, 1, "default"));
+  return w.eng.envVar(c.at, arg(c, 0, "key")?.text, arg(c, 1, "default"));
 }
 
 function copyCall(w: PythonWalker, c: Call): Value {
   const src = arg(c, 0, "src") ?? EMPTY;
   const dst = arg(c, 1, "dst") ?? EMPTY;
   const L = w.eng.read(c.at, src, "a file copy");
-  w.eng.write(c.at, dst, { s: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, "a file copy");
-  return { s: dst.s ?? UNKNOWN, L: unionLabels(src.L, L) ?? [] };
+  w.eng.write(c.at, dst, { text: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, "a file copy");
+  return { text: dst.text ?? UNKNOWN, L: unionLabels(src.L, L) ?? [] };
 }
 
 const keep: Handler = (_w, c) => c.args[0] ?? EMPTY;
@@ -823,10 +825,10 @@ const def = (names: string[], h: Handler) => {
 
 // files and paths
 def(["open", "io.open", "codecs.open", "builtins.open"], (w, c) =>
-  openCall(w, c, arg(c, 0, "file"), arg(c, 1, "mode")?.s ?? "r"),
+  openCall(w, c, arg(c, 0, "file"), arg(c, 1, "mode")?.text ?? "r"),
 );
 def(["os.open"], (w, c) =>
-  openCall(w, c, c.args[0], /O_WRONLY|O_RDWR|O_APPEND|O_CREAT/.test(c.args[1]?.s ?? "") ? "w" : "r"),
+  openCall(w, c, c.args[0], /O_WRONLY|O_RDWR|O_APPEND|O_CREAT/.test(c.args[1]?.text ?? "") ? "w" : "r"),
 );
 def(
   [
@@ -850,8 +852,8 @@ def(
 );
 def(["os.path.dirname"], (_w, c) => dirname(c.args[0] ?? EMPTY));
 def(["os.path.basename"], (_w, c) => taint(c.args[0]));
-def(["pathlib.Path.home"], () => ({ s: "~" }));
-def(["pathlib.Path.cwd", "os.getcwd"], () => ({ s: "." }));
+def(["pathlib.Path.home"], () => ({ text: "~" }));
+def(["pathlib.Path.cwd", "os.getcwd"], () => ({ text: "." }));
 def(
   [
     "os.path.exists",
@@ -870,8 +872,8 @@ def(
   nothing,
 );
 def(["glob.glob", "glob.iglob"], (_w, c) => c.args[0] ?? EMPTY);
-def(["os.listdir", "os.scandir"], (_w, c) => concat([c.args[0] ?? { s: "." }, lit("/*")]));
-def(["os.walk"], (_w, c) => concat([c.args[0] ?? { s: "." }, lit("/**")]));
+def(["os.listdir", "os.scandir"], (_w, c) => concat([c.args[0] ?? { text: "." }, lit("/*")]));
+def(["os.walk"], (_w, c) => concat([c.args[0] ?? { text: "." }, lit("/**")]));
 def(
   [
     "shutil.copy",
@@ -890,7 +892,7 @@ def(["os.symlink", "os.link"], (w, c) => {
 });
 def(["shutil.make_archive"], (w, c) => {
   const root = arg(c, 2, "root_dir") ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(root.L, w.eng.read(c.at, root, "an archive")) ?? [] };
+  return { text: UNKNOWN, L: unionLabels(root.L, w.eng.read(c.at, root, "an archive")) ?? [] };
 });
 def(["tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"], () => ({ q: "archive" }));
 def(["archive.add", "archive.write", "archive.addfile"], (w, c) => {
@@ -904,7 +906,7 @@ def(["archive.writestr"], (w, c) => {
 });
 def(["sqlite3.connect"], (w, c) => {
   const p = c.args[0] ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, "sqlite3")) ?? [] };
+  return { text: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, "sqlite3")) ?? [] };
 });
 def(["urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download"], (w, c) => {
   const url = c.args[0];
@@ -921,19 +923,19 @@ def(
   propagate,
 );
 def(["keyring.get_password", "keyring.get_credential"], (w, c) =>
-  w.eng.namedSecret(c.at, c.args[0]?.s ?? "keyring"),
+  w.eng.namedSecret(c.at, c.args[0]?.text ?? "keyring"),
 );
 for (const m of ["chrome", "firefox", "edge", "brave", "opera", "chromium", "safari", "load", "vivaldi"])
   def([`browser_cookie3.${m}`], (w, c) => ({
-    s: UNKNOWN,
+    text: UNKNOWN,
     L: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
   }));
 def(["pycookiecheat.chrome_cookies", "pycookiecheat.firefox_cookies"], (w, c) => ({
-  s: UNKNOWN,
+  text: UNKNOWN,
   L: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
 }));
 def(["win32crypt.CryptUnprotectData"], (w, c) => ({
-  s: UNKNOWN,
+  text: UNKNOWN,
   L: [w.eng.secretSource(c.at, "passwords decrypted with your Windows login")],
 }));
 
@@ -959,27 +961,27 @@ def(
   decodeCall("compressed", "compressed data"),
 );
 def(["codecs.decode"], (w, c) => {
-  const enc = (c.args[1]?.s ?? c.kw.get("encoding")?.s ?? "").toLowerCase();
+  const enc = (c.args[1]?.text ?? c.kw.get("encoding")?.text ?? "").toLowerCase();
   if (/base64|hex|rot|zlib|bz2|uu/.test(enc)) {
     const input = c.args[0] ?? EMPTY;
     const kind: Encoding | undefined = /base64/.test(enc) ? "base64" : /hex/.test(enc) ? "hex" : undefined;
-    const text = kind && isKnown(input.s) ? decodeLiteral(input.s, kind) : undefined;
+    const text = kind && isKnown(input.text) ? decodeLiteral(input.text, kind) : undefined;
     return w.eng.decoded(c.at, input, enc, text);
   }
   return taint(...c.args);
 });
 def(["urllib.parse.unquote", "urllib.parse.unquote_plus"], (w, c) => {
   const input = c.args[0] ?? EMPTY;
-  if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.s ?? "")) return input;
+  if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.text ?? "")) return input;
   return w.eng.decoded(
     c.at,
     input,
     "URL escapes",
-    isKnown(input.s) ? decodeLiteral(input.s, "url") : undefined,
+    isKnown(input.text) ? decodeLiteral(input.text, "url") : undefined,
   );
 });
 def(["chr"], (_w, c) => {
-  const n = Number(c.args[0]?.s);
+  const n = Number(c.args[0]?.text);
   return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? lit(String.fromCodePoint(n)) : taint(...c.args);
 });
 def(["compile"], keep);
@@ -1007,11 +1009,11 @@ def(
   propagate,
 );
 def(["__import__", "importlib.import_module"], (_w, c) =>
-  isKnown(c.args[0]?.s) ? { q: c.args[0].s } : EMPTY,
+  isKnown(c.args[0]?.text) ? { q: c.args[0].text } : EMPTY,
 );
 def(["getattr"], (_w, c) => {
   const obj = c.args[0];
-  const name = c.args[1]?.s;
+  const name = c.args[1]?.text;
   if (obj?.q && isKnown(name)) return { q: `${obj.q}.${name}` };
   return taint(obj);
 });
@@ -1037,7 +1039,11 @@ function ownSaveFile(src: string, input: Value): Value {
   const L = input.L ?? [];
   // A parameter (the save path passed in) is fine; a secret, a download or an env dump is not.
   const decoded = L.filter((l) => l.kind === "decoded");
-  if (isKnown(input.s) || decoded.length === 0 || L.some((l) => l.kind !== "decoded" && l.kind !== "param"))
+  if (
+    isKnown(input.text) ||
+    decoded.length === 0 ||
+    L.some((l) => l.kind !== "decoded" && l.kind !== "param")
+  )
     return input;
   if (!/\b(?:pickle|dill|cloudpickle)\.dumps?\(/.test(src) || !/["']wb["']/.test(src)) return input;
   // Each decompression reads a file handle (`f.read()`), never a literal or a named blob.
@@ -1146,7 +1152,7 @@ def(
   },
 );
 def(["http.client.conn.request"], (w, c) => {
-  const host = c.recv?.props?.get("host") ?? { s: UNKNOWN };
+  const host = c.recv?.props?.get("host") ?? { text: UNKNOWN };
   const url = concat([lit("https://"), host, arg(c, 1, "url") ?? lit("/")]);
   w.eng.send(c.at, { url, body: [arg(c, 2, "body")], other: [arg(c, 3, "headers")] }, "http.client");
   return EMPTY;
@@ -1227,9 +1233,9 @@ const meth = (names: string[], h: Handler) => {
 };
 meth(["read_text", "read_bytes"], (w, c) => {
   const p = c.recv ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, `.${c.method}()`)) ?? [] };
+  return { text: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, `.${c.method}()`)) ?? [] };
 });
-meth(["open"], (w, c) => openCall(w, c, c.recv, arg(c, 0, "mode")?.s ?? "r"));
+meth(["open"], (w, c) => openCall(w, c, c.recv, arg(c, 0, "mode")?.text ?? "r"));
 meth(["write_text", "write_bytes"], (w, c) => {
   w.eng.write(c.at, c.recv ?? EMPTY, c.args[0], `.${c.method}()`);
   return EMPTY;
@@ -1242,7 +1248,7 @@ meth(["write", "writelines"], (w, c) => {
 });
 meth(["glob", "rglob"], (_w, c) => {
   const base = c.recv ?? EMPTY;
-  return concat([base, lit(c.method === "rglob" ? "/**/" : "/"), c.args[0] ?? { s: "*" }]);
+  return concat([base, lit(c.method === "rglob" ? "/**/" : "/"), c.args[0] ?? { text: "*" }]);
 });
 meth(["iterdir"], (_w, c) => concat([c.recv ?? EMPTY, lit("/*")]));
 meth(["joinpath"], (_w, c) => joinPath([c.recv ?? EMPTY, ...c.args]));
@@ -1264,28 +1270,28 @@ meth(
   (_w, c) => withLabels(c.recv ?? EMPTY, labelsOf(c.args)),
 );
 meth(["decode"], (w, c) => {
-  const enc = (c.args[0]?.s ?? "").toLowerCase();
+  const enc = (c.args[0]?.text ?? "").toLowerCase();
   const recv = c.recv ?? EMPTY;
   if (enc === "base64" || enc === "hex") {
-    const text = isKnown(recv.s) ? decodeLiteral(recv.s, enc) : undefined;
+    const text = isKnown(recv.text) ? decodeLiteral(recv.text, enc) : undefined;
     return w.eng.decoded(c.at, recv, enc, text);
   }
   return recv;
 });
 meth(["format"], (_w, c) => {
   const recv = c.recv ?? EMPTY;
-  if (recv.s === undefined) return taint(recv, ...c.args, ...c.kw.values());
+  if (recv.text === undefined) return taint(recv, ...c.args, ...c.kw.values());
   let k = 0;
-  const s = recv.s.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
+  const s = recv.text.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
     const key = name.split(/[!:]/)[0] ?? "";
     const v = key && !/^\d+$/.test(key) ? c.kw.get(key) : c.args[key ? Number(key) : k++];
-    return v?.s ?? UNKNOWN;
+    return v?.text ?? UNKNOWN;
   });
   const L = labelsOf([recv, ...c.args, ...c.kw.values()]);
-  return { s, ...(L ? { L } : {}) };
+  return { text: s, ...(L ? { L } : {}) };
 });
 meth(["join"], (_w, c) => {
-  const sep = c.recv?.s ?? "";
+  const sep = c.recv?.text ?? "";
   const items = c.args[0];
   if (items?.list) return concat(items.list, isKnown(sep) ? sep : "");
   return taint(c.recv, items);
@@ -1316,7 +1322,7 @@ meth(
 );
 meth(["get"], (w, c) => {
   const recv = c.recv ?? EMPTY;
-  const key = c.args[0]?.s;
+  const key = c.args[0]?.text;
   if (recv.props && isKnown(key) && recv.props.has(key)) return recv.props.get(key) ?? EMPTY;
   if (recv.L && isKnown(key)) return taint({ L: w.eng.fieldOf(recv.L, key) }, c.args[1]);
   return taint(recv, c.args[1]);

@@ -192,7 +192,7 @@ class ShellWalker {
       else if (r.type === "herestring_redirect") input = this.herestring(r, d);
       else if (r.type === "file_redirect" && this.operator(r) === "<") {
         const dest = r.childForFieldName("destination");
-        if (dest) input = { s: UNKNOWN, L: this.eng.read(this.eng.loc(r), this.word(dest, d + 1), "<") };
+        if (dest) input = { text: UNKNOWN, L: this.eng.read(this.eng.loc(r), this.word(dest, d + 1), "<") };
       }
     }
     const out = body ? this.stmt(body, input, d + 1) : EMPTY;
@@ -216,12 +216,12 @@ class ShellWalker {
       const dest = r.childForFieldName("destination");
       if (!dest) continue;
       const target = this.word(dest, d + 1);
-      const s = target.s ?? "";
+      const s = target.text ?? "";
       if (/^&?\d$|^&-$/.test(s) || s === "/dev/null" || s === "/dev/stderr" || s === "/dev/stdout") continue;
       if (/^\/dev\/(tcp|udp)\//.test(s)) {
         this.eng.send(
           this.eng.loc(r),
-          { url: { s: `tcp://${s.split("/")[3] ?? ""}/` }, body: [out] },
+          { url: { text: `tcp://${s.split("/")[3] ?? ""}/` }, body: [out] },
           "a /dev/tcp redirect",
         );
       } else {
@@ -245,18 +245,18 @@ class ShellWalker {
     let L: readonly Label[] | undefined;
     for (const c of body.namedChildren)
       if (c && c.type !== "heredoc_content") L = unionLabels(L, this.word(c, d + 1).L);
-    return L ? { s, L } : lit(s);
+    return L ? { text: s, L } : lit(s);
   }
 
   private variable(name: string, at: Node): Value {
     const v = this.vars.get(name);
     if (v) return v;
-    if (/^[0-9@*#?$!-]$/.test(name)) return { s: UNKNOWN };
+    if (/^[0-9@*#?$!-]$/.test(name)) return { text: UNKNOWN };
     return this.eng.envVar(this.eng.loc(at), name);
   }
 
   word(n: Node, d: number): Value {
-    if (d > MAX_DEPTH) return { s: UNKNOWN };
+    if (d > MAX_DEPTH) return { text: UNKNOWN };
     switch (n.type) {
       case "word":
       case "number":
@@ -279,7 +279,7 @@ class ShellWalker {
         return concat(n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)));
       case "simple_expansion": {
         const v = n.firstNamedChild;
-        return v ? this.variable(this.text(v), n) : { s: UNKNOWN };
+        return v ? this.variable(this.text(v), n) : { text: UNKNOWN };
       }
       case "expansion": {
         let name = "";
@@ -290,12 +290,12 @@ class ShellWalker {
             name = this.text(c);
           else if (name && c.type !== "variable_name") dflt = merge(dflt, this.word(c, d + 1));
         }
-        if (!name) return { s: UNKNOWN };
+        if (!name) return { text: UNKNOWN };
         const v = this.variable(name, n);
-        if (isKnown(v.s) || !dflt) return v;
+        if (isKnown(v.text) || !dflt) return v;
         // `${KEYCHAIN_TOKEN_ITEM:-mytool-token}`: unset, it is the default; the variable's taint (a
         // secret-looking name) stays on the value, but the default is what the script names.
-        return v.L?.length && isKnown(dflt.s) ? withLabels(dflt, v.L) : v.L?.length ? v : dflt;
+        return v.L?.length && isKnown(dflt.text) ? withLabels(dflt, v.L) : v.L?.length ? v : dflt;
       }
       case "command_substitution": {
         const outs: Value[] = [];
@@ -311,12 +311,12 @@ class ShellWalker {
           L = unionLabels(L, out.L);
           dec ??= out.dec;
         }
-        return { s: "/dev/fd/63", ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
+        return { text: "/dev/fd/63", ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
       }
       case "array":
         return { list: n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)), L: labelsOf([]) };
       case "arithmetic_expansion":
-        return { s: UNKNOWN };
+        return { text: UNKNOWN };
       default:
         return lit(this.text(n));
     }
