@@ -208,7 +208,7 @@ const isFlag = (v: Value | undefined) => !!v?.text && v.text.length > 1 && v.tex
 
 function stdoutOf(L: readonly Label[] | undefined, s?: string): Value {
   if (!L?.length && s === undefined) return EMPTY;
-  return { text: s ?? UNKNOWN, ...(L?.length ? { L } : {}) };
+  return { text: s ?? UNKNOWN, ...(L?.length ? { labels: L } : {}) };
 }
 
 export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?: Value): Value {
@@ -248,8 +248,8 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
     eng.execDownloaded(at, dl, `\`${head.text}\``);
     return EMPTY;
   }
-  if (head.L?.length)
-    eng.exec(at, { text: UNKNOWN, L: head.L }, "shell", undefined, "a command name built from it");
+  if (head.labels?.length)
+    eng.exec(at, { text: UNKNOWN, labels: head.labels }, "shell", undefined, "a command name built from it");
 
   switch (name) {
     case "curl":
@@ -262,8 +262,8 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
     case "telnet":
     case "socat": {
       if (has("-e", "-c", "--exec", "--sh-exec") || args.some((a) => /exec:|system:/i.test(a.text ?? ""))) {
-        const l = eng.fetched(at, undefined).L ?? [];
-        eng.exec(at, { text: UNKNOWN, L: l }, "shell", undefined, `a reverse shell (${name})`);
+        const l = eng.fetched(at, undefined).labels ?? [];
+        eng.exec(at, { text: UNKNOWN, labels: l }, "shell", undefined, `a reverse shell (${name})`);
         return EMPTY;
       }
       eng.send(at, { body: [stdin], other: args }, name);
@@ -280,7 +280,7 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       const isRemote = (a: Value) => /^[^/\s]*:/.test(a.text ?? "") && !/^[a-z]:[\\/]/i.test(a.text ?? "");
       if (!operands.some(isRemote)) return copy(eng, at, operands, name);
       const sent: Value[] = [];
-      for (const a of operands) if (!isRemote(a)) sent.push({ L: eng.read(at, a, name) });
+      for (const a of operands) if (!isRemote(a)) sent.push({ labels: eng.read(at, a, name) });
       eng.send(at, { body: sent, other: operands }, name);
       return EMPTY;
     }
@@ -304,7 +304,8 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       if (!target) return EMPTY;
       const d = eng.downloaded(target);
       if (d) eng.execDownloaded(at, d, name);
-      else if (target.L?.length) eng.exec(at, { text: UNKNOWN, L: target.L }, "shell", undefined, name);
+      else if (target.labels?.length)
+        eng.exec(at, { text: UNKNOWN, labels: target.labels }, "shell", undefined, name);
       else eng.read(at, target, name);
       return EMPTY;
     }
@@ -387,11 +388,12 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       for (const a of plain) eng.write(at, a, stdin, has("-a", "--append") ? "tee -a" : "tee");
       return stdin ?? EMPTY;
     case "dd": {
-      let out: readonly Label[] | undefined = stdin?.L;
+      let out: readonly Label[] | undefined = stdin?.labels;
       for (const a of args) {
         if (a.text?.startsWith("if="))
-          out = unionLabels(out, eng.read(at, { text: a.text.slice(3), L: a.L }, "dd"));
-        if (a.text?.startsWith("of=")) eng.write(at, { text: a.text.slice(3), L: a.L }, stdoutOf(out), "dd");
+          out = unionLabels(out, eng.read(at, { text: a.text.slice(3), labels: a.labels }, "dd"));
+        if (a.text?.startsWith("of="))
+          eng.write(at, { text: a.text.slice(3), labels: a.labels }, stdoutOf(out), "dd");
       }
       return stdoutOf(out);
     }
@@ -406,7 +408,7 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
         eng.write(
           at,
           plain[1] ?? EMPTY,
-          eng.decoded(at, { L: eng.read(at, plain[0] ?? EMPTY, name) }, "base64"),
+          eng.decoded(at, { labels: eng.read(at, plain[0] ?? EMPTY, name) }, "base64"),
           name,
         );
       }
@@ -485,7 +487,7 @@ function archive(eng: Engine, at: Loc, name: string, args: readonly Value[]): Va
       const a = args[k];
       const s = a?.text ?? "";
       if (!a) continue;
-      if (s.startsWith("--file=")) out = { text: s.slice(7), L: a.L };
+      if (s.startsWith("--file=")) out = { text: s.slice(7), labels: a.labels };
       else if ((k === 0 || s.startsWith("-")) && /^-?[a-zA-Z]*f$/.test(s)) out = args[++k];
       else if (s === "-C" || s === "--directory" || s === "--exclude" || s === "-X") k++;
       else if (!s.startsWith("-") && k > 0) sources.push(a);
@@ -501,7 +503,7 @@ function archive(eng: Engine, at: Loc, name: string, args: readonly Value[]): Va
     sources.push(...plain.slice(1));
   }
   let L: readonly Label[] | undefined;
-  for (const src of sources) L = unionLabels(L, unionLabels(src.L, eng.read(at, src, name)));
+  for (const src of sources) L = unionLabels(L, unionLabels(src.labels, eng.read(at, src, name)));
   if (!out || out.text === "-") return stdoutOf(L);
   eng.write(at, out, stdoutOf(L), name);
   return EMPTY;
@@ -541,14 +543,14 @@ function reader(
     return EMPTY;
   }
   for (const t of targets) if (t.text !== "-") L = unionLabels(L, eng.read(at, t, name));
-  if (FILTERS.has(name) && stdin) L = unionLabels(L, stdin.L);
+  if (FILTERS.has(name) && stdin) L = unionLabels(L, stdin.labels);
   // `rev` turns a string written backwards into the command it hides from readers and text rules.
   if (name === "rev" && !targets.length && isKnown(stdin?.text)) {
     const text = stdin.text
       .split("\n")
       .map((l) => [...l].reverse().join(""))
       .join("\n");
-    return eng.decoded(at, { L }, "reversed text", text.trim());
+    return eng.decoded(at, { labels: L }, "reversed text", text.trim());
   }
   if (decodeFlag(name, args)) {
     const input = stdin ?? EMPTY;
@@ -556,7 +558,7 @@ function reader(
       (name === "base64" || name === "openssl") && isKnown(input.text)
         ? decodeLiteral(input.text.trim(), "base64")
         : undefined;
-    return eng.decoded(at, { L }, name === "base64" || name === "openssl" ? "base64" : name, text);
+    return eng.decoded(at, { labels: L }, name === "base64" || name === "openssl" ? "base64" : name, text);
   }
   if (name === "cat" && !targets.length && stdin) return stdin;
   return stdoutOf(L);
@@ -583,7 +585,7 @@ function shell(eng: Engine, at: Loc, name: string, args: readonly Value[], stdin
     if (isFlag(a)) continue;
     if (a) return runScript(eng, at, a, name);
   }
-  if (stdin && (stdin.L?.length || isKnown(stdin.text)))
+  if (stdin && (stdin.labels?.length || isKnown(stdin.text)))
     return eng.exec(at, stdin, "shell", "shell", `a pipe into ${name}`);
   return EMPTY;
 }
@@ -591,7 +593,8 @@ function shell(eng: Engine, at: Loc, name: string, args: readonly Value[], stdin
 function runScript(eng: Engine, at: Loc, script: Value, name: string): Value {
   const dl = eng.downloaded(script);
   if (dl) eng.execDownloaded(at, dl, `${name} ${script.text ?? ""}`.trim());
-  else if (script.L?.length) eng.exec(at, { text: UNKNOWN, L: script.L }, "shell", undefined, name);
+  else if (script.labels?.length)
+    eng.exec(at, { text: UNKNOWN, labels: script.labels }, "shell", undefined, name);
   return EMPTY;
 }
 
@@ -618,7 +621,7 @@ function interpreter(eng: Engine, at: Loc, name: string, args: readonly Value[],
     const a = args[k];
     if (a) return runScript(eng, at, a, name);
   }
-  if (stdin && (stdin.L?.length || isKnown(stdin.text)))
+  if (stdin && (stdin.labels?.length || isKnown(stdin.text)))
     return eng.exec(at, stdin, "code", lang, `a pipe into ${name}`);
   return EMPTY;
 }
@@ -641,7 +644,7 @@ function pwsh(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
       return eng.exec(at, concat(args.slice(k + 1), " "), "code", "powershell", "powershell -Command");
     if (/^[-/]f(ile)?$/.test(s) && next) return runScript(eng, at, next, "powershell -File");
   }
-  if (stdin && (stdin.L?.length || isKnown(stdin.text)))
+  if (stdin && (stdin.labels?.length || isKnown(stdin.text)))
     return eng.exec(at, stdin, "code", "powershell", "a pipe into powershell");
   return EMPTY;
 }
@@ -658,7 +661,7 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
     const s = v.text ?? "";
     if (flag === "T" || flag === "--upload-file") {
       if (s === "-" || s === ".") body.push(stdin ?? EMPTY);
-      else body.push({ L: unionLabels(v.L, eng.read(at, v, "curl --upload-file")) });
+      else body.push({ labels: unionLabels(v.labels, eng.read(at, v, "curl --upload-file")) });
       return;
     }
     const form = flag === "F" || CURL_FORM_LONG.has(flag);
@@ -674,7 +677,10 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
       if (path === "-") body.push(stdin ?? EMPTY);
       else
         body.push({
-          L: unionLabels(v.L, eng.read(at, { text: path, L: v.L }, `curl -${form ? "F" : "d"} @file`)),
+          labels: unionLabels(
+            v.labels,
+            eng.read(at, { text: path, labels: v.labels }, `curl -${form ? "F" : "d"} @file`),
+          ),
         });
       return;
     }
@@ -687,7 +693,7 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
     if (s.startsWith("--")) {
       const eq = s.indexOf("=");
       const flag = eq > 0 ? s.slice(0, eq) : s;
-      const inline = eq > 0 ? { text: s.slice(eq + 1), L: a.L } : undefined;
+      const inline = eq > 0 ? { text: s.slice(eq + 1), labels: a.labels } : undefined;
       const take = () => inline ?? args[++k];
       if (CURL_DATA_LONG.has(flag) || CURL_FORM_LONG.has(flag) || flag === "--upload-file")
         data(flag, take());
@@ -709,7 +715,7 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
         if (ch === "O") remoteName = true;
         if (!CURL_VALUE_FLAGS.has(ch)) continue;
         const rest = s.slice(c + 1);
-        const v = rest ? { text: rest, L: a.L } : args[++k];
+        const v = rest ? { text: rest, labels: a.labels } : args[++k];
         if (ch === "d" || ch === "F" || ch === "T") data(ch, v);
         else if (ch === "X") method = (v?.text ?? "").toUpperCase();
         else if (ch === "o") output = v;
@@ -748,12 +754,12 @@ function wget(eng: Engine, at: Loc, args: readonly Value[]): Value {
     if (s.startsWith("--")) {
       const eq = s.indexOf("=");
       const flag = eq > 0 ? s.slice(0, eq) : s;
-      const v = eq > 0 ? { text: s.slice(eq + 1), L: a.L } : undefined;
+      const v = eq > 0 ? { text: s.slice(eq + 1), labels: a.labels } : undefined;
       const take = () => v ?? args[++k];
       if (flag === "--post-data" || flag === "--body-data") body.push(take() ?? EMPTY);
       else if (flag === "--post-file" || flag === "--body-file") {
         const f = take();
-        if (f) body.push({ L: eng.read(at, f, "wget --post-file") });
+        if (f) body.push({ labels: eng.read(at, f, "wget --post-file") });
       } else if (flag === "--output-document") {
         output = take();
         if (output?.text === "-") toStdout = true;

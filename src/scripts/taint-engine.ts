@@ -101,7 +101,7 @@ export class Engine {
    */
   param(at: Node, name: string, i: number, bound?: readonly Value[]): Value {
     if (bound) return bound[i] ?? EMPTY;
-    return { text: UNKNOWN, L: [this.label("param", this.loc(at), name, { param: i })] };
+    return { text: UNKNOWN, labels: [this.label("param", this.loc(at), name, { param: i })] };
   }
 
   label(
@@ -206,13 +206,13 @@ export class Engine {
    * is that field's value; a field of another parameter narrows that parameter in turn.
    */
   argLabels(arg: Value | undefined, field: string | undefined, at: Loc): readonly Label[] | undefined {
-    if (!arg?.L?.length || field === undefined) return arg?.L;
-    if (arg.props?.has(field)) return arg.props.get(field)?.L;
-    if (arg.q !== undefined && ENV_OBJECTS.has(arg.q)) {
-      const rest = arg.L.filter((l) => l.kind !== "envdump");
-      return unionLabels(this.fieldOf(rest, field), this.envVar(at, field).L);
+    if (!arg?.labels?.length || field === undefined) return arg?.labels;
+    if (arg.props?.has(field)) return arg.props.get(field)?.labels;
+    if (arg.qualifiedName !== undefined && ENV_OBJECTS.has(arg.qualifiedName)) {
+      const rest = arg.labels.filter((l) => l.kind !== "envdump");
+      return unionLabels(this.fieldOf(rest, field), this.envVar(at, field).labels);
     }
-    return this.fieldOf(arg.L, field);
+    return this.fieldOf(arg.labels, field);
   }
 
   /**
@@ -220,7 +220,7 @@ export class Engine {
    * `inline`: a callback written at this call; its body is analysed with these very arguments.
    */
   callFunction(fn: FnInfo, at: Loc, args: readonly Value[], inline = false): Value {
-    if (fn.state === 1) return { text: UNKNOWN, L: labelsOf(args) };
+    if (fn.state === 1) return { text: UNKNOWN, labels: labelsOf(args) };
     if (fn.state === 0) {
       fn.state = 1;
       fn.summary = inline ? fn.run(args) : fn.run();
@@ -235,7 +235,7 @@ export class Engine {
       if (ps.kind === "exec") {
         if (argL?.length) this.checkExec(ps.loc, argL, ps.via, at);
         if (ps.field === undefined && ps.mode && ps.lang && isKnown(arg.text))
-          this.nested(ps.lang, arg.text, at, arg.dec);
+          this.nested(ps.lang, arg.text, at, arg.decoded);
       } else if (argL?.length) {
         this.checkSend(ps.loc, argL, ps.kind === "send-body" ? argL : [], ps.host, ps.via, at);
       }
@@ -254,26 +254,26 @@ export class Engine {
       }
       return L;
     };
-    const L = unionLabels(bind(ret.L), extra);
-    const { L: _drop, props: retProps, ...rest } = ret;
+    const L = unionLabels(bind(ret.labels), extra);
+    const { labels: _drop, props: retProps, ...rest } = ret;
     // Fields of a returned object carry what the call passed in (`return {all: env}` then `.all`).
     let props: Map<string, Value> | undefined;
     if (retProps) {
       props = new Map();
       for (const [k, v] of retProps) {
-        const { L: _vl, ...vrest } = v;
-        const vL = bind(v.L);
-        props.set(k, vL?.length ? { ...vrest, L: vL } : vrest);
+        const { labels: _vl, ...vrest } = v;
+        const vL = bind(v.labels);
+        props.set(k, vL?.length ? { ...vrest, labels: vL } : vrest);
       }
     }
-    return { ...rest, ...(props ? { props } : {}), ...(L?.length ? { L } : {}) };
+    return { ...rest, ...(props ? { props } : {}), ...(L?.length ? { labels: L } : {}) };
   }
 
   // ---- sources --------------------------------------------------------------------------------
 
   /** A file read. Returns the labels the read data carries (secret, or downloaded content). */
   read(at: Loc, path: Value, via: string): readonly Label[] {
-    for (const l of path.L ?? []) {
+    for (const l of path.labels ?? []) {
       if (this.ownParam(l)) {
         const top = this.fnStack[this.fnStack.length - 1];
         if (top && l.param !== undefined && !top.reads.some((r) => r.param === l.param))
@@ -315,7 +315,7 @@ export class Engine {
   envDump(at: Loc): Value {
     return {
       text: UNKNOWN,
-      L: [this.label("envdump", at, "all your environment variables (API keys and tokens among them)")],
+      labels: [this.label("envdump", at, "all your environment variables (API keys and tokens among them)")],
     };
   }
 
@@ -327,21 +327,21 @@ export class Engine {
     if (isSecretEnvName(name))
       return {
         text: UNKNOWN,
-        L: [this.label("envsecret", at, `the secret in the environment variable ${name}`, { name })],
+        labels: [this.label("envsecret", at, `the secret in the environment variable ${name}`, { name })],
       };
     return dflt ?? { text: UNKNOWN };
   }
 
   /** A named credential (keyring item, `security find-generic-password -s NAME`): like an env secret. */
   namedSecret(at: Loc, name: string): Value {
-    return { text: UNKNOWN, L: [this.label("envsecret", at, `the saved credential ${name}`, { name })] };
+    return { text: UNKNOWN, labels: [this.label("envsecret", at, `the saved credential ${name}`, { name })] };
   }
 
   decoded(at: Loc, input: Value, encoding: string, text?: string): Value {
     const l = this.label("decoded", at, `text decoded from ${encoding}`);
-    const L = unionLabels(input.L, [l]);
-    if (text?.length) return { text: text, L, dec: { encoding, text } };
-    return { text: UNKNOWN, L };
+    const L = unionLabels(input.labels, [l]);
+    if (text?.length) return { text: text, labels: L, decoded: { encoding, text } };
+    return { text: UNKNOWN, labels: L };
   }
 
   /** Data received from the network. */
@@ -350,7 +350,7 @@ export class Engine {
     const host = this.hostOf(url);
     return {
       text: UNKNOWN,
-      L: [
+      labels: [
         this.label(
           "remote",
           at,
@@ -424,7 +424,7 @@ export class Engine {
     // A secret in the address itself (`?k=$TOKEN`) is sent as surely as one in the payload, when
     // the address names a foreign server. Only there: API clients build addresses from config
     // values, whose labels say little about what reaches which server.
-    const inUrl = (parts.url?.L ?? []).filter((l) => l.kind === "envsecret");
+    const inUrl = (parts.url?.labels ?? []).filter((l) => l.kind === "envsecret");
     if (
       inUrl.length &&
       host &&
@@ -440,7 +440,7 @@ export class Engine {
         host,
         inUrl,
       );
-    const dec = parts.url?.L?.find((l) => l.kind === "decoded");
+    const dec = parts.url?.labels?.find((l) => l.kind === "decoded");
     if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
       const shown = isKnown(parts.url?.text) ? ` It decodes to ${parts.url.text.slice(0, 120)}.` : "";
       this.emit(C.DECODED_DESTINATION, at, {
@@ -547,13 +547,13 @@ export class Engine {
    */
   exec(at: Loc, code: Value, mode: ExecMode, lang: CodeLang | undefined, via: string, stdin?: Value): Value {
     this.caps.add("shell");
-    const L = code.L ?? [];
+    const L = code.labels ?? [];
     for (const l of L) if (l.kind === "param") this.paramSink(l, { kind: "exec", loc: at, via, mode, lang });
     const fired = this.checkExec(at, L, via);
     if (mode === "deser") return EMPTY;
     const s = code.text;
     if (lang && s !== undefined && s !== UNKNOWN && (isKnown(s) || lang === "shell"))
-      return this.nested(lang, s, at, code.dec, stdin);
+      return this.nested(lang, s, at, code.decoded, stdin);
     if (
       !fired &&
       mode === "code" &&
@@ -635,7 +635,7 @@ export class Engine {
 
   /** A value serialised as a whole (json.dumps, JSON.stringify): the whole environment is a finding. */
   serialise(at: Loc, v: Value): void {
-    const dump = v.L?.find((l) => l.kind === "envdump");
+    const dump = v.labels?.find((l) => l.kind === "envdump");
     if (!dump) return;
     this.caps.add("secrets");
     this.sourceFinding(
@@ -651,7 +651,7 @@ export class Engine {
   write(at: Loc, target: Value, content: Value | undefined, via: string, contentOnly = false): void {
     const s = target.text;
     if (content && hasKind(content, "envdump")) {
-      const dump = content.L?.find((l) => l.kind === "envdump");
+      const dump = content.labels?.find((l) => l.kind === "envdump");
       if (dump) {
         this.caps.add("secrets");
         this.sourceFinding(
@@ -665,7 +665,7 @@ export class Engine {
     }
     if (s === undefined || s === UNKNOWN) return;
     const p = normPath(s);
-    const staged = content?.L?.filter(
+    const staged = content?.labels?.filter(
       (l) => l.kind === "remote" || l.kind === "secret" || l.kind === "envdump",
     );
     if (staged?.length && isKnown(s)) this.stage(p, staged);
@@ -699,7 +699,7 @@ export class Engine {
       this.emit(C.SSH_BACKDOOR, at);
       return;
     }
-    const remote = content?.L?.find((l) => l.kind === "remote");
+    const remote = content?.labels?.find((l) => l.kind === "remote");
     if (NETWORK_IN_TEXT.test(text.replaceAll(UNKNOWN, " ")) || remote) {
       this.caps.add("network");
       this.emit(C.PERSISTENCE_REMOTE, at, {

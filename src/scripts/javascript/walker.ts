@@ -238,7 +238,7 @@ export class JsWalker {
       case "shorthand_property_identifier_pattern": {
         const name = this.text(p);
         const old = this.scope.own(name);
-        this.scope.set(name, old?.L && old !== v ? withLabels(v, old.L) : v);
+        this.scope.set(name, old?.labels && old !== v ? withLabels(v, old.labels) : v);
         return;
       }
       case "required_parameter":
@@ -301,7 +301,7 @@ export class JsWalker {
       while (s && !s.own(name)) s = s.parent;
       const owner = s ?? this.scope;
       const old = owner.own(name);
-      owner.set(name, old?.L && old !== v ? withLabels(v, old.L) : v);
+      owner.set(name, old?.labels && old !== v ? withLabels(v, old.labels) : v);
       return;
     }
     if (target.type === "member_expression" || target.type === "subscript_expression") {
@@ -320,7 +320,7 @@ export class JsWalker {
           const old = s.own(name) ?? EMPTY;
           const props = new Map(old.props ?? []);
           if (isKnown(key)) props.set(key, v);
-          s.set(name, { ...old, props, L: unionLabels(old.L, v.L) });
+          s.set(name, { ...old, props, labels: unionLabels(old.labels, v.labels) });
           return;
         }
       }
@@ -348,17 +348,17 @@ export class JsWalker {
 
   /** `v.name`: module members, process.env.X, object properties, stored attributes. */
   private member(v: Value, name: string, at: Node): Value {
-    if (v.q) {
-      if (v.q === "process.env") return this.eng.envVar(this.eng.loc(at), name);
-      const q = canonQ(`${v.q}.${name}`);
-      if (q === "process.env") return { q, L: this.eng.envDump(this.eng.loc(at)).L };
-      return v.L ? { q, L: v.L } : { q };
+    if (v.qualifiedName) {
+      if (v.qualifiedName === "process.env") return this.eng.envVar(this.eng.loc(at), name);
+      const q = canonQ(`${v.qualifiedName}.${name}`);
+      if (q === "process.env") return { qualifiedName: q, labels: this.eng.envDump(this.eng.loc(at)).labels };
+      return v.labels ? { qualifiedName: q, labels: v.labels } : { qualifiedName: q };
     }
     if (v.props?.has(name)) return v.props.get(name) ?? EMPTY;
     if (name === "length") return EMPTY;
     const stored = this.attrs.get(name);
     if (stored) return merge(stored, taint(v));
-    return v.L ? { text: UNKNOWN, L: this.eng.fieldOf(v.L, name) } : { text: UNKNOWN };
+    return v.labels ? { text: UNKNOWN, labels: this.eng.fieldOf(v.labels, name) } : { text: UNKNOWN };
   }
 
   // ---- expressions and statements -------------------------------------------------------------
@@ -478,7 +478,7 @@ export class JsWalker {
         if (v.list && isKnown(k.text) && /^\d+$/.test(k.text)) return v.list[Number(k.text)] ?? elementOf(v);
         if (isKnown(k.text)) return this.member(v, k.text, n);
         // `arr[i]`: any element, with its fields (and the container's taint on the whole).
-        if (v.list?.length) return withLabels(elementOf(v), k.L);
+        if (v.list?.length) return withLabels(elementOf(v), k.labels);
         return taint(v, k);
       }
       case "call_expression":
@@ -622,10 +622,10 @@ export class JsWalker {
       if (clause?.type !== "import_clause") continue;
       for (const c of clause.namedChildren) {
         if (!c) continue;
-        if (c.type === "identifier") this.scope.set(this.text(c), { q: defaultImport(mod) });
+        if (c.type === "identifier") this.scope.set(this.text(c), { qualifiedName: defaultImport(mod) });
         else if (c.type === "namespace_import") {
           const id = c.namedChildren.find((x) => x?.type === "identifier");
-          if (id) this.scope.set(this.text(id), { q: mod });
+          if (id) this.scope.set(this.text(id), { qualifiedName: mod });
         } else if (c.type === "named_imports") {
           for (const spec of c.namedChildren) {
             if (spec?.type !== "import_specifier") continue;
@@ -634,7 +634,7 @@ export class JsWalker {
             if (name && alias) {
               const imported = this.text(name);
               this.scope.set(this.text(alias), {
-                q: imported === "default" ? defaultImport(mod) : canonQ(`${mod}.${imported}`),
+                qualifiedName: imported === "default" ? defaultImport(mod) : canonQ(`${mod}.${imported}`),
               });
             }
           }
@@ -648,7 +648,7 @@ export class JsWalker {
     if (v) return v;
     if (name === "__dirname") return { text: "." };
     if (name === "__filename") return { text: "./__filename" };
-    if (GLOBALS.has(name) || GLOBAL_OBJECTS.has(name)) return { q: name };
+    if (GLOBALS.has(name) || GLOBAL_OBJECTS.has(name)) return { qualifiedName: name };
     return EMPTY;
   }
 
@@ -666,7 +666,7 @@ export class JsWalker {
     if (fnNode?.type === "import") {
       const first = argsNode?.firstNamedChild;
       const v = first ? this.ev(first, d + 1) : EMPTY;
-      return isKnown(v.text) ? { q: canonModule(v.text) } : taint(v);
+      return isKnown(v.text) ? { qualifiedName: canonModule(v.text) } : taint(v);
     }
     if (fnNode?.type === "member_expression") {
       const obj = fnNode.childForFieldName("object");
@@ -674,7 +674,7 @@ export class JsWalker {
       recv = obj ? this.ev(obj, d + 1) : EMPTY;
       method = prop ? this.text(prop) : "";
       if (obj?.type === "identifier") recvName = this.text(obj);
-      if (recv.q) callee = { q: canonQ(`${recv.q}.${method}`) };
+      if (recv.qualifiedName) callee = { qualifiedName: canonQ(`${recv.qualifiedName}.${method}`) };
       else if (recv.props?.get(method)?.fn) callee = recv.props.get(method) ?? EMPTY;
       else if (obj?.type === "this" && this.methods.has(method)) callee = { fn: this.methods.get(method) };
     } else if (fnNode) callee = this.ev(fnNode, d + 1);
@@ -699,12 +699,12 @@ export class JsWalker {
     };
 
     let result: Value | undefined;
-    if (callee.q) {
-      const h = JS_CALLS.get(callee.q);
+    if (callee.qualifiedName) {
+      const h = JS_CALLS.get(callee.qualifiedName);
       if (h) result = h(this, c);
     }
     if (!result && callee.fn) result = this.eng.callFunction(callee.fn, at, args);
-    if (!result && method && recv && !recv.q) {
+    if (!result && method && recv && !recv.qualifiedName) {
       const h = JS_METHODS.get(method);
       if (h) result = h(this, c);
       else {
@@ -754,7 +754,7 @@ const opt = (c: Call, i: number, key: string): Value | undefined => c.args[i]?.p
 function readCall(via: string, nodeStyle = false): Handler {
   return (w, c) => {
     const p = c.args[0] ?? EMPTY;
-    const r: Value = { text: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, via)) ?? [] };
+    const r: Value = { text: UNKNOWN, labels: unionLabels(p.labels, w.eng.read(c.at, p, via)) ?? [] };
     if (nodeStyle) c.cb = [EMPTY, r];
     return r;
   };
@@ -771,7 +771,12 @@ function writeCall(via: string): Handler {
 function copyCall(w: JsWalker, c: Call): Value {
   const src = c.args[0] ?? EMPTY;
   const L = w.eng.read(c.at, src, "a file copy");
-  w.eng.write(c.at, c.args[1] ?? EMPTY, { text: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, "a file copy");
+  w.eng.write(
+    c.at,
+    c.args[1] ?? EMPTY,
+    { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] },
+    "a file copy",
+  );
   return EMPTY;
 }
 
@@ -903,7 +908,7 @@ const requestObject: Handler = (w, c) => {
   const r = w.eng.fetched(c.at, url);
   c.cb = [r];
   w.eng.send(c.at, { url, other: [opts?.props?.get("headers")] }, "http.request");
-  return { q: "http.req", props: new Map([["url", url ?? EMPTY]]) };
+  return { qualifiedName: "http.req", props: new Map([["url", url ?? EMPTY]]) };
 };
 
 const requestWrite: Handler = (w, c) => {
@@ -922,7 +927,10 @@ const socketObject =
   (_w, c) => {
     const host =
       c.args.find((a) => isKnown(a.text) && !/^\d+$/.test(a.text)) ?? c.args[0]?.props?.get("host");
-    return { q, props: new Map([["url", host ? concat([lit("tcp://"), host, lit("/")]) : EMPTY]]) };
+    return {
+      qualifiedName: q,
+      props: new Map([["url", host ? concat([lit("tcp://"), host, lit("/")]) : EMPTY]]),
+    };
   };
 
 const socketSend: Handler = (w, c) => {
@@ -934,7 +942,7 @@ const socketSend: Handler = (w, c) => {
 
 // modules
 def(["require"], (_w, c) =>
-  isKnown(c.args[0]?.text) ? { q: canonModule(c.args[0].text) } : taint(...c.args),
+  isKnown(c.args[0]?.text) ? { qualifiedName: canonModule(c.args[0].text) } : taint(...c.args),
 );
 for (const m of ["fs", "fs.promises"]) {
   def(
@@ -995,7 +1003,7 @@ for (const m of ["fs", "fs.promises"]) {
   def([`${m}.createWriteStream`], (w, c) => {
     const path = c.args[0] ?? EMPTY;
     w.eng.write(c.at, path, undefined, "a write stream");
-    return { w: { path, loc: c.at } };
+    return { writeHandle: { path, loc: c.at } };
   });
 }
 for (const m of ["fs-extra"])
@@ -1171,11 +1179,13 @@ for (const v of ["get", "delete", "head", "options", "post", "put", "patch"]) {
   });
   def([`superagent.${v}`], (w, c) => {
     w.eng.fetched(c.at, c.args[0]);
-    return { q: "superagent.req", props: new Map([["url", c.args[0] ?? EMPTY]]) };
+    return { qualifiedName: "superagent.req", props: new Map([["url", c.args[0] ?? EMPTY]]) };
   });
 }
 def(["axios", "axios.request"], axiosConfig);
-def(["axios.create", "got.extend", "ky.create"], (_w, c) => ({ q: c.method === "extend" ? "got" : "axios" }));
+def(["axios.create", "got.extend", "ky.create"], (_w, c) => ({
+  qualifiedName: c.method === "extend" ? "got" : "axios",
+}));
 def(["got", "ky", "needle", "needle.request"], gotCall);
 def(["superagent.req.send", "superagent.req.field", "superagent.req.attach"], (w, c) => {
   w.eng.send(c.at, { url: c.recv?.props?.get("url"), body: c.args }, "superagent");
@@ -1196,10 +1206,10 @@ def(["net.socket.write", "net.socket.end"], socketSend);
 def(["net.socket.connect"], (_w, c) => {
   const host = c.args.find((a) => isKnown(a.text) && !/^\d+$/.test(a.text));
   return host
-    ? { q: "net.socket", props: new Map([["url", concat([lit("tcp://"), host, lit("/")])]]) }
+    ? { qualifiedName: "net.socket", props: new Map([["url", concat([lit("tcp://"), host, lit("/")])]]) }
     : (c.recv ?? EMPTY);
 });
-def(["dgram.createSocket"], () => ({ q: "dgram.socket" }));
+def(["dgram.createSocket"], () => ({ qualifiedName: "dgram.socket" }));
 def(["dgram.socket.send"], (w, c) => {
   const host = c.args.find((a, i) => i > 0 && isKnown(a.text) && !/^\d+$/.test(a.text));
   w.eng.send(
@@ -1210,11 +1220,11 @@ def(["dgram.socket.send"], (w, c) => {
   return EMPTY;
 });
 def(["WebSocket", "ws", "ws.WebSocket"], (_w, c) => ({
-  q: "ws.socket",
+  qualifiedName: "ws.socket",
   props: new Map([["url", c.args[0] ?? EMPTY]]),
 }));
 def(["ws.socket.send"], socketSend);
-def(["XMLHttpRequest"], () => ({ q: "xhr" }));
+def(["XMLHttpRequest"], () => ({ qualifiedName: "xhr" }));
 def(["xhr.send"], (w, c) => {
   w.eng.send(c.at, { body: c.args }, "XMLHttpRequest");
   return EMPTY;
@@ -1293,7 +1303,7 @@ meth(
     const enc = (c.args[0]?.text ?? "").toLowerCase();
     if (c.method === "toString" && (enc === "utf8" || enc === "utf-8" || enc === "latin1" || enc === ""))
       return recv;
-    return { ...recv, L: unionLabels(recv.L, labelsOf(c.args)) };
+    return { ...recv, labels: unionLabels(recv.labels, labelsOf(c.args)) };
   },
 );
 meth(["join"], (_w, c) => {
@@ -1324,15 +1334,19 @@ meth(
   propagate,
 );
 meth(["write", "end"], (w, c) => {
-  const h = c.recv?.w;
+  const h = c.recv?.writeHandle;
   if (h && c.args[0] && !c.args[0].fn) w.eng.write(c.at, h.path, c.args[0], "a write stream", true);
   return EMPTY;
 });
 meth(["pipe"], (w, c) => {
   const dest = c.args[0];
-  if (dest?.q === "http.req" || dest?.q === "net.socket" || dest?.q === "ws.socket")
+  if (
+    dest?.qualifiedName === "http.req" ||
+    dest?.qualifiedName === "net.socket" ||
+    dest?.qualifiedName === "ws.socket"
+  )
     w.eng.send(c.at, { url: dest.props?.get("url"), body: [c.recv] }, "a stream piped to the network");
-  else if (dest?.w) w.eng.write(c.at, dest.w.path, c.recv, "a piped stream", true);
+  else if (dest?.writeHandle) w.eng.write(c.at, dest.writeHandle.path, c.recv, "a piped stream", true);
   return dest ?? EMPTY;
 });
 meth(["push", "unshift"], (w, c) => {

@@ -180,7 +180,7 @@ export class PsWalker {
           const name = this.text(variable).slice(1).toLowerCase();
           const old = this.scope.get(name);
           const appended = op && this.text(op).trim() === "+=" && old ? concat([old, v]) : v;
-          this.scope.set(name, old?.L ? withLabels(appended, old.L) : appended);
+          this.scope.set(name, old?.labels ? withLabels(appended, old.labels) : appended);
         }
         return EMPTY;
       }
@@ -308,7 +308,7 @@ export class PsWalker {
     const start = n.startIndex;
     const parts: Value[] = [];
     let pos = 0;
-    let L: Value["L"];
+    let L: Value["labels"];
     // Variables and $( ) are direct children of the literal (string_literal wraps it).
     const literal = n.type === "string_literal" ? (n.firstNamedChild ?? n) : n;
     const subs = literal.namedChildren.filter((c) => c.type === "variable" || c.type === "sub_expression");
@@ -317,7 +317,7 @@ export class PsWalker {
       parts.push(lit(raw.slice(pos, c.startIndex - start)));
       const v = c.type === "variable" ? this.variable(c) : this.ev(c, d + 1);
       parts.push(v);
-      L = unionLabels(L, v.L);
+      L = unionLabels(L, v.labels);
       pos = c.endIndex - start;
     }
     parts.push(lit(raw.slice(pos)));
@@ -326,7 +326,7 @@ export class PsWalker {
       .replace(/^@"\r?\n?|\r?\n?"@$/g, "")
       .replace(/^"|"$/g, "")
       .replace(/`(.)/g, "$1");
-    return { text: s, ...(L ? { L } : {}), ...(joined.dec ? { dec: joined.dec } : {}) };
+    return { text: s, ...(L ? { labels: L } : {}), ...(joined.decoded ? { decoded: joined.decoded } : {}) };
   }
 
   /** `[Type]::Member(args)`, `$obj.Method(args)`, `(expr).Member`. */
@@ -344,12 +344,12 @@ export class PsWalker {
       q = `${typeName(target, this.src)}::${member}`;
     } else {
       recv = this.ev(target, d + 1);
-      q = recv.q ? `${recv.q}.${member}` : undefined;
+      q = recv.qualifiedName ? `${recv.qualifiedName}.${member}` : undefined;
     }
     if (!argList) {
       if (q === "environment::username" || q === "environment::machinename") return { text: UNKNOWN };
       if (recv.props?.has(member)) return recv.props.get(member) ?? EMPTY;
-      return q ? { q, ...(recv.L ? { L: recv.L } : {}) } : taint(recv);
+      return q ? { qualifiedName: q, ...(recv.labels ? { labels: recv.labels } : {}) } : taint(recv);
     }
     const args = this.args(argList, d);
     return this.callMethod(this.eng.loc(n), q, member, recv, args);
@@ -370,7 +370,8 @@ export class PsWalker {
     const h = q ? PS_METHODS.get(q) : undefined;
     if (h) return h(this, at, recv, args);
     const byName = PS_MEMBER.get(member);
-    if (byName && (recv.q || recv.L || recv.text !== undefined)) return byName(this, at, recv, args);
+    if (byName && (recv.qualifiedName || recv.labels || recv.text !== undefined))
+      return byName(this, at, recv, args);
     return taint(recv, ...args);
   }
 
@@ -408,8 +409,8 @@ export class PsWalker {
       }
       if (el.type === "argument_list" && prev) {
         // `iex (New-Object Net.WebClient).DownloadString(url)`: the call's arguments parse as a sibling.
-        const member = prev.q?.split(".").pop() ?? "";
-        const v = this.callMethod(at, prev.q, member, prev, this.args(el, d));
+        const member = prev.qualifiedName?.split(".").pop() ?? "";
+        const v = this.callMethod(at, prev.qualifiedName, member, prev, this.args(el, d));
         if (cmd.positional.length) cmd.positional[cmd.positional.length - 1] = v;
         cmd.argv[cmd.argv.length - 1] = v;
         prev = v;
@@ -427,7 +428,7 @@ export class PsWalker {
       const target = this.ev(nameNode, d + 1);
       const dl = this.eng.downloaded(target);
       if (dl) this.eng.execDownloaded(at, dl, "the & operator");
-      else if (target.L?.length) this.eng.exec(at, target, "code", undefined, "the & operator");
+      else if (target.labels?.length) this.eng.exec(at, target, "code", undefined, "the & operator");
       return EMPTY;
     }
     const raw = this.text(nameNode);
@@ -476,7 +477,7 @@ cmd(["invoke-webrequest", "invoke-restmethod"], (w, c) => {
   const b = p(c, "body");
   if (b) body.push(b);
   const infile = p(c, "infile");
-  if (infile) body.push({ L: w.eng.read(c.at, infile, "-InFile") });
+  if (infile) body.push({ labels: w.eng.read(c.at, infile, "-InFile") });
   if (/post|put|patch/i.test(method) && !body.length && c.stdin) body.push(c.stdin);
   w.eng.send(
     c.at,
@@ -497,7 +498,7 @@ cmd(["start-bitstransfer"], (w, c) => {
 });
 cmd(["get-content", "import-clixml"], (w, c) => {
   const path = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
-  return { text: UNKNOWN, L: unionLabels(path.L, w.eng.read(c.at, path, "Get-Content")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(path.labels, w.eng.read(c.at, path, "Get-Content")) ?? [] };
 });
 cmd(["set-content", "add-content", "out-file"], (w, c) => {
   const path = p(c, "path", "literalpath", "filepath") ?? c.positional[0] ?? EMPTY;
@@ -509,12 +510,12 @@ cmd(["copy-item", "move-item"], (w, c) => {
   const src = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
   const dst = p(c, "destination") ?? c.positional[1] ?? EMPTY;
   const L = w.eng.read(c.at, src, c.name);
-  w.eng.write(c.at, dst, { text: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, c.name);
+  w.eng.write(c.at, dst, { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] }, c.name);
   return EMPTY;
 });
 cmd(["compress-archive"], (w, c) => {
   const src = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
-  return { text: UNKNOWN, L: unionLabels(src.L, w.eng.read(c.at, src, "Compress-Archive")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(src.labels, w.eng.read(c.at, src, "Compress-Archive")) ?? [] };
 });
 cmd(["get-childitem", "get-item"], (w, c) => {
   const path = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
@@ -526,11 +527,11 @@ cmd(["get-childitem", "get-item"], (w, c) => {
 cmd(["new-object"], (_w, c) => {
   const type = (p(c, "typename") ?? c.positional[0])?.text?.toLowerCase().replace(/^system\./, "") ?? "";
   const args = p(c, "argumentlist") ?? c.positional[1];
-  if (type === "net.webclient") return { q: "net.webclient" };
+  if (type === "net.webclient") return { qualifiedName: "net.webclient" };
   if (type === "net.sockets.tcpclient") {
     const host = args?.list?.[0] ?? args;
     return {
-      q: "net.sockets.tcpclient",
+      qualifiedName: "net.sockets.tcpclient",
       props: new Map([["url", host ? concat([lit("tcp://"), host, lit("/")]) : EMPTY]]),
     };
   }
@@ -607,7 +608,7 @@ m(
   ],
   (w, at, _r, args) => {
     const path = args[0] ?? EMPTY;
-    return { text: UNKNOWN, L: unionLabels(path.L, w.eng.read(at, path, "[IO.File]::Read")) ?? [] };
+    return { text: UNKNOWN, labels: unionLabels(path.labels, w.eng.read(at, path, "[IO.File]::Read")) ?? [] };
   },
 );
 m(
@@ -628,7 +629,7 @@ m(["io.file::copy", "io.file::move"], (w, at, _r, args) => {
   w.eng.write(
     at,
     args[1] ?? EMPTY,
-    { text: UNKNOWN, L: unionLabels(args[0]?.L, L) ?? [] },
+    { text: UNKNOWN, labels: unionLabels(args[0]?.labels, L) ?? [] },
     "[IO.File]::Copy",
   );
   return EMPTY;
@@ -656,7 +657,7 @@ m(["net.dns::gethostaddresses", "net.dns::resolve", "net.dns::gethostentry"], (w
   if (labelsOf(args)?.length) w.eng.send(at, { other: args }, "a DNS lookup");
   return EMPTY;
 });
-m(["net.webclient::new"], () => ({ q: "net.webclient" }));
+m(["net.webclient::new"], () => ({ qualifiedName: "net.webclient" }));
 m(
   ["net.webclient.downloadstring", "net.webclient.downloaddata", "net.webclient.openread"],
   (w, at, _r, args) => w.eng.fetched(at, args[0]),
@@ -676,19 +677,19 @@ m(["net.webclient.uploadfile"], (w, at, _r, args) => {
   const file = args[args.length - 1] ?? EMPTY;
   w.eng.send(
     at,
-    { url: args[0], body: [{ L: w.eng.read(at, file, "WebClient.UploadFile") }] },
+    { url: args[0], body: [{ labels: w.eng.read(at, file, "WebClient.UploadFile") }] },
     "WebClient.UploadFile",
   );
   return EMPTY;
 });
 m(["net.sockets.tcpclient.getstream"], (_w, _at, r) => r);
 member(["write"], (w, at, r, args) => {
-  if (r.q === "net.sockets.tcpclient")
+  if (r.qualifiedName === "net.sockets.tcpclient")
     w.eng.send(at, { url: r.props?.get("url"), body: args }, "a TCP socket");
   return EMPTY;
 });
 member(["invoke"], (w, at, r, args) => {
-  if (r.L?.length) w.eng.exec(at, r, "code", undefined, ".Invoke()");
+  if (r.labels?.length) w.eng.exec(at, r, "code", undefined, ".Invoke()");
   return taint(r, ...args);
 });
 member(["tostring", "trim", "tolower", "toupper", "replace", "split", "substring"], (_w, _at, r, args) =>

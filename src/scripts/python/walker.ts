@@ -383,7 +383,7 @@ export class PythonWalker {
             const vv = v ? this.ev(v, d + 1) : EMPTY;
             if (isKnown(kv.text)) props.set(kv.text, vv);
             else extra.push(vv);
-            if (kv.L) extra.push({ L: kv.L });
+            if (kv.labels) extra.push({ labels: kv.labels });
           } else {
             const v = this.ev(c, d + 1);
             if (v.props) for (const [k, pv] of v.props) props.set(k, pv);
@@ -409,7 +409,7 @@ export class PythonWalker {
             if (c && (c.type === "for_in_clause" || c.type === "if_clause")) this.ev(c, d + 1);
           const body = n.childForFieldName("body");
           const v = body ? this.ev(body, d + 1) : EMPTY;
-          return { list: [v], ...(v.L ? { L: v.L } : {}) };
+          return { list: [v], ...(v.labels ? { labels: v.labels } : {}) };
         } finally {
           this.scope = saved;
         }
@@ -449,7 +449,7 @@ export class PythonWalker {
       default: {
         let v: Value = EMPTY;
         for (const c of n.namedChildren) if (c) v = merge(v, taint(this.ev(c, d + 1)));
-        return v === EMPTY ? EMPTY : { text: UNKNOWN, ...(v.L ? { L: v.L } : {}) };
+        return v === EMPTY ? EMPTY : { text: UNKNOWN, ...(v.labels ? { labels: v.labels } : {}) };
       }
     }
   }
@@ -473,10 +473,10 @@ export class PythonWalker {
         if (c.type === "aliased_import") {
           const name = c.childForFieldName("name");
           const alias = c.childForFieldName("alias");
-          if (name && alias) this.scope.set(this.text(alias), { q: this.text(name) });
+          if (name && alias) this.scope.set(this.text(alias), { qualifiedName: this.text(name) });
         } else {
           const full = this.text(c);
-          this.scope.set(full.split(".")[0] ?? full, { q: full.split(".")[0] ?? full });
+          this.scope.set(full.split(".")[0] ?? full, { qualifiedName: full.split(".")[0] ?? full });
         }
       }
       return;
@@ -492,8 +492,8 @@ export class PythonWalker {
       if (c.type === "aliased_import") {
         const name = c.childForFieldName("name");
         const alias = c.childForFieldName("alias");
-        if (name && alias) this.scope.set(this.text(alias), { q: `${base}.${this.text(name)}` });
-      } else this.scope.set(this.text(c), { q: `${base}.${this.text(c)}` });
+        if (name && alias) this.scope.set(this.text(alias), { qualifiedName: `${base}.${this.text(name)}` });
+      } else this.scope.set(this.text(c), { qualifiedName: `${base}.${this.text(c)}` });
     }
   }
 
@@ -501,9 +501,10 @@ export class PythonWalker {
     const v = this.scope.get(name);
     if (v) return v;
     if (name === "__file__") return { text: "./__file__" };
-    if (BUILTINS.has(name)) return { q: name };
+    if (BUILTINS.has(name)) return { qualifiedName: name };
     for (const m of this.stars)
-      if (PY_CALLS.has(`${m}.${name}`) || `${m}.${name}` === "os.environ") return { q: `${m}.${name}` };
+      if (PY_CALLS.has(`${m}.${name}`) || `${m}.${name}` === "os.environ")
+        return { qualifiedName: `${m}.${name}` };
     return EMPTY;
   }
 
@@ -512,7 +513,7 @@ export class PythonWalker {
       case "identifier": {
         const name = this.text(target);
         const old = this.scope.own(name);
-        this.scope.set(name, old?.L && old !== v ? withLabels(v, old.L) : v);
+        this.scope.set(name, old?.labels && old !== v ? withLabels(v, old.labels) : v);
         return;
       }
       case "pattern_list":
@@ -550,12 +551,16 @@ export class PythonWalker {
           const old = this.scope.get(name) ?? EMPTY;
           const props = new Map(old.props ?? []);
           if (isKnown(k.text)) props.set(k.text, v);
-          this.scope.set(name, { ...old, props, L: unionLabels(old.L, unionLabels(v.L, k.L)) });
+          this.scope.set(name, {
+            ...old,
+            props,
+            labels: unionLabels(old.labels, unionLabels(v.labels, k.labels)),
+          });
         } else if (base.type === "attribute") {
           const attr = base.childForFieldName("attribute");
           if (attr) {
             const key2 = this.text(attr);
-            this.attrs.set(key2, withLabels(this.attrs.get(key2) ?? EMPTY, unionLabels(v.L, k.L)));
+            this.attrs.set(key2, withLabels(this.attrs.get(key2) ?? EMPTY, unionLabels(v.labels, k.labels)));
           }
         }
         return;
@@ -570,19 +575,19 @@ export class PythonWalker {
     const attrNode = n.childForFieldName("attribute");
     const obj = objNode ? this.ev(objNode, d + 1) : EMPTY;
     const name = attrNode ? this.text(attrNode) : "";
-    if (obj.q) {
-      const q = `${obj.q}.${name}`;
+    if (obj.qualifiedName) {
+      const q = `${obj.qualifiedName}.${name}`;
       if (q === "os.environ" || q === "posix.environ")
-        return { q: "os.environ", L: this.eng.envDump(this.eng.loc(n)).L };
-      if (q === "pathlib.Path.home" || q === "os.path.expanduser") return { q };
-      return obj.L ? { q, L: obj.L } : { q };
+        return { qualifiedName: "os.environ", labels: this.eng.envDump(this.eng.loc(n)).labels };
+      if (q === "pathlib.Path.home" || q === "os.path.expanduser") return { qualifiedName: q };
+      return obj.labels ? { qualifiedName: q, labels: obj.labels } : { qualifiedName: q };
     }
     if (obj.props?.has(name)) return obj.props.get(name) ?? EMPTY;
     const stored = this.attrs.get(name);
     if (stored && objNode?.type === "identifier" && /^(self|cls)$/.test(this.text(objNode))) return stored;
     if (name === "parent") return dirname(obj);
     if (stored) return merge(stored, taint(obj));
-    return obj.L ? { text: UNKNOWN, L: obj.L } : { text: UNKNOWN };
+    return obj.labels ? { text: UNKNOWN, labels: obj.labels } : { text: UNKNOWN };
   }
 
   private subscript(n: Node, d: number): Value {
@@ -590,13 +595,13 @@ export class PythonWalker {
     const obj = base ? this.ev(base, d + 1) : EMPTY;
     let key: Value = EMPTY;
     for (const k of n.childrenForFieldName("subscript")) if (k) key = this.ev(k, d + 1);
-    if (obj.q === "os.environ") return this.eng.envVar(this.eng.loc(n), key.text);
+    if (obj.qualifiedName === "os.environ") return this.eng.envVar(this.eng.loc(n), key.text);
     if (obj.props && isKnown(key.text) && obj.props.has(key.text)) return obj.props.get(key.text) ?? EMPTY;
     if (obj.list && isKnown(key.text) && /^\d+$/.test(key.text))
       return obj.list[Number(key.text)] ?? elementOf(obj);
     // `env["API_KEY"]` of a parameter: that one field (see Engine.fieldOf).
-    const objL = obj.L && isKnown(key.text) ? this.eng.fieldOf(obj.L, key.text) : obj.L;
-    return objL || key.L ? { text: UNKNOWN, L: unionLabels(objL, key.L) } : { text: UNKNOWN };
+    const objL = obj.labels && isKnown(key.text) ? this.eng.fieldOf(obj.labels, key.text) : obj.labels;
+    return objL || key.labels ? { text: UNKNOWN, labels: unionLabels(objL, key.labels) } : { text: UNKNOWN };
   }
 
   private string(n: Node, d: number): Value {
@@ -630,7 +635,7 @@ export class PythonWalker {
       const items = rv.list ?? [rv];
       let k = 0;
       const s = lv.text.replace(/%[-#0 +]*\d*(?:\.\d+)?[sdrifx]/g, () => items[k++]?.text ?? UNKNOWN);
-      return { text: s, ...(labelsOf([lv, rv]) ? { L: labelsOf([lv, rv]) } : {}) };
+      return { text: s, ...(labelsOf([lv, rv]) ? { labels: labelsOf([lv, rv]) } : {}) };
     }
     return taint(lv, rv);
   }
@@ -650,7 +655,7 @@ export class PythonWalker {
       recv = objNode ? this.ev(objNode, d + 1) : EMPTY;
       method = this.text(fnNode.childForFieldName("attribute") ?? fnNode);
       if (objNode?.type === "identifier") recvName = this.text(objNode);
-      if (recv.q) callee = { q: `${recv.q}.${method}` };
+      if (recv.qualifiedName) callee = { qualifiedName: `${recv.qualifiedName}.${method}` };
       else if (
         objNode?.type === "identifier" &&
         /^(self|cls)$/.test(this.text(objNode)) &&
@@ -680,18 +685,18 @@ export class PythonWalker {
       ...(method ? { method } : {}),
     };
 
-    if (callee.q) {
-      const h = PY_CALLS.get(callee.q);
+    if (callee.qualifiedName) {
+      const h = PY_CALLS.get(callee.qualifiedName);
       if (h) return h(this, c);
     }
     if (callee.fn) return this.callFn(callee.fn as PyFn, c);
-    if (method && recv && !recv.q) {
+    if (method && recv && !recv.qualifiedName) {
       const local = this.methods.get(method);
       const h = PY_METHODS.get(method);
       if (h) return h(this, c);
       if (local) return this.callFn(local, c);
     }
-    if (method && recv?.q && method.startsWith("decode")) return withLabels(recv, labelsOf(args));
+    if (method && recv?.qualifiedName && method.startsWith("decode")) return withLabels(recv, labelsOf(args));
     return taint(recv, ...args, ...kw.values());
   }
 
@@ -731,10 +736,10 @@ function openCall(w: PythonWalker, c: Call, path: Value | undefined, mode: strin
   if (!path) return EMPTY;
   if (/[wax+]/.test(mode) && !/r\+/.test(mode)) {
     w.eng.write(c.at, path, undefined, "open() for writing");
-    return { w: { path, loc: c.at } };
+    return { writeHandle: { path, loc: c.at } };
   }
   const L = w.eng.read(c.at, path, "open()");
-  return { text: UNKNOWN, L: unionLabels(path.L, L) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(path.labels, L) ?? [] };
 }
 
 function decodeCall(encoding: Encoding | "compressed", label: string = encoding): Handler {
@@ -806,8 +811,8 @@ function copyCall(w: PythonWalker, c: Call): Value {
   const src = arg(c, 0, "src") ?? EMPTY;
   const dst = arg(c, 1, "dst") ?? EMPTY;
   const L = w.eng.read(c.at, src, "a file copy");
-  w.eng.write(c.at, dst, { text: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, "a file copy");
-  return { text: dst.text ?? UNKNOWN, L: unionLabels(src.L, L) ?? [] };
+  w.eng.write(c.at, dst, { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] }, "a file copy");
+  return { text: dst.text ?? UNKNOWN, labels: unionLabels(src.labels, L) ?? [] };
 }
 
 const keep: Handler = (_w, c) => c.args[0] ?? EMPTY;
@@ -892,9 +897,9 @@ def(["os.symlink", "os.link"], (w, c) => {
 });
 def(["shutil.make_archive"], (w, c) => {
   const root = arg(c, 2, "root_dir") ?? EMPTY;
-  return { text: UNKNOWN, L: unionLabels(root.L, w.eng.read(c.at, root, "an archive")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(root.labels, w.eng.read(c.at, root, "an archive")) ?? [] };
 });
-def(["tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"], () => ({ q: "archive" }));
+def(["tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"], () => ({ qualifiedName: "archive" }));
 def(["archive.add", "archive.write", "archive.addfile"], (w, c) => {
   const L = w.eng.read(c.at, c.args[0] ?? EMPTY, "an archive");
   w.taintReceiver(c, unionLabels(L, labelsOf(c.args)));
@@ -906,7 +911,7 @@ def(["archive.writestr"], (w, c) => {
 });
 def(["sqlite3.connect"], (w, c) => {
   const p = c.args[0] ?? EMPTY;
-  return { text: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, "sqlite3")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(p.labels, w.eng.read(c.at, p, "sqlite3")) ?? [] };
 });
 def(["urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download"], (w, c) => {
   const url = c.args[0];
@@ -928,15 +933,15 @@ def(["keyring.get_password", "keyring.get_credential"], (w, c) =>
 for (const m of ["chrome", "firefox", "edge", "brave", "opera", "chromium", "safari", "load", "vivaldi"])
   def([`browser_cookie3.${m}`], (w, c) => ({
     text: UNKNOWN,
-    L: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
+    labels: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
   }));
 def(["pycookiecheat.chrome_cookies", "pycookiecheat.firefox_cookies"], (w, c) => ({
   text: UNKNOWN,
-  L: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
+  labels: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
 }));
 def(["win32crypt.CryptUnprotectData"], (w, c) => ({
   text: UNKNOWN,
-  L: [w.eng.secretSource(c.at, "passwords decrypted with your Windows login")],
+  labels: [w.eng.secretSource(c.at, "passwords decrypted with your Windows login")],
 }));
 
 // decoding and encoding
@@ -1009,12 +1014,12 @@ def(
   propagate,
 );
 def(["__import__", "importlib.import_module"], (_w, c) =>
-  isKnown(c.args[0]?.text) ? { q: c.args[0].text } : EMPTY,
+  isKnown(c.args[0]?.text) ? { qualifiedName: c.args[0].text } : EMPTY,
 );
 def(["getattr"], (_w, c) => {
   const obj = c.args[0];
   const name = c.args[1]?.text;
-  if (obj?.q && isKnown(name)) return { q: `${obj.q}.${name}` };
+  if (obj?.qualifiedName && isKnown(name)) return { qualifiedName: `${obj.qualifiedName}.${name}` };
   return taint(obj);
 });
 
@@ -1036,7 +1041,7 @@ def(["pickle.loads", "pickle.load", "dill.loads", "cloudpickle.loads", "marshal.
  * literal or downloaded blob, or data with any other label, keeps the decoded label.
  */
 function ownSaveFile(src: string, input: Value): Value {
-  const L = input.L ?? [];
+  const L = input.labels ?? [];
   // A parameter (the save path passed in) is fine; a secret, a download or an env dump is not.
   const decoded = L.filter((l) => l.kind === "decoded");
   if (
@@ -1054,7 +1059,7 @@ function ownSaveFile(src: string, input: Value): Value {
   const codecs = [...src.matchAll(/\b(zlib|gzip|bz2|lzma)\.decompress\(/g)].map((m) => m[1]);
   if (!codecs.every((c) => src.includes(`${c}.compress(`))) return input;
   const rest = L.filter((l) => l.kind !== "decoded");
-  return { ...input, L: rest };
+  return { ...input, labels: rest };
 }
 def(
   [
@@ -1106,10 +1111,12 @@ for (const lib of ["requests", "httpx", "aiohttp", "urllib3", "niquests"]) {
     def([`${lib}.${m}`], httpCall(`${lib}.${m}`));
   def([`${lib}.request`], httpCall(`${lib}.request`, true));
 }
-def(["requests.Session", "requests.session", "requests.sessions.Session"], () => ({ q: "requests" }));
-def(["httpx.Client", "httpx.AsyncClient"], () => ({ q: "httpx" }));
-def(["aiohttp.ClientSession"], () => ({ q: "aiohttp" }));
-def(["urllib3.PoolManager"], () => ({ q: "urllib3" }));
+def(["requests.Session", "requests.session", "requests.sessions.Session"], () => ({
+  qualifiedName: "requests",
+}));
+def(["httpx.Client", "httpx.AsyncClient"], () => ({ qualifiedName: "httpx" }));
+def(["aiohttp.ClientSession"], () => ({ qualifiedName: "aiohttp" }));
+def(["urllib3.PoolManager"], () => ({ qualifiedName: "urllib3" }));
 def(["urllib.request.Request", "urllib2.Request"], (_w, c) => {
   const props = new Map<string, Value>();
   const url = arg(c, 0, "url");
@@ -1119,9 +1126,9 @@ def(["urllib.request.Request", "urllib2.Request"], (_w, c) => {
   const headers = arg(c, 2, "headers");
   if (headers) props.set("headers", headers);
   return {
-    q: "urllib.request.Request#",
+    qualifiedName: "urllib.request.Request#",
     props,
-    ...(labelsOf([url, data, headers]) ? { L: labelsOf([url, data, headers]) } : {}),
+    ...(labelsOf([url, data, headers]) ? { labels: labelsOf([url, data, headers]) } : {}),
   };
 });
 def(["urllib.request.Request#.add_header"], (w, c) => {
@@ -1134,7 +1141,7 @@ def(
     const target = arg(c, 0, "url") ?? EMPTY;
     const url = target.props?.get("url") ?? target;
     const body = [target.props?.get("data"), arg(c, 1, "data")];
-    const other = [target.props?.get("headers"), target.props ? { L: target.L } : undefined];
+    const other = [target.props?.get("headers"), target.props ? { labels: target.labels } : undefined];
     w.eng.send(c.at, { url, body: body.filter(Boolean), other }, "urllib.request.urlopen");
     return w.eng.fetched(c.at, url);
   },
@@ -1148,7 +1155,7 @@ def(
   ],
   (_w, c) => {
     const host = arg(c, 0, "host") ?? EMPTY;
-    return { q: "http.client.conn", props: new Map([["host", host]]) };
+    return { qualifiedName: "http.client.conn", props: new Map([["host", host]]) };
   },
 );
 def(["http.client.conn.request"], (w, c) => {
@@ -1164,7 +1171,7 @@ def(
     w.eng.caps.add("network");
     const addr = c.args[0];
     const host = addr?.list?.[0];
-    return { q: "socket.sock", ...(host ? { props: new Map([["host", host]]) } : {}) };
+    return { qualifiedName: "socket.sock", ...(host ? { props: new Map([["host", host]]) } : {}) };
   },
 );
 def(["socket.sock.connect"], (w, c) => {
@@ -1199,18 +1206,18 @@ def(
     return EMPTY;
   },
 );
-def(["smtplib.SMTP", "smtplib.SMTP_SSL"], () => ({ q: "smtplib.SMTP" }));
+def(["smtplib.SMTP", "smtplib.SMTP_SSL"], () => ({ qualifiedName: "smtplib.SMTP" }));
 def(["smtplib.SMTP.sendmail", "smtplib.SMTP.send_message"], (w, c) => {
   w.eng.send(c.at, { body: c.args }, "email (smtplib)");
   return EMPTY;
 });
-def(["ftplib.FTP", "ftplib.FTP_TLS"], () => ({ q: "ftplib.FTP" }));
+def(["ftplib.FTP", "ftplib.FTP_TLS"], () => ({ qualifiedName: "ftplib.FTP" }));
 def(["ftplib.FTP.storbinary", "ftplib.FTP.storlines"], (w, c) => {
   w.eng.send(c.at, { body: c.args.slice(1) }, "FTP upload");
   return EMPTY;
 });
 def(["websocket.create_connection", "websockets.connect", "websockets.client.connect"], () => ({
-  q: "websocket.conn",
+  qualifiedName: "websocket.conn",
 }));
 def(["websocket.conn.send"], (w, c) => {
   w.eng.send(c.at, { body: c.args }, "a websocket");
@@ -1219,7 +1226,7 @@ def(["websocket.conn.send"], (w, c) => {
 def(["websocket.conn.recv"], (w, c) => w.eng.fetched(c.at, undefined));
 
 // persistence libraries
-def(["crontab.CronTab"], () => ({ q: "crontab.CronTab" }));
+def(["crontab.CronTab"], () => ({ qualifiedName: "crontab.CronTab" }));
 def(["crontab.CronTab.new"], (w, c) => {
   w.eng.persist(c.at, "scheduled jobs (cron)", arg(c, 0, "command"));
   return EMPTY;
@@ -1233,7 +1240,7 @@ const meth = (names: string[], h: Handler) => {
 };
 meth(["read_text", "read_bytes"], (w, c) => {
   const p = c.recv ?? EMPTY;
-  return { text: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, `.${c.method}()`)) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(p.labels, w.eng.read(c.at, p, `.${c.method}()`)) ?? [] };
 });
 meth(["open"], (w, c) => openCall(w, c, c.recv, arg(c, 0, "mode")?.text ?? "r"));
 meth(["write_text", "write_bytes"], (w, c) => {
@@ -1241,7 +1248,7 @@ meth(["write_text", "write_bytes"], (w, c) => {
   return EMPTY;
 });
 meth(["write", "writelines"], (w, c) => {
-  const h = c.recv?.w;
+  const h = c.recv?.writeHandle;
   if (h) w.eng.write(c.at, h.path, c.args[0], "write()", true);
   else w.taintReceiver(c, labelsOf(c.args));
   return EMPTY;
@@ -1288,7 +1295,7 @@ meth(["format"], (_w, c) => {
     return v?.text ?? UNKNOWN;
   });
   const L = labelsOf([recv, ...c.args, ...c.kw.values()]);
-  return { text: s, ...(L ? { L } : {}) };
+  return { text: s, ...(L ? { labels: L } : {}) };
 });
 meth(["join"], (_w, c) => {
   const sep = c.recv?.text ?? "";
@@ -1324,7 +1331,7 @@ meth(["get"], (w, c) => {
   const recv = c.recv ?? EMPTY;
   const key = c.args[0]?.text;
   if (recv.props && isKnown(key) && recv.props.has(key)) return recv.props.get(key) ?? EMPTY;
-  if (recv.L && isKnown(key)) return taint({ L: w.eng.fieldOf(recv.L, key) }, c.args[1]);
+  if (recv.labels && isKnown(key)) return taint({ labels: w.eng.fieldOf(recv.labels, key) }, c.args[1]);
   return taint(recv, c.args[1]);
 });
 meth(["append", "appendleft"], (w, c) => {

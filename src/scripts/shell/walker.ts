@@ -108,7 +108,10 @@ class ShellWalker {
     const v = value ? this.word(value, d + 1) : EMPTY;
     const prev = this.vars.get(key);
     const append = /\+=/.test(this.src.slice(name.endIndex, name.endIndex + 2));
-    this.vars.set(key, append && prev ? concat([prev, v]) : merge(v, prev?.L ? { L: prev.L } : undefined));
+    this.vars.set(
+      key,
+      append && prev ? concat([prev, v]) : merge(v, prev?.labels ? { labels: prev.labels } : undefined),
+    );
   }
 
   private declaration(n: Node, d: number): Value {
@@ -192,7 +195,8 @@ class ShellWalker {
       else if (r.type === "herestring_redirect") input = this.herestring(r, d);
       else if (r.type === "file_redirect" && this.operator(r) === "<") {
         const dest = r.childForFieldName("destination");
-        if (dest) input = { text: UNKNOWN, L: this.eng.read(this.eng.loc(r), this.word(dest, d + 1), "<") };
+        if (dest)
+          input = { text: UNKNOWN, labels: this.eng.read(this.eng.loc(r), this.word(dest, d + 1), "<") };
       }
     }
     const out = body ? this.stmt(body, input, d + 1) : EMPTY;
@@ -244,8 +248,8 @@ class ShellWalker {
     if (quoted) return lit(s);
     let L: readonly Label[] | undefined;
     for (const c of body.namedChildren)
-      if (c && c.type !== "heredoc_content") L = unionLabels(L, this.word(c, d + 1).L);
-    return L ? { text: s, L } : lit(s);
+      if (c && c.type !== "heredoc_content") L = unionLabels(L, this.word(c, d + 1).labels);
+    return L ? { text: s, labels: L } : lit(s);
   }
 
   private variable(name: string, at: Node): Value {
@@ -295,7 +299,11 @@ class ShellWalker {
         if (isKnown(v.text) || !dflt) return v;
         // `${KEYCHAIN_TOKEN_ITEM:-mytool-token}`: unset, it is the default; the variable's taint (a
         // secret-looking name) stays on the value, but the default is what the script names.
-        return v.L?.length && isKnown(dflt.text) ? withLabels(dflt, v.L) : v.L?.length ? v : dflt;
+        return v.labels?.length && isKnown(dflt.text)
+          ? withLabels(dflt, v.labels)
+          : v.labels?.length
+            ? v
+            : dflt;
       }
       case "command_substitution": {
         const outs: Value[] = [];
@@ -304,17 +312,17 @@ class ShellWalker {
       }
       case "process_substitution": {
         let L: readonly Label[] | undefined;
-        let dec: Value["dec"];
+        let dec: Value["decoded"];
         for (const c of n.namedChildren) {
           if (!c) continue;
           const out = this.stmt(c, undefined, d + 1);
-          L = unionLabels(L, out.L);
-          dec ??= out.dec;
+          L = unionLabels(L, out.labels);
+          dec ??= out.decoded;
         }
-        return { text: "/dev/fd/63", ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
+        return { text: "/dev/fd/63", ...(L ? { labels: L } : {}), ...(dec ? { decoded: dec } : {}) };
       }
       case "array":
-        return { list: n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)), L: labelsOf([]) };
+        return { list: n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)), labels: labelsOf([]) };
       case "arithmetic_expansion":
         return { text: UNKNOWN };
       default:
