@@ -160,7 +160,7 @@ export class JsWalker {
 
   constructor(
     readonly src: string,
-    readonly eng: Engine,
+    readonly engine: Engine,
   ) {}
 
   private text(n: Node): string {
@@ -187,7 +187,7 @@ export class JsWalker {
         if (name) this.scope.set(this.text(name), { fn: this.fnOf(decl, this.text(name)) });
       }
     }
-    for (const c of kids) if (c) this.ev(c, d + 1);
+    for (const c of kids) if (c) this.evaluate(c, d + 1);
   }
 
   private fnOf(n: Node, name: string): JsFn {
@@ -201,7 +201,7 @@ export class JsWalker {
       start: n.startIndex,
       state: 0,
       run: (bound) => {
-        this.eng.enterFunction();
+        this.engine.enterFunction();
         const saved = this.scope;
         this.scope = new Scope(defScope);
         try {
@@ -210,18 +210,18 @@ export class JsWalker {
             let i = 0;
             for (const p of list) {
               if (!p || p.type === "comment") continue;
-              this.bind(p, this.eng.param(p, this.text(p).slice(0, 40), i, bound), 1);
+              this.bind(p, this.engine.param(p, this.text(p).slice(0, 40), i, bound), 1);
               i++;
             }
           }
           if (body) {
             if (body.type === "statement_block") this.block(body, 1);
-            else this.eng.returns(this.ev(body, 1));
+            else this.engine.returns(this.evaluate(body, 1));
           }
         } finally {
           this.scope = saved;
         }
-        return this.eng.leaveFunction();
+        return this.engine.leaveFunction();
       },
     };
     this.fns.push(fn);
@@ -251,7 +251,7 @@ export class JsWalker {
       case "object_assignment_pattern": {
         const left = p.childForFieldName("left");
         const right = p.childForFieldName("right");
-        const dv = right ? this.ev(right, d + 1) : EMPTY;
+        const dv = right ? this.evaluate(right, d + 1) : EMPTY;
         if (left) this.bind(left, v === EMPTY ? dv : v, d);
         return;
       }
@@ -275,7 +275,7 @@ export class JsWalker {
             const right = c.childForFieldName("right");
             if (left) {
               const got = this.member(v, this.text(left), c);
-              this.bind(left, right ? merge(got, this.ev(right, d + 1)) : got, d);
+              this.bind(left, right ? merge(got, this.evaluate(right, d + 1)) : got, d);
             }
           } else if (c.type === "rest_pattern") this.bind(c, v, d);
         }
@@ -310,7 +310,7 @@ export class JsWalker {
       const key = keyNode
         ? target.type === "member_expression"
           ? this.text(keyNode)
-          : this.ev(keyNode, d + 1).text
+          : this.evaluate(keyNode, d + 1).text
         : undefined;
       if (obj?.type === "identifier") {
         const name = this.text(obj);
@@ -339,31 +339,32 @@ export class JsWalker {
       return this.text(key);
     if (key.type === "computed_property_name") {
       const inner = key.firstNamedChild;
-      const v = inner ? this.ev(inner, d + 1) : EMPTY;
+      const v = inner ? this.evaluate(inner, d + 1) : EMPTY;
       return isKnown(v.text) ? v.text : undefined;
     }
-    const v = this.ev(key, d + 1);
+    const v = this.evaluate(key, d + 1);
     return isKnown(v.text) ? v.text : undefined;
   }
 
   /** `v.name`: module members, process.env.X, object properties, stored attributes. */
   private member(v: Value, name: string, at: Node): Value {
     if (v.qualifiedName) {
-      if (v.qualifiedName === "process.env") return this.eng.envVar(this.eng.loc(at), name);
+      if (v.qualifiedName === "process.env") return this.engine.envVar(this.engine.loc(at), name);
       const q = canonQ(`${v.qualifiedName}.${name}`);
-      if (q === "process.env") return { qualifiedName: q, labels: this.eng.envDump(this.eng.loc(at)).labels };
+      if (q === "process.env")
+        return { qualifiedName: q, labels: this.engine.envDump(this.engine.loc(at)).labels };
       return v.labels ? { qualifiedName: q, labels: v.labels } : { qualifiedName: q };
     }
     if (v.props?.has(name)) return v.props.get(name) ?? EMPTY;
     if (name === "length") return EMPTY;
     const stored = this.attrs.get(name);
     if (stored) return merge(stored, taint(v));
-    return v.labels ? { text: UNKNOWN, labels: this.eng.fieldOf(v.labels, name) } : { text: UNKNOWN };
+    return v.labels ? { text: UNKNOWN, labels: this.engine.fieldOf(v.labels, name) } : { text: UNKNOWN };
   }
 
   // ---- expressions and statements -------------------------------------------------------------
 
-  ev(n: Node, d: number): Value {
+  evaluate(n: Node, d: number): Value {
     if (d > MAX_DEPTH) return EMPTY;
     const t = n.type;
     if (TYPE_NODES.has(t)) return EMPTY;
@@ -381,7 +382,7 @@ export class JsWalker {
           if (decl?.type !== "variable_declarator") continue;
           const name = decl.childForFieldName("name");
           const value = decl.childForFieldName("value");
-          const v = value ? this.ev(value, d + 1) : EMPTY;
+          const v = value ? this.evaluate(value, d + 1) : EMPTY;
           if (name?.type === "identifier" && v.fn) this.methods.set(this.text(name), v.fn as JsFn);
           if (name) this.bind(name, v, d);
         }
@@ -416,7 +417,7 @@ export class JsWalker {
             const value = m.childForFieldName("value");
             const prop = m.childForFieldName("property") ?? m.childForFieldName("name");
             if (value) {
-              const v = this.ev(value, d + 1);
+              const v = this.evaluate(value, d + 1);
               if (prop) this.attrs.set(this.text(prop), merge(this.attrs.get(this.text(prop)), v));
             }
           }
@@ -425,37 +426,37 @@ export class JsWalker {
       }
       case "return_statement": {
         const inner = n.firstNamedChild;
-        this.eng.returns(inner ? this.ev(inner, d + 1) : EMPTY);
+        this.engine.returns(inner ? this.evaluate(inner, d + 1) : EMPTY);
         return EMPTY;
       }
       case "yield_expression": {
         const inner = n.firstNamedChild;
-        const v = inner ? this.ev(inner, d + 1) : EMPTY;
-        this.eng.returns(v);
+        const v = inner ? this.evaluate(inner, d + 1) : EMPTY;
+        this.engine.returns(v);
         return v;
       }
       case "for_in_statement": {
         const right = n.childForFieldName("right");
         const left = n.childForFieldName("left");
-        const it = right ? this.ev(right, d + 1) : EMPTY;
+        const it = right ? this.evaluate(right, d + 1) : EMPTY;
         const of = n.children.some((c) => c?.type === "of");
         if (left) this.bind(left, of ? elementOf(it) : taint(it), d);
         const body = n.childForFieldName("body");
-        if (body) this.ev(body, d + 1);
+        if (body) this.evaluate(body, d + 1);
         return EMPTY;
       }
       case "catch_clause": {
         const body = n.childForFieldName("body");
-        if (body) this.ev(body, d + 1);
+        if (body) this.evaluate(body, d + 1);
         return EMPTY;
       }
       case "export_statement": {
-        for (const c of n.namedChildren) if (c) this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) this.evaluate(c, d + 1);
         return EMPTY;
       }
       case "expression_statement": {
         const inner = n.firstNamedChild;
-        return inner ? this.ev(inner, d + 1) : EMPTY;
+        return inner ? this.evaluate(inner, d + 1) : EMPTY;
       }
       case "identifier":
         return this.lookup(this.text(n));
@@ -465,7 +466,7 @@ export class JsWalker {
       case "member_expression": {
         const obj = n.childForFieldName("object");
         const prop = n.childForFieldName("property");
-        const v = obj ? this.ev(obj, d + 1) : EMPTY;
+        const v = obj ? this.evaluate(obj, d + 1) : EMPTY;
         const name = prop ? this.text(prop) : "";
         if (obj?.type === "this" && this.attrs.has(name)) return this.attrs.get(name) ?? EMPTY;
         return this.member(v, name, n);
@@ -473,8 +474,8 @@ export class JsWalker {
       case "subscript_expression": {
         const obj = n.childForFieldName("object");
         const index = n.childForFieldName("index");
-        const v = obj ? this.ev(obj, d + 1) : EMPTY;
-        const k = index ? this.ev(index, d + 1) : EMPTY;
+        const v = obj ? this.evaluate(obj, d + 1) : EMPTY;
+        const k = index ? this.evaluate(index, d + 1) : EMPTY;
         if (v.list && isKnown(k.text) && /^\d+$/.test(k.text)) return v.list[Number(k.text)] ?? elementOf(v);
         if (isKnown(k.text)) return this.member(v, k.text, n);
         // `arr[i]`: any element, with its fields (and the container's taint on the whole).
@@ -492,7 +493,7 @@ export class JsWalker {
       case "type_assertion":
       case "spread_element": {
         for (const c of n.namedChildren)
-          if (c && !TYPE_NODES.has(c.type) && !c.type.endsWith("_type")) return this.ev(c, d + 1);
+          if (c && !TYPE_NODES.has(c.type) && !c.type.endsWith("_type")) return this.evaluate(c, d + 1);
         return EMPTY;
       }
       case "string":
@@ -505,7 +506,7 @@ export class JsWalker {
           else if (c.type === "escape_sequence") parts.push(lit(unescapeJs(this.text(c))));
           else if (c.type === "template_substitution") {
             const inner = c.firstNamedChild;
-            parts.push(inner ? this.ev(inner, d + 1) : { text: UNKNOWN });
+            parts.push(inner ? this.evaluate(inner, d + 1) : { text: UNKNOWN });
           }
         }
         return parts.length ? concat(parts) : lit("");
@@ -526,7 +527,7 @@ export class JsWalker {
             const key = c.childForFieldName("key");
             const value = c.childForFieldName("value");
             const k = key ? this.propName(key, d) : undefined;
-            const v = value ? this.ev(value, d + 1) : EMPTY;
+            const v = value ? this.evaluate(value, d + 1) : EMPTY;
             if (k !== undefined) props.set(k, v);
             else extra.push(v);
           } else if (c.type === "shorthand_property_identifier")
@@ -538,7 +539,7 @@ export class JsWalker {
             this.methods.set(key, fn);
             props.set(key, { fn });
           } else {
-            const v = this.ev(c, d + 1);
+            const v = this.evaluate(c, d + 1);
             if (v.props) for (const [k, pv] of v.props) props.set(k, pv);
             extra.push(v);
           }
@@ -546,28 +547,28 @@ export class JsWalker {
         return objectOf(props, extra);
       }
       case "array":
-        return listOf(n.namedChildren.map((c) => (c ? this.ev(c, d + 1) : EMPTY)));
+        return listOf(n.namedChildren.map((c) => (c ? this.evaluate(c, d + 1) : EMPTY)));
       case "binary_expression": {
         const l = n.childForFieldName("left");
         const r = n.childForFieldName("right");
         const op = n.childForFieldName("operator")?.type ?? "";
-        const lv = l ? this.ev(l, d + 1) : EMPTY;
-        const rv = r ? this.ev(r, d + 1) : EMPTY;
+        const lv = l ? this.evaluate(l, d + 1) : EMPTY;
+        const rv = r ? this.evaluate(r, d + 1) : EMPTY;
         if (op === "+") return lv.list && rv.list ? listOf([...lv.list, ...rv.list]) : concat([lv, rv]);
         if (op === "||" || op === "??" || op === "&&") return merge(lv, rv);
         return taint(lv, rv);
       }
       case "ternary_expression": {
         const cond = n.childForFieldName("condition");
-        if (cond) this.ev(cond, d + 1);
+        if (cond) this.evaluate(cond, d + 1);
         const a = n.childForFieldName("consequence");
         const b = n.childForFieldName("alternative");
-        return merge(a ? this.ev(a, d + 1) : EMPTY, b ? this.ev(b, d + 1) : EMPTY);
+        return merge(a ? this.evaluate(a, d + 1) : EMPTY, b ? this.evaluate(b, d + 1) : EMPTY);
       }
       case "assignment_expression": {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
-        const v = right ? this.ev(right, d + 1) : EMPTY;
+        const v = right ? this.evaluate(right, d + 1) : EMPTY;
         if (left?.type === "identifier" && v.fn) this.methods.set(this.text(left), v.fn as JsFn);
         if (left) this.assignTo(left, v, d);
         return v;
@@ -576,8 +577,8 @@ export class JsWalker {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
         const op = n.childForFieldName("operator")?.type ?? "";
-        const old = left ? this.ev(left, d + 1) : EMPTY;
-        const r = right ? this.ev(right, d + 1) : EMPTY;
+        const old = left ? this.evaluate(left, d + 1) : EMPTY;
+        const r = right ? this.evaluate(right, d + 1) : EMPTY;
         const v =
           op === "+="
             ? old.list && r.list
@@ -589,17 +590,17 @@ export class JsWalker {
       }
       case "sequence_expression": {
         let v: Value = EMPTY;
-        for (const c of n.namedChildren) if (c) v = this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) v = this.evaluate(c, d + 1);
         return v;
       }
       case "unary_expression":
       case "update_expression": {
-        for (const c of n.namedChildren) if (c) this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) this.evaluate(c, d + 1);
         return EMPTY;
       }
       default: {
         let v: Value = EMPTY;
-        for (const c of n.namedChildren) if (c) v = merge(v, taint(this.ev(c, d + 1)));
+        for (const c of n.namedChildren) if (c) v = merge(v, taint(this.evaluate(c, d + 1)));
         return v === EMPTY ? EMPTY : taint(v);
       }
     }
@@ -658,34 +659,34 @@ export class JsWalker {
     const isNew = n.type === "new_expression";
     const fnNode = n.childForFieldName(isNew ? "constructor" : "function");
     const argsNode = n.childForFieldName("arguments");
-    const at = this.eng.loc(n);
+    const at = this.engine.loc(n);
     let recv: Value | undefined;
     let callee: Value = EMPTY;
     let method: string | undefined;
     let recvName: string | undefined;
     if (fnNode?.type === "import") {
       const first = argsNode?.firstNamedChild;
-      const v = first ? this.ev(first, d + 1) : EMPTY;
+      const v = first ? this.evaluate(first, d + 1) : EMPTY;
       return isKnown(v.text) ? { qualifiedName: canonModule(v.text) } : taint(v);
     }
     if (fnNode?.type === "member_expression") {
       const obj = fnNode.childForFieldName("object");
       const prop = fnNode.childForFieldName("property");
-      recv = obj ? this.ev(obj, d + 1) : EMPTY;
+      recv = obj ? this.evaluate(obj, d + 1) : EMPTY;
       method = prop ? this.text(prop) : "";
       if (obj?.type === "identifier") recvName = this.text(obj);
       if (recv.qualifiedName) callee = { qualifiedName: canonQ(`${recv.qualifiedName}.${method}`) };
       else if (recv.props?.get(method)?.fn) callee = recv.props.get(method) ?? EMPTY;
       else if (obj?.type === "this" && this.methods.has(method)) callee = { fn: this.methods.get(method) };
-    } else if (fnNode) callee = this.ev(fnNode, d + 1);
+    } else if (fnNode) callee = this.evaluate(fnNode, d + 1);
 
     const args: Value[] = [];
     const inline = new Set<FnInfo>();
-    if (argsNode?.type === "template_string") args.push(this.ev(argsNode, d + 1));
+    if (argsNode?.type === "template_string") args.push(this.evaluate(argsNode, d + 1));
     else
       for (const a of argsNode?.namedChildren ?? []) {
         if (!a || a.type === "comment") continue;
-        const v = this.ev(a, d + 1);
+        const v = this.evaluate(a, d + 1);
         if (v.fn && FN_TYPES.has(a.type)) inline.add(v.fn);
         args.push(v);
       }
@@ -703,13 +704,13 @@ export class JsWalker {
       const h = JS_CALLS.get(callee.qualifiedName);
       if (h) result = h(this, c);
     }
-    if (!result && callee.fn) result = this.eng.callFunction(callee.fn, at, args);
+    if (!result && callee.fn) result = this.engine.callFunction(callee.fn, at, args);
     if (!result && method && recv && !recv.qualifiedName) {
       const h = JS_METHODS.get(method);
       if (h) result = h(this, c);
       else {
         const local = this.methods.get(method);
-        if (local) result = this.eng.callFunction(local, at, args);
+        if (local) result = this.engine.callFunction(local, at, args);
       }
     }
     result ??= taint(recv, ...args.filter((a) => !a.fn));
@@ -717,7 +718,7 @@ export class JsWalker {
     let cbRet: Value | undefined;
     for (const a of args) {
       if (a.fn && (a.fn.state === 0 || c.cbResult))
-        cbRet = merge(cbRet, this.eng.callFunction(a.fn, at, c.cb ?? [], inline.has(a.fn)));
+        cbRet = merge(cbRet, this.engine.callFunction(a.fn, at, c.cb ?? [], inline.has(a.fn)));
     }
     if (c.cbResult && cbRet) return c.cbResult === "list" ? listOf([cbRet]) : merge(cbRet, taint(result));
     return result;
@@ -754,7 +755,7 @@ const opt = (c: Call, i: number, key: string): Value | undefined => c.args[i]?.p
 function readCall(via: string, nodeStyle = false): Handler {
   return (w, c) => {
     const p = c.args[0] ?? EMPTY;
-    const r: Value = { text: UNKNOWN, labels: unionLabels(p.labels, w.eng.read(c.at, p, via)) ?? [] };
+    const r: Value = { text: UNKNOWN, labels: unionLabels(p.labels, w.engine.read(c.at, p, via)) ?? [] };
     if (nodeStyle) c.cb = [EMPTY, r];
     return r;
   };
@@ -762,7 +763,7 @@ function readCall(via: string, nodeStyle = false): Handler {
 
 function writeCall(via: string): Handler {
   return (w, c) => {
-    w.eng.write(c.at, c.args[0] ?? EMPTY, c.args[1], via);
+    w.engine.write(c.at, c.args[0] ?? EMPTY, c.args[1], via);
     c.cb = [EMPTY];
     return EMPTY;
   };
@@ -770,8 +771,8 @@ function writeCall(via: string): Handler {
 
 function copyCall(w: JsWalker, c: Call): Value {
   const src = c.args[0] ?? EMPTY;
-  const L = w.eng.read(c.at, src, "a file copy");
-  w.eng.write(
+  const L = w.engine.read(c.at, src, "a file copy");
+  w.engine.write(
     c.at,
     c.args[1] ?? EMPTY,
     { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] },
@@ -788,7 +789,7 @@ function decodeCall(
     const input = encoding === "charcodes" ? concat(c.args, ",") : (c.args[0] ?? EMPTY);
     const text =
       encoding !== "compressed" && isKnown(input.text) ? decodeLiteral(input.text, encoding) : undefined;
-    return w.eng.decoded(c.at, input, label, text);
+    return w.engine.decoded(c.at, input, label, text);
   };
 }
 
@@ -796,14 +797,14 @@ function execCode(via: string, codeArg: "first" | "last" = "first"): Handler {
   return (w, c) => {
     const code = codeArg === "last" ? c.args[c.args.length - 1] : c.args[0];
     if (!code || code.fn) return EMPTY;
-    w.eng.exec(c.at, code, "code", "javascript", via);
+    w.engine.exec(c.at, code, "code", "javascript", via);
     return EMPTY;
   };
 }
 
 function shellExec(via: string): Handler {
   return (w, c) => {
-    const out = w.eng.exec(c.at, c.args[0] ?? EMPTY, "shell", "shell", via);
+    const out = w.engine.exec(c.at, c.args[0] ?? EMPTY, "shell", "shell", via);
     c.cb = [EMPTY, out, out];
     return out;
   };
@@ -819,8 +820,8 @@ function spawnCall(via: string): Handler {
     const input = opts?.props?.get("input");
     const out =
       shell && shell.text !== "false" && shell !== EMPTY
-        ? w.eng.exec(c.at, concat(argv, " "), "shell", "shell", `${via} with shell`)
-        : runCommand(w.eng, c.at, argv, input);
+        ? w.engine.exec(c.at, concat(argv, " "), "shell", "shell", `${via} with shell`)
+        : runCommand(w.engine, c.at, argv, input);
     c.cb = [EMPTY, out, out];
     return out;
   };
@@ -834,8 +835,8 @@ function httpBody(
   other: (Value | undefined)[],
   via: string,
 ): Value {
-  w.eng.send(c.at, { url, body: body.filter((b) => b !== undefined), other }, via);
-  const r = w.eng.fetched(c.at, url);
+  w.engine.send(c.at, { url, body: body.filter((b) => b !== undefined), other }, via);
+  const r = w.engine.fetched(c.at, url);
   c.cb = [r, r];
   return r;
 }
@@ -905,15 +906,15 @@ const requestObject: Handler = (w, c) => {
     const host = opts.props.get("hostname") ?? opts.props.get("host");
     if (host) url = concat([lit("https://"), host, opts.props.get("path") ?? lit("/")]);
   }
-  const r = w.eng.fetched(c.at, url);
+  const r = w.engine.fetched(c.at, url);
   c.cb = [r];
-  w.eng.send(c.at, { url, other: [opts?.props?.get("headers")] }, "http.request");
+  w.engine.send(c.at, { url, other: [opts?.props?.get("headers")] }, "http.request");
   return { qualifiedName: "http.req", props: new Map([["url", url ?? EMPTY]]) };
 };
 
 const requestWrite: Handler = (w, c) => {
   const url = c.recv?.props?.get("url");
-  if (c.args[0] && !c.args[0].fn) w.eng.send(c.at, { url, body: [c.args[0]] }, "an HTTP request body");
+  if (c.args[0] && !c.args[0].fn) w.engine.send(c.at, { url, body: [c.args[0]] }, "an HTTP request body");
   return EMPTY;
 };
 
@@ -936,7 +937,7 @@ const socketObject =
 const socketSend: Handler = (w, c) => {
   const url = c.recv?.props?.get("url");
   if (c.args[0] && !c.args[0].fn)
-    w.eng.send(c.at, { url: url === EMPTY ? undefined : url, body: [c.args[0]] }, "a network socket");
+    w.engine.send(c.at, { url: url === EMPTY ? undefined : url, body: [c.args[0]] }, "a network socket");
   return EMPTY;
 };
 
@@ -997,12 +998,12 @@ for (const m of ["fs", "fs.promises"]) {
     copyCall,
   );
   def([`${m}.symlinkSync`, `${m}.symlink`, `${m}.linkSync`], (w, c) => {
-    w.eng.write(c.at, c.args[1] ?? EMPTY, c.args[0], "a link");
+    w.engine.write(c.at, c.args[1] ?? EMPTY, c.args[0], "a link");
     return EMPTY;
   });
   def([`${m}.createWriteStream`], (w, c) => {
     const path = c.args[0] ?? EMPTY;
-    w.eng.write(c.at, path, undefined, "a write stream");
+    w.engine.write(c.at, path, undefined, "a write stream");
     return { writeHandle: { path, loc: c.at } };
   });
 }
@@ -1032,7 +1033,7 @@ def(["URL"], (_w, c) => (c.args[1] ? concat([c.args[1], c.args[0]]) : (c.args[0]
 
 // encoding
 def(["JSON.stringify"], (w, c) => {
-  if (c.args[0]) w.eng.serialise(c.at, c.args[0]);
+  if (c.args[0]) w.engine.serialise(c.at, c.args[0]);
   return taint(c.args[0]);
 });
 def(
@@ -1064,14 +1065,14 @@ def(["Buffer.from", "Buffer.alloc"], (w, c) => {
   const enc = (c.args[1]?.text ?? "").toLowerCase();
   const input = c.args[0] ?? EMPTY;
   if (/^base64(url)?$/.test(enc))
-    return w.eng.decoded(
+    return w.engine.decoded(
       c.at,
       input,
       "base64",
       isKnown(input.text) ? decodeLiteral(input.text, "base64") : undefined,
     );
   if (enc === "hex")
-    return w.eng.decoded(
+    return w.engine.decoded(
       c.at,
       input,
       "hex",
@@ -1080,7 +1081,7 @@ def(["Buffer.from", "Buffer.alloc"], (w, c) => {
   if (input.list) {
     const codes = concat(input.list, ",");
     if (isKnown(codes.text) && /^[\d,\s]+$/.test(codes.text) && input.list.length >= 8)
-      return w.eng.decoded(c.at, input, "byte values", decodeLiteral(codes.text, "charcodes"));
+      return w.engine.decoded(c.at, input, "byte values", decodeLiteral(codes.text, "charcodes"));
   }
   return input;
 });
@@ -1094,7 +1095,7 @@ def(["String.fromCharCode", "String.fromCodePoint"], (w, c) => {
   const joined = c.args.length === 1 && c.args[0]?.list ? concat(c.args[0].list, ",") : concat(c.args, ",");
   if (c.args.length + (c.args[0]?.list?.length ?? 0) < 4 && isKnown(joined.text))
     return { text: decodeLiteral(joined.text, "charcodes") ?? UNKNOWN };
-  return w.eng.decoded(
+  return w.engine.decoded(
     c.at,
     joined,
     "character codes",
@@ -1129,7 +1130,7 @@ def(["Function"], execCode("new Function", "last"));
 def(["setTimeout", "setInterval", "setImmediate"], (w, c) => {
   const code = c.args[0];
   if (code && !code.fn && code.text !== undefined)
-    w.eng.exec(c.at, code, "code", "javascript", "setTimeout with a string");
+    w.engine.exec(c.at, code, "code", "javascript", "setTimeout with a string");
   return EMPTY;
 });
 def(
@@ -1158,10 +1159,12 @@ def(
   ],
   spawnCall("child_process.spawn"),
 );
-def(["child_process.fork"], (w, c) => runCommand(w.eng, c.at, [lit("node"), c.args[0] ?? EMPTY]));
-def(["Bun.spawn", "Bun.spawnSync"], (w, c) => runCommand(w.eng, c.at, c.args[0]?.list ?? c.args.slice(0, 1)));
+def(["child_process.fork"], (w, c) => runCommand(w.engine, c.at, [lit("node"), c.args[0] ?? EMPTY]));
+def(["Bun.spawn", "Bun.spawnSync"], (w, c) =>
+  runCommand(w.engine, c.at, c.args[0]?.list ?? c.args.slice(0, 1)),
+);
 def(["Deno.Command"], (w, c) =>
-  runCommand(w.eng, c.at, [c.args[0] ?? EMPTY, ...(opt(c, 1, "args")?.list ?? [])]),
+  runCommand(w.engine, c.at, [c.args[0] ?? EMPTY, ...(opt(c, 1, "args")?.list ?? [])]),
 );
 
 // network
@@ -1178,7 +1181,7 @@ for (const v of ["get", "delete", "head", "options", "post", "put", "patch"]) {
     return gotCall(w, c);
   });
   def([`superagent.${v}`], (w, c) => {
-    w.eng.fetched(c.at, c.args[0]);
+    w.engine.fetched(c.at, c.args[0]);
     return { qualifiedName: "superagent.req", props: new Map([["url", c.args[0] ?? EMPTY]]) };
   });
 }
@@ -1188,7 +1191,7 @@ def(["axios.create", "got.extend", "ky.create"], (_w, c) => ({
 }));
 def(["got", "ky", "needle", "needle.request"], gotCall);
 def(["superagent.req.send", "superagent.req.field", "superagent.req.attach"], (w, c) => {
-  w.eng.send(c.at, { url: c.recv?.props?.get("url"), body: c.args }, "superagent");
+  w.engine.send(c.at, { url: c.recv?.props?.get("url"), body: c.args }, "superagent");
   return c.recv ?? EMPTY;
 });
 def(["superagent.req.set", "superagent.req.query", "superagent.req.type"], (_w, c) => c.recv ?? EMPTY);
@@ -1212,7 +1215,7 @@ def(["net.socket.connect"], (_w, c) => {
 def(["dgram.createSocket"], () => ({ qualifiedName: "dgram.socket" }));
 def(["dgram.socket.send"], (w, c) => {
   const host = c.args.find((a, i) => i > 0 && isKnown(a.text) && !/^\d+$/.test(a.text));
-  w.eng.send(
+  w.engine.send(
     c.at,
     { url: host ? concat([lit("udp://"), host, lit("/")]) : undefined, body: [c.args[0]] },
     "a UDP socket",
@@ -1226,11 +1229,11 @@ def(["WebSocket", "ws", "ws.WebSocket"], (_w, c) => ({
 def(["ws.socket.send"], socketSend);
 def(["XMLHttpRequest"], () => ({ qualifiedName: "xhr" }));
 def(["xhr.send"], (w, c) => {
-  w.eng.send(c.at, { body: c.args }, "XMLHttpRequest");
+  w.engine.send(c.at, { body: c.args }, "XMLHttpRequest");
   return EMPTY;
 });
 def(["navigator.sendBeacon"], (w, c) => {
-  w.eng.send(c.at, { url: c.args[0], body: [c.args[1]] }, "navigator.sendBeacon");
+  w.engine.send(c.at, { url: c.args[0], body: [c.args[1]] }, "navigator.sendBeacon");
   return EMPTY;
 });
 for (const m of ["dns", "dns.promises"])
@@ -1238,7 +1241,7 @@ for (const m of ["dns", "dns.promises"])
     [`${m}.lookup`, `${m}.resolve`, `${m}.resolve4`, `${m}.resolve6`, `${m}.resolveTxt`, `${m}.resolveCname`],
     (w, c) => {
       if (labelsOf(c.args.filter((a) => !a.fn))?.length)
-        w.eng.send(c.at, { other: c.args.filter((a) => !a.fn) }, "a DNS lookup");
+        w.engine.send(c.at, { other: c.args.filter((a) => !a.fn) }, "a DNS lookup");
       return EMPTY;
     },
   );
@@ -1335,7 +1338,7 @@ meth(
 );
 meth(["write", "end"], (w, c) => {
   const h = c.recv?.writeHandle;
-  if (h && c.args[0] && !c.args[0].fn) w.eng.write(c.at, h.path, c.args[0], "a write stream", true);
+  if (h && c.args[0] && !c.args[0].fn) w.engine.write(c.at, h.path, c.args[0], "a write stream", true);
   return EMPTY;
 });
 meth(["pipe"], (w, c) => {
@@ -1345,8 +1348,8 @@ meth(["pipe"], (w, c) => {
     dest?.qualifiedName === "net.socket" ||
     dest?.qualifiedName === "ws.socket"
   )
-    w.eng.send(c.at, { url: dest.props?.get("url"), body: [c.recv] }, "a stream piped to the network");
-  else if (dest?.writeHandle) w.eng.write(c.at, dest.writeHandle.path, c.recv, "a piped stream", true);
+    w.engine.send(c.at, { url: dest.props?.get("url"), body: [c.recv] }, "a stream piped to the network");
+  else if (dest?.writeHandle) w.engine.write(c.at, dest.writeHandle.path, c.recv, "a piped stream", true);
   return dest ?? EMPTY;
 });
 meth(["push", "unshift"], (w, c) => {

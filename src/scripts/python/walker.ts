@@ -119,7 +119,7 @@ export class PythonWalker {
 
   constructor(
     readonly src: string,
-    readonly eng: Engine,
+    readonly engine: Engine,
   ) {
     this.module = new Scope();
     this.scope = this.module;
@@ -148,7 +148,7 @@ export class PythonWalker {
       const def = c?.type === "decorated_definition" ? c.childForFieldName("definition") : c;
       if (def?.type === "function_definition") this.define(def, false);
     }
-    for (const c of kids) if (c) this.ev(c, d + 1);
+    for (const c of kids) if (c) this.evaluate(c, d + 1);
   }
 
   private define(n: Node, inClass: boolean): PyFn | undefined {
@@ -182,18 +182,18 @@ export class PythonWalker {
       start: n.startIndex,
       state: 0,
       run: (bound) => {
-        this.eng.enterFunction();
+        this.engine.enterFunction();
         const saved = this.scope;
         this.scope = new Scope(defScope);
         params.forEach((p, i) => {
-          this.scope.set(p, this.eng.param(paramNodes[i] ?? n, p, i, bound));
+          this.scope.set(p, this.engine.param(paramNodes[i] ?? n, p, i, bound));
         });
         try {
           if (body) this.block(body, 1);
         } finally {
           this.scope = saved;
         }
-        return this.eng.leaveFunction();
+        return this.engine.leaveFunction();
       },
     };
     this.scope.set(name, { fn });
@@ -219,18 +219,18 @@ export class PythonWalker {
       start: n.startIndex,
       state: 0,
       run: (bound) => {
-        this.eng.enterFunction();
+        this.engine.enterFunction();
         const saved = this.scope;
         this.scope = new Scope(defScope);
         params.forEach((p, i) => {
-          this.scope.set(p, this.eng.param(paramNodes[i] ?? n, p, i, bound));
+          this.scope.set(p, this.engine.param(paramNodes[i] ?? n, p, i, bound));
         });
         try {
-          if (body) this.eng.returns(this.ev(body, 1));
+          if (body) this.engine.returns(this.evaluate(body, 1));
         } finally {
           this.scope = saved;
         }
-        return this.eng.leaveFunction();
+        return this.engine.leaveFunction();
       },
     };
     this.fns.push(fn);
@@ -239,7 +239,7 @@ export class PythonWalker {
 
   // ---- expressions ----------------------------------------------------------------------------
 
-  ev(n: Node, d: number): Value {
+  evaluate(n: Node, d: number): Value {
     if (d > MAX_DEPTH) return EMPTY;
     switch (n.type) {
       case "comment":
@@ -263,15 +263,15 @@ export class PythonWalker {
           for (const c of body.namedChildren) {
             const def = c?.type === "decorated_definition" ? c.childForFieldName("definition") : c;
             if (def?.type === "function_definition") this.define(def, true);
-            else if (c) this.ev(c, d + 1);
+            else if (c) this.evaluate(c, d + 1);
           }
         }
         return EMPTY;
       }
       case "decorated_definition": {
-        for (const c of n.namedChildren) if (c?.type === "decorator") this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c?.type === "decorator") this.evaluate(c, d + 1);
         const def = n.childForFieldName("definition");
-        if (def?.type === "class_definition") this.ev(def, d + 1);
+        if (def?.type === "class_definition") this.evaluate(def, d + 1);
         return EMPTY;
       }
       case "block":
@@ -279,31 +279,31 @@ export class PythonWalker {
         this.block(n, d);
         return EMPTY;
       case "return_statement": {
-        const v = n.firstNamedChild ? this.ev(n.firstNamedChild, d + 1) : EMPTY;
-        this.eng.returns(v);
+        const v = n.firstNamedChild ? this.evaluate(n.firstNamedChild, d + 1) : EMPTY;
+        this.engine.returns(v);
         return EMPTY;
       }
       case "yield": {
-        const v = n.firstNamedChild ? this.ev(n.firstNamedChild, d + 1) : EMPTY;
-        this.eng.returns(v);
+        const v = n.firstNamedChild ? this.evaluate(n.firstNamedChild, d + 1) : EMPTY;
+        this.engine.returns(v);
         return v;
       }
       case "exec_statement": {
-        const code = n.firstNamedChild ? this.ev(n.firstNamedChild, d + 1) : EMPTY;
-        this.eng.exec(this.eng.loc(n), code, "code", "python", "exec");
+        const code = n.firstNamedChild ? this.evaluate(n.firstNamedChild, d + 1) : EMPTY;
+        this.engine.exec(this.engine.loc(n), code, "code", "python", "exec");
         return EMPTY;
       }
       case "for_statement":
       case "for_in_clause": {
         const right = n.childForFieldName("right");
         const left = n.childForFieldName("left");
-        const it = right ? this.ev(right, d + 1) : EMPTY;
+        const it = right ? this.evaluate(right, d + 1) : EMPTY;
         if (left) this.assign(left, elementOf(it), d);
         if (n.type === "for_statement") {
           const body = n.childForFieldName("body");
-          if (body) this.ev(body, d + 1);
+          if (body) this.evaluate(body, d + 1);
           const alt = n.childForFieldName("alternative");
-          if (alt) this.ev(alt, d + 1);
+          if (alt) this.evaluate(alt, d + 1);
         }
         return EMPTY;
       }
@@ -312,19 +312,19 @@ export class PythonWalker {
           if (!c) continue;
           if (c.type === "with_clause") {
             for (const item of c.namedChildren) if (item) this.withItem(item, d);
-          } else this.ev(c, d + 1);
+          } else this.evaluate(c, d + 1);
         }
         return EMPTY;
       case "expression_statement": {
         let v: Value = EMPTY;
-        for (const c of n.namedChildren) if (c) v = this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) v = this.evaluate(c, d + 1);
         return v;
       }
       case "assignment": {
         const right = n.childForFieldName("right");
         const left = n.childForFieldName("left");
         if (!right) return EMPTY;
-        const v = this.ev(right, d + 1);
+        const v = this.evaluate(right, d + 1);
         if (left) this.assign(left, v, d);
         return v;
       }
@@ -332,8 +332,8 @@ export class PythonWalker {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
         if (!left || !right) return EMPTY;
-        const old = this.ev(left, d + 1);
-        const r = this.ev(right, d + 1);
+        const old = this.evaluate(left, d + 1);
+        const r = this.evaluate(right, d + 1);
         const op = n.childForFieldName("operator")?.type ?? "";
         const v =
           op === "+="
@@ -347,7 +347,7 @@ export class PythonWalker {
       case "named_expression": {
         const value = n.childForFieldName("value");
         const name = n.childForFieldName("name");
-        const v = value ? this.ev(value, d + 1) : EMPTY;
+        const v = value ? this.evaluate(value, d + 1) : EMPTY;
         if (name) this.assign(name, v, d);
         return v;
       }
@@ -362,7 +362,7 @@ export class PythonWalker {
       case "string":
         return this.string(n, d);
       case "concatenated_string":
-        return concat(n.namedChildren.map((c) => (c ? this.ev(c, d + 1) : EMPTY)));
+        return concat(n.namedChildren.map((c) => (c ? this.evaluate(c, d + 1) : EMPTY)));
       case "integer":
       case "float":
       case "true":
@@ -379,13 +379,13 @@ export class PythonWalker {
           if (c.type === "pair") {
             const k = c.childForFieldName("key");
             const v = c.childForFieldName("value");
-            const kv = k ? this.ev(k, d + 1) : EMPTY;
-            const vv = v ? this.ev(v, d + 1) : EMPTY;
+            const kv = k ? this.evaluate(k, d + 1) : EMPTY;
+            const vv = v ? this.evaluate(v, d + 1) : EMPTY;
             if (isKnown(kv.text)) props.set(kv.text, vv);
             else extra.push(vv);
             if (kv.labels) extra.push({ labels: kv.labels });
           } else {
-            const v = this.ev(c, d + 1);
+            const v = this.evaluate(c, d + 1);
             if (v.props) for (const [k, pv] of v.props) props.set(k, pv);
             extra.push(v);
           }
@@ -397,7 +397,7 @@ export class PythonWalker {
       case "set":
       case "expression_list":
       case "pattern_list":
-        return listOf(n.namedChildren.map((c) => (c ? this.ev(c, d + 1) : EMPTY)));
+        return listOf(n.namedChildren.map((c) => (c ? this.evaluate(c, d + 1) : EMPTY)));
       case "list_comprehension":
       case "set_comprehension":
       case "generator_expression":
@@ -406,9 +406,9 @@ export class PythonWalker {
         this.scope = new Scope(saved);
         try {
           for (const c of n.namedChildren)
-            if (c && (c.type === "for_in_clause" || c.type === "if_clause")) this.ev(c, d + 1);
+            if (c && (c.type === "for_in_clause" || c.type === "if_clause")) this.evaluate(c, d + 1);
           const body = n.childForFieldName("body");
-          const v = body ? this.ev(body, d + 1) : EMPTY;
+          const v = body ? this.evaluate(body, d + 1) : EMPTY;
           return { list: [v], ...(v.labels ? { labels: v.labels } : {}) };
         } finally {
           this.scope = saved;
@@ -417,19 +417,19 @@ export class PythonWalker {
       case "pair": {
         const v = n.childForFieldName("value");
         const k = n.childForFieldName("key");
-        return taint(k ? this.ev(k, d + 1) : EMPTY, v ? this.ev(v, d + 1) : EMPTY);
+        return taint(k ? this.evaluate(k, d + 1) : EMPTY, v ? this.evaluate(v, d + 1) : EMPTY);
       }
       case "conditional_expression": {
         const kids = n.namedChildren;
-        const a = kids[0] ? this.ev(kids[0], d + 1) : EMPTY;
-        if (kids[1]) this.ev(kids[1], d + 1);
-        const b = kids[2] ? this.ev(kids[2], d + 1) : EMPTY;
+        const a = kids[0] ? this.evaluate(kids[0], d + 1) : EMPTY;
+        if (kids[1]) this.evaluate(kids[1], d + 1);
+        const b = kids[2] ? this.evaluate(kids[2], d + 1) : EMPTY;
         return merge(a, b);
       }
       case "boolean_operator": {
         const l = n.childForFieldName("left");
         const r = n.childForFieldName("right");
-        return merge(l ? this.ev(l, d + 1) : EMPTY, r ? this.ev(r, d + 1) : EMPTY);
+        return merge(l ? this.evaluate(l, d + 1) : EMPTY, r ? this.evaluate(r, d + 1) : EMPTY);
       }
       case "lambda":
         return this.lambda(n);
@@ -440,15 +440,15 @@ export class PythonWalker {
       case "interpolation":
       case "keyword_argument": {
         const inner = n.type === "keyword_argument" ? n.childForFieldName("value") : n.firstNamedChild;
-        return inner ? this.ev(inner, d + 1) : EMPTY;
+        return inner ? this.evaluate(inner, d + 1) : EMPTY;
       }
       case "comparison_operator":
       case "not_operator":
-        for (const c of n.namedChildren) if (c) this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) this.evaluate(c, d + 1);
         return EMPTY;
       default: {
         let v: Value = EMPTY;
-        for (const c of n.namedChildren) if (c) v = merge(v, taint(this.ev(c, d + 1)));
+        for (const c of n.namedChildren) if (c) v = merge(v, taint(this.evaluate(c, d + 1)));
         return v === EMPTY ? EMPTY : { text: UNKNOWN, ...(v.labels ? { labels: v.labels } : {}) };
       }
     }
@@ -459,11 +459,11 @@ export class PythonWalker {
     if (!value) return;
     if (value.type === "as_pattern") {
       const expr = value.firstNamedChild;
-      const v = expr ? this.ev(expr, d + 1) : EMPTY;
+      const v = expr ? this.evaluate(expr, d + 1) : EMPTY;
       const alias = value.childForFieldName("alias");
       const target = alias?.firstNamedChild ?? alias;
       if (target) this.assign(target, v, d);
-    } else this.ev(value, d + 1);
+    } else this.evaluate(value, d + 1);
   }
 
   private imports(n: Node): void {
@@ -545,7 +545,7 @@ export class PythonWalker {
         const base = target.childForFieldName("value");
         const key = target.childForFieldName("subscript");
         if (!base) return;
-        const k = key ? this.ev(key, d + 1) : EMPTY;
+        const k = key ? this.evaluate(key, d + 1) : EMPTY;
         if (base.type === "identifier") {
           const name = this.text(base);
           const old = this.scope.get(name) ?? EMPTY;
@@ -573,12 +573,12 @@ export class PythonWalker {
   private attribute(n: Node, d: number): Value {
     const objNode = n.childForFieldName("object");
     const attrNode = n.childForFieldName("attribute");
-    const obj = objNode ? this.ev(objNode, d + 1) : EMPTY;
+    const obj = objNode ? this.evaluate(objNode, d + 1) : EMPTY;
     const name = attrNode ? this.text(attrNode) : "";
     if (obj.qualifiedName) {
       const q = `${obj.qualifiedName}.${name}`;
       if (q === "os.environ" || q === "posix.environ")
-        return { qualifiedName: "os.environ", labels: this.eng.envDump(this.eng.loc(n)).labels };
+        return { qualifiedName: "os.environ", labels: this.engine.envDump(this.engine.loc(n)).labels };
       if (q === "pathlib.Path.home" || q === "os.path.expanduser") return { qualifiedName: q };
       return obj.labels ? { qualifiedName: q, labels: obj.labels } : { qualifiedName: q };
     }
@@ -592,15 +592,15 @@ export class PythonWalker {
 
   private subscript(n: Node, d: number): Value {
     const base = n.childForFieldName("value");
-    const obj = base ? this.ev(base, d + 1) : EMPTY;
+    const obj = base ? this.evaluate(base, d + 1) : EMPTY;
     let key: Value = EMPTY;
-    for (const k of n.childrenForFieldName("subscript")) if (k) key = this.ev(k, d + 1);
-    if (obj.qualifiedName === "os.environ") return this.eng.envVar(this.eng.loc(n), key.text);
+    for (const k of n.childrenForFieldName("subscript")) if (k) key = this.evaluate(k, d + 1);
+    if (obj.qualifiedName === "os.environ") return this.engine.envVar(this.engine.loc(n), key.text);
     if (obj.props && isKnown(key.text) && obj.props.has(key.text)) return obj.props.get(key.text) ?? EMPTY;
     if (obj.list && isKnown(key.text) && /^\d+$/.test(key.text))
       return obj.list[Number(key.text)] ?? elementOf(obj);
     // `env["API_KEY"]` of a parameter: that one field (see Engine.fieldOf).
-    const objL = obj.labels && isKnown(key.text) ? this.eng.fieldOf(obj.labels, key.text) : obj.labels;
+    const objL = obj.labels && isKnown(key.text) ? this.engine.fieldOf(obj.labels, key.text) : obj.labels;
     return objL || key.labels ? { text: UNKNOWN, labels: unionLabels(objL, key.labels) } : { text: UNKNOWN };
   }
 
@@ -613,10 +613,10 @@ export class PythonWalker {
       else if (c.type === "string_content") {
         const t = this.text(c);
         parts.push(lit(raw ? t : unescapePy(t)));
-        for (const e of c.namedChildren) if (e?.type === "interpolation") parts.push(this.ev(e, d + 1));
+        for (const e of c.namedChildren) if (e?.type === "interpolation") parts.push(this.evaluate(e, d + 1));
       } else if (c.type === "interpolation") {
         const expr = c.childForFieldName("expression") ?? c.firstNamedChild;
-        parts.push(expr ? this.ev(expr, d + 1) : { text: UNKNOWN });
+        parts.push(expr ? this.evaluate(expr, d + 1) : { text: UNKNOWN });
       } else if (c.type === "escape_sequence") parts.push(lit(unescapePy(this.text(c))));
     }
     return parts.length ? concat(parts) : lit("");
@@ -626,8 +626,8 @@ export class PythonWalker {
     const l = n.childForFieldName("left");
     const r = n.childForFieldName("right");
     const op = n.childForFieldName("operator")?.type ?? "";
-    const lv = l ? this.ev(l, d + 1) : EMPTY;
-    const rv = r ? this.ev(r, d + 1) : EMPTY;
+    const lv = l ? this.evaluate(l, d + 1) : EMPTY;
+    const rv = r ? this.evaluate(r, d + 1) : EMPTY;
     if (op === "+") return lv.list && rv.list ? listOf([...lv.list, ...rv.list]) : concat([lv, rv]);
     if (op === "/" && (lv.text !== undefined || rv.text !== undefined) && !/^\d/.test(lv.text ?? ""))
       return joinPath([lv, rv]);
@@ -645,14 +645,14 @@ export class PythonWalker {
   private call(n: Node, d: number): Value {
     const fnNode = n.childForFieldName("function");
     const argsNode = n.childForFieldName("arguments");
-    const at = this.eng.loc(n);
+    const at = this.engine.loc(n);
     let recv: Value | undefined;
     let callee: Value = EMPTY;
     let method: string | undefined;
     let recvName: string | undefined;
     if (fnNode?.type === "attribute") {
       const objNode = fnNode.childForFieldName("object");
-      recv = objNode ? this.ev(objNode, d + 1) : EMPTY;
+      recv = objNode ? this.evaluate(objNode, d + 1) : EMPTY;
       method = this.text(fnNode.childForFieldName("attribute") ?? fnNode);
       if (objNode?.type === "identifier") recvName = this.text(objNode);
       if (recv.qualifiedName) callee = { qualifiedName: `${recv.qualifiedName}.${method}` };
@@ -663,7 +663,7 @@ export class PythonWalker {
       ) {
         callee = { fn: this.methods.get(method) };
       }
-    } else if (fnNode) callee = this.ev(fnNode, d + 1);
+    } else if (fnNode) callee = this.evaluate(fnNode, d + 1);
 
     const args: Value[] = [];
     const kw = new Map<string, Value>();
@@ -672,8 +672,8 @@ export class PythonWalker {
       if (a.type === "keyword_argument") {
         const name = a.childForFieldName("name");
         const value = a.childForFieldName("value");
-        if (name) kw.set(this.text(name), value ? this.ev(value, d + 1) : EMPTY);
-      } else args.push(this.ev(a, d + 1));
+        if (name) kw.set(this.text(name), value ? this.evaluate(value, d + 1) : EMPTY);
+      } else args.push(this.evaluate(a, d + 1));
     }
     const c: Call = {
       node: n,
@@ -706,7 +706,7 @@ export class PythonWalker {
       const v = c.kw.get(p);
       if (v && args[i] === undefined) args[i] = v;
     });
-    return this.eng.callFunction(fn, c.at, args);
+    return this.engine.callFunction(fn, c.at, args);
   }
 
   /** Replaces the value of the receiver variable of a method call (`s.connect(addr)` records the host). */
@@ -735,10 +735,10 @@ function pathJoin(_w: PythonWalker, c: Call): Value {
 function openCall(w: PythonWalker, c: Call, path: Value | undefined, mode: string): Value {
   if (!path) return EMPTY;
   if (/[wax+]/.test(mode) && !/r\+/.test(mode)) {
-    w.eng.write(c.at, path, undefined, "open() for writing");
+    w.engine.write(c.at, path, undefined, "open() for writing");
     return { writeHandle: { path, loc: c.at } };
   }
-  const L = w.eng.read(c.at, path, "open()");
+  const L = w.engine.read(c.at, path, "open()");
   return { text: UNKNOWN, labels: unionLabels(path.labels, L) ?? [] };
 }
 
@@ -747,7 +747,7 @@ function decodeCall(encoding: Encoding | "compressed", label: string = encoding)
     const input = c.args[0] ?? EMPTY;
     const text =
       encoding !== "compressed" && isKnown(input.text) ? decodeLiteral(input.text, encoding) : undefined;
-    return w.eng.decoded(c.at, input, label, text);
+    return w.engine.decoded(c.at, input, label, text);
   };
 }
 
@@ -767,8 +767,8 @@ function httpCall(via: string, methodArg = false): Handler {
     if (/post|put|patch/i.test(via) || /post|put|patch/i.test(method))
       body.push(c.args[off + 1], c.args[off + 2]);
     const other = [c.kw.get("params"), c.kw.get("headers"), c.kw.get("cookies"), c.kw.get("auth")];
-    w.eng.send(c.at, { url, body: body.filter(Boolean), other }, via);
-    return w.eng.fetched(c.at, url);
+    w.engine.send(c.at, { url, body: body.filter(Boolean), other }, via);
+    return w.engine.fetched(c.at, url);
   };
 }
 
@@ -779,7 +779,7 @@ function subprocessCall(via: string): Handler {
     const stdin = c.kw.get("input");
     const shell = c.kw.get("shell")?.text === "True";
     if (shell)
-      return w.eng.exec(
+      return w.engine.exec(
         c.at,
         cmd.list ? concat(cmd.list, " ") : cmd,
         "shell",
@@ -787,38 +787,38 @@ function subprocessCall(via: string): Handler {
         `${via}(shell=True)`,
         stdin,
       );
-    if (cmd.list) return runCommand(w.eng, c.at, cmd.list, stdin);
-    if (cmd.text !== undefined && cmd.text !== UNKNOWN) return runCommand(w.eng, c.at, [cmd], stdin);
-    w.eng.exec(c.at, cmd, "shell", undefined, via);
+    if (cmd.list) return runCommand(w.engine, c.at, cmd.list, stdin);
+    if (cmd.text !== undefined && cmd.text !== UNKNOWN) return runCommand(w.engine, c.at, [cmd], stdin);
+    w.engine.exec(c.at, cmd, "shell", undefined, via);
     return EMPTY;
   };
 }
 
 function shellCall(via: string): Handler {
-  return (w, c) => w.eng.exec(c.at, arg(c, 0, "cmd") ?? EMPTY, "shell", "shell", via);
+  return (w, c) => w.engine.exec(c.at, arg(c, 0, "cmd") ?? EMPTY, "shell", "shell", via);
 }
 
 function execArgv(w: PythonWalker, c: Call): Value {
   const list = c.args[1]?.list;
-  return runCommand(w.eng, c.at, list?.length ? list : c.args.slice(0, 1));
+  return runCommand(w.engine, c.at, list?.length ? list : c.args.slice(0, 1));
 }
 
 function envGet(w: PythonWalker, c: Call): Value {
-  return w.eng.envVar(c.at, arg(c, 0, "key")?.text, arg(c, 1, "default"));
+  return w.engine.envVar(c.at, arg(c, 0, "key")?.text, arg(c, 1, "default"));
 }
 
 function copyCall(w: PythonWalker, c: Call): Value {
   const src = arg(c, 0, "src") ?? EMPTY;
   const dst = arg(c, 1, "dst") ?? EMPTY;
-  const L = w.eng.read(c.at, src, "a file copy");
-  w.eng.write(c.at, dst, { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] }, "a file copy");
+  const L = w.engine.read(c.at, src, "a file copy");
+  w.engine.write(c.at, dst, { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] }, "a file copy");
   return { text: dst.text ?? UNKNOWN, labels: unionLabels(src.labels, L) ?? [] };
 }
 
 const keep: Handler = (_w, c) => c.args[0] ?? EMPTY;
 const propagate: Handler = (_w, c) => taint(c.recv, ...c.args, ...c.kw.values());
 const serialise: Handler = (w, c) => {
-  for (const a of c.args) w.eng.serialise(c.at, a);
+  for (const a of c.args) w.engine.serialise(c.at, a);
   return taint(...c.args);
 };
 const nothing: Handler = () => EMPTY;
@@ -892,16 +892,16 @@ def(
   copyCall,
 );
 def(["os.symlink", "os.link"], (w, c) => {
-  w.eng.write(c.at, c.args[1] ?? EMPTY, c.args[0], "a link");
+  w.engine.write(c.at, c.args[1] ?? EMPTY, c.args[0], "a link");
   return EMPTY;
 });
 def(["shutil.make_archive"], (w, c) => {
   const root = arg(c, 2, "root_dir") ?? EMPTY;
-  return { text: UNKNOWN, labels: unionLabels(root.labels, w.eng.read(c.at, root, "an archive")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(root.labels, w.engine.read(c.at, root, "an archive")) ?? [] };
 });
 def(["tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"], () => ({ qualifiedName: "archive" }));
 def(["archive.add", "archive.write", "archive.addfile"], (w, c) => {
-  const L = w.eng.read(c.at, c.args[0] ?? EMPTY, "an archive");
+  const L = w.engine.read(c.at, c.args[0] ?? EMPTY, "an archive");
   w.taintReceiver(c, unionLabels(L, labelsOf(c.args)));
   return EMPTY;
 });
@@ -911,13 +911,13 @@ def(["archive.writestr"], (w, c) => {
 });
 def(["sqlite3.connect"], (w, c) => {
   const p = c.args[0] ?? EMPTY;
-  return { text: UNKNOWN, labels: unionLabels(p.labels, w.eng.read(c.at, p, "sqlite3")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(p.labels, w.engine.read(c.at, p, "sqlite3")) ?? [] };
 });
 def(["urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download"], (w, c) => {
   const url = c.args[0];
   const out = arg(c, 1, "filename") ?? arg(c, 1, "out");
-  if (out) w.eng.download(c.at, out, url);
-  else w.eng.fetched(c.at, url);
+  if (out) w.engine.download(c.at, out, url);
+  else w.engine.fetched(c.at, url);
   return out ?? EMPTY;
 });
 
@@ -928,20 +928,20 @@ def(
   propagate,
 );
 def(["keyring.get_password", "keyring.get_credential"], (w, c) =>
-  w.eng.namedSecret(c.at, c.args[0]?.text ?? "keyring"),
+  w.engine.namedSecret(c.at, c.args[0]?.text ?? "keyring"),
 );
 for (const m of ["chrome", "firefox", "edge", "brave", "opera", "chromium", "safari", "load", "vivaldi"])
   def([`browser_cookie3.${m}`], (w, c) => ({
     text: UNKNOWN,
-    labels: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
+    labels: [w.engine.secretSource(c.at, "your browser cookies (logged-in sessions)")],
   }));
 def(["pycookiecheat.chrome_cookies", "pycookiecheat.firefox_cookies"], (w, c) => ({
   text: UNKNOWN,
-  labels: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
+  labels: [w.engine.secretSource(c.at, "your browser cookies (logged-in sessions)")],
 }));
 def(["win32crypt.CryptUnprotectData"], (w, c) => ({
   text: UNKNOWN,
-  labels: [w.eng.secretSource(c.at, "passwords decrypted with your Windows login")],
+  labels: [w.engine.secretSource(c.at, "passwords decrypted with your Windows login")],
 }));
 
 // decoding and encoding
@@ -971,14 +971,14 @@ def(["codecs.decode"], (w, c) => {
     const input = c.args[0] ?? EMPTY;
     const kind: Encoding | undefined = /base64/.test(enc) ? "base64" : /hex/.test(enc) ? "hex" : undefined;
     const text = kind && isKnown(input.text) ? decodeLiteral(input.text, kind) : undefined;
-    return w.eng.decoded(c.at, input, enc, text);
+    return w.engine.decoded(c.at, input, enc, text);
   }
   return taint(...c.args);
 });
 def(["urllib.parse.unquote", "urllib.parse.unquote_plus"], (w, c) => {
   const input = c.args[0] ?? EMPTY;
   if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.text ?? "")) return input;
-  return w.eng.decoded(
+  return w.engine.decoded(
     c.at,
     input,
     "URL escapes",
@@ -1025,12 +1025,12 @@ def(["getattr"], (_w, c) => {
 
 // execution
 def(["exec", "eval", "execfile", "builtins.exec", "builtins.eval"], (w, c) => {
-  w.eng.exec(c.at, c.args[0] ?? EMPTY, "code", "python", "exec()/eval()");
+  w.engine.exec(c.at, c.args[0] ?? EMPTY, "code", "python", "exec()/eval()");
   return EMPTY;
 });
 def(["pickle.loads", "pickle.load", "dill.loads", "cloudpickle.loads", "marshal.load"], (w, c) => {
   const input = c.args[0] ?? EMPTY;
-  w.eng.exec(c.at, ownSaveFile(w.src, input), "deser", undefined, "pickle.loads (unpickling runs code)");
+  w.engine.exec(c.at, ownSaveFile(w.src, input), "deser", undefined, "pickle.loads (unpickling runs code)");
   return taint(...c.args);
 });
 
@@ -1081,7 +1081,7 @@ def(
 );
 for (const f of ["run", "call", "check_call", "check_output", "Popen"])
   def([`subprocess.${f}`], subprocessCall(`subprocess.${f}`));
-def(["asyncio.create_subprocess_exec"], (w, c) => runCommand(w.eng, c.at, c.args));
+def(["asyncio.create_subprocess_exec"], (w, c) => runCommand(w.engine, c.at, c.args));
 def(
   [
     "os.execv",
@@ -1097,13 +1097,13 @@ def(
   execArgv,
 );
 def(["os.execl", "os.execle", "os.execlp", "os.execlpe", "os.spawnl", "os.spawnlp"], (w, c) =>
-  runCommand(w.eng, c.at, c.args.slice(1).length ? c.args.slice(1) : c.args),
+  runCommand(w.engine, c.at, c.args.slice(1).length ? c.args.slice(1) : c.args),
 );
 def(["pty.spawn"], (w, c) => {
   const a = c.args[0] ?? EMPTY;
-  return a.list ? runCommand(w.eng, c.at, a.list) : runCommand(w.eng, c.at, [a]);
+  return a.list ? runCommand(w.engine, c.at, a.list) : runCommand(w.engine, c.at, [a]);
 });
-def(["os.startfile"], (w, c) => runCommand(w.eng, c.at, c.args.slice(0, 1)));
+def(["os.startfile"], (w, c) => runCommand(w.engine, c.at, c.args.slice(0, 1)));
 
 // network
 for (const lib of ["requests", "httpx", "aiohttp", "urllib3", "niquests"]) {
@@ -1142,8 +1142,8 @@ def(
     const url = target.props?.get("url") ?? target;
     const body = [target.props?.get("data"), arg(c, 1, "data")];
     const other = [target.props?.get("headers"), target.props ? { labels: target.labels } : undefined];
-    w.eng.send(c.at, { url, body: body.filter(Boolean), other }, "urllib.request.urlopen");
-    return w.eng.fetched(c.at, url);
+    w.engine.send(c.at, { url, body: body.filter(Boolean), other }, "urllib.request.urlopen");
+    return w.engine.fetched(c.at, url);
   },
 );
 def(
@@ -1161,14 +1161,14 @@ def(
 def(["http.client.conn.request"], (w, c) => {
   const host = c.recv?.props?.get("host") ?? { text: UNKNOWN };
   const url = concat([lit("https://"), host, arg(c, 1, "url") ?? lit("/")]);
-  w.eng.send(c.at, { url, body: [arg(c, 2, "body")], other: [arg(c, 3, "headers")] }, "http.client");
+  w.engine.send(c.at, { url, body: [arg(c, 2, "body")], other: [arg(c, 3, "headers")] }, "http.client");
   return EMPTY;
 });
-def(["http.client.conn.getresponse"], (w, c) => w.eng.fetched(c.at, undefined));
+def(["http.client.conn.getresponse"], (w, c) => w.engine.fetched(c.at, undefined));
 def(
   ["socket.socket", "socket.create_connection", "ssl.wrap_socket", "ssl.SSLContext.wrap_socket"],
   (w, c) => {
-    w.eng.caps.add("network");
+    w.engine.caps.add("network");
     const addr = c.args[0];
     const host = addr?.list?.[0];
     return { qualifiedName: "socket.sock", ...(host ? { props: new Map([["host", host]]) } : {}) };
@@ -1183,7 +1183,7 @@ def(["socket.sock.connect"], (w, c) => {
 });
 def(["socket.sock.send", "socket.sock.sendall", "socket.sock.sendto", "socket.sock.write"], (w, c) => {
   const host = c.recv?.props?.get("host");
-  w.eng.send(
+  w.engine.send(
     c.at,
     { url: host ? concat([lit("tcp://"), host, lit("/")]) : undefined, body: [c.args[0]] },
     "a network socket",
@@ -1191,7 +1191,7 @@ def(["socket.sock.send", "socket.sock.sendall", "socket.sock.sendto", "socket.so
   return EMPTY;
 });
 def(["socket.sock.recv", "socket.sock.recvfrom", "socket.sock.makefile", "socket.sock.read"], (w, c) =>
-  w.eng.fetched(c.at, undefined),
+  w.engine.fetched(c.at, undefined),
 );
 def(
   [
@@ -1202,33 +1202,33 @@ def(
     "dns.resolver.query",
   ],
   (w, c) => {
-    if (labelsOf(c.args)?.length) w.eng.send(c.at, { other: c.args }, "a DNS lookup");
+    if (labelsOf(c.args)?.length) w.engine.send(c.at, { other: c.args }, "a DNS lookup");
     return EMPTY;
   },
 );
 def(["smtplib.SMTP", "smtplib.SMTP_SSL"], () => ({ qualifiedName: "smtplib.SMTP" }));
 def(["smtplib.SMTP.sendmail", "smtplib.SMTP.send_message"], (w, c) => {
-  w.eng.send(c.at, { body: c.args }, "email (smtplib)");
+  w.engine.send(c.at, { body: c.args }, "email (smtplib)");
   return EMPTY;
 });
 def(["ftplib.FTP", "ftplib.FTP_TLS"], () => ({ qualifiedName: "ftplib.FTP" }));
 def(["ftplib.FTP.storbinary", "ftplib.FTP.storlines"], (w, c) => {
-  w.eng.send(c.at, { body: c.args.slice(1) }, "FTP upload");
+  w.engine.send(c.at, { body: c.args.slice(1) }, "FTP upload");
   return EMPTY;
 });
 def(["websocket.create_connection", "websockets.connect", "websockets.client.connect"], () => ({
   qualifiedName: "websocket.conn",
 }));
 def(["websocket.conn.send"], (w, c) => {
-  w.eng.send(c.at, { body: c.args }, "a websocket");
+  w.engine.send(c.at, { body: c.args }, "a websocket");
   return EMPTY;
 });
-def(["websocket.conn.recv"], (w, c) => w.eng.fetched(c.at, undefined));
+def(["websocket.conn.recv"], (w, c) => w.engine.fetched(c.at, undefined));
 
 // persistence libraries
 def(["crontab.CronTab"], () => ({ qualifiedName: "crontab.CronTab" }));
 def(["crontab.CronTab.new"], (w, c) => {
-  w.eng.persist(c.at, "scheduled jobs (cron)", arg(c, 0, "command"));
+  w.engine.persist(c.at, "scheduled jobs (cron)", arg(c, 0, "command"));
   return EMPTY;
 });
 
@@ -1240,16 +1240,16 @@ const meth = (names: string[], h: Handler) => {
 };
 meth(["read_text", "read_bytes"], (w, c) => {
   const p = c.recv ?? EMPTY;
-  return { text: UNKNOWN, labels: unionLabels(p.labels, w.eng.read(c.at, p, `.${c.method}()`)) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(p.labels, w.engine.read(c.at, p, `.${c.method}()`)) ?? [] };
 });
 meth(["open"], (w, c) => openCall(w, c, c.recv, arg(c, 0, "mode")?.text ?? "r"));
 meth(["write_text", "write_bytes"], (w, c) => {
-  w.eng.write(c.at, c.recv ?? EMPTY, c.args[0], `.${c.method}()`);
+  w.engine.write(c.at, c.recv ?? EMPTY, c.args[0], `.${c.method}()`);
   return EMPTY;
 });
 meth(["write", "writelines"], (w, c) => {
   const h = c.recv?.writeHandle;
-  if (h) w.eng.write(c.at, h.path, c.args[0], "write()", true);
+  if (h) w.engine.write(c.at, h.path, c.args[0], "write()", true);
   else w.taintReceiver(c, labelsOf(c.args));
   return EMPTY;
 });
@@ -1281,7 +1281,7 @@ meth(["decode"], (w, c) => {
   const recv = c.recv ?? EMPTY;
   if (enc === "base64" || enc === "hex") {
     const text = isKnown(recv.text) ? decodeLiteral(recv.text, enc) : undefined;
-    return w.eng.decoded(c.at, recv, enc, text);
+    return w.engine.decoded(c.at, recv, enc, text);
   }
   return recv;
 });
@@ -1331,7 +1331,7 @@ meth(["get"], (w, c) => {
   const recv = c.recv ?? EMPTY;
   const key = c.args[0]?.text;
   if (recv.props && isKnown(key) && recv.props.has(key)) return recv.props.get(key) ?? EMPTY;
-  if (recv.labels && isKnown(key)) return taint({ labels: w.eng.fieldOf(recv.labels, key) }, c.args[1]);
+  if (recv.labels && isKnown(key)) return taint({ labels: w.engine.fieldOf(recv.labels, key) }, c.args[1]);
   return taint(recv, c.args[1]);
 });
 meth(["append", "appendleft"], (w, c) => {

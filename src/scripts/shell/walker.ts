@@ -42,7 +42,7 @@ class ShellWalker {
 
   constructor(
     private readonly src: string,
-    private readonly eng: Engine,
+    private readonly engine: Engine,
   ) {}
 
   private text(n: Node): string {
@@ -131,7 +131,7 @@ class ShellWalker {
       else words.push(this.word(c, d + 1));
     }
     if (assigned || !keyword) return EMPTY;
-    return runCommand(this.eng, this.eng.loc(n), [lit(keyword), ...words]);
+    return runCommand(this.engine, this.engine.loc(n), [lit(keyword), ...words]);
   }
 
   private command(n: Node, stdin: Value | undefined, d: number): Value {
@@ -148,7 +148,7 @@ class ShellWalker {
       if (lastEnd >= 0 && argv.length) {
         const gap = this.src.slice(lastEnd, c.startIndex);
         if (gap.includes("\n") && !gap.includes("\\\n")) {
-          runCommand(this.eng, this.eng.loc(segment), argv, input);
+          runCommand(this.engine, this.engine.loc(segment), argv, input);
           argv = [];
           input = undefined;
           segment = c;
@@ -172,7 +172,7 @@ class ShellWalker {
       argv.push(this.word(c, d + 1));
     }
     for (const r of redirects) if (r.type === "herestring_redirect") input = this.herestring(r, d);
-    const out = argv.length ? runCommand(this.eng, this.eng.loc(segment), argv, input) : EMPTY;
+    const out = argv.length ? runCommand(this.engine, this.engine.loc(segment), argv, input) : EMPTY;
     return this.applyRedirects(redirects, out, d);
   }
 
@@ -196,7 +196,10 @@ class ShellWalker {
       else if (r.type === "file_redirect" && this.operator(r) === "<") {
         const dest = r.childForFieldName("destination");
         if (dest)
-          input = { text: UNKNOWN, labels: this.eng.read(this.eng.loc(r), this.word(dest, d + 1), "<") };
+          input = {
+            text: UNKNOWN,
+            labels: this.engine.read(this.engine.loc(r), this.word(dest, d + 1), "<"),
+          };
       }
     }
     const out = body ? this.stmt(body, input, d + 1) : EMPTY;
@@ -223,13 +226,13 @@ class ShellWalker {
       const s = target.text ?? "";
       if (/^&?\d$|^&-$/.test(s) || s === "/dev/null" || s === "/dev/stderr" || s === "/dev/stdout") continue;
       if (/^\/dev\/(tcp|udp)\//.test(s)) {
-        this.eng.send(
-          this.eng.loc(r),
+        this.engine.send(
+          this.engine.loc(r),
           { url: { text: `tcp://${s.split("/")[3] ?? ""}/` }, body: [out] },
           "a /dev/tcp redirect",
         );
       } else {
-        this.eng.write(this.eng.loc(r), target, out, op === ">>" ? "an append (>>)" : "a redirect (>)");
+        this.engine.write(this.engine.loc(r), target, out, op === ">>" ? "an append (>>)" : "a redirect (>)");
       }
       result = EMPTY;
     }
@@ -256,7 +259,7 @@ class ShellWalker {
     const v = this.vars.get(name);
     if (v) return v;
     if (/^[0-9@*#?$!-]$/.test(name)) return { text: UNKNOWN };
-    return this.eng.envVar(this.eng.loc(at), name);
+    return this.engine.envVar(this.engine.loc(at), name);
   }
 
   word(n: Node, d: number): Value {
