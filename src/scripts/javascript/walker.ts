@@ -39,12 +39,12 @@ const MAX_DEPTH = 300;
 interface Call {
   node: Node;
   at: Loc;
-  recv?: Value;
+  receiver?: Value;
   args: Value[];
-  recvName?: string;
+  receiverName?: string;
   method?: string;
   /** What callbacks among the arguments receive, when the handler knows (node-style `(err, data)`). */
-  cb?: Value[];
+  callbackArgs?: Value[];
   /** The call's value is what its callback returns: as a list (`map`) or as is (`then`). */
   cbResult?: "list" | "value";
 }
@@ -694,8 +694,8 @@ export class JsWalker {
       node: n,
       at,
       args,
-      ...(recv ? { recv } : {}),
-      ...(recvName ? { recvName } : {}),
+      ...(recv ? { receiver: recv } : {}),
+      ...(recvName ? { receiverName: recvName } : {}),
       ...(method ? { method } : {}),
     };
 
@@ -718,7 +718,7 @@ export class JsWalker {
     let cbRet: Value | undefined;
     for (const a of args) {
       if (a.fn && (a.fn.state === 0 || c.cbResult))
-        cbRet = merge(cbRet, this.engine.callFunction(a.fn, at, c.cb ?? [], inline.has(a.fn)));
+        cbRet = merge(cbRet, this.engine.callFunction(a.fn, at, c.callbackArgs ?? [], inline.has(a.fn)));
     }
     if (c.cbResult && cbRet) return c.cbResult === "list" ? listOf([cbRet]) : merge(cbRet, taint(result));
     return result;
@@ -726,19 +726,19 @@ export class JsWalker {
 
   /** `arr.push(x)`: the receiver variable keeps its elements, so fields of one stay apart. */
   appendToReceiver(c: Call, items: readonly Value[], front: boolean): void {
-    if (!c.recvName || !items.length) return;
+    if (!c.receiverName || !items.length) return;
     let s: Scope | undefined = this.scope;
-    while (s && !s.own(c.recvName)) s = s.parent;
+    while (s && !s.own(c.receiverName)) s = s.parent;
     const owner = s ?? this.scope;
-    owner.set(c.recvName, appended(owner.own(c.recvName) ?? EMPTY, items, front));
+    owner.set(c.receiverName, appended(owner.own(c.receiverName) ?? EMPTY, items, front));
   }
 
   taintReceiver(c: Call, L: readonly Label[] | undefined): void {
-    if (!L?.length || !c.recvName) return;
+    if (!L?.length || !c.receiverName) return;
     let s: Scope | undefined = this.scope;
-    while (s && !s.own(c.recvName)) s = s.parent;
+    while (s && !s.own(c.receiverName)) s = s.parent;
     const owner = s ?? this.scope;
-    owner.set(c.recvName, withLabels(owner.own(c.recvName) ?? EMPTY, L));
+    owner.set(c.receiverName, withLabels(owner.own(c.receiverName) ?? EMPTY, L));
   }
 }
 
@@ -749,14 +749,14 @@ const def = (names: string[], h: Handler) => {
   for (const n of names) JS_CALLS.set(n, h);
 };
 const nothing: Handler = () => EMPTY;
-const propagate: Handler = (_w, c) => taint(c.recv, ...c.args.filter((a) => !a.fn));
+const propagate: Handler = (_w, c) => taint(c.receiver, ...c.args.filter((a) => !a.fn));
 const opt = (c: Call, i: number, key: string): Value | undefined => c.args[i]?.props?.get(key);
 
 function readCall(via: string, nodeStyle = false): Handler {
   return (w, c) => {
     const p = c.args[0] ?? EMPTY;
     const r: Value = { text: UNKNOWN, labels: unionLabels(p.labels, w.engine.read(c.at, p, via)) ?? [] };
-    if (nodeStyle) c.cb = [EMPTY, r];
+    if (nodeStyle) c.callbackArgs = [EMPTY, r];
     return r;
   };
 }
@@ -764,7 +764,7 @@ function readCall(via: string, nodeStyle = false): Handler {
 function writeCall(via: string): Handler {
   return (w, c) => {
     w.engine.write(c.at, c.args[0] ?? EMPTY, c.args[1], via);
-    c.cb = [EMPTY];
+    c.callbackArgs = [EMPTY];
     return EMPTY;
   };
 }
@@ -805,7 +805,7 @@ function execCode(via: string, codeArg: "first" | "last" = "first"): Handler {
 function shellExec(via: string): Handler {
   return (w, c) => {
     const out = w.engine.exec(c.at, c.args[0] ?? EMPTY, "shell", "shell", via);
-    c.cb = [EMPTY, out, out];
+    c.callbackArgs = [EMPTY, out, out];
     return out;
   };
 }
@@ -822,7 +822,7 @@ function spawnCall(via: string): Handler {
       shell && shell.text !== "false" && shell !== EMPTY
         ? w.engine.exec(c.at, concat(argv, " "), "shell", "shell", `${via} with shell`)
         : runCommand(w.engine, c.at, argv, input);
-    c.cb = [EMPTY, out, out];
+    c.callbackArgs = [EMPTY, out, out];
     return out;
   };
 }
@@ -837,7 +837,7 @@ function httpBody(
 ): Value {
   w.engine.send(c.at, { url, body: body.filter((b) => b !== undefined), other }, via);
   const r = w.engine.fetched(c.at, url);
-  c.cb = [r, r];
+  c.callbackArgs = [r, r];
   return r;
 }
 
@@ -907,13 +907,13 @@ const requestObject: Handler = (w, c) => {
     if (host) url = concat([lit("https://"), host, opts.props.get("path") ?? lit("/")]);
   }
   const r = w.engine.fetched(c.at, url);
-  c.cb = [r];
+  c.callbackArgs = [r];
   w.engine.send(c.at, { url, other: [opts?.props?.get("headers")] }, "http.request");
   return { qualifiedName: "http.req", props: new Map([["url", url ?? EMPTY]]) };
 };
 
 const requestWrite: Handler = (w, c) => {
-  const url = c.recv?.props?.get("url");
+  const url = c.receiver?.props?.get("url");
   if (c.args[0] && !c.args[0].fn) w.engine.send(c.at, { url, body: [c.args[0]] }, "an HTTP request body");
   return EMPTY;
 };
@@ -935,7 +935,7 @@ const socketObject =
   };
 
 const socketSend: Handler = (w, c) => {
-  const url = c.recv?.props?.get("url");
+  const url = c.receiver?.props?.get("url");
   if (c.args[0] && !c.args[0].fn)
     w.engine.send(c.at, { url: url === EMPTY ? undefined : url, body: [c.args[0]] }, "a network socket");
   return EMPTY;
@@ -1191,18 +1191,18 @@ def(["axios.create", "got.extend", "ky.create"], (_w, c) => ({
 }));
 def(["got", "ky", "needle", "needle.request"], gotCall);
 def(["superagent.req.send", "superagent.req.field", "superagent.req.attach"], (w, c) => {
-  w.engine.send(c.at, { url: c.recv?.props?.get("url"), body: c.args }, "superagent");
-  return c.recv ?? EMPTY;
+  w.engine.send(c.at, { url: c.receiver?.props?.get("url"), body: c.args }, "superagent");
+  return c.receiver ?? EMPTY;
 });
-def(["superagent.req.set", "superagent.req.query", "superagent.req.type"], (_w, c) => c.recv ?? EMPTY);
+def(["superagent.req.set", "superagent.req.query", "superagent.req.type"], (_w, c) => c.receiver ?? EMPTY);
 for (const m of ["http", "https", "http2"]) {
   def([`${m}.request`], requestObject);
   def([`${m}.get`], getCall);
 }
 def(["http.req.write", "http.req.end"], requestWrite);
 def(["http.req.on", "http.req.setHeader", "http.req.setTimeout"], (_w, c) => {
-  c.cb = [EMPTY];
-  return c.recv ?? EMPTY;
+  c.callbackArgs = [EMPTY];
+  return c.receiver ?? EMPTY;
 });
 def(["net.connect", "net.createConnection", "tls.connect", "net.Socket"], socketObject("net.socket"));
 def(["net.socket.write", "net.socket.end"], socketSend);
@@ -1210,7 +1210,7 @@ def(["net.socket.connect"], (_w, c) => {
   const host = c.args.find((a) => isKnown(a.text) && !/^\d+$/.test(a.text));
   return host
     ? { qualifiedName: "net.socket", props: new Map([["url", concat([lit("tcp://"), host, lit("/")])]]) }
-    : (c.recv ?? EMPTY);
+    : (c.receiver ?? EMPTY);
 });
 def(["dgram.createSocket"], () => ({ qualifiedName: "dgram.socket" }));
 def(["dgram.socket.send"], (w, c) => {
@@ -1253,8 +1253,8 @@ const meth = (names: string[], h: Handler) => {
   for (const n of names) JS_METHODS.set(n, h);
 };
 meth(["map", "flatMap"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  c.cb = [elementOf(recv), EMPTY, recv];
+  const recv = c.receiver ?? EMPTY;
+  c.callbackArgs = [elementOf(recv), EMPTY, recv];
   c.cbResult = "list";
   return EMPTY;
 });
@@ -1273,36 +1273,36 @@ meth(
     "toReversed",
   ],
   (_w, c) => {
-    const recv = c.recv ?? EMPTY;
-    c.cb = [elementOf(recv), EMPTY, recv];
+    const recv = c.receiver ?? EMPTY;
+    c.callbackArgs = [elementOf(recv), EMPTY, recv];
     return c.method === "find" || c.method === "at" || c.method === "findLast"
       ? elementOf(recv)
       : merge(recv, taint(...c.args.filter((a) => !a.fn)));
   },
 );
 meth(["forEach", "some", "every", "findIndex"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  c.cb = [elementOf(recv), EMPTY, recv];
+  const recv = c.receiver ?? EMPTY;
+  c.callbackArgs = [elementOf(recv), EMPTY, recv];
   return EMPTY;
 });
 meth(["reduce", "reduceRight"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  c.cb = [merge(c.args[1], taint(recv)), elementOf(recv)];
+  const recv = c.receiver ?? EMPTY;
+  c.callbackArgs = [merge(c.args[1], taint(recv)), elementOf(recv)];
   return taint(recv, c.args[1]);
 });
 meth(["then"], (_w, c) => {
-  c.cb = [c.recv ?? EMPTY];
+  c.callbackArgs = [c.receiver ?? EMPTY];
   c.cbResult = "value";
   return EMPTY;
 });
 meth(["catch", "finally", "on", "once", "addListener", "addEventListener", "pipeTo"], (_w, c) => {
-  c.cb = [c.recv ?? EMPTY];
-  return c.recv ?? EMPTY;
+  c.callbackArgs = [c.receiver ?? EMPTY];
+  return c.receiver ?? EMPTY;
 });
 meth(
   ["toString", "trim", "trimEnd", "trimStart", "toLowerCase", "toUpperCase", "normalize", "valueOf"],
   (_w, c) => {
-    const recv = c.recv ?? EMPTY;
+    const recv = c.receiver ?? EMPTY;
     const enc = (c.args[0]?.text ?? "").toLowerCase();
     if (c.method === "toString" && (enc === "utf8" || enc === "utf-8" || enc === "latin1" || enc === ""))
       return recv;
@@ -1310,7 +1310,7 @@ meth(
   },
 );
 meth(["join"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
+  const recv = c.receiver ?? EMPTY;
   const sep = c.args[0]?.text ?? ",";
   return recv.list ? concat(recv.list, isKnown(sep) ? sep : "") : taint(recv);
 });
@@ -1337,7 +1337,7 @@ meth(
   propagate,
 );
 meth(["write", "end"], (w, c) => {
-  const h = c.recv?.writeHandle;
+  const h = c.receiver?.writeHandle;
   if (h && c.args[0] && !c.args[0].fn) w.engine.write(c.at, h.path, c.args[0], "a write stream", true);
   return EMPTY;
 });
@@ -1348,8 +1348,8 @@ meth(["pipe"], (w, c) => {
     dest?.qualifiedName === "net.socket" ||
     dest?.qualifiedName === "ws.socket"
   )
-    w.engine.send(c.at, { url: dest.props?.get("url"), body: [c.recv] }, "a stream piped to the network");
-  else if (dest?.writeHandle) w.engine.write(c.at, dest.writeHandle.path, c.recv, "a piped stream", true);
+    w.engine.send(c.at, { url: dest.props?.get("url"), body: [c.receiver] }, "a stream piped to the network");
+  else if (dest?.writeHandle) w.engine.write(c.at, dest.writeHandle.path, c.receiver, "a piped stream", true);
   return dest ?? EMPTY;
 });
 meth(["push", "unshift"], (w, c) => {

@@ -39,11 +39,11 @@ const MAX_DEPTH = 300;
 interface Call {
   node: Node;
   at: Loc;
-  recv?: Value;
+  receiver?: Value;
   args: Value[];
-  kw: Map<string, Value>;
+  keywords: Map<string, Value>;
   /** The receiver variable of a method call, so mutating methods (append, update, add) can taint it. */
-  recvName?: string;
+  receiverName?: string;
   method?: string;
 }
 
@@ -679,9 +679,9 @@ export class PythonWalker {
       node: n,
       at,
       args,
-      kw,
-      ...(recv ? { recv } : {}),
-      ...(recvName ? { recvName } : {}),
+      keywords: kw,
+      ...(recv ? { receiver: recv } : {}),
+      ...(recvName ? { receiverName: recvName } : {}),
       ...(method ? { method } : {}),
     };
 
@@ -703,7 +703,7 @@ export class PythonWalker {
   private callFn(fn: PyFn, c: Call): Value {
     const args = [...c.args];
     fn.params.forEach((p, i) => {
-      const v = c.kw.get(p);
+      const v = c.keywords.get(p);
       if (v && args[i] === undefined) args[i] = v;
     });
     return this.engine.callFunction(fn, c.at, args);
@@ -711,25 +711,25 @@ export class PythonWalker {
 
   /** Replaces the value of the receiver variable of a method call (`s.connect(addr)` records the host). */
   updateReceiver(c: Call, f: (old: Value) => Value): void {
-    if (!c.recvName) return;
-    this.scope.set(c.recvName, f(this.scope.get(c.recvName) ?? EMPTY));
+    if (!c.receiverName) return;
+    this.scope.set(c.receiverName, f(this.scope.get(c.receiverName) ?? EMPTY));
   }
 
   /** A mutating method (`lst.append(x)`, `d.update(x)`, `zf.write(p)`) taints the receiver variable. */
   taintReceiver(c: Call, L: readonly Label[] | undefined): void {
-    if (!L?.length || !c.recvName) return;
-    const old = this.scope.get(c.recvName) ?? EMPTY;
-    this.scope.set(c.recvName, withLabels(old, L));
+    if (!L?.length || !c.receiverName) return;
+    const old = this.scope.get(c.receiverName) ?? EMPTY;
+    this.scope.set(c.receiverName, withLabels(old, L));
   }
 }
 
 // ---- call table -------------------------------------------------------------------------------
 
 const arg = (c: Call, i: number, name?: string): Value | undefined =>
-  c.args[i] ?? (name ? c.kw.get(name) : undefined);
+  c.args[i] ?? (name ? c.keywords.get(name) : undefined);
 
 function pathJoin(_w: PythonWalker, c: Call): Value {
-  return joinPath(c.args.length ? c.args : [c.recv ?? EMPTY]);
+  return joinPath(c.args.length ? c.args : [c.receiver ?? EMPTY]);
 }
 
 function openCall(w: PythonWalker, c: Call, path: Value | undefined, mode: string): Value {
@@ -754,19 +754,24 @@ function decodeCall(encoding: Encoding | "compressed", label: string = encoding)
 function httpCall(via: string, methodArg = false): Handler {
   return (w, c) => {
     const off = methodArg ? 1 : 0;
-    const method = methodArg ? (c.args[0]?.text ?? c.kw.get("method")?.text ?? "") : "";
+    const method = methodArg ? (c.args[0]?.text ?? c.keywords.get("method")?.text ?? "") : "";
     const url = arg(c, off, "url");
     const body = [
-      c.kw.get("data"),
-      c.kw.get("json"),
-      c.kw.get("files"),
-      c.kw.get("content"),
-      c.kw.get("body"),
-      c.kw.get("fields"),
+      c.keywords.get("data"),
+      c.keywords.get("json"),
+      c.keywords.get("files"),
+      c.keywords.get("content"),
+      c.keywords.get("body"),
+      c.keywords.get("fields"),
     ];
     if (/post|put|patch/i.test(via) || /post|put|patch/i.test(method))
       body.push(c.args[off + 1], c.args[off + 2]);
-    const other = [c.kw.get("params"), c.kw.get("headers"), c.kw.get("cookies"), c.kw.get("auth")];
+    const other = [
+      c.keywords.get("params"),
+      c.keywords.get("headers"),
+      c.keywords.get("cookies"),
+      c.keywords.get("auth"),
+    ];
     w.engine.send(c.at, { url, body: body.filter(Boolean), other }, via);
     return w.engine.fetched(c.at, url);
   };
@@ -776,8 +781,8 @@ function subprocessCall(via: string): Handler {
   return (w, c) => {
     const cmd = arg(c, 0, "args");
     if (!cmd) return EMPTY;
-    const stdin = c.kw.get("input");
-    const shell = c.kw.get("shell")?.text === "True";
+    const stdin = c.keywords.get("input");
+    const shell = c.keywords.get("shell")?.text === "True";
     if (shell)
       return w.engine.exec(
         c.at,
@@ -816,7 +821,7 @@ function copyCall(w: PythonWalker, c: Call): Value {
 }
 
 const keep: Handler = (_w, c) => c.args[0] ?? EMPTY;
-const propagate: Handler = (_w, c) => taint(c.recv, ...c.args, ...c.kw.values());
+const propagate: Handler = (_w, c) => taint(c.receiver, ...c.args, ...c.keywords.values());
 const serialise: Handler = (w, c) => {
   for (const a of c.args) w.engine.serialise(c.at, a);
   return taint(...c.args);
@@ -966,7 +971,7 @@ def(
   decodeCall("compressed", "compressed data"),
 );
 def(["codecs.decode"], (w, c) => {
-  const enc = (c.args[1]?.text ?? c.kw.get("encoding")?.text ?? "").toLowerCase();
+  const enc = (c.args[1]?.text ?? c.keywords.get("encoding")?.text ?? "").toLowerCase();
   if (/base64|hex|rot|zlib|bz2|uu/.test(enc)) {
     const input = c.args[0] ?? EMPTY;
     const kind: Encoding | undefined = /base64/.test(enc) ? "base64" : /hex/.test(enc) ? "hex" : undefined;
@@ -1159,7 +1164,7 @@ def(
   },
 );
 def(["http.client.conn.request"], (w, c) => {
-  const host = c.recv?.props?.get("host") ?? { text: UNKNOWN };
+  const host = c.receiver?.props?.get("host") ?? { text: UNKNOWN };
   const url = concat([lit("https://"), host, arg(c, 1, "url") ?? lit("/")]);
   w.engine.send(c.at, { url, body: [arg(c, 2, "body")], other: [arg(c, 3, "headers")] }, "http.client");
   return EMPTY;
@@ -1182,7 +1187,7 @@ def(["socket.sock.connect"], (w, c) => {
   return EMPTY;
 });
 def(["socket.sock.send", "socket.sock.sendall", "socket.sock.sendto", "socket.sock.write"], (w, c) => {
-  const host = c.recv?.props?.get("host");
+  const host = c.receiver?.props?.get("host");
   w.engine.send(
     c.at,
     { url: host ? concat([lit("tcp://"), host, lit("/")]) : undefined, body: [c.args[0]] },
@@ -1239,26 +1244,26 @@ const meth = (names: string[], h: Handler) => {
   for (const n of names) PY_METHODS.set(n, h);
 };
 meth(["read_text", "read_bytes"], (w, c) => {
-  const p = c.recv ?? EMPTY;
+  const p = c.receiver ?? EMPTY;
   return { text: UNKNOWN, labels: unionLabels(p.labels, w.engine.read(c.at, p, `.${c.method}()`)) ?? [] };
 });
-meth(["open"], (w, c) => openCall(w, c, c.recv, arg(c, 0, "mode")?.text ?? "r"));
+meth(["open"], (w, c) => openCall(w, c, c.receiver, arg(c, 0, "mode")?.text ?? "r"));
 meth(["write_text", "write_bytes"], (w, c) => {
-  w.engine.write(c.at, c.recv ?? EMPTY, c.args[0], `.${c.method}()`);
+  w.engine.write(c.at, c.receiver ?? EMPTY, c.args[0], `.${c.method}()`);
   return EMPTY;
 });
 meth(["write", "writelines"], (w, c) => {
-  const h = c.recv?.writeHandle;
+  const h = c.receiver?.writeHandle;
   if (h) w.engine.write(c.at, h.path, c.args[0], "write()", true);
   else w.taintReceiver(c, labelsOf(c.args));
   return EMPTY;
 });
 meth(["glob", "rglob"], (_w, c) => {
-  const base = c.recv ?? EMPTY;
+  const base = c.receiver ?? EMPTY;
   return concat([base, lit(c.method === "rglob" ? "/**/" : "/"), c.args[0] ?? { text: "*" }]);
 });
-meth(["iterdir"], (_w, c) => concat([c.recv ?? EMPTY, lit("/*")]));
-meth(["joinpath"], (_w, c) => joinPath([c.recv ?? EMPTY, ...c.args]));
+meth(["iterdir"], (_w, c) => concat([c.receiver ?? EMPTY, lit("/*")]));
+meth(["joinpath"], (_w, c) => joinPath([c.receiver ?? EMPTY, ...c.args]));
 meth(
   [
     "expanduser",
@@ -1274,11 +1279,11 @@ meth(
     "casefold",
     "expandvars",
   ],
-  (_w, c) => withLabels(c.recv ?? EMPTY, labelsOf(c.args)),
+  (_w, c) => withLabels(c.receiver ?? EMPTY, labelsOf(c.args)),
 );
 meth(["decode"], (w, c) => {
   const enc = (c.args[0]?.text ?? "").toLowerCase();
-  const recv = c.recv ?? EMPTY;
+  const recv = c.receiver ?? EMPTY;
   if (enc === "base64" || enc === "hex") {
     const text = isKnown(recv.text) ? decodeLiteral(recv.text, enc) : undefined;
     return w.engine.decoded(c.at, recv, enc, text);
@@ -1286,22 +1291,22 @@ meth(["decode"], (w, c) => {
   return recv;
 });
 meth(["format"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  if (recv.text === undefined) return taint(recv, ...c.args, ...c.kw.values());
+  const recv = c.receiver ?? EMPTY;
+  if (recv.text === undefined) return taint(recv, ...c.args, ...c.keywords.values());
   let k = 0;
   const s = recv.text.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
     const key = name.split(/[!:]/)[0] ?? "";
-    const v = key && !/^\d+$/.test(key) ? c.kw.get(key) : c.args[key ? Number(key) : k++];
+    const v = key && !/^\d+$/.test(key) ? c.keywords.get(key) : c.args[key ? Number(key) : k++];
     return v?.text ?? UNKNOWN;
   });
-  const L = labelsOf([recv, ...c.args, ...c.kw.values()]);
+  const L = labelsOf([recv, ...c.args, ...c.keywords.values()]);
   return { text: s, ...(L ? { labels: L } : {}) };
 });
 meth(["join"], (_w, c) => {
-  const sep = c.recv?.text ?? "";
+  const sep = c.receiver?.text ?? "";
   const items = c.args[0];
   if (items?.list) return concat(items.list, isKnown(sep) ? sep : "");
-  return taint(c.recv, items);
+  return taint(c.receiver, items);
 });
 meth(
   [
@@ -1328,7 +1333,7 @@ meth(
   propagate,
 );
 meth(["get"], (w, c) => {
-  const recv = c.recv ?? EMPTY;
+  const recv = c.receiver ?? EMPTY;
   const key = c.args[0]?.text;
   if (recv.props && isKnown(key) && recv.props.has(key)) return recv.props.get(key) ?? EMPTY;
   if (recv.labels && isKnown(key)) return taint({ labels: w.engine.fieldOf(recv.labels, key) }, c.args[1]);
@@ -1336,12 +1341,12 @@ meth(["get"], (w, c) => {
 });
 meth(["append", "appendleft"], (w, c) => {
   const item = c.args[0];
-  if (item && c.args.length === 1 && !c.kw.size)
+  if (item && c.args.length === 1 && !c.keywords.size)
     w.updateReceiver(c, (old) => appended(old, [item], c.method === "appendleft"));
-  else w.taintReceiver(c, labelsOf([...c.args, ...c.kw.values()]));
+  else w.taintReceiver(c, labelsOf([...c.args, ...c.keywords.values()]));
   return EMPTY;
 });
 meth(["extend", "update", "add", "insert", "setdefault", "put"], (w, c) => {
-  w.taintReceiver(c, labelsOf([...c.args, ...c.kw.values()]));
+  w.taintReceiver(c, labelsOf([...c.args, ...c.keywords.values()]));
   return EMPTY;
 });
