@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultConfig } from "../src/scan/config.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import { type Peer, timePeer } from "../tools/bench/peer.js";
 
 // The benchmark's peer run must hand the peer what its own scan-imported-skills script would: one

@@ -5,10 +5,10 @@ import { scanPath } from "../src/node/scan-path.js";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { ALL_CHECKS } from "../src/scan/all-checks.js";
 import { URL_CHECKS } from "../src/scan/analyze/urls.js";
-import { CODE_CHECKS } from "../src/scan/checks.js";
-import { defaultConfig } from "../src/scan/config.js";
+import { CODE_CHECKS } from "../src/scan/code-checks.js";
 import { compareSkills } from "../src/scan/diff.js";
-import { SCRIPT_CHECKS } from "../src/scan/scripts/checks.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
+import { SCRIPT_CHECKS } from "../src/scripts/script-checks.js";
 import { scanOne, skillMd } from "./helpers.js";
 
 // One catalogue of every finding id: YAML rules and code checks alike. `rules`, SARIF's rule list and

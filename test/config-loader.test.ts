@@ -13,7 +13,7 @@ import {
   loadOperatorConfig,
   NEVER_FAIL,
 } from "../src/node/config-file.js";
-import { defaultConfig, parseConfigText } from "../src/scan/config.js";
+import { defaultConfig, parseConfigText } from "../src/scan/scan-config.js";
 import { scanRecord, skillMd } from "./helpers.js";
 
 // Issue 13: one config loader for the CLI and the Action, one path, one "never fail", the CLI honours

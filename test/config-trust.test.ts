@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CHECKS } from "../src/scan/checks.js";
+import { CHECKS } from "../src/scan/code-checks.js";
+import { mergeRepositoryConfig, parseRepositoryConfig } from "../src/scan/config-trust.js";
+import { findingAt } from "../src/scan/findings.js";
 import {
   ConfigError,
   DEFAULT_LIMITS,
@@ -7,9 +9,7 @@ import {
   parseConfigFile,
   parseConfigText,
   type ScanConfig,
-} from "../src/scan/config.js";
-import { mergeRepositoryConfig, parseRepositoryConfig } from "../src/scan/config-trust.js";
-import { findingAt } from "../src/scan/findings.js";
+} from "../src/scan/scan-config.js";
 import { applySilences } from "../src/scan/verdict.js";
 import { scanRecord, skillMd } from "./helpers.js";
 

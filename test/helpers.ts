@@ -2,11 +2,11 @@ import { join } from "node:path";
 import { loadBuiltinRuleSet } from "../src/node/load.js";
 import { scanPath } from "../src/node/scan-path.js";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
-import type { ScanConfig } from "../src/scan/config.js";
-import { defaultConfig } from "../src/scan/config.js";
 import { MemoryFileSet } from "../src/scan/fileset.js";
 import { scanFileSet } from "../src/scan/index.js";
 import type { ScanOptions } from "../src/scan/options.js";
+import type { ScanConfig } from "../src/scan/scan-config.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import type { ScanResult, SkillReport } from "../src/scan/types.js";
 
 export const skillMd = (name: string, description: string, body = "# Title\n\nDo the task step by step.\n") =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { TextFile } from "../src/scan/analyze/context.js";
-import { defaultConfig } from "../src/scan/config.js";
+import type { TextFile } from "../src/scan/analyze/analysis-context.js";
 import { compileRule } from "../src/scan/rules/compile.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import { LineIndex } from "../src/scan/text/lines.js";
 import type { Finding } from "../src/scan/types.js";
 import { adjust } from "../src/scan/weigh/adjust.js";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultConfig } from "../src/scan/config.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import type { Finding, SkillReport } from "../src/scan/types.js";
 import { commentStart, intent } from "../src/scan/weigh/intent.js";
 import { fixtureSkill, scanOne, scanTechniques, skillMd } from "./helpers.js";

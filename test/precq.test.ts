@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { TextFile } from "../src/scan/analyze/context.js";
+import type { TextFile } from "../src/scan/analyze/analysis-context.js";
 import { identityOf } from "../src/scan/analyze/provenance.js";
-import { defaultConfig } from "../src/scan/config.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import { LineIndex } from "../src/scan/text/lines.js";
 import type { Finding, SkillReport } from "../src/scan/types.js";
 import {

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AnalysisContext, TextFile } from "../src/scan/analyze/context.js";
+import type { AnalysisContext, TextFile } from "../src/scan/analyze/analysis-context.js";
 import { type KeywordHits, runRules } from "../src/scan/analyze/rules.js";
-import { defaultConfig } from "../src/scan/config.js";
 import type { CompiledRule } from "../src/scan/rules/compile.js";
 import { maxMatchLength } from "../src/scan/rules/reach.js";
 import type { TextKind } from "../src/scan/rules/schema.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import { LineIndex } from "../src/scan/text/lines.js";
 
 // The keyword prefilter and its windows are a speed-up only: on any text they must find exactly what

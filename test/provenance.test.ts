@@ -10,8 +10,8 @@ import {
   provenanceOf,
   type Tier,
 } from "../src/scan/analyze/provenance.js";
-import { defaultConfig } from "../src/scan/config.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import type { SkillReport } from "../src/scan/types.js";
 import { scanOne, skillMd } from "./helpers.js";
 

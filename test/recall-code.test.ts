@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadScriptAnalyzer } from "../src/node/script-analyzer.js";
 import { analyzeEmbeddedCode } from "../src/scan/analyze/embedded-code.js";
-import { defaultConfig } from "../src/scan/config.js";
 import { fencesOf, markdownContext } from "../src/scan/markdown/context.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
-import { envNameMatchesHost } from "../src/scan/scripts/paths.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import { extractCode, extractFences, MappedLines, parseJson } from "../src/scan/text/extract-code.js";
 import { contentKind, looksLikeShell } from "../src/scan/text/file-kind.js";
 import { LineIndex } from "../src/scan/text/lines.js";
 import type { SkillReport } from "../src/scan/types.js";
+import { envNameMatchesHost } from "../src/scripts/paths.js";
 import { fixtureSkill, scanTechniques } from "./helpers.js";
 
 // Issue 12, recall in code: a single env secret sent to a foreign host, commands in files that are

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBuiltinRuleSet } from "../src/node/load.js";
+import type { TextFile } from "../src/scan/analyze/analysis-context.js";
 import { analyzeConfusables, toLatin } from "../src/scan/analyze/confusables.js";
-import type { TextFile } from "../src/scan/analyze/context.js";
 import { editDistance, impersonationFindings } from "../src/scan/analyze/impersonation.js";
 import { buildRuleSet, type ImpersonationData } from "../src/scan/ruleset.js";
 import { pycSource } from "../src/scan/skill.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadBuiltinRuleSet } from "../src/node/load.js";
-import { defaultConfig } from "../src/scan/config.js";
 import { MemoryFileSet } from "../src/scan/fileset.js";
 import { scanFileSet } from "../src/scan/index.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import { ruleIds, scanOne, scanRecord, skillMd } from "./helpers.js";
 
 const good = skillMd("demo", "Formats notes into a summary. Use when the user asks for a summary.");

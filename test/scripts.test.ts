@@ -1,19 +1,19 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createScriptAnalyzer } from "../src/node/grammars.js";
-import type { AnalysisContext, TextFile } from "../src/scan/analyze/context.js";
+import type { AnalysisContext, TextFile } from "../src/scan/analyze/analysis-context.js";
 import { hostMatches } from "../src/scan/analyze/urls.js";
-import { defaultConfig } from "../src/scan/config.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
+import { fileKind } from "../src/scan/text/file-kind.js";
+import { LineIndex } from "../src/scan/text/lines.js";
+import { SEVERITIES, type Severity } from "../src/scan/types.js";
 import {
   SCRIPT_CHECKS,
   type ScriptReport,
   scriptLanguage,
   type TreeSitterScriptAnalyzer,
-} from "../src/scan/scripts/index.js";
-import { fileKind } from "../src/scan/text/file-kind.js";
-import { LineIndex } from "../src/scan/text/lines.js";
-import { SEVERITIES, type Severity } from "../src/scan/types.js";
+} from "../src/scripts/index.js";
 
 // Fixtures are written here: hosts are documentation addresses (203.0.113.0/24) or .example names.
 

@@ -17,9 +17,9 @@ import {
 } from "../src/node/skill-runner.js";
 import { renderReport } from "../src/report/render.js";
 import { renderText } from "../src/report/text.js";
-import { defaultConfig } from "../src/scan/config.js";
 import { MemoryFileSet } from "../src/scan/fileset.js";
 import { buildRuleSet, type SkillScanner, scanFileSet } from "../src/scan/index.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import type { ScanResult, SkillReport } from "../src/scan/types.js";
 import { LocalFileSet } from "../src/sources/local.js";
 import { skillMd, TECHNIQUES_DIR } from "./helpers.js";

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { allowedDomainProblem, ConfigError, defaultConfig, parseConfigText } from "../src/scan/config.js";
+import {
+  allowedDomainProblem,
+  ConfigError,
+  defaultConfig,
+  parseConfigText,
+} from "../src/scan/scan-config.js";
 import type { SkillReport } from "../src/scan/types.js";
 import { scanOne, skillMd } from "./helpers.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultConfig, parseConfigText } from "../src/scan/config.js";
+import { defaultConfig, parseConfigText } from "../src/scan/scan-config.js";
 import { ruleIds, scanOne, skillMd } from "./helpers.js";
 
 describe("verdict, policy and review decisions", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultConfig } from "../src/scan/config.js";
+import { defaultConfig } from "../src/scan/scan-config.js";
 import type { Finding, Manifest } from "../src/scan/types.js";
 import { adjust, cappedAt, lowered } from "../src/scan/weigh/adjust.js";
 import {

@@ -1,5 +1,5 @@
-import { type ConfigFile, normaliseConfig, parseConfigFile, type ScanConfig } from "./config.js";
 import { parseLevel } from "./levels.js";
+import { type ConfigFile, normaliseConfig, parseConfigFile, type ScanConfig } from "./scan-config.js";
 
 // Who wrote a config decides what it may do (DESIGN "Non-bypassable: who controls what").
 //

@@ -1,5 +1,5 @@
 import { CAPABILITY_WORDS, HIGH_RISK } from "./capabilities.js";
-import { CHECKS } from "./checks.js";
+import { CHECKS } from "./code-checks.js";
 import { findingAt } from "./findings.js";
 import type { Finding, SkillReport } from "./types.js";
 

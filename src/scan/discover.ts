@@ -1,7 +1,7 @@
-import type { ScanConfig } from "./config.js";
 import type { FileEntry, FileSet } from "./fileset.js";
 import { VCS_DIR } from "./fileset.js";
 import { matchesAny } from "./glob.js";
+import type { ScanConfig } from "./scan-config.js";
 
 export interface DiscoveredSkill {
   /** Folder relative to the root ("." for the root itself). */

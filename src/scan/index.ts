@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
-import type { AnalysisContext } from "./analyze/context.js";
+import type { AnalysisContext } from "./analyze/analysis-context.js";
 import { hostMatches } from "./analyze/urls.js";
-import { CHECKS } from "./checks.js";
-import { allowedDomainProblem, defaultConfig } from "./config.js";
+import { CHECKS } from "./code-checks.js";
 import { type DiscoveredSkill, discoverSkills } from "./discover.js";
 import type { FileSet } from "./fileset.js";
 import { findingAt } from "./findings.js";
 import { LEVEL_NAMES, levelOf, maxSeverity } from "./levels.js";
 import type { ScanOptions, SkillScanner } from "./options.js";
 import { timedAsync } from "./profile.js";
+import { allowedDomainProblem, defaultConfig } from "./scan-config.js";
 import { scanSkill } from "./skill.js";
 import { type ScanResult, SEVERITIES, type Severity, type SkillReport } from "./types.js";
 
@@ -180,20 +180,15 @@ export function highestSeverity(result: ScanResult): Severity | null {
   return result.skills.reduce<Severity | null>((acc, s) => maxSeverity(acc, s.severity), null);
 }
 
+export {
+  createTreeSitterAnalyzer,
+  type ScriptLanguage,
+  type ScriptParsers,
+  type TreeSitterScriptAnalyzer,
+} from "../scripts/index.js";
 // The core's public surface: every folder outside src/scan imports the core from here only
 // (test/boundaries.test.ts enforces it), so everything not listed below is private to the core.
 export { ALL_CHECKS } from "./all-checks.js";
-export {
-  ACCEPTED_PATH,
-  type AcceptedNote,
-  CONFIG_PATH,
-  ConfigError,
-  configFileSchema,
-  defaultConfig,
-  parseConfigText,
-  type ReviewDecision,
-  type ScanConfig,
-} from "./config.js";
 export { parseRepositoryConfig } from "./config-trust.js";
 export { type FileEntry, type FileSet, MemoryFileSet, VCS_DIR } from "./fileset.js";
 export { LEVEL_NAMES, parseLevel, severityOf } from "./levels.js";
@@ -215,11 +210,16 @@ export { assertExamples } from "./rules/examples.js";
 export type { TextKind } from "./rules/schema.js";
 export { buildRuleSet, type RuleSet } from "./ruleset.js";
 export {
-  createTreeSitterAnalyzer,
-  type ScriptLanguage,
-  type ScriptParsers,
-  type TreeSitterScriptAnalyzer,
-} from "./scripts/index.js";
+  ACCEPTED_PATH,
+  type AcceptedNote,
+  CONFIG_PATH,
+  ConfigError,
+  configFileSchema,
+  defaultConfig,
+  parseConfigText,
+  type ReviewDecision,
+  type ScanConfig,
+} from "./scan-config.js";
 export { fileKind, isScriptKind } from "./text/file-kind.js";
 export { escapeInvisible } from "./text/lines.js";
 export { CHECKS, findingAt, levelOf, SEVERITIES };

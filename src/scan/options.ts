@@ -1,9 +1,9 @@
-import type { ScriptAnalyzer } from "./analyze/context.js";
-import type { ReviewDecision, ScanConfig } from "./config.js";
+import type { ScriptAnalyzer } from "./analyze/analysis-context.js";
 import type { DiscoveredSkill } from "./discover.js";
 import type { FileSet } from "./fileset.js";
 import type { StageClock } from "./profile.js";
 import type { RuleSet } from "./ruleset.js";
+import type { ReviewDecision, ScanConfig } from "./scan-config.js";
 import type { SkillReport } from "./types.js";
 
 export interface ScanOptions {

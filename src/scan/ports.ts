@@ -6,7 +6,7 @@
 
 // ScriptAnalyzer is declared beside AnalysisContext (its argument), which script analysis already
 // imports from there; this module is where the outside finds it.
-export type { AnalysisContext, ScriptAnalyzer, TextFile } from "./analyze/context.js";
+export type { AnalysisContext, ScriptAnalyzer, TextFile } from "./analyze/analysis-context.js";
 
 export type EntryKind = "file" | "symlink" | "other";
 

@@ -4,8 +4,8 @@
 // (analyze/, scripts/, weigh/).
 
 import { createHash } from "node:crypto";
+import type { AnalysisContext, TextFile } from "./analyze/analysis-context.js";
 import { analyzeConfusables } from "./analyze/confusables.js";
-import type { AnalysisContext, TextFile } from "./analyze/context.js";
 import { zipDocumentKind } from "./analyze/documents.js";
 import { analyzeEmbeddedCode } from "./analyze/embedded-code.js";
 import { findEncoded } from "./analyze/encoded.js";
@@ -14,7 +14,7 @@ import { impersonationFindings } from "./analyze/impersonation.js";
 import { identityOf, NO_IDENTITY, type SkillIdentity } from "./analyze/provenance.js";
 import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
-import { CHECKS } from "./checks.js";
+import { CHECKS } from "./code-checks.js";
 import type { DiscoveredSkill } from "./discover.js";
 import { type FileSet, VCS_DIR } from "./fileset.js";
 import { findingAt } from "./findings.js";

@@ -1,9 +1,9 @@
 import { CAPABILITY_WORDS } from "./capabilities.js";
-import { CHECKS } from "./checks.js";
-import type { ReviewDecision, ScanConfig } from "./config.js";
+import { CHECKS } from "./code-checks.js";
 import { findingAt } from "./findings.js";
 import { matchesAny } from "./glob.js";
 import { levelOf, maxSeverity, severityOf } from "./levels.js";
+import type { ReviewDecision, ScanConfig } from "./scan-config.js";
 import type {
   Capability,
   CapabilityReport,

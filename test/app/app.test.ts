@@ -6,9 +6,9 @@ import { toApiAnnotation } from "../../src/app/github/check-runs.js";
 import type { AppOptions } from "../../src/app/index.js";
 import { loadEngine } from "../../src/app/scan/engine.js";
 import { annotationsFor } from "../../src/report/annotations.js";
-import { defaultConfig } from "../../src/scan/config.js";
 import { MemoryFileSet } from "../../src/scan/fileset.js";
 import { scanFileSet } from "../../src/scan/index.js";
+import { defaultConfig } from "../../src/scan/scan-config.js";
 import {
   example,
   fixtureText,

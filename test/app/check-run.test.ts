@@ -12,9 +12,9 @@ import {
 } from "../../src/app/github/check-runs.js";
 import { loadEngine } from "../../src/app/scan/engine.js";
 import { buildOutput, describeError } from "../../src/app/scan/scan-and-report.js";
-import { defaultConfig } from "../../src/scan/config.js";
 import { MemoryFileSet } from "../../src/scan/fileset.js";
 import { resultOf } from "../../src/scan/index.js";
+import { defaultConfig } from "../../src/scan/scan-config.js";
 import type { SkillReport } from "../../src/scan/types.js";
 import { TarballError } from "../../src/sources/tarball.js";
 import { repoFiles, schemaErrors } from "./helpers.js";

@@ -3,7 +3,7 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AppOptions } from "../../src/app/index.js";
-import { DEFAULT_LIMITS } from "../../src/scan/config.js";
+import { DEFAULT_LIMITS } from "../../src/scan/scan-config.js";
 import { example, GitHub, makeProbot, unmatched } from "./helpers.js";
 import { tarballOf } from "./tar.js";
 

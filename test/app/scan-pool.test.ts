@@ -6,8 +6,8 @@ import { loadEngine } from "../../src/app/scan/engine.js";
 import { fileSetOf, ScanTimeoutError, toScanJob } from "../../src/app/scan/scan-job.js";
 import { runnerEngine, ScanPool } from "../../src/app/scan/scan-pool.js";
 import type { AppServer } from "../../src/app/server.js";
-import { defaultConfig } from "../../src/scan/config.js";
 import { MemoryFileSet } from "../../src/scan/fileset.js";
+import { defaultConfig } from "../../src/scan/scan-config.js";
 import {
   example,
   GitHub,

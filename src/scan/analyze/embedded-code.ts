@@ -2,7 +2,7 @@ import { fencesOf, fencesOfContext } from "../markdown/context.js";
 import { type CodePiece, extractCode, extractFences, MappedLines } from "../text/extract-code.js";
 import type { Capability, Finding } from "../types.js";
 import { lowered } from "../weigh/adjust.js";
-import type { AnalysisContext, TextFile } from "./context.js";
+import type { AnalysisContext, TextFile } from "./analysis-context.js";
 import { cannotRunAsWritten, runRules } from "./rules.js";
 
 // Scripts inside files that are no scripts by name (see text/extract-code.ts) get what a script

@@ -1,7 +1,7 @@
-import { CHECKS } from "../checks.js";
+import { CHECKS } from "../code-checks.js";
 import { findingAt } from "../findings.js";
 import type { Finding } from "../types.js";
-import type { TextFile } from "./context.js";
+import type { TextFile } from "./analysis-context.js";
 import type { HiddenText } from "./hidden.js";
 import { contextOf } from "./rules.js";
 

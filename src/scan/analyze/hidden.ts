@@ -1,8 +1,8 @@
-import { CHECKS } from "../checks.js";
+import { CHECKS } from "../code-checks.js";
 import { findingAt } from "../findings.js";
 import { escapeInvisible } from "../text/lines.js";
 import type { Finding } from "../types.js";
-import type { TextFile } from "./context.js";
+import type { TextFile } from "./analysis-context.js";
 import { contextOf } from "./rules.js";
 
 /** Text that a person cannot see but the agent reads, to be scanned again by the caller. */

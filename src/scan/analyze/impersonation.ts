@@ -1,4 +1,4 @@
-import { CHECKS } from "../checks.js";
+import { CHECKS } from "../code-checks.js";
 import { findingAt } from "../findings.js";
 import type { ImpersonationData } from "../ruleset.js";
 import type { Finding, Manifest } from "../types.js";

@@ -5,7 +5,7 @@ import { isScriptKind } from "../text/file-kind.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
 import { lowered } from "../weigh/adjust.js";
-import type { AnalysisContext, TextFile } from "./context.js";
+import type { AnalysisContext, TextFile } from "./analysis-context.js";
 import { commandUrls, fetchesOpaqueAddress, weighByProvenance, worstProvenance } from "./provenance.js";
 import { hostsIn } from "./urls.js";
 

@@ -4,7 +4,7 @@ import type { CheckMeta } from "../findings.js";
 import { findingAt } from "../findings.js";
 import type { DomainData } from "../ruleset.js";
 import type { Capability, Finding } from "../types.js";
-import type { AnalysisContext, TextFile } from "./context.js";
+import type { AnalysisContext, TextFile } from "./analysis-context.js";
 import { provenanceOf } from "./provenance.js";
 import { contextOf } from "./rules.js";
 

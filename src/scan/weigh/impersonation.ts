@@ -1,4 +1,4 @@
-import { CHECKS } from "../checks.js";
+import { CHECKS } from "../code-checks.js";
 import { levelOf } from "../levels.js";
 import { adjust } from "./adjust.js";
 import type { Stage } from "./stage.js";

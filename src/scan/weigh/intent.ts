@@ -1,4 +1,4 @@
-import type { TextFile } from "../analyze/context.js";
+import type { TextFile } from "../analyze/analysis-context.js";
 import { isScriptKind } from "../text/file-kind.js";
 import type { Finding } from "../types.js";
 import { adjust } from "./adjust.js";

@@ -1,4 +1,4 @@
-import type { TextFile } from "../analyze/context.js";
+import type { TextFile } from "../analyze/analysis-context.js";
 import { identityOf, type SkillIdentity } from "../analyze/provenance.js";
 import { levelOf } from "../levels.js";
 import { fencesOf } from "../markdown/context.js";

@@ -1,5 +1,5 @@
-import type { TextFile } from "../analyze/context.js";
-import type { ScanConfig } from "../config.js";
+import type { TextFile } from "../analyze/analysis-context.js";
+import type { ScanConfig } from "../scan-config.js";
 import type { Capability, CapabilityReport, Finding, Manifest, SkillReport } from "../types.js";
 
 // What a weighing stage is, apart from the list of stages (index.ts): a stage module imports this,

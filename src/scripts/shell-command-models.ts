@@ -2,9 +2,9 @@
 // tar, …), each a few independent lines over the same argv helpers; every language's walker asks it
 // what a command does, so a command is modelled once, here, for all of them.
 
-import { decodeLiteral } from "./decode.js";
-import type { Engine } from "./engine.js";
+import { decodeLiteral } from "./decode-literals.js";
 import { NETWORK_IN_TEXT, UNKNOWN } from "./paths.js";
+import type { Engine } from "./taint-engine.js";
 import {
   type CodeLang,
   concat,
@@ -204,17 +204,17 @@ export function baseName(s: string | undefined): string {
     .replace(/\.exe$/, "");
 }
 
-const isFlag = (v: Value | undefined) => !!v?.s && v.s.length > 1 && v.s.startsWith("-");
+const isFlag = (v: Value | undefined) => !!v?.text && v.text.length > 1 && v.text.startsWith("-");
 
 function stdoutOf(L: readonly Label[] | undefined, s?: string): Value {
   if (!L?.length && s === undefined) return EMPTY;
-  return { s: s ?? UNKNOWN, ...(L?.length ? { L } : {}) };
+  return { text: s ?? UNKNOWN, ...(L?.length ? { labels: L } : {}) };
 }
 
 export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?: Value): Value {
   let i = 0;
   while (i < argv.length) {
-    const s = argv[i]?.s ?? "";
+    const s = argv[i]?.text ?? "";
     const n = baseName(s);
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(s)) {
       i++;
@@ -222,12 +222,14 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
     }
     if (WRAPPERS.has(n)) {
       i++;
-      while (i < argv.length && (isFlag(argv[i]) || (n === "timeout" && /^\d/.test(argv[i]?.s ?? "")))) i++;
+      while (i < argv.length && (isFlag(argv[i]) || (n === "timeout" && /^\d/.test(argv[i]?.text ?? ""))))
+        i++;
       continue;
     }
     if (n === "env" && i + 1 < argv.length) {
       i++;
-      while (i < argv.length && (isFlag(argv[i]) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]?.s ?? ""))) i++;
+      while (i < argv.length && (isFlag(argv[i]) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]?.text ?? "")))
+        i++;
       if (i >= argv.length) return eng.envDump(at);
       continue;
     }
@@ -235,19 +237,19 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
   }
   const head = argv[i];
   if (!head) return EMPTY;
-  const name = baseName(head.s);
+  const name = baseName(head.text);
   const args = argv.slice(i + 1);
   const plain = args.filter((a) => !isFlag(a));
-  const has = (...flags: string[]) => args.some((a) => a.s !== undefined && flags.includes(a.s));
+  const has = (...flags: string[]) => args.some((a) => a.text !== undefined && flags.includes(a.text));
   eng.caps.add("shell");
 
   const dl = eng.downloaded(head);
   if (dl) {
-    eng.execDownloaded(at, dl, `\`${head.s}\``);
+    eng.execDownloaded(at, dl, `\`${head.text}\``);
     return EMPTY;
   }
-  if (head.L?.length)
-    eng.exec(at, { s: UNKNOWN, L: head.L }, "shell", undefined, "a command name built from it");
+  if (head.labels?.length)
+    eng.exec(at, { text: UNKNOWN, labels: head.labels }, "shell", undefined, "a command name built from it");
 
   switch (name) {
     case "curl":
@@ -259,9 +261,9 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
     case "netcat":
     case "telnet":
     case "socat": {
-      if (has("-e", "-c", "--exec", "--sh-exec") || args.some((a) => /exec:|system:/i.test(a.s ?? ""))) {
-        const l = eng.fetched(at, undefined).L ?? [];
-        eng.exec(at, { s: UNKNOWN, L: l }, "shell", undefined, `a reverse shell (${name})`);
+      if (has("-e", "-c", "--exec", "--sh-exec") || args.some((a) => /exec:|system:/i.test(a.text ?? ""))) {
+        const l = eng.fetched(at, undefined).labels ?? [];
+        eng.exec(at, { text: UNKNOWN, labels: l }, "shell", undefined, `a reverse shell (${name})`);
         return EMPTY;
       }
       eng.send(at, { body: [stdin], other: args }, name);
@@ -275,10 +277,10 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
         args,
         name === "rsync" ? /^-[ef]$|^--(rsh|port|password-file|exclude|include|filter)$/ : /^-[iPoFSlcJD]$/,
       );
-      const isRemote = (a: Value) => /^[^/\s]*:/.test(a.s ?? "") && !/^[a-z]:[\\/]/i.test(a.s ?? "");
+      const isRemote = (a: Value) => /^[^/\s]*:/.test(a.text ?? "") && !/^[a-z]:[\\/]/i.test(a.text ?? "");
       if (!operands.some(isRemote)) return copy(eng, at, operands, name);
       const sent: Value[] = [];
-      for (const a of operands) if (!isRemote(a)) sent.push({ L: eng.read(at, a, name) });
+      for (const a of operands) if (!isRemote(a)) sent.push({ labels: eng.read(at, a, name) });
       eng.send(at, { body: sent, other: operands }, name);
       return EMPTY;
     }
@@ -291,7 +293,7 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       return EMPTY;
     case "echo":
     case "printf": {
-      const words = args.filter((a, k) => !(name === "echo" && k === 0 && /^-[neE]+$/.test(a.s ?? "")));
+      const words = args.filter((a, k) => !(name === "echo" && k === 0 && /^-[neE]+$/.test(a.text ?? "")));
       return concat(words, " ");
     }
     case "eval":
@@ -302,18 +304,19 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       if (!target) return EMPTY;
       const d = eng.downloaded(target);
       if (d) eng.execDownloaded(at, d, name);
-      else if (target.L?.length) eng.exec(at, { s: UNKNOWN, L: target.L }, "shell", undefined, name);
+      else if (target.labels?.length)
+        eng.exec(at, { text: UNKNOWN, labels: target.labels }, "shell", undefined, name);
       else eng.read(at, target, name);
       return EMPTY;
     }
     case "xargs": {
       const rest = args.filter((a, k) => !(isFlag(a) && k === 0));
-      return runCommand(eng, at, [...rest, stdin ?? { s: UNKNOWN }], undefined);
+      return runCommand(eng, at, [...rest, stdin ?? { text: UNKNOWN }], undefined);
     }
     case "crontab": {
       if (has("-l", "-r", "-e")) return EMPTY;
       const file = plain[0];
-      if (!file || file.s === "-") eng.persist(at, "scheduled jobs (crontab)", stdin);
+      if (!file || file.text === "-") eng.persist(at, "scheduled jobs (crontab)", stdin);
       else eng.persist(at, "scheduled jobs (crontab)", file);
       return EMPTY;
     }
@@ -329,7 +332,7 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       else {
         eng.caps.add("persistence");
         const text = concat(args, " ");
-        if (NETWORK_IN_TEXT.test((text.s ?? "").replaceAll(UNKNOWN, " ")))
+        if (NETWORK_IN_TEXT.test((text.text ?? "").replaceAll(UNKNOWN, " ")))
           eng.persist(at, "a start-up service", text);
       }
       return EMPTY;
@@ -338,33 +341,33 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       eng.persist(at, "a start-up or scheduled job", concat(args, " "));
       return EMPTY;
     case "schtasks":
-      if (args.some((a) => /^[/-]create$/i.test(a.s ?? "")))
+      if (args.some((a) => /^[/-]create$/i.test(a.text ?? "")))
         eng.persist(at, "a Windows scheduled task", concat(args, " "));
       return EMPTY;
     case "reg":
-      if (/^add$/i.test(args[0]?.s ?? "") && /currentversion\\+run/i.test(args[1]?.s ?? ""))
+      if (/^add$/i.test(args[0]?.text ?? "") && /currentversion\\+run/i.test(args[1]?.text ?? ""))
         eng.persist(at, "the Windows Run registry key", concat(args, " "));
       return EMPTY;
     case "security": {
-      const sub = args[0]?.s ?? "";
+      const sub = args[0]?.text ?? "";
       if (/^(dump-keychain|export)$/.test(sub))
         return stdoutOf([eng.secretSource(at, "your macOS keychain")]);
       if (/^find-(generic|internet)-password$/.test(sub)) {
-        const k = args.findIndex((a) => a.s === "-s" || a.s === "-l" || a.s === "-a");
-        const named = k >= 0 ? args[k + 1]?.s : undefined;
+        const k = args.findIndex((a) => a.text === "-s" || a.text === "-l" || a.text === "-a");
+        const named = k >= 0 ? args[k + 1]?.text : undefined;
         if (isKnown(named)) return eng.namedSecret(at, named);
         return stdoutOf([eng.secretSource(at, "passwords saved in your macOS keychain")]);
       }
       return EMPTY;
     }
     case "secret-tool":
-      return args[0]?.s === "lookup" ? eng.namedSecret(at, concat(args.slice(1), " ").s ?? "") : EMPTY;
+      return args[0]?.text === "lookup" ? eng.namedSecret(at, concat(args.slice(1), " ").text ?? "") : EMPTY;
     case "cmdkey":
     case "vaultcmd":
       return stdoutOf([eng.secretSource(at, "saved Windows credentials")]);
     case "env":
     case "printenv":
-      if (plain.length && name === "printenv") return eng.envVar(at, plain[0]?.s);
+      if (plain.length && name === "printenv") return eng.envVar(at, plain[0]?.text);
       return eng.envDump(at);
     case "set":
     case "export":
@@ -375,7 +378,7 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
     case "compgen":
       return has("-e", "-v") ? eng.envDump(at) : EMPTY;
     case "git":
-      if (args[0]?.s === "clone" && plain.length >= 3)
+      if (args[0]?.text === "clone" && plain.length >= 3)
         eng.write(at, plain[plain.length - 1] ?? EMPTY, undefined, "git clone");
       return EMPTY;
     case "ln":
@@ -385,16 +388,18 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       for (const a of plain) eng.write(at, a, stdin, has("-a", "--append") ? "tee -a" : "tee");
       return stdin ?? EMPTY;
     case "dd": {
-      let out: readonly Label[] | undefined = stdin?.L;
+      let out: readonly Label[] | undefined = stdin?.labels;
       for (const a of args) {
-        if (a.s?.startsWith("if=")) out = unionLabels(out, eng.read(at, { s: a.s.slice(3), L: a.L }, "dd"));
-        if (a.s?.startsWith("of=")) eng.write(at, { s: a.s.slice(3), L: a.L }, stdoutOf(out), "dd");
+        if (a.text?.startsWith("if="))
+          out = unionLabels(out, eng.read(at, { text: a.text.slice(3), labels: a.labels }, "dd"));
+        if (a.text?.startsWith("of="))
+          eng.write(at, { text: a.text.slice(3), labels: a.labels }, stdoutOf(out), "dd");
       }
       return stdoutOf(out);
     }
     case "certutil": {
       if (has("-urlcache", "/urlcache")) {
-        const url = plain.find((a) => /^https?:/i.test(a.s ?? ""));
+        const url = plain.find((a) => /^https?:/i.test(a.text ?? ""));
         const out = plain[plain.length - 1];
         if (out && out !== url) eng.download(at, out, url);
         return EMPTY;
@@ -403,14 +408,14 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
         eng.write(
           at,
           plain[1] ?? EMPTY,
-          eng.decoded(at, { L: eng.read(at, plain[0] ?? EMPTY, name) }, "base64"),
+          eng.decoded(at, { labels: eng.read(at, plain[0] ?? EMPTY, name) }, "base64"),
           name,
         );
       }
       return EMPTY;
     }
     case "bitsadmin": {
-      const url = plain.find((a) => /^https?:/i.test(a.s ?? ""));
+      const url = plain.find((a) => /^https?:/i.test(a.text ?? ""));
       const out = plain[plain.length - 1];
       if (url && out && out !== url) eng.download(at, out, url);
       return EMPTY;
@@ -418,7 +423,7 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
     case "mshta":
     case "regsvr32":
     case "rundll32": {
-      const url = args.find((a) => /https?:\/\//i.test(a.s ?? ""));
+      const url = args.find((a) => /https?:\/\//i.test(a.text ?? ""));
       if (url) eng.exec(at, eng.fetched(at, url), "shell", undefined, name);
       return EMPTY;
     }
@@ -429,7 +434,7 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
   if (name === "pwsh" || name === "powershell") return pwsh(eng, at, args, stdin);
   if (READERS.has(name)) return reader(eng, at, name, args, plain, stdin);
   for (const a of args)
-    if (isKnown(a.s) && /^\/dev\/(tcp|udp)\//.test(a.s)) eng.send(at, { body: [stdin] }, name);
+    if (isKnown(a.text) && /^\/dev\/(tcp|udp)\//.test(a.text)) eng.send(at, { body: [stdin] }, name);
   return EMPTY;
 }
 
@@ -440,7 +445,7 @@ function withoutFlagValues(args: readonly Value[], valueFlags: RegExp): Value[] 
     const a = args[k];
     if (!a) continue;
     if (isFlag(a)) {
-      if (valueFlags.test(a.s ?? "")) k++;
+      if (valueFlags.test(a.text ?? "")) k++;
       continue;
     }
     out.push(a);
@@ -449,7 +454,7 @@ function withoutFlagValues(args: readonly Value[], valueFlags: RegExp): Value[] 
 }
 
 function decodeFlag(name: string, args: readonly Value[]): boolean {
-  const has = (re: RegExp) => args.some((a) => re.test(a.s ?? ""));
+  const has = (re: RegExp) => args.some((a) => re.test(a.text ?? ""));
   switch (name) {
     case "base64":
     case "base32":
@@ -476,13 +481,13 @@ function archive(eng: Engine, at: Loc, name: string, args: readonly Value[]): Va
   let out: Value | undefined;
   const sources: Value[] = [];
   if (name === "tar") {
-    const mode = args[0]?.s ?? "";
-    if (!/^-?[a-zA-Z]*c/.test(mode) && !args.some((a) => a.s === "--create")) return undefined;
+    const mode = args[0]?.text ?? "";
+    if (!/^-?[a-zA-Z]*c/.test(mode) && !args.some((a) => a.text === "--create")) return undefined;
     for (let k = 0; k < args.length; k++) {
       const a = args[k];
-      const s = a?.s ?? "";
+      const s = a?.text ?? "";
       if (!a) continue;
-      if (s.startsWith("--file=")) out = { s: s.slice(7), L: a.L };
+      if (s.startsWith("--file=")) out = { text: s.slice(7), labels: a.labels };
       else if ((k === 0 || s.startsWith("-")) && /^-?[a-zA-Z]*f$/.test(s)) out = args[++k];
       else if (s === "-C" || s === "--directory" || s === "--exclude" || s === "-X") k++;
       else if (!s.startsWith("-") && k > 0) sources.push(a);
@@ -492,14 +497,14 @@ function archive(eng: Engine, at: Loc, name: string, args: readonly Value[]): Va
     out = plain[0];
     sources.push(...plain.slice(1));
   } else {
-    if (args[0]?.s !== "a") return undefined;
+    if (args[0]?.text !== "a") return undefined;
     const plain = withoutFlagValues(args.slice(1), /^-o$/);
     out = plain[0];
     sources.push(...plain.slice(1));
   }
   let L: readonly Label[] | undefined;
-  for (const src of sources) L = unionLabels(L, unionLabels(src.L, eng.read(at, src, name)));
-  if (!out || out.s === "-") return stdoutOf(L);
+  for (const src of sources) L = unionLabels(L, unionLabels(src.labels, eng.read(at, src, name)));
+  if (!out || out.text === "-") return stdoutOf(L);
   eng.write(at, out, stdoutOf(L), name);
   return EMPTY;
 }
@@ -529,31 +534,31 @@ function reader(
   let targets = skipFirst ? plain.slice(1) : plain;
   if (name === "find") {
     const root = plain[0];
-    const k = args.findIndex((a) => a.s === "-name" || a.s === "-iname" || a.s === "-path");
+    const k = args.findIndex((a) => a.text === "-name" || a.text === "-iname" || a.text === "-path");
     const pattern = k >= 0 ? args[k + 1] : undefined;
     targets = root ? [pattern ? concat([root, pattern], "/**/") : root] : [];
   }
-  if (name === "sed" && args.some((a) => /^-i/.test(a.s ?? ""))) {
+  if (name === "sed" && args.some((a) => /^-i/.test(a.text ?? ""))) {
     for (const t of targets) eng.write(at, t, plain[0], "sed -i");
     return EMPTY;
   }
-  for (const t of targets) if (t.s !== "-") L = unionLabels(L, eng.read(at, t, name));
-  if (FILTERS.has(name) && stdin) L = unionLabels(L, stdin.L);
+  for (const t of targets) if (t.text !== "-") L = unionLabels(L, eng.read(at, t, name));
+  if (FILTERS.has(name) && stdin) L = unionLabels(L, stdin.labels);
   // `rev` turns a string written backwards into the command it hides from readers and text rules.
-  if (name === "rev" && !targets.length && isKnown(stdin?.s)) {
-    const text = stdin.s
+  if (name === "rev" && !targets.length && isKnown(stdin?.text)) {
+    const text = stdin.text
       .split("\n")
       .map((l) => [...l].reverse().join(""))
       .join("\n");
-    return eng.decoded(at, { L }, "reversed text", text.trim());
+    return eng.decoded(at, { labels: L }, "reversed text", text.trim());
   }
   if (decodeFlag(name, args)) {
     const input = stdin ?? EMPTY;
     const text =
-      (name === "base64" || name === "openssl") && isKnown(input.s)
-        ? decodeLiteral(input.s.trim(), "base64")
+      (name === "base64" || name === "openssl") && isKnown(input.text)
+        ? decodeLiteral(input.text.trim(), "base64")
         : undefined;
-    return eng.decoded(at, { L }, name === "base64" || name === "openssl" ? "base64" : name, text);
+    return eng.decoded(at, { labels: L }, name === "base64" || name === "openssl" ? "base64" : name, text);
   }
   if (name === "cat" && !targets.length && stdin) return stdin;
   return stdoutOf(L);
@@ -570,7 +575,7 @@ function copy(eng: Engine, at: Loc, plain: readonly Value[], name: string): Valu
 function shell(eng: Engine, at: Loc, name: string, args: readonly Value[], stdin?: Value): Value {
   for (let k = 0; k < args.length; k++) {
     const a = args[k];
-    const s = a?.s ?? "";
+    const s = a?.text ?? "";
     if (/^-[a-z]*c[a-z]*$/.test(s) && !s.startsWith("--")) {
       const code = args[k + 1];
       if (code) return eng.exec(at, code, "shell", "shell", `${name} -c`);
@@ -580,22 +585,23 @@ function shell(eng: Engine, at: Loc, name: string, args: readonly Value[], stdin
     if (isFlag(a)) continue;
     if (a) return runScript(eng, at, a, name);
   }
-  if (stdin && (stdin.L?.length || isKnown(stdin.s)))
+  if (stdin && (stdin.labels?.length || isKnown(stdin.text)))
     return eng.exec(at, stdin, "shell", "shell", `a pipe into ${name}`);
   return EMPTY;
 }
 
 function runScript(eng: Engine, at: Loc, script: Value, name: string): Value {
   const dl = eng.downloaded(script);
-  if (dl) eng.execDownloaded(at, dl, `${name} ${script.s ?? ""}`.trim());
-  else if (script.L?.length) eng.exec(at, { s: UNKNOWN, L: script.L }, "shell", undefined, name);
+  if (dl) eng.execDownloaded(at, dl, `${name} ${script.text ?? ""}`.trim());
+  else if (script.labels?.length)
+    eng.exec(at, { text: UNKNOWN, labels: script.labels }, "shell", undefined, name);
   return EMPTY;
 }
 
 function interpreter(eng: Engine, at: Loc, name: string, args: readonly Value[], stdin?: Value): Value {
   const lang = INTERPRETERS[name] ?? (name.startsWith("python") ? "python" : undefined);
   for (let k = 0; k < args.length; k++) {
-    const s = args[k]?.s ?? "";
+    const s = args[k]?.text ?? "";
     if (
       s === "-c" ||
       s === "-e" ||
@@ -615,17 +621,17 @@ function interpreter(eng: Engine, at: Loc, name: string, args: readonly Value[],
     const a = args[k];
     if (a) return runScript(eng, at, a, name);
   }
-  if (stdin && (stdin.L?.length || isKnown(stdin.s)))
+  if (stdin && (stdin.labels?.length || isKnown(stdin.text)))
     return eng.exec(at, stdin, "code", lang, `a pipe into ${name}`);
   return EMPTY;
 }
 
 function pwsh(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Value {
   for (let k = 0; k < args.length; k++) {
-    const s = (args[k]?.s ?? "").toLowerCase();
+    const s = (args[k]?.text ?? "").toLowerCase();
     const next = args[k + 1];
     if (/^[-/]e(nc(odedcommand)?|c)?$/.test(s) && next) {
-      const text = isKnown(next.s) ? decodeLiteral(next.s, "base64-utf16le") : undefined;
+      const text = isKnown(next.text) ? decodeLiteral(next.text, "base64-utf16le") : undefined;
       return eng.exec(
         at,
         eng.decoded(at, next, "base64 (-EncodedCommand)", text),
@@ -638,7 +644,7 @@ function pwsh(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
       return eng.exec(at, concat(args.slice(k + 1), " "), "code", "powershell", "powershell -Command");
     if (/^[-/]f(ile)?$/.test(s) && next) return runScript(eng, at, next, "powershell -File");
   }
-  if (stdin && (stdin.L?.length || isKnown(stdin.s)))
+  if (stdin && (stdin.labels?.length || isKnown(stdin.text)))
     return eng.exec(at, stdin, "code", "powershell", "a pipe into powershell");
   return EMPTY;
 }
@@ -652,10 +658,10 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
   let remoteName = false;
   const data = (flag: string, v: Value | undefined) => {
     if (!v) return;
-    const s = v.s ?? "";
+    const s = v.text ?? "";
     if (flag === "T" || flag === "--upload-file") {
       if (s === "-" || s === ".") body.push(stdin ?? EMPTY);
-      else body.push({ L: unionLabels(v.L, eng.read(at, v, "curl --upload-file")) });
+      else body.push({ labels: unionLabels(v.labels, eng.read(at, v, "curl --upload-file")) });
       return;
     }
     const form = flag === "F" || CURL_FORM_LONG.has(flag);
@@ -671,7 +677,10 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
       if (path === "-") body.push(stdin ?? EMPTY);
       else
         body.push({
-          L: unionLabels(v.L, eng.read(at, { s: path, L: v.L }, `curl -${form ? "F" : "d"} @file`)),
+          labels: unionLabels(
+            v.labels,
+            eng.read(at, { text: path, labels: v.labels }, `curl -${form ? "F" : "d"} @file`),
+          ),
         });
       return;
     }
@@ -679,16 +688,16 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
   };
   for (let k = 0; k < args.length; k++) {
     const a = args[k];
-    const s = a?.s ?? "";
+    const s = a?.text ?? "";
     if (!a) continue;
     if (s.startsWith("--")) {
       const eq = s.indexOf("=");
       const flag = eq > 0 ? s.slice(0, eq) : s;
-      const inline = eq > 0 ? { s: s.slice(eq + 1), L: a.L } : undefined;
+      const inline = eq > 0 ? { text: s.slice(eq + 1), labels: a.labels } : undefined;
       const take = () => inline ?? args[++k];
       if (CURL_DATA_LONG.has(flag) || CURL_FORM_LONG.has(flag) || flag === "--upload-file")
         data(flag, take());
-      else if (flag === "--request") method = (take()?.s ?? "").toUpperCase();
+      else if (flag === "--request") method = (take()?.text ?? "").toUpperCase();
       else if (flag === "--output") output = take();
       else if (flag === "--remote-name" || flag === "--remote-name-all") remoteName = true;
       else if (flag === "--url") {
@@ -706,9 +715,9 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
         if (ch === "O") remoteName = true;
         if (!CURL_VALUE_FLAGS.has(ch)) continue;
         const rest = s.slice(c + 1);
-        const v = rest ? { s: rest, L: a.L } : args[++k];
+        const v = rest ? { text: rest, labels: a.labels } : args[++k];
         if (ch === "d" || ch === "F" || ch === "T") data(ch, v);
-        else if (ch === "X") method = (v?.s ?? "").toUpperCase();
+        else if (ch === "X") method = (v?.text ?? "").toUpperCase();
         else if (ch === "o") output = v;
         else if (v) other.push(v);
         break;
@@ -721,13 +730,13 @@ function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
   const sending = body.length > 0 || /^(POST|PUT|PATCH)$/.test(method);
   if (sending || labelsOf([...urls, ...other])?.length)
     eng.send(at, { url, body, other: [...urls.slice(1), ...other] }, "curl");
-  if (output && output.s !== "-") {
+  if (output && output.text !== "-") {
     eng.download(at, output, url);
     return EMPTY;
   }
-  if (remoteName && url?.s) {
-    const path = url.s.split(/[?#]/)[0] ?? "";
-    eng.download(at, { s: path.slice(path.lastIndexOf("/") + 1) }, url);
+  if (remoteName && url?.text) {
+    const path = url.text.split(/[?#]/)[0] ?? "";
+    eng.download(at, { text: path.slice(path.lastIndexOf("/") + 1) }, url);
     return EMPTY;
   }
   return eng.fetched(at, url);
@@ -741,19 +750,19 @@ function wget(eng: Engine, at: Loc, args: readonly Value[]): Value {
   for (let k = 0; k < args.length; k++) {
     const a = args[k];
     if (!a) continue;
-    const s = a.s ?? "";
+    const s = a.text ?? "";
     if (s.startsWith("--")) {
       const eq = s.indexOf("=");
       const flag = eq > 0 ? s.slice(0, eq) : s;
-      const v = eq > 0 ? { s: s.slice(eq + 1), L: a.L } : undefined;
+      const v = eq > 0 ? { text: s.slice(eq + 1), labels: a.labels } : undefined;
       const take = () => v ?? args[++k];
       if (flag === "--post-data" || flag === "--body-data") body.push(take() ?? EMPTY);
       else if (flag === "--post-file" || flag === "--body-file") {
         const f = take();
-        if (f) body.push({ L: eng.read(at, f, "wget --post-file") });
+        if (f) body.push({ labels: eng.read(at, f, "wget --post-file") });
       } else if (flag === "--output-document") {
         output = take();
-        if (output?.s === "-") toStdout = true;
+        if (output?.text === "-") toStdout = true;
       } else if (
         [
           "--header",
@@ -772,8 +781,8 @@ function wget(eng: Engine, at: Loc, args: readonly Value[]): Value {
       const o = s.indexOf("O");
       if (o > 0) {
         const rest = s.slice(o + 1);
-        output = rest ? { s: rest } : args[++k];
-        if (output?.s === "-") toStdout = true;
+        output = rest ? { text: rest } : args[++k];
+        if (output?.text === "-") toStdout = true;
       } else if (/[PTtU]$/.test(s)) k++;
       continue;
     }
@@ -783,10 +792,10 @@ function wget(eng: Engine, at: Loc, args: readonly Value[]): Value {
   if (body.length || labelsOf(urls)?.length) eng.send(at, { url, body, other: urls.slice(1) }, "wget");
   if (toStdout) return eng.fetched(at, url);
   if (output) eng.download(at, output, url);
-  else if (url?.s) {
-    const path = url.s.split(/[?#]/)[0] ?? "";
+  else if (url?.text) {
+    const path = url.text.split(/[?#]/)[0] ?? "";
     const base = path.slice(path.lastIndexOf("/") + 1);
-    if (base) eng.download(at, { s: base }, url);
+    if (base) eng.download(at, { text: base }, url);
   }
   return EMPTY;
 }

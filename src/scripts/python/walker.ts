@@ -1,14 +1,14 @@
 // Why one file of ~1,300 lines: the Python walk is one recursive evaluation in source order (a
 // switch on node types sharing one scope, one set of function summaries and the taint engine);
 // cutting it by node type would scatter a single evaluation order across files and thread the
-// walk's state through every call. The call models it consults live apart (commands.ts, paths.ts).
+// walk's state through every call. The call models it consults live apart (shell-command-models.ts, paths.ts).
 
-import { runCommand } from "./commands.js";
-import { decodeLiteral, type Encoding } from "./decode.js";
-import type { Engine } from "./engine.js";
-import { UNKNOWN } from "./paths.js";
-import { Scope } from "./scope.js";
-import type { SNode as Node } from "./syntax.js";
+import { decodeLiteral, type Encoding } from "../decode-literals.js";
+import { UNKNOWN } from "../paths.js";
+import { Scope } from "../scope.js";
+import { runCommand } from "../shell-command-models.js";
+import type { SNode as Node } from "../syntax.js";
+import type { Engine } from "../taint-engine.js";
 import {
   appended,
   concat,
@@ -30,7 +30,7 @@ import {
   unionLabels,
   type Value,
   withLabels,
-} from "./values.js";
+} from "../values.js";
 
 // Python: one walk in source order; functions are summarised once, on their first call or at the end.
 
@@ -39,11 +39,11 @@ const MAX_DEPTH = 300;
 interface Call {
   node: Node;
   at: Loc;
-  recv?: Value;
+  receiver?: Value;
   args: Value[];
-  kw: Map<string, Value>;
+  keywords: Map<string, Value>;
   /** The receiver variable of a method call, so mutating methods (append, update, add) can taint it. */
-  recvName?: string;
+  receiverName?: string;
   method?: string;
 }
 
@@ -119,7 +119,7 @@ export class PythonWalker {
 
   constructor(
     readonly src: string,
-    readonly eng: Engine,
+    readonly engine: Engine,
   ) {
     this.module = new Scope();
     this.scope = this.module;
@@ -148,7 +148,7 @@ export class PythonWalker {
       const def = c?.type === "decorated_definition" ? c.childForFieldName("definition") : c;
       if (def?.type === "function_definition") this.define(def, false);
     }
-    for (const c of kids) if (c) this.ev(c, d + 1);
+    for (const c of kids) if (c) this.evaluate(c, d + 1);
   }
 
   private define(n: Node, inClass: boolean): PyFn | undefined {
@@ -182,18 +182,18 @@ export class PythonWalker {
       start: n.startIndex,
       state: 0,
       run: (bound) => {
-        this.eng.enterFunction();
+        this.engine.enterFunction();
         const saved = this.scope;
         this.scope = new Scope(defScope);
         params.forEach((p, i) => {
-          this.scope.set(p, this.eng.param(paramNodes[i] ?? n, p, i, bound));
+          this.scope.set(p, this.engine.param(paramNodes[i] ?? n, p, i, bound));
         });
         try {
           if (body) this.block(body, 1);
         } finally {
           this.scope = saved;
         }
-        return this.eng.leaveFunction();
+        return this.engine.leaveFunction();
       },
     };
     this.scope.set(name, { fn });
@@ -219,18 +219,18 @@ export class PythonWalker {
       start: n.startIndex,
       state: 0,
       run: (bound) => {
-        this.eng.enterFunction();
+        this.engine.enterFunction();
         const saved = this.scope;
         this.scope = new Scope(defScope);
         params.forEach((p, i) => {
-          this.scope.set(p, this.eng.param(paramNodes[i] ?? n, p, i, bound));
+          this.scope.set(p, this.engine.param(paramNodes[i] ?? n, p, i, bound));
         });
         try {
-          if (body) this.eng.returns(this.ev(body, 1));
+          if (body) this.engine.returns(this.evaluate(body, 1));
         } finally {
           this.scope = saved;
         }
-        return this.eng.leaveFunction();
+        return this.engine.leaveFunction();
       },
     };
     this.fns.push(fn);
@@ -239,7 +239,7 @@ export class PythonWalker {
 
   // ---- expressions ----------------------------------------------------------------------------
 
-  ev(n: Node, d: number): Value {
+  evaluate(n: Node, d: number): Value {
     if (d > MAX_DEPTH) return EMPTY;
     switch (n.type) {
       case "comment":
@@ -263,15 +263,15 @@ export class PythonWalker {
           for (const c of body.namedChildren) {
             const def = c?.type === "decorated_definition" ? c.childForFieldName("definition") : c;
             if (def?.type === "function_definition") this.define(def, true);
-            else if (c) this.ev(c, d + 1);
+            else if (c) this.evaluate(c, d + 1);
           }
         }
         return EMPTY;
       }
       case "decorated_definition": {
-        for (const c of n.namedChildren) if (c?.type === "decorator") this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c?.type === "decorator") this.evaluate(c, d + 1);
         const def = n.childForFieldName("definition");
-        if (def?.type === "class_definition") this.ev(def, d + 1);
+        if (def?.type === "class_definition") this.evaluate(def, d + 1);
         return EMPTY;
       }
       case "block":
@@ -279,31 +279,31 @@ export class PythonWalker {
         this.block(n, d);
         return EMPTY;
       case "return_statement": {
-        const v = n.firstNamedChild ? this.ev(n.firstNamedChild, d + 1) : EMPTY;
-        this.eng.returns(v);
+        const v = n.firstNamedChild ? this.evaluate(n.firstNamedChild, d + 1) : EMPTY;
+        this.engine.returns(v);
         return EMPTY;
       }
       case "yield": {
-        const v = n.firstNamedChild ? this.ev(n.firstNamedChild, d + 1) : EMPTY;
-        this.eng.returns(v);
+        const v = n.firstNamedChild ? this.evaluate(n.firstNamedChild, d + 1) : EMPTY;
+        this.engine.returns(v);
         return v;
       }
       case "exec_statement": {
-        const code = n.firstNamedChild ? this.ev(n.firstNamedChild, d + 1) : EMPTY;
-        this.eng.exec(this.eng.loc(n), code, "code", "python", "exec");
+        const code = n.firstNamedChild ? this.evaluate(n.firstNamedChild, d + 1) : EMPTY;
+        this.engine.exec(this.engine.loc(n), code, "code", "python", "exec");
         return EMPTY;
       }
       case "for_statement":
       case "for_in_clause": {
         const right = n.childForFieldName("right");
         const left = n.childForFieldName("left");
-        const it = right ? this.ev(right, d + 1) : EMPTY;
+        const it = right ? this.evaluate(right, d + 1) : EMPTY;
         if (left) this.assign(left, elementOf(it), d);
         if (n.type === "for_statement") {
           const body = n.childForFieldName("body");
-          if (body) this.ev(body, d + 1);
+          if (body) this.evaluate(body, d + 1);
           const alt = n.childForFieldName("alternative");
-          if (alt) this.ev(alt, d + 1);
+          if (alt) this.evaluate(alt, d + 1);
         }
         return EMPTY;
       }
@@ -312,19 +312,19 @@ export class PythonWalker {
           if (!c) continue;
           if (c.type === "with_clause") {
             for (const item of c.namedChildren) if (item) this.withItem(item, d);
-          } else this.ev(c, d + 1);
+          } else this.evaluate(c, d + 1);
         }
         return EMPTY;
       case "expression_statement": {
         let v: Value = EMPTY;
-        for (const c of n.namedChildren) if (c) v = this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) v = this.evaluate(c, d + 1);
         return v;
       }
       case "assignment": {
         const right = n.childForFieldName("right");
         const left = n.childForFieldName("left");
         if (!right) return EMPTY;
-        const v = this.ev(right, d + 1);
+        const v = this.evaluate(right, d + 1);
         if (left) this.assign(left, v, d);
         return v;
       }
@@ -332,8 +332,8 @@ export class PythonWalker {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
         if (!left || !right) return EMPTY;
-        const old = this.ev(left, d + 1);
-        const r = this.ev(right, d + 1);
+        const old = this.evaluate(left, d + 1);
+        const r = this.evaluate(right, d + 1);
         const op = n.childForFieldName("operator")?.type ?? "";
         const v =
           op === "+="
@@ -347,7 +347,7 @@ export class PythonWalker {
       case "named_expression": {
         const value = n.childForFieldName("value");
         const name = n.childForFieldName("name");
-        const v = value ? this.ev(value, d + 1) : EMPTY;
+        const v = value ? this.evaluate(value, d + 1) : EMPTY;
         if (name) this.assign(name, v, d);
         return v;
       }
@@ -362,7 +362,7 @@ export class PythonWalker {
       case "string":
         return this.string(n, d);
       case "concatenated_string":
-        return concat(n.namedChildren.map((c) => (c ? this.ev(c, d + 1) : EMPTY)));
+        return concat(n.namedChildren.map((c) => (c ? this.evaluate(c, d + 1) : EMPTY)));
       case "integer":
       case "float":
       case "true":
@@ -379,13 +379,13 @@ export class PythonWalker {
           if (c.type === "pair") {
             const k = c.childForFieldName("key");
             const v = c.childForFieldName("value");
-            const kv = k ? this.ev(k, d + 1) : EMPTY;
-            const vv = v ? this.ev(v, d + 1) : EMPTY;
-            if (isKnown(kv.s)) props.set(kv.s, vv);
+            const kv = k ? this.evaluate(k, d + 1) : EMPTY;
+            const vv = v ? this.evaluate(v, d + 1) : EMPTY;
+            if (isKnown(kv.text)) props.set(kv.text, vv);
             else extra.push(vv);
-            if (kv.L) extra.push({ L: kv.L });
+            if (kv.labels) extra.push({ labels: kv.labels });
           } else {
-            const v = this.ev(c, d + 1);
+            const v = this.evaluate(c, d + 1);
             if (v.props) for (const [k, pv] of v.props) props.set(k, pv);
             extra.push(v);
           }
@@ -397,7 +397,7 @@ export class PythonWalker {
       case "set":
       case "expression_list":
       case "pattern_list":
-        return listOf(n.namedChildren.map((c) => (c ? this.ev(c, d + 1) : EMPTY)));
+        return listOf(n.namedChildren.map((c) => (c ? this.evaluate(c, d + 1) : EMPTY)));
       case "list_comprehension":
       case "set_comprehension":
       case "generator_expression":
@@ -406,10 +406,10 @@ export class PythonWalker {
         this.scope = new Scope(saved);
         try {
           for (const c of n.namedChildren)
-            if (c && (c.type === "for_in_clause" || c.type === "if_clause")) this.ev(c, d + 1);
+            if (c && (c.type === "for_in_clause" || c.type === "if_clause")) this.evaluate(c, d + 1);
           const body = n.childForFieldName("body");
-          const v = body ? this.ev(body, d + 1) : EMPTY;
-          return { list: [v], ...(v.L ? { L: v.L } : {}) };
+          const v = body ? this.evaluate(body, d + 1) : EMPTY;
+          return { list: [v], ...(v.labels ? { labels: v.labels } : {}) };
         } finally {
           this.scope = saved;
         }
@@ -417,19 +417,19 @@ export class PythonWalker {
       case "pair": {
         const v = n.childForFieldName("value");
         const k = n.childForFieldName("key");
-        return taint(k ? this.ev(k, d + 1) : EMPTY, v ? this.ev(v, d + 1) : EMPTY);
+        return taint(k ? this.evaluate(k, d + 1) : EMPTY, v ? this.evaluate(v, d + 1) : EMPTY);
       }
       case "conditional_expression": {
         const kids = n.namedChildren;
-        const a = kids[0] ? this.ev(kids[0], d + 1) : EMPTY;
-        if (kids[1]) this.ev(kids[1], d + 1);
-        const b = kids[2] ? this.ev(kids[2], d + 1) : EMPTY;
+        const a = kids[0] ? this.evaluate(kids[0], d + 1) : EMPTY;
+        if (kids[1]) this.evaluate(kids[1], d + 1);
+        const b = kids[2] ? this.evaluate(kids[2], d + 1) : EMPTY;
         return merge(a, b);
       }
       case "boolean_operator": {
         const l = n.childForFieldName("left");
         const r = n.childForFieldName("right");
-        return merge(l ? this.ev(l, d + 1) : EMPTY, r ? this.ev(r, d + 1) : EMPTY);
+        return merge(l ? this.evaluate(l, d + 1) : EMPTY, r ? this.evaluate(r, d + 1) : EMPTY);
       }
       case "lambda":
         return this.lambda(n);
@@ -440,16 +440,16 @@ export class PythonWalker {
       case "interpolation":
       case "keyword_argument": {
         const inner = n.type === "keyword_argument" ? n.childForFieldName("value") : n.firstNamedChild;
-        return inner ? this.ev(inner, d + 1) : EMPTY;
+        return inner ? this.evaluate(inner, d + 1) : EMPTY;
       }
       case "comparison_operator":
       case "not_operator":
-        for (const c of n.namedChildren) if (c) this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) this.evaluate(c, d + 1);
         return EMPTY;
       default: {
         let v: Value = EMPTY;
-        for (const c of n.namedChildren) if (c) v = merge(v, taint(this.ev(c, d + 1)));
-        return v === EMPTY ? EMPTY : { s: UNKNOWN, ...(v.L ? { L: v.L } : {}) };
+        for (const c of n.namedChildren) if (c) v = merge(v, taint(this.evaluate(c, d + 1)));
+        return v === EMPTY ? EMPTY : { text: UNKNOWN, ...(v.labels ? { labels: v.labels } : {}) };
       }
     }
   }
@@ -459,11 +459,11 @@ export class PythonWalker {
     if (!value) return;
     if (value.type === "as_pattern") {
       const expr = value.firstNamedChild;
-      const v = expr ? this.ev(expr, d + 1) : EMPTY;
+      const v = expr ? this.evaluate(expr, d + 1) : EMPTY;
       const alias = value.childForFieldName("alias");
       const target = alias?.firstNamedChild ?? alias;
       if (target) this.assign(target, v, d);
-    } else this.ev(value, d + 1);
+    } else this.evaluate(value, d + 1);
   }
 
   private imports(n: Node): void {
@@ -473,10 +473,10 @@ export class PythonWalker {
         if (c.type === "aliased_import") {
           const name = c.childForFieldName("name");
           const alias = c.childForFieldName("alias");
-          if (name && alias) this.scope.set(this.text(alias), { q: this.text(name) });
+          if (name && alias) this.scope.set(this.text(alias), { qualifiedName: this.text(name) });
         } else {
           const full = this.text(c);
-          this.scope.set(full.split(".")[0] ?? full, { q: full.split(".")[0] ?? full });
+          this.scope.set(full.split(".")[0] ?? full, { qualifiedName: full.split(".")[0] ?? full });
         }
       }
       return;
@@ -492,18 +492,19 @@ export class PythonWalker {
       if (c.type === "aliased_import") {
         const name = c.childForFieldName("name");
         const alias = c.childForFieldName("alias");
-        if (name && alias) this.scope.set(this.text(alias), { q: `${base}.${this.text(name)}` });
-      } else this.scope.set(this.text(c), { q: `${base}.${this.text(c)}` });
+        if (name && alias) this.scope.set(this.text(alias), { qualifiedName: `${base}.${this.text(name)}` });
+      } else this.scope.set(this.text(c), { qualifiedName: `${base}.${this.text(c)}` });
     }
   }
 
   private lookup(name: string): Value {
     const v = this.scope.get(name);
     if (v) return v;
-    if (name === "__file__") return { s: "./__file__" };
-    if (BUILTINS.has(name)) return { q: name };
+    if (name === "__file__") return { text: "./__file__" };
+    if (BUILTINS.has(name)) return { qualifiedName: name };
     for (const m of this.stars)
-      if (PY_CALLS.has(`${m}.${name}`) || `${m}.${name}` === "os.environ") return { q: `${m}.${name}` };
+      if (PY_CALLS.has(`${m}.${name}`) || `${m}.${name}` === "os.environ")
+        return { qualifiedName: `${m}.${name}` };
     return EMPTY;
   }
 
@@ -512,7 +513,7 @@ export class PythonWalker {
       case "identifier": {
         const name = this.text(target);
         const old = this.scope.own(name);
-        this.scope.set(name, old?.L && old !== v ? withLabels(v, old.L) : v);
+        this.scope.set(name, old?.labels && old !== v ? withLabels(v, old.labels) : v);
         return;
       }
       case "pattern_list":
@@ -544,18 +545,22 @@ export class PythonWalker {
         const base = target.childForFieldName("value");
         const key = target.childForFieldName("subscript");
         if (!base) return;
-        const k = key ? this.ev(key, d + 1) : EMPTY;
+        const k = key ? this.evaluate(key, d + 1) : EMPTY;
         if (base.type === "identifier") {
           const name = this.text(base);
           const old = this.scope.get(name) ?? EMPTY;
           const props = new Map(old.props ?? []);
-          if (isKnown(k.s)) props.set(k.s, v);
-          this.scope.set(name, { ...old, props, L: unionLabels(old.L, unionLabels(v.L, k.L)) });
+          if (isKnown(k.text)) props.set(k.text, v);
+          this.scope.set(name, {
+            ...old,
+            props,
+            labels: unionLabels(old.labels, unionLabels(v.labels, k.labels)),
+          });
         } else if (base.type === "attribute") {
           const attr = base.childForFieldName("attribute");
           if (attr) {
             const key2 = this.text(attr);
-            this.attrs.set(key2, withLabels(this.attrs.get(key2) ?? EMPTY, unionLabels(v.L, k.L)));
+            this.attrs.set(key2, withLabels(this.attrs.get(key2) ?? EMPTY, unionLabels(v.labels, k.labels)));
           }
         }
         return;
@@ -568,34 +573,35 @@ export class PythonWalker {
   private attribute(n: Node, d: number): Value {
     const objNode = n.childForFieldName("object");
     const attrNode = n.childForFieldName("attribute");
-    const obj = objNode ? this.ev(objNode, d + 1) : EMPTY;
+    const obj = objNode ? this.evaluate(objNode, d + 1) : EMPTY;
     const name = attrNode ? this.text(attrNode) : "";
-    if (obj.q) {
-      const q = `${obj.q}.${name}`;
+    if (obj.qualifiedName) {
+      const q = `${obj.qualifiedName}.${name}`;
       if (q === "os.environ" || q === "posix.environ")
-        return { q: "os.environ", L: this.eng.envDump(this.eng.loc(n)).L };
-      if (q === "pathlib.Path.home" || q === "os.path.expanduser") return { q };
-      return obj.L ? { q, L: obj.L } : { q };
+        return { qualifiedName: "os.environ", labels: this.engine.envDump(this.engine.loc(n)).labels };
+      if (q === "pathlib.Path.home" || q === "os.path.expanduser") return { qualifiedName: q };
+      return obj.labels ? { qualifiedName: q, labels: obj.labels } : { qualifiedName: q };
     }
     if (obj.props?.has(name)) return obj.props.get(name) ?? EMPTY;
     const stored = this.attrs.get(name);
     if (stored && objNode?.type === "identifier" && /^(self|cls)$/.test(this.text(objNode))) return stored;
     if (name === "parent") return dirname(obj);
     if (stored) return merge(stored, taint(obj));
-    return obj.L ? { s: UNKNOWN, L: obj.L } : { s: UNKNOWN };
+    return obj.labels ? { text: UNKNOWN, labels: obj.labels } : { text: UNKNOWN };
   }
 
   private subscript(n: Node, d: number): Value {
     const base = n.childForFieldName("value");
-    const obj = base ? this.ev(base, d + 1) : EMPTY;
+    const obj = base ? this.evaluate(base, d + 1) : EMPTY;
     let key: Value = EMPTY;
-    for (const k of n.childrenForFieldName("subscript")) if (k) key = this.ev(k, d + 1);
-    if (obj.q === "os.environ") return this.eng.envVar(this.eng.loc(n), key.s);
-    if (obj.props && isKnown(key.s) && obj.props.has(key.s)) return obj.props.get(key.s) ?? EMPTY;
-    if (obj.list && isKnown(key.s) && /^\d+$/.test(key.s)) return obj.list[Number(key.s)] ?? elementOf(obj);
+    for (const k of n.childrenForFieldName("subscript")) if (k) key = this.evaluate(k, d + 1);
+    if (obj.qualifiedName === "os.environ") return this.engine.envVar(this.engine.loc(n), key.text);
+    if (obj.props && isKnown(key.text) && obj.props.has(key.text)) return obj.props.get(key.text) ?? EMPTY;
+    if (obj.list && isKnown(key.text) && /^\d+$/.test(key.text))
+      return obj.list[Number(key.text)] ?? elementOf(obj);
     // `env["API_KEY"]` of a parameter: that one field (see Engine.fieldOf).
-    const objL = obj.L && isKnown(key.s) ? this.eng.fieldOf(obj.L, key.s) : obj.L;
-    return objL || key.L ? { s: UNKNOWN, L: unionLabels(objL, key.L) } : { s: UNKNOWN };
+    const objL = obj.labels && isKnown(key.text) ? this.engine.fieldOf(obj.labels, key.text) : obj.labels;
+    return objL || key.labels ? { text: UNKNOWN, labels: unionLabels(objL, key.labels) } : { text: UNKNOWN };
   }
 
   private string(n: Node, d: number): Value {
@@ -607,10 +613,10 @@ export class PythonWalker {
       else if (c.type === "string_content") {
         const t = this.text(c);
         parts.push(lit(raw ? t : unescapePy(t)));
-        for (const e of c.namedChildren) if (e?.type === "interpolation") parts.push(this.ev(e, d + 1));
+        for (const e of c.namedChildren) if (e?.type === "interpolation") parts.push(this.evaluate(e, d + 1));
       } else if (c.type === "interpolation") {
         const expr = c.childForFieldName("expression") ?? c.firstNamedChild;
-        parts.push(expr ? this.ev(expr, d + 1) : { s: UNKNOWN });
+        parts.push(expr ? this.evaluate(expr, d + 1) : { text: UNKNOWN });
       } else if (c.type === "escape_sequence") parts.push(lit(unescapePy(this.text(c))));
     }
     return parts.length ? concat(parts) : lit("");
@@ -620,16 +626,16 @@ export class PythonWalker {
     const l = n.childForFieldName("left");
     const r = n.childForFieldName("right");
     const op = n.childForFieldName("operator")?.type ?? "";
-    const lv = l ? this.ev(l, d + 1) : EMPTY;
-    const rv = r ? this.ev(r, d + 1) : EMPTY;
+    const lv = l ? this.evaluate(l, d + 1) : EMPTY;
+    const rv = r ? this.evaluate(r, d + 1) : EMPTY;
     if (op === "+") return lv.list && rv.list ? listOf([...lv.list, ...rv.list]) : concat([lv, rv]);
-    if (op === "/" && (lv.s !== undefined || rv.s !== undefined) && !/^\d/.test(lv.s ?? ""))
+    if (op === "/" && (lv.text !== undefined || rv.text !== undefined) && !/^\d/.test(lv.text ?? ""))
       return joinPath([lv, rv]);
-    if (op === "%" && lv.s !== undefined) {
+    if (op === "%" && lv.text !== undefined) {
       const items = rv.list ?? [rv];
       let k = 0;
-      const s = lv.s.replace(/%[-#0 +]*\d*(?:\.\d+)?[sdrifx]/g, () => items[k++]?.s ?? UNKNOWN);
-      return { s, ...(labelsOf([lv, rv]) ? { L: labelsOf([lv, rv]) } : {}) };
+      const s = lv.text.replace(/%[-#0 +]*\d*(?:\.\d+)?[sdrifx]/g, () => items[k++]?.text ?? UNKNOWN);
+      return { text: s, ...(labelsOf([lv, rv]) ? { labels: labelsOf([lv, rv]) } : {}) };
     }
     return taint(lv, rv);
   }
@@ -639,17 +645,17 @@ export class PythonWalker {
   private call(n: Node, d: number): Value {
     const fnNode = n.childForFieldName("function");
     const argsNode = n.childForFieldName("arguments");
-    const at = this.eng.loc(n);
+    const at = this.engine.loc(n);
     let recv: Value | undefined;
     let callee: Value = EMPTY;
     let method: string | undefined;
     let recvName: string | undefined;
     if (fnNode?.type === "attribute") {
       const objNode = fnNode.childForFieldName("object");
-      recv = objNode ? this.ev(objNode, d + 1) : EMPTY;
+      recv = objNode ? this.evaluate(objNode, d + 1) : EMPTY;
       method = this.text(fnNode.childForFieldName("attribute") ?? fnNode);
       if (objNode?.type === "identifier") recvName = this.text(objNode);
-      if (recv.q) callee = { q: `${recv.q}.${method}` };
+      if (recv.qualifiedName) callee = { qualifiedName: `${recv.qualifiedName}.${method}` };
       else if (
         objNode?.type === "identifier" &&
         /^(self|cls)$/.test(this.text(objNode)) &&
@@ -657,7 +663,7 @@ export class PythonWalker {
       ) {
         callee = { fn: this.methods.get(method) };
       }
-    } else if (fnNode) callee = this.ev(fnNode, d + 1);
+    } else if (fnNode) callee = this.evaluate(fnNode, d + 1);
 
     const args: Value[] = [];
     const kw = new Map<string, Value>();
@@ -666,102 +672,108 @@ export class PythonWalker {
       if (a.type === "keyword_argument") {
         const name = a.childForFieldName("name");
         const value = a.childForFieldName("value");
-        if (name) kw.set(this.text(name), value ? this.ev(value, d + 1) : EMPTY);
-      } else args.push(this.ev(a, d + 1));
+        if (name) kw.set(this.text(name), value ? this.evaluate(value, d + 1) : EMPTY);
+      } else args.push(this.evaluate(a, d + 1));
     }
     const c: Call = {
       node: n,
       at,
       args,
-      kw,
-      ...(recv ? { recv } : {}),
-      ...(recvName ? { recvName } : {}),
+      keywords: kw,
+      ...(recv ? { receiver: recv } : {}),
+      ...(recvName ? { receiverName: recvName } : {}),
       ...(method ? { method } : {}),
     };
 
-    if (callee.q) {
-      const h = PY_CALLS.get(callee.q);
+    if (callee.qualifiedName) {
+      const h = PY_CALLS.get(callee.qualifiedName);
       if (h) return h(this, c);
     }
     if (callee.fn) return this.callFn(callee.fn as PyFn, c);
-    if (method && recv && !recv.q) {
+    if (method && recv && !recv.qualifiedName) {
       const local = this.methods.get(method);
       const h = PY_METHODS.get(method);
       if (h) return h(this, c);
       if (local) return this.callFn(local, c);
     }
-    if (method && recv?.q && method.startsWith("decode")) return withLabels(recv, labelsOf(args));
+    if (method && recv?.qualifiedName && method.startsWith("decode")) return withLabels(recv, labelsOf(args));
     return taint(recv, ...args, ...kw.values());
   }
 
   private callFn(fn: PyFn, c: Call): Value {
     const args = [...c.args];
     fn.params.forEach((p, i) => {
-      const v = c.kw.get(p);
+      const v = c.keywords.get(p);
       if (v && args[i] === undefined) args[i] = v;
     });
-    return this.eng.callFunction(fn, c.at, args);
+    return this.engine.callFunction(fn, c.at, args);
   }
 
   /** Replaces the value of the receiver variable of a method call (`s.connect(addr)` records the host). */
   updateReceiver(c: Call, f: (old: Value) => Value): void {
-    if (!c.recvName) return;
-    this.scope.set(c.recvName, f(this.scope.get(c.recvName) ?? EMPTY));
+    if (!c.receiverName) return;
+    this.scope.set(c.receiverName, f(this.scope.get(c.receiverName) ?? EMPTY));
   }
 
   /** A mutating method (`lst.append(x)`, `d.update(x)`, `zf.write(p)`) taints the receiver variable. */
   taintReceiver(c: Call, L: readonly Label[] | undefined): void {
-    if (!L?.length || !c.recvName) return;
-    const old = this.scope.get(c.recvName) ?? EMPTY;
-    this.scope.set(c.recvName, withLabels(old, L));
+    if (!L?.length || !c.receiverName) return;
+    const old = this.scope.get(c.receiverName) ?? EMPTY;
+    this.scope.set(c.receiverName, withLabels(old, L));
   }
 }
 
 // ---- call table -------------------------------------------------------------------------------
 
 const arg = (c: Call, i: number, name?: string): Value | undefined =>
-  c.args[i] ?? (name ? c.kw.get(name) : undefined);
+  c.args[i] ?? (name ? c.keywords.get(name) : undefined);
 
 function pathJoin(_w: PythonWalker, c: Call): Value {
-  return joinPath(c.args.length ? c.args : [c.recv ?? EMPTY]);
+  return joinPath(c.args.length ? c.args : [c.receiver ?? EMPTY]);
 }
 
 function openCall(w: PythonWalker, c: Call, path: Value | undefined, mode: string): Value {
   if (!path) return EMPTY;
   if (/[wax+]/.test(mode) && !/r\+/.test(mode)) {
-    w.eng.write(c.at, path, undefined, "open() for writing");
-    return { w: { path, loc: c.at } };
+    w.engine.write(c.at, path, undefined, "open() for writing");
+    return { writeHandle: { path, loc: c.at } };
   }
-  const L = w.eng.read(c.at, path, "open()");
-  return { s: UNKNOWN, L: unionLabels(path.L, L) ?? [] };
+  const L = w.engine.read(c.at, path, "open()");
+  return { text: UNKNOWN, labels: unionLabels(path.labels, L) ?? [] };
 }
 
 function decodeCall(encoding: Encoding | "compressed", label: string = encoding): Handler {
   return (w, c) => {
     const input = c.args[0] ?? EMPTY;
-    const text = encoding !== "compressed" && isKnown(input.s) ? decodeLiteral(input.s, encoding) : undefined;
-    return w.eng.decoded(c.at, input, label, text);
+    const text =
+      encoding !== "compressed" && isKnown(input.text) ? decodeLiteral(input.text, encoding) : undefined;
+    return w.engine.decoded(c.at, input, label, text);
   };
 }
 
 function httpCall(via: string, methodArg = false): Handler {
   return (w, c) => {
     const off = methodArg ? 1 : 0;
-    const method = methodArg ? (c.args[0]?.s ?? c.kw.get("method")?.s ?? "") : "";
+    const method = methodArg ? (c.args[0]?.text ?? c.keywords.get("method")?.text ?? "") : "";
     const url = arg(c, off, "url");
     const body = [
-      c.kw.get("data"),
-      c.kw.get("json"),
-      c.kw.get("files"),
-      c.kw.get("content"),
-      c.kw.get("body"),
-      c.kw.get("fields"),
+      c.keywords.get("data"),
+      c.keywords.get("json"),
+      c.keywords.get("files"),
+      c.keywords.get("content"),
+      c.keywords.get("body"),
+      c.keywords.get("fields"),
     ];
     if (/post|put|patch/i.test(via) || /post|put|patch/i.test(method))
       body.push(c.args[off + 1], c.args[off + 2]);
-    const other = [c.kw.get("params"), c.kw.get("headers"), c.kw.get("cookies"), c.kw.get("auth")];
-    w.eng.send(c.at, { url, body: body.filter(Boolean), other }, via);
-    return w.eng.fetched(c.at, url);
+    const other = [
+      c.keywords.get("params"),
+      c.keywords.get("headers"),
+      c.keywords.get("cookies"),
+      c.keywords.get("auth"),
+    ];
+    w.engine.send(c.at, { url, body: body.filter(Boolean), other }, via);
+    return w.engine.fetched(c.at, url);
   };
 }
 
@@ -769,10 +781,10 @@ function subprocessCall(via: string): Handler {
   return (w, c) => {
     const cmd = arg(c, 0, "args");
     if (!cmd) return EMPTY;
-    const stdin = c.kw.get("input");
-    const shell = c.kw.get("shell")?.s === "True";
+    const stdin = c.keywords.get("input");
+    const shell = c.keywords.get("shell")?.text === "True";
     if (shell)
-      return w.eng.exec(
+      return w.engine.exec(
         c.at,
         cmd.list ? concat(cmd.list, " ") : cmd,
         "shell",
@@ -780,38 +792,38 @@ function subprocessCall(via: string): Handler {
         `${via}(shell=True)`,
         stdin,
       );
-    if (cmd.list) return runCommand(w.eng, c.at, cmd.list, stdin);
-    if (cmd.s !== undefined && cmd.s !== UNKNOWN) return runCommand(w.eng, c.at, [cmd], stdin);
-    w.eng.exec(c.at, cmd, "shell", undefined, via);
+    if (cmd.list) return runCommand(w.engine, c.at, cmd.list, stdin);
+    if (cmd.text !== undefined && cmd.text !== UNKNOWN) return runCommand(w.engine, c.at, [cmd], stdin);
+    w.engine.exec(c.at, cmd, "shell", undefined, via);
     return EMPTY;
   };
 }
 
 function shellCall(via: string): Handler {
-  return (w, c) => w.eng.exec(c.at, arg(c, 0, "cmd") ?? EMPTY, "shell", "shell", via);
+  return (w, c) => w.engine.exec(c.at, arg(c, 0, "cmd") ?? EMPTY, "shell", "shell", via);
 }
 
 function execArgv(w: PythonWalker, c: Call): Value {
   const list = c.args[1]?.list;
-  return runCommand(w.eng, c.at, list?.length ? list : c.args.slice(0, 1));
+  return runCommand(w.engine, c.at, list?.length ? list : c.args.slice(0, 1));
 }
 
 function envGet(w: PythonWalker, c: Call): Value {
-  return w.eng.envVar(c.at, arg(c, 0, "key")?.s, arg(c, 1, "default"));
+  return w.engine.envVar(c.at, arg(c, 0, "key")?.text, arg(c, 1, "default"));
 }
 
 function copyCall(w: PythonWalker, c: Call): Value {
   const src = arg(c, 0, "src") ?? EMPTY;
   const dst = arg(c, 1, "dst") ?? EMPTY;
-  const L = w.eng.read(c.at, src, "a file copy");
-  w.eng.write(c.at, dst, { s: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, "a file copy");
-  return { s: dst.s ?? UNKNOWN, L: unionLabels(src.L, L) ?? [] };
+  const L = w.engine.read(c.at, src, "a file copy");
+  w.engine.write(c.at, dst, { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] }, "a file copy");
+  return { text: dst.text ?? UNKNOWN, labels: unionLabels(src.labels, L) ?? [] };
 }
 
 const keep: Handler = (_w, c) => c.args[0] ?? EMPTY;
-const propagate: Handler = (_w, c) => taint(c.recv, ...c.args, ...c.kw.values());
+const propagate: Handler = (_w, c) => taint(c.receiver, ...c.args, ...c.keywords.values());
 const serialise: Handler = (w, c) => {
-  for (const a of c.args) w.eng.serialise(c.at, a);
+  for (const a of c.args) w.engine.serialise(c.at, a);
   return taint(...c.args);
 };
 const nothing: Handler = () => EMPTY;
@@ -823,10 +835,10 @@ const def = (names: string[], h: Handler) => {
 
 // files and paths
 def(["open", "io.open", "codecs.open", "builtins.open"], (w, c) =>
-  openCall(w, c, arg(c, 0, "file"), arg(c, 1, "mode")?.s ?? "r"),
+  openCall(w, c, arg(c, 0, "file"), arg(c, 1, "mode")?.text ?? "r"),
 );
 def(["os.open"], (w, c) =>
-  openCall(w, c, c.args[0], /O_WRONLY|O_RDWR|O_APPEND|O_CREAT/.test(c.args[1]?.s ?? "") ? "w" : "r"),
+  openCall(w, c, c.args[0], /O_WRONLY|O_RDWR|O_APPEND|O_CREAT/.test(c.args[1]?.text ?? "") ? "w" : "r"),
 );
 def(
   [
@@ -850,8 +862,8 @@ def(
 );
 def(["os.path.dirname"], (_w, c) => dirname(c.args[0] ?? EMPTY));
 def(["os.path.basename"], (_w, c) => taint(c.args[0]));
-def(["pathlib.Path.home"], () => ({ s: "~" }));
-def(["pathlib.Path.cwd", "os.getcwd"], () => ({ s: "." }));
+def(["pathlib.Path.home"], () => ({ text: "~" }));
+def(["pathlib.Path.cwd", "os.getcwd"], () => ({ text: "." }));
 def(
   [
     "os.path.exists",
@@ -870,8 +882,8 @@ def(
   nothing,
 );
 def(["glob.glob", "glob.iglob"], (_w, c) => c.args[0] ?? EMPTY);
-def(["os.listdir", "os.scandir"], (_w, c) => concat([c.args[0] ?? { s: "." }, lit("/*")]));
-def(["os.walk"], (_w, c) => concat([c.args[0] ?? { s: "." }, lit("/**")]));
+def(["os.listdir", "os.scandir"], (_w, c) => concat([c.args[0] ?? { text: "." }, lit("/*")]));
+def(["os.walk"], (_w, c) => concat([c.args[0] ?? { text: "." }, lit("/**")]));
 def(
   [
     "shutil.copy",
@@ -885,16 +897,16 @@ def(
   copyCall,
 );
 def(["os.symlink", "os.link"], (w, c) => {
-  w.eng.write(c.at, c.args[1] ?? EMPTY, c.args[0], "a link");
+  w.engine.write(c.at, c.args[1] ?? EMPTY, c.args[0], "a link");
   return EMPTY;
 });
 def(["shutil.make_archive"], (w, c) => {
   const root = arg(c, 2, "root_dir") ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(root.L, w.eng.read(c.at, root, "an archive")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(root.labels, w.engine.read(c.at, root, "an archive")) ?? [] };
 });
-def(["tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"], () => ({ q: "archive" }));
+def(["tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"], () => ({ qualifiedName: "archive" }));
 def(["archive.add", "archive.write", "archive.addfile"], (w, c) => {
-  const L = w.eng.read(c.at, c.args[0] ?? EMPTY, "an archive");
+  const L = w.engine.read(c.at, c.args[0] ?? EMPTY, "an archive");
   w.taintReceiver(c, unionLabels(L, labelsOf(c.args)));
   return EMPTY;
 });
@@ -904,13 +916,13 @@ def(["archive.writestr"], (w, c) => {
 });
 def(["sqlite3.connect"], (w, c) => {
   const p = c.args[0] ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, "sqlite3")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(p.labels, w.engine.read(c.at, p, "sqlite3")) ?? [] };
 });
 def(["urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download"], (w, c) => {
   const url = c.args[0];
   const out = arg(c, 1, "filename") ?? arg(c, 1, "out");
-  if (out) w.eng.download(c.at, out, url);
-  else w.eng.fetched(c.at, url);
+  if (out) w.engine.download(c.at, out, url);
+  else w.engine.fetched(c.at, url);
   return out ?? EMPTY;
 });
 
@@ -921,20 +933,20 @@ def(
   propagate,
 );
 def(["keyring.get_password", "keyring.get_credential"], (w, c) =>
-  w.eng.namedSecret(c.at, c.args[0]?.s ?? "keyring"),
+  w.engine.namedSecret(c.at, c.args[0]?.text ?? "keyring"),
 );
 for (const m of ["chrome", "firefox", "edge", "brave", "opera", "chromium", "safari", "load", "vivaldi"])
   def([`browser_cookie3.${m}`], (w, c) => ({
-    s: UNKNOWN,
-    L: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
+    text: UNKNOWN,
+    labels: [w.engine.secretSource(c.at, "your browser cookies (logged-in sessions)")],
   }));
 def(["pycookiecheat.chrome_cookies", "pycookiecheat.firefox_cookies"], (w, c) => ({
-  s: UNKNOWN,
-  L: [w.eng.secretSource(c.at, "your browser cookies (logged-in sessions)")],
+  text: UNKNOWN,
+  labels: [w.engine.secretSource(c.at, "your browser cookies (logged-in sessions)")],
 }));
 def(["win32crypt.CryptUnprotectData"], (w, c) => ({
-  s: UNKNOWN,
-  L: [w.eng.secretSource(c.at, "passwords decrypted with your Windows login")],
+  text: UNKNOWN,
+  labels: [w.engine.secretSource(c.at, "passwords decrypted with your Windows login")],
 }));
 
 // decoding and encoding
@@ -959,27 +971,27 @@ def(
   decodeCall("compressed", "compressed data"),
 );
 def(["codecs.decode"], (w, c) => {
-  const enc = (c.args[1]?.s ?? c.kw.get("encoding")?.s ?? "").toLowerCase();
+  const enc = (c.args[1]?.text ?? c.keywords.get("encoding")?.text ?? "").toLowerCase();
   if (/base64|hex|rot|zlib|bz2|uu/.test(enc)) {
     const input = c.args[0] ?? EMPTY;
     const kind: Encoding | undefined = /base64/.test(enc) ? "base64" : /hex/.test(enc) ? "hex" : undefined;
-    const text = kind && isKnown(input.s) ? decodeLiteral(input.s, kind) : undefined;
-    return w.eng.decoded(c.at, input, enc, text);
+    const text = kind && isKnown(input.text) ? decodeLiteral(input.text, kind) : undefined;
+    return w.engine.decoded(c.at, input, enc, text);
   }
   return taint(...c.args);
 });
 def(["urllib.parse.unquote", "urllib.parse.unquote_plus"], (w, c) => {
   const input = c.args[0] ?? EMPTY;
-  if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.s ?? "")) return input;
-  return w.eng.decoded(
+  if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.text ?? "")) return input;
+  return w.engine.decoded(
     c.at,
     input,
     "URL escapes",
-    isKnown(input.s) ? decodeLiteral(input.s, "url") : undefined,
+    isKnown(input.text) ? decodeLiteral(input.text, "url") : undefined,
   );
 });
 def(["chr"], (_w, c) => {
-  const n = Number(c.args[0]?.s);
+  const n = Number(c.args[0]?.text);
   return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? lit(String.fromCodePoint(n)) : taint(...c.args);
 });
 def(["compile"], keep);
@@ -1007,23 +1019,23 @@ def(
   propagate,
 );
 def(["__import__", "importlib.import_module"], (_w, c) =>
-  isKnown(c.args[0]?.s) ? { q: c.args[0].s } : EMPTY,
+  isKnown(c.args[0]?.text) ? { qualifiedName: c.args[0].text } : EMPTY,
 );
 def(["getattr"], (_w, c) => {
   const obj = c.args[0];
-  const name = c.args[1]?.s;
-  if (obj?.q && isKnown(name)) return { q: `${obj.q}.${name}` };
+  const name = c.args[1]?.text;
+  if (obj?.qualifiedName && isKnown(name)) return { qualifiedName: `${obj.qualifiedName}.${name}` };
   return taint(obj);
 });
 
 // execution
 def(["exec", "eval", "execfile", "builtins.exec", "builtins.eval"], (w, c) => {
-  w.eng.exec(c.at, c.args[0] ?? EMPTY, "code", "python", "exec()/eval()");
+  w.engine.exec(c.at, c.args[0] ?? EMPTY, "code", "python", "exec()/eval()");
   return EMPTY;
 });
 def(["pickle.loads", "pickle.load", "dill.loads", "cloudpickle.loads", "marshal.load"], (w, c) => {
   const input = c.args[0] ?? EMPTY;
-  w.eng.exec(c.at, ownSaveFile(w.src, input), "deser", undefined, "pickle.loads (unpickling runs code)");
+  w.engine.exec(c.at, ownSaveFile(w.src, input), "deser", undefined, "pickle.loads (unpickling runs code)");
   return taint(...c.args);
 });
 
@@ -1034,10 +1046,14 @@ def(["pickle.loads", "pickle.load", "dill.loads", "cloudpickle.loads", "marshal.
  * literal or downloaded blob, or data with any other label, keeps the decoded label.
  */
 function ownSaveFile(src: string, input: Value): Value {
-  const L = input.L ?? [];
+  const L = input.labels ?? [];
   // A parameter (the save path passed in) is fine; a secret, a download or an env dump is not.
   const decoded = L.filter((l) => l.kind === "decoded");
-  if (isKnown(input.s) || decoded.length === 0 || L.some((l) => l.kind !== "decoded" && l.kind !== "param"))
+  if (
+    isKnown(input.text) ||
+    decoded.length === 0 ||
+    L.some((l) => l.kind !== "decoded" && l.kind !== "param")
+  )
     return input;
   if (!/\b(?:pickle|dill|cloudpickle)\.dumps?\(/.test(src) || !/["']wb["']/.test(src)) return input;
   // Each decompression reads a file handle (`f.read()`), never a literal or a named blob.
@@ -1048,7 +1064,7 @@ function ownSaveFile(src: string, input: Value): Value {
   const codecs = [...src.matchAll(/\b(zlib|gzip|bz2|lzma)\.decompress\(/g)].map((m) => m[1]);
   if (!codecs.every((c) => src.includes(`${c}.compress(`))) return input;
   const rest = L.filter((l) => l.kind !== "decoded");
-  return { ...input, L: rest };
+  return { ...input, labels: rest };
 }
 def(
   [
@@ -1070,7 +1086,7 @@ def(
 );
 for (const f of ["run", "call", "check_call", "check_output", "Popen"])
   def([`subprocess.${f}`], subprocessCall(`subprocess.${f}`));
-def(["asyncio.create_subprocess_exec"], (w, c) => runCommand(w.eng, c.at, c.args));
+def(["asyncio.create_subprocess_exec"], (w, c) => runCommand(w.engine, c.at, c.args));
 def(
   [
     "os.execv",
@@ -1086,13 +1102,13 @@ def(
   execArgv,
 );
 def(["os.execl", "os.execle", "os.execlp", "os.execlpe", "os.spawnl", "os.spawnlp"], (w, c) =>
-  runCommand(w.eng, c.at, c.args.slice(1).length ? c.args.slice(1) : c.args),
+  runCommand(w.engine, c.at, c.args.slice(1).length ? c.args.slice(1) : c.args),
 );
 def(["pty.spawn"], (w, c) => {
   const a = c.args[0] ?? EMPTY;
-  return a.list ? runCommand(w.eng, c.at, a.list) : runCommand(w.eng, c.at, [a]);
+  return a.list ? runCommand(w.engine, c.at, a.list) : runCommand(w.engine, c.at, [a]);
 });
-def(["os.startfile"], (w, c) => runCommand(w.eng, c.at, c.args.slice(0, 1)));
+def(["os.startfile"], (w, c) => runCommand(w.engine, c.at, c.args.slice(0, 1)));
 
 // network
 for (const lib of ["requests", "httpx", "aiohttp", "urllib3", "niquests"]) {
@@ -1100,10 +1116,12 @@ for (const lib of ["requests", "httpx", "aiohttp", "urllib3", "niquests"]) {
     def([`${lib}.${m}`], httpCall(`${lib}.${m}`));
   def([`${lib}.request`], httpCall(`${lib}.request`, true));
 }
-def(["requests.Session", "requests.session", "requests.sessions.Session"], () => ({ q: "requests" }));
-def(["httpx.Client", "httpx.AsyncClient"], () => ({ q: "httpx" }));
-def(["aiohttp.ClientSession"], () => ({ q: "aiohttp" }));
-def(["urllib3.PoolManager"], () => ({ q: "urllib3" }));
+def(["requests.Session", "requests.session", "requests.sessions.Session"], () => ({
+  qualifiedName: "requests",
+}));
+def(["httpx.Client", "httpx.AsyncClient"], () => ({ qualifiedName: "httpx" }));
+def(["aiohttp.ClientSession"], () => ({ qualifiedName: "aiohttp" }));
+def(["urllib3.PoolManager"], () => ({ qualifiedName: "urllib3" }));
 def(["urllib.request.Request", "urllib2.Request"], (_w, c) => {
   const props = new Map<string, Value>();
   const url = arg(c, 0, "url");
@@ -1113,9 +1131,9 @@ def(["urllib.request.Request", "urllib2.Request"], (_w, c) => {
   const headers = arg(c, 2, "headers");
   if (headers) props.set("headers", headers);
   return {
-    q: "urllib.request.Request#",
+    qualifiedName: "urllib.request.Request#",
     props,
-    ...(labelsOf([url, data, headers]) ? { L: labelsOf([url, data, headers]) } : {}),
+    ...(labelsOf([url, data, headers]) ? { labels: labelsOf([url, data, headers]) } : {}),
   };
 });
 def(["urllib.request.Request#.add_header"], (w, c) => {
@@ -1128,9 +1146,9 @@ def(
     const target = arg(c, 0, "url") ?? EMPTY;
     const url = target.props?.get("url") ?? target;
     const body = [target.props?.get("data"), arg(c, 1, "data")];
-    const other = [target.props?.get("headers"), target.props ? { L: target.L } : undefined];
-    w.eng.send(c.at, { url, body: body.filter(Boolean), other }, "urllib.request.urlopen");
-    return w.eng.fetched(c.at, url);
+    const other = [target.props?.get("headers"), target.props ? { labels: target.labels } : undefined];
+    w.engine.send(c.at, { url, body: body.filter(Boolean), other }, "urllib.request.urlopen");
+    return w.engine.fetched(c.at, url);
   },
 );
 def(
@@ -1142,23 +1160,23 @@ def(
   ],
   (_w, c) => {
     const host = arg(c, 0, "host") ?? EMPTY;
-    return { q: "http.client.conn", props: new Map([["host", host]]) };
+    return { qualifiedName: "http.client.conn", props: new Map([["host", host]]) };
   },
 );
 def(["http.client.conn.request"], (w, c) => {
-  const host = c.recv?.props?.get("host") ?? { s: UNKNOWN };
+  const host = c.receiver?.props?.get("host") ?? { text: UNKNOWN };
   const url = concat([lit("https://"), host, arg(c, 1, "url") ?? lit("/")]);
-  w.eng.send(c.at, { url, body: [arg(c, 2, "body")], other: [arg(c, 3, "headers")] }, "http.client");
+  w.engine.send(c.at, { url, body: [arg(c, 2, "body")], other: [arg(c, 3, "headers")] }, "http.client");
   return EMPTY;
 });
-def(["http.client.conn.getresponse"], (w, c) => w.eng.fetched(c.at, undefined));
+def(["http.client.conn.getresponse"], (w, c) => w.engine.fetched(c.at, undefined));
 def(
   ["socket.socket", "socket.create_connection", "ssl.wrap_socket", "ssl.SSLContext.wrap_socket"],
   (w, c) => {
-    w.eng.caps.add("network");
+    w.engine.caps.add("network");
     const addr = c.args[0];
     const host = addr?.list?.[0];
-    return { q: "socket.sock", ...(host ? { props: new Map([["host", host]]) } : {}) };
+    return { qualifiedName: "socket.sock", ...(host ? { props: new Map([["host", host]]) } : {}) };
   },
 );
 def(["socket.sock.connect"], (w, c) => {
@@ -1169,8 +1187,8 @@ def(["socket.sock.connect"], (w, c) => {
   return EMPTY;
 });
 def(["socket.sock.send", "socket.sock.sendall", "socket.sock.sendto", "socket.sock.write"], (w, c) => {
-  const host = c.recv?.props?.get("host");
-  w.eng.send(
+  const host = c.receiver?.props?.get("host");
+  w.engine.send(
     c.at,
     { url: host ? concat([lit("tcp://"), host, lit("/")]) : undefined, body: [c.args[0]] },
     "a network socket",
@@ -1178,7 +1196,7 @@ def(["socket.sock.send", "socket.sock.sendall", "socket.sock.sendto", "socket.so
   return EMPTY;
 });
 def(["socket.sock.recv", "socket.sock.recvfrom", "socket.sock.makefile", "socket.sock.read"], (w, c) =>
-  w.eng.fetched(c.at, undefined),
+  w.engine.fetched(c.at, undefined),
 );
 def(
   [
@@ -1189,33 +1207,33 @@ def(
     "dns.resolver.query",
   ],
   (w, c) => {
-    if (labelsOf(c.args)?.length) w.eng.send(c.at, { other: c.args }, "a DNS lookup");
+    if (labelsOf(c.args)?.length) w.engine.send(c.at, { other: c.args }, "a DNS lookup");
     return EMPTY;
   },
 );
-def(["smtplib.SMTP", "smtplib.SMTP_SSL"], () => ({ q: "smtplib.SMTP" }));
+def(["smtplib.SMTP", "smtplib.SMTP_SSL"], () => ({ qualifiedName: "smtplib.SMTP" }));
 def(["smtplib.SMTP.sendmail", "smtplib.SMTP.send_message"], (w, c) => {
-  w.eng.send(c.at, { body: c.args }, "email (smtplib)");
+  w.engine.send(c.at, { body: c.args }, "email (smtplib)");
   return EMPTY;
 });
-def(["ftplib.FTP", "ftplib.FTP_TLS"], () => ({ q: "ftplib.FTP" }));
+def(["ftplib.FTP", "ftplib.FTP_TLS"], () => ({ qualifiedName: "ftplib.FTP" }));
 def(["ftplib.FTP.storbinary", "ftplib.FTP.storlines"], (w, c) => {
-  w.eng.send(c.at, { body: c.args.slice(1) }, "FTP upload");
+  w.engine.send(c.at, { body: c.args.slice(1) }, "FTP upload");
   return EMPTY;
 });
 def(["websocket.create_connection", "websockets.connect", "websockets.client.connect"], () => ({
-  q: "websocket.conn",
+  qualifiedName: "websocket.conn",
 }));
 def(["websocket.conn.send"], (w, c) => {
-  w.eng.send(c.at, { body: c.args }, "a websocket");
+  w.engine.send(c.at, { body: c.args }, "a websocket");
   return EMPTY;
 });
-def(["websocket.conn.recv"], (w, c) => w.eng.fetched(c.at, undefined));
+def(["websocket.conn.recv"], (w, c) => w.engine.fetched(c.at, undefined));
 
 // persistence libraries
-def(["crontab.CronTab"], () => ({ q: "crontab.CronTab" }));
+def(["crontab.CronTab"], () => ({ qualifiedName: "crontab.CronTab" }));
 def(["crontab.CronTab.new"], (w, c) => {
-  w.eng.persist(c.at, "scheduled jobs (cron)", arg(c, 0, "command"));
+  w.engine.persist(c.at, "scheduled jobs (cron)", arg(c, 0, "command"));
   return EMPTY;
 });
 
@@ -1226,26 +1244,26 @@ const meth = (names: string[], h: Handler) => {
   for (const n of names) PY_METHODS.set(n, h);
 };
 meth(["read_text", "read_bytes"], (w, c) => {
-  const p = c.recv ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, `.${c.method}()`)) ?? [] };
+  const p = c.receiver ?? EMPTY;
+  return { text: UNKNOWN, labels: unionLabels(p.labels, w.engine.read(c.at, p, `.${c.method}()`)) ?? [] };
 });
-meth(["open"], (w, c) => openCall(w, c, c.recv, arg(c, 0, "mode")?.s ?? "r"));
+meth(["open"], (w, c) => openCall(w, c, c.receiver, arg(c, 0, "mode")?.text ?? "r"));
 meth(["write_text", "write_bytes"], (w, c) => {
-  w.eng.write(c.at, c.recv ?? EMPTY, c.args[0], `.${c.method}()`);
+  w.engine.write(c.at, c.receiver ?? EMPTY, c.args[0], `.${c.method}()`);
   return EMPTY;
 });
 meth(["write", "writelines"], (w, c) => {
-  const h = c.recv?.w;
-  if (h) w.eng.write(c.at, h.path, c.args[0], "write()", true);
+  const h = c.receiver?.writeHandle;
+  if (h) w.engine.write(c.at, h.path, c.args[0], "write()", true);
   else w.taintReceiver(c, labelsOf(c.args));
   return EMPTY;
 });
 meth(["glob", "rglob"], (_w, c) => {
-  const base = c.recv ?? EMPTY;
-  return concat([base, lit(c.method === "rglob" ? "/**/" : "/"), c.args[0] ?? { s: "*" }]);
+  const base = c.receiver ?? EMPTY;
+  return concat([base, lit(c.method === "rglob" ? "/**/" : "/"), c.args[0] ?? { text: "*" }]);
 });
-meth(["iterdir"], (_w, c) => concat([c.recv ?? EMPTY, lit("/*")]));
-meth(["joinpath"], (_w, c) => joinPath([c.recv ?? EMPTY, ...c.args]));
+meth(["iterdir"], (_w, c) => concat([c.receiver ?? EMPTY, lit("/*")]));
+meth(["joinpath"], (_w, c) => joinPath([c.receiver ?? EMPTY, ...c.args]));
 meth(
   [
     "expanduser",
@@ -1261,34 +1279,34 @@ meth(
     "casefold",
     "expandvars",
   ],
-  (_w, c) => withLabels(c.recv ?? EMPTY, labelsOf(c.args)),
+  (_w, c) => withLabels(c.receiver ?? EMPTY, labelsOf(c.args)),
 );
 meth(["decode"], (w, c) => {
-  const enc = (c.args[0]?.s ?? "").toLowerCase();
-  const recv = c.recv ?? EMPTY;
+  const enc = (c.args[0]?.text ?? "").toLowerCase();
+  const recv = c.receiver ?? EMPTY;
   if (enc === "base64" || enc === "hex") {
-    const text = isKnown(recv.s) ? decodeLiteral(recv.s, enc) : undefined;
-    return w.eng.decoded(c.at, recv, enc, text);
+    const text = isKnown(recv.text) ? decodeLiteral(recv.text, enc) : undefined;
+    return w.engine.decoded(c.at, recv, enc, text);
   }
   return recv;
 });
 meth(["format"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  if (recv.s === undefined) return taint(recv, ...c.args, ...c.kw.values());
+  const recv = c.receiver ?? EMPTY;
+  if (recv.text === undefined) return taint(recv, ...c.args, ...c.keywords.values());
   let k = 0;
-  const s = recv.s.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
+  const s = recv.text.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
     const key = name.split(/[!:]/)[0] ?? "";
-    const v = key && !/^\d+$/.test(key) ? c.kw.get(key) : c.args[key ? Number(key) : k++];
-    return v?.s ?? UNKNOWN;
+    const v = key && !/^\d+$/.test(key) ? c.keywords.get(key) : c.args[key ? Number(key) : k++];
+    return v?.text ?? UNKNOWN;
   });
-  const L = labelsOf([recv, ...c.args, ...c.kw.values()]);
-  return { s, ...(L ? { L } : {}) };
+  const L = labelsOf([recv, ...c.args, ...c.keywords.values()]);
+  return { text: s, ...(L ? { labels: L } : {}) };
 });
 meth(["join"], (_w, c) => {
-  const sep = c.recv?.s ?? "";
+  const sep = c.receiver?.text ?? "";
   const items = c.args[0];
   if (items?.list) return concat(items.list, isKnown(sep) ? sep : "");
-  return taint(c.recv, items);
+  return taint(c.receiver, items);
 });
 meth(
   [
@@ -1315,20 +1333,20 @@ meth(
   propagate,
 );
 meth(["get"], (w, c) => {
-  const recv = c.recv ?? EMPTY;
-  const key = c.args[0]?.s;
+  const recv = c.receiver ?? EMPTY;
+  const key = c.args[0]?.text;
   if (recv.props && isKnown(key) && recv.props.has(key)) return recv.props.get(key) ?? EMPTY;
-  if (recv.L && isKnown(key)) return taint({ L: w.eng.fieldOf(recv.L, key) }, c.args[1]);
+  if (recv.labels && isKnown(key)) return taint({ labels: w.engine.fieldOf(recv.labels, key) }, c.args[1]);
   return taint(recv, c.args[1]);
 });
 meth(["append", "appendleft"], (w, c) => {
   const item = c.args[0];
-  if (item && c.args.length === 1 && !c.kw.size)
+  if (item && c.args.length === 1 && !c.keywords.size)
     w.updateReceiver(c, (old) => appended(old, [item], c.method === "appendleft"));
-  else w.taintReceiver(c, labelsOf([...c.args, ...c.kw.values()]));
+  else w.taintReceiver(c, labelsOf([...c.args, ...c.keywords.values()]));
   return EMPTY;
 });
 meth(["extend", "update", "add", "insert", "setdefault", "put"], (w, c) => {
-  w.taintReceiver(c, labelsOf([...c.args, ...c.kw.values()]));
+  w.taintReceiver(c, labelsOf([...c.args, ...c.keywords.values()]));
   return EMPTY;
 });

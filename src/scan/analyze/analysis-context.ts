@@ -1,8 +1,8 @@
-import type { ScanConfig } from "../config.js";
 import type { ContextOf } from "../markdown/context.js";
 import type { StageClock } from "../profile.js";
 import type { TextKind } from "../rules/schema.js";
 import type { RuleSet } from "../ruleset.js";
+import type { ScanConfig } from "../scan-config.js";
 import type { LineIndex } from "../text/lines.js";
 import type { Capability, Finding } from "../types.js";
 import type { SkillIdentity } from "./provenance.js";

@@ -2,12 +2,12 @@
 // (PS_COMMANDS, PS_METHODS) read each other's helpers (parameters by name, aliases); the tables
 // are two thirds of the file and each entry is a few independent lines.
 
-import { runCommand } from "./commands.js";
-import { decodeLiteral } from "./decode.js";
-import type { Engine } from "./engine.js";
-import { UNKNOWN } from "./paths.js";
-import { Scope } from "./scope.js";
-import type { SNode as Node } from "./syntax.js";
+import { decodeLiteral } from "../decode-literals.js";
+import { UNKNOWN } from "../paths.js";
+import { Scope } from "../scope.js";
+import { runCommand } from "../shell-command-models.js";
+import type { SNode as Node } from "../syntax.js";
+import type { Engine } from "../taint-engine.js";
 import {
   concat,
   EMPTY,
@@ -25,7 +25,7 @@ import {
   unionLabels,
   type Value,
   withLabels,
-} from "./values.js";
+} from "../values.js";
 
 // PowerShell: cmdlets with named parameters, .NET static calls ([Convert]::FromBase64String),
 // WebClient objects and pipelines into Invoke-Expression. Names are case-insensitive.
@@ -117,7 +117,7 @@ interface PsFn extends FnInfo {
 
 export function walkPowerShell(root: Node, src: string, eng: Engine, stdin?: Value): void {
   const w = new PsWalker(src, eng);
-  w.ev(root, 0, stdin);
+  w.evaluate(root, 0, stdin);
   w.finishFunctions();
 }
 
@@ -134,7 +134,7 @@ export class PsWalker {
 
   constructor(
     readonly src: string,
-    readonly eng: Engine,
+    readonly engine: Engine,
   ) {}
 
   private text(n: Node): string {
@@ -151,7 +151,7 @@ export class PsWalker {
     }
   }
 
-  ev(n: Node, d: number, stdin?: Value): Value {
+  evaluate(n: Node, d: number, stdin?: Value): Value {
     if (d > MAX_DEPTH) return EMPTY;
     switch (n.type) {
       case "comment":
@@ -163,7 +163,7 @@ export class PsWalker {
         let any = false;
         for (const c of n.namedChildren) {
           if (!c || c.type === "comment") continue;
-          cur = this.ev(c, d + 1, cur);
+          cur = this.evaluate(c, d + 1, cur);
           any = true;
         }
         return any ? (cur ?? EMPTY) : EMPTY;
@@ -171,7 +171,7 @@ export class PsWalker {
       case "assignment_expression": {
         const left = n.namedChildren[0];
         const value = n.childForFieldName("value");
-        const v = value ? this.ev(value, d + 1) : EMPTY;
+        const v = value ? this.evaluate(value, d + 1) : EMPTY;
         const op = n.namedChildren.find(
           (c) => c?.type === "assignement_operator" || c?.type === "assignment_operator",
         );
@@ -180,7 +180,7 @@ export class PsWalker {
           const name = this.text(variable).slice(1).toLowerCase();
           const old = this.scope.get(name);
           const appended = op && this.text(op).trim() === "+=" && old ? concat([old, v]) : v;
-          this.scope.set(name, old?.L ? withLabels(appended, old.L) : appended);
+          this.scope.set(name, old?.labels ? withLabels(appended, old.labels) : appended);
         }
         return EMPTY;
       }
@@ -218,35 +218,35 @@ export class PsWalker {
                 .toLowerCase()
             : "";
           const val = kids[kids.length - 1];
-          const v = val && val !== kids[0] ? this.ev(val, d + 1) : EMPTY;
+          const v = val && val !== kids[0] ? this.evaluate(val, d + 1) : EMPTY;
           if (key) props.set(key, v);
           else extra.push(v);
         }
         return objectOf(props, extra);
       }
       case "script_block_expression": {
-        for (const c of n.namedChildren) if (c) this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) this.evaluate(c, d + 1);
         return lit(this.text(n));
       }
       case "array_literal_expression": {
         const items = n.namedChildren.filter((c): c is Node => !!c);
-        if (items.length === 1 && items[0]) return this.ev(items[0], d + 1, stdin);
-        return listOf(items.map((c) => this.ev(c, d + 1)));
+        if (items.length === 1 && items[0]) return this.evaluate(items[0], d + 1, stdin);
+        return listOf(items.map((c) => this.evaluate(c, d + 1)));
       }
       case "additive_expression": {
         const kids = n.namedChildren.filter((c): c is Node => !!c);
-        if (kids.length === 1 && kids[0]) return this.ev(kids[0], d + 1, stdin);
+        if (kids.length === 1 && kids[0]) return this.evaluate(kids[0], d + 1, stdin);
         const plus = n.children.some((c) => c?.type === "+");
-        const vals = kids.map((c) => this.ev(c, d + 1));
+        const vals = kids.map((c) => this.evaluate(c, d + 1));
         return plus ? concat(vals) : taint(...vals);
       }
       default: {
         const kids = n.namedChildren.filter((c): c is Node => !!c);
-        if (kids.length === 1 && kids[0]) return this.ev(kids[0], d + 1, stdin);
+        if (kids.length === 1 && kids[0]) return this.evaluate(kids[0], d + 1, stdin);
         let v: Value = EMPTY;
         let first = true;
         for (const c of kids) {
-          const out = this.ev(c, d + 1, first ? stdin : undefined);
+          const out = this.evaluate(c, d + 1, first ? stdin : undefined);
           first = false;
           v = merge(v, out);
         }
@@ -268,18 +268,18 @@ export class PsWalker {
       params,
       state: 0,
       run: () => {
-        this.eng.enterFunction();
+        this.engine.enterFunction();
         const saved = this.scope;
         this.scope = new Scope(defScope);
         params.forEach((p, i) => {
-          this.scope.set(p, this.eng.param(paramVars[i] ?? n, p, i));
+          this.scope.set(p, this.engine.param(paramVars[i] ?? n, p, i));
         });
         try {
-          if (body) this.eng.returns(this.ev(body, 1));
+          if (body) this.engine.returns(this.evaluate(body, 1));
         } finally {
           this.scope = saved;
         }
-        return this.eng.leaveFunction();
+        return this.engine.leaveFunction();
       },
     };
     this.fns.set(name, fn);
@@ -288,11 +288,11 @@ export class PsWalker {
   private variable(n: Node): Value {
     const raw = this.text(n).replace(/^[$@]\{?|\}$/g, "");
     const lower = raw.toLowerCase();
-    if (lower.startsWith("env:")) return this.eng.envVar(this.eng.loc(n), raw.slice(4));
-    if (lower === "home") return { s: "~" };
-    if (lower === "profile") return { s: "~/Documents/PowerShell/Microsoft.PowerShell_profile.ps1" };
-    if (lower === "psscriptroot" || lower === "pwd") return { s: "." };
-    return this.scope.get(lower) ?? { s: UNKNOWN };
+    if (lower.startsWith("env:")) return this.engine.envVar(this.engine.loc(n), raw.slice(4));
+    if (lower === "home") return { text: "~" };
+    if (lower === "profile") return { text: "~/Documents/PowerShell/Microsoft.PowerShell_profile.ps1" };
+    if (lower === "psscriptroot" || lower === "pwd") return { text: "." };
+    return this.scope.get(lower) ?? { text: UNKNOWN };
   }
 
   private string(n: Node, d: number): Value {
@@ -308,25 +308,25 @@ export class PsWalker {
     const start = n.startIndex;
     const parts: Value[] = [];
     let pos = 0;
-    let L: Value["L"];
+    let L: Value["labels"];
     // Variables and $( ) are direct children of the literal (string_literal wraps it).
     const literal = n.type === "string_literal" ? (n.firstNamedChild ?? n) : n;
     const subs = literal.namedChildren.filter((c) => c.type === "variable" || c.type === "sub_expression");
     for (const c of subs) {
       if (c.startIndex - start < pos) continue;
       parts.push(lit(raw.slice(pos, c.startIndex - start)));
-      const v = c.type === "variable" ? this.variable(c) : this.ev(c, d + 1);
+      const v = c.type === "variable" ? this.variable(c) : this.evaluate(c, d + 1);
       parts.push(v);
-      L = unionLabels(L, v.L);
+      L = unionLabels(L, v.labels);
       pos = c.endIndex - start;
     }
     parts.push(lit(raw.slice(pos)));
     const joined = concat(parts);
-    const s = (joined.s ?? "")
+    const s = (joined.text ?? "")
       .replace(/^@"\r?\n?|\r?\n?"@$/g, "")
       .replace(/^"|"$/g, "")
       .replace(/`(.)/g, "$1");
-    return { s, ...(L ? { L } : {}), ...(joined.dec ? { dec: joined.dec } : {}) };
+    return { text: s, ...(L ? { labels: L } : {}), ...(joined.decoded ? { decoded: joined.decoded } : {}) };
   }
 
   /** `[Type]::Member(args)`, `$obj.Method(args)`, `(expr).Member`. */
@@ -343,16 +343,16 @@ export class PsWalker {
       recv = EMPTY;
       q = `${typeName(target, this.src)}::${member}`;
     } else {
-      recv = this.ev(target, d + 1);
-      q = recv.q ? `${recv.q}.${member}` : undefined;
+      recv = this.evaluate(target, d + 1);
+      q = recv.qualifiedName ? `${recv.qualifiedName}.${member}` : undefined;
     }
     if (!argList) {
-      if (q === "environment::username" || q === "environment::machinename") return { s: UNKNOWN };
+      if (q === "environment::username" || q === "environment::machinename") return { text: UNKNOWN };
       if (recv.props?.has(member)) return recv.props.get(member) ?? EMPTY;
-      return q ? { q, ...(recv.L ? { L: recv.L } : {}) } : taint(recv);
+      return q ? { qualifiedName: q, ...(recv.labels ? { labels: recv.labels } : {}) } : taint(recv);
     }
     const args = this.args(argList, d);
-    return this.callMethod(this.eng.loc(n), q, member, recv, args);
+    return this.callMethod(this.engine.loc(n), q, member, recv, args);
   }
 
   private args(argList: Node, d: number): Value[] {
@@ -361,7 +361,7 @@ export class PsWalker {
     for (const e of list?.namedChildren ?? []) {
       if (e.type !== "argument_expression") continue;
       const inner = e.firstNamedChild;
-      out.push(inner ? this.ev(inner, d + 1) : EMPTY);
+      out.push(inner ? this.evaluate(inner, d + 1) : EMPTY);
     }
     return out;
   }
@@ -370,12 +370,13 @@ export class PsWalker {
     const h = q ? PS_METHODS.get(q) : undefined;
     if (h) return h(this, at, recv, args);
     const byName = PS_MEMBER.get(member);
-    if (byName && (recv.q || recv.L || recv.s !== undefined)) return byName(this, at, recv, args);
+    if (byName && (recv.qualifiedName || recv.labels || recv.text !== undefined))
+      return byName(this, at, recv, args);
     return taint(recv, ...args);
   }
 
   private command(n: Node, d: number, stdin?: Value): Value {
-    const at = this.eng.loc(n);
+    const at = this.engine.loc(n);
     const nameNode = n.childForFieldName("command_name");
     const invoke = n.namedChildren.some((c) => c?.type === "command_invokation_operator");
     if (!nameNode) return EMPTY;
@@ -398,7 +399,7 @@ export class PsWalker {
         cmd.argv.push(lit(`-${name}`));
         const inline = el.namedChildren.find((c) => c && c.type !== "command_parameter");
         if (inline) {
-          const v = this.ev(inline, d + 1);
+          const v = this.evaluate(inline, d + 1);
           cmd.params.set(name, v);
           cmd.argv.push(v);
           pending = undefined;
@@ -408,14 +409,14 @@ export class PsWalker {
       }
       if (el.type === "argument_list" && prev) {
         // `iex (New-Object Net.WebClient).DownloadString(url)`: the call's arguments parse as a sibling.
-        const member = prev.q?.split(".").pop() ?? "";
-        const v = this.callMethod(at, prev.q, member, prev, this.args(el, d));
+        const member = prev.qualifiedName?.split(".").pop() ?? "";
+        const v = this.callMethod(at, prev.qualifiedName, member, prev, this.args(el, d));
         if (cmd.positional.length) cmd.positional[cmd.positional.length - 1] = v;
         cmd.argv[cmd.argv.length - 1] = v;
         prev = v;
         continue;
       }
-      const v = this.ev(el, d + 1);
+      const v = this.evaluate(el, d + 1);
       prev = v;
       cmd.argv.push(v);
       if (pending) {
@@ -424,10 +425,10 @@ export class PsWalker {
       } else cmd.positional.push(v);
     }
     if (invoke) {
-      const target = this.ev(nameNode, d + 1);
-      const dl = this.eng.downloaded(target);
-      if (dl) this.eng.execDownloaded(at, dl, "the & operator");
-      else if (target.L?.length) this.eng.exec(at, target, "code", undefined, "the & operator");
+      const target = this.evaluate(nameNode, d + 1);
+      const dl = this.engine.downloaded(target);
+      if (dl) this.engine.execDownloaded(at, dl, "the & operator");
+      else if (target.labels?.length) this.engine.exec(at, target, "code", undefined, "the & operator");
       return EMPTY;
     }
     const raw = this.text(nameNode);
@@ -442,12 +443,12 @@ export class PsWalker {
       return PS_COMMANDS.get("invoke-webrequest")?.(this, cmd) ?? EMPTY;
     const fn = this.fns.get(lower);
     if (fn)
-      return this.eng.callFunction(
+      return this.engine.callFunction(
         fn,
         at,
         fn.params.map((p, i) => cmd.params.get(p) ?? cmd.positional[i] ?? EMPTY),
       );
-    return runCommand(this.eng, at, [lit(raw), ...cmd.argv], stdin);
+    return runCommand(this.engine, at, [lit(raw), ...cmd.argv], stdin);
   }
 }
 
@@ -467,70 +468,73 @@ const p = (c: Cmd, ...names: string[]): Value | undefined => {
 
 cmd(["invoke-expression"], (w, c) => {
   const code = p(c, "command") ?? c.positional[0] ?? c.stdin ?? EMPTY;
-  return w.eng.exec(c.at, code, "code", "powershell", "Invoke-Expression");
+  return w.engine.exec(c.at, code, "code", "powershell", "Invoke-Expression");
 });
 cmd(["invoke-webrequest", "invoke-restmethod"], (w, c) => {
   const url = p(c, "uri") ?? c.positional[0];
-  const method = p(c, "method")?.s ?? "";
+  const method = p(c, "method")?.text ?? "";
   const body: Value[] = [];
   const b = p(c, "body");
   if (b) body.push(b);
   const infile = p(c, "infile");
-  if (infile) body.push({ L: w.eng.read(c.at, infile, "-InFile") });
+  if (infile) body.push({ labels: w.engine.read(c.at, infile, "-InFile") });
   if (/post|put|patch/i.test(method) && !body.length && c.stdin) body.push(c.stdin);
-  w.eng.send(
+  w.engine.send(
     c.at,
     { url, body, other: [p(c, "headers")] },
     c.name === "invoke-restmethod" ? "Invoke-RestMethod" : "Invoke-WebRequest",
   );
   const out = p(c, "outfile");
   if (out) {
-    w.eng.download(c.at, out, url);
+    w.engine.download(c.at, out, url);
     return EMPTY;
   }
-  return w.eng.fetched(c.at, url);
+  return w.engine.fetched(c.at, url);
 });
 cmd(["start-bitstransfer"], (w, c) => {
   const dest = p(c, "destination") ?? c.positional[1];
-  if (dest) w.eng.download(c.at, dest, p(c, "source") ?? c.positional[0]);
+  if (dest) w.engine.download(c.at, dest, p(c, "source") ?? c.positional[0]);
   return EMPTY;
 });
 cmd(["get-content", "import-clixml"], (w, c) => {
   const path = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(path.L, w.eng.read(c.at, path, "Get-Content")) ?? [] };
+  return { text: UNKNOWN, labels: unionLabels(path.labels, w.engine.read(c.at, path, "Get-Content")) ?? [] };
 });
 cmd(["set-content", "add-content", "out-file"], (w, c) => {
   const path = p(c, "path", "literalpath", "filepath") ?? c.positional[0] ?? EMPTY;
   const content = p(c, "value", "inputobject") ?? c.positional[1] ?? c.stdin;
-  w.eng.write(c.at, path, content, c.name);
+  w.engine.write(c.at, path, content, c.name);
   return EMPTY;
 });
 cmd(["copy-item", "move-item"], (w, c) => {
   const src = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
   const dst = p(c, "destination") ?? c.positional[1] ?? EMPTY;
-  const L = w.eng.read(c.at, src, c.name);
-  w.eng.write(c.at, dst, { s: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, c.name);
+  const L = w.engine.read(c.at, src, c.name);
+  w.engine.write(c.at, dst, { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] }, c.name);
   return EMPTY;
 });
 cmd(["compress-archive"], (w, c) => {
   const src = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
-  return { s: UNKNOWN, L: unionLabels(src.L, w.eng.read(c.at, src, "Compress-Archive")) ?? [] };
+  return {
+    text: UNKNOWN,
+    labels: unionLabels(src.labels, w.engine.read(c.at, src, "Compress-Archive")) ?? [],
+  };
 });
 cmd(["get-childitem", "get-item"], (w, c) => {
   const path = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
-  const s = path.s ?? "";
-  if (/^env:\\?$/i.test(s)) return w.eng.envDump(c.at);
-  if (/^env:/i.test(s)) return w.eng.envVar(c.at, s.replace(/^env:\\?/i, ""));
+  const s = path.text ?? "";
+  if (/^env:\\?$/i.test(s)) return w.engine.envDump(c.at);
+  if (/^env:/i.test(s)) return w.engine.envVar(c.at, s.replace(/^env:\\?/i, ""));
   return concat([path, lit("/*")]);
 });
 cmd(["new-object"], (_w, c) => {
-  const type = (p(c, "typename") ?? c.positional[0])?.s?.toLowerCase().replace(/^system\./, "") ?? "";
+  const type = (p(c, "typename") ?? c.positional[0])?.text?.toLowerCase().replace(/^system\./, "") ?? "";
   const args = p(c, "argumentlist") ?? c.positional[1];
-  if (type === "net.webclient") return { q: "net.webclient" };
+  if (type === "net.webclient") return { qualifiedName: "net.webclient" };
   if (type === "net.sockets.tcpclient") {
     const host = args?.list?.[0] ?? args;
     return {
-      q: "net.sockets.tcpclient",
+      qualifiedName: "net.sockets.tcpclient",
       props: new Map([["url", host ? concat([lit("tcp://"), host, lit("/")]) : EMPTY]]),
     };
   }
@@ -539,24 +543,24 @@ cmd(["new-object"], (_w, c) => {
 cmd(["start-process"], (w, c) => {
   const file = p(c, "filepath") ?? c.positional[0] ?? EMPTY;
   const args = p(c, "argumentlist") ?? c.positional[1];
-  return runCommand(w.eng, c.at, [file, ...(args?.list ?? (args ? [args] : []))]);
+  return runCommand(w.engine, c.at, [file, ...(args?.list ?? (args ? [args] : []))]);
 });
 cmd(["register-scheduledtask", "new-scheduledtaskaction", "new-service", "register-scheduledjob"], (w, c) => {
-  w.eng.persist(c.at, "a Windows scheduled task or service", concat(c.argv, " "));
+  w.engine.persist(c.at, "a Windows scheduled task or service", concat(c.argv, " "));
   return EMPTY;
 });
 cmd(["set-itemproperty", "new-itemproperty", "new-item"], (w, c) => {
   const path = p(c, "path", "literalpath") ?? c.positional[0] ?? EMPTY;
   const value = p(c, "value") ?? c.positional[2] ?? c.positional[1];
-  const key = (path.s ?? "").replace(/^hkcu:|^hklm:|^registry::/i, "");
-  if (/currentversion\\+run/i.test(key)) w.eng.persist(c.at, "the Windows Run registry key", value);
-  else if (c.name === "new-item" && value) w.eng.write(c.at, path, value, "New-Item");
+  const key = (path.text ?? "").replace(/^hkcu:|^hklm:|^registry::/i, "");
+  if (/currentversion\\+run/i.test(key)) w.engine.persist(c.at, "the Windows Run registry key", value);
+  else if (c.name === "new-item" && value) w.engine.write(c.at, path, value, "New-Item");
   return EMPTY;
 });
 cmd(["write-output", "write-host"], (_w, c) => concat(c.positional, " "));
 cmd(["convertto-json", "export-clixml"], (w, c) => {
   const v = p(c, "inputobject") ?? c.positional[0] ?? c.stdin ?? EMPTY;
-  w.eng.serialise(c.at, v);
+  w.engine.serialise(c.at, v);
   return taint(v);
 });
 cmd(
@@ -586,10 +590,10 @@ const member = (names: string[], h: MethodHandler) => {
 
 m(["convert::frombase64string"], (w, at, _r, args) => {
   const input = args[0] ?? EMPTY;
-  const text = isKnown(input.s)
-    ? (decodeLiteral(input.s, "base64") ?? decodeLiteral(input.s, "base64-utf16le"))
+  const text = isKnown(input.text)
+    ? (decodeLiteral(input.text, "base64") ?? decodeLiteral(input.text, "base64-utf16le"))
     : undefined;
-  return w.eng.decoded(at, input, "base64", text);
+  return w.engine.decoded(at, input, "base64", text);
 });
 m(["convert::tobase64string"], (_w, _at, _r, args) => taint(...args));
 for (const enc of ["utf8", "unicode", "ascii", "default", "utf32", "bigendianunicode"])
@@ -607,7 +611,10 @@ m(
   ],
   (w, at, _r, args) => {
     const path = args[0] ?? EMPTY;
-    return { s: UNKNOWN, L: unionLabels(path.L, w.eng.read(at, path, "[IO.File]::Read")) ?? [] };
+    return {
+      text: UNKNOWN,
+      labels: unionLabels(path.labels, w.engine.read(at, path, "[IO.File]::Read")) ?? [],
+    };
   },
 );
 m(
@@ -619,71 +626,76 @@ m(
     "io.file::appendalllines",
   ],
   (w, at, _r, args) => {
-    w.eng.write(at, args[0] ?? EMPTY, args[1], "[IO.File]::Write");
+    w.engine.write(at, args[0] ?? EMPTY, args[1], "[IO.File]::Write");
     return EMPTY;
   },
 );
 m(["io.file::copy", "io.file::move"], (w, at, _r, args) => {
-  const L = w.eng.read(at, args[0] ?? EMPTY, "[IO.File]::Copy");
-  w.eng.write(at, args[1] ?? EMPTY, { s: UNKNOWN, L: unionLabels(args[0]?.L, L) ?? [] }, "[IO.File]::Copy");
+  const L = w.engine.read(at, args[0] ?? EMPTY, "[IO.File]::Copy");
+  w.engine.write(
+    at,
+    args[1] ?? EMPTY,
+    { text: UNKNOWN, labels: unionLabels(args[0]?.labels, L) ?? [] },
+    "[IO.File]::Copy",
+  );
   return EMPTY;
 });
 m(["io.path::combine"], (_w, _at, _r, args) => joinPath(args));
-m(["environment::getenvironmentvariables"], (w, at) => w.eng.envDump(at));
-m(["environment::getenvironmentvariable"], (w, at, _r, args) => w.eng.envVar(at, args[0]?.s));
+m(["environment::getenvironmentvariables"], (w, at) => w.engine.envDump(at));
+m(["environment::getenvironmentvariable"], (w, at, _r, args) => w.engine.envVar(at, args[0]?.text));
 m(["environment::getfolderpath"], (_w, _at, _r, args) => {
-  const f = (args[0]?.s ?? "").toLowerCase();
-  if (/userprofile/.test(f)) return { s: "~" };
-  if (/localapplicationdata/.test(f)) return { s: "~/AppData/Local" };
-  if (/applicationdata/.test(f)) return { s: "~/AppData/Roaming" };
-  if (/startup/.test(f)) return { s: "~/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup" };
-  return { s: UNKNOWN };
+  const f = (args[0]?.text ?? "").toLowerCase();
+  if (/userprofile/.test(f)) return { text: "~" };
+  if (/localapplicationdata/.test(f)) return { text: "~/AppData/Local" };
+  if (/applicationdata/.test(f)) return { text: "~/AppData/Roaming" };
+  if (/startup/.test(f)) return { text: "~/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup" };
+  return { text: UNKNOWN };
 });
 m(["scriptblock::create"], (w, at, _r, args) => {
-  w.eng.exec(at, args[0] ?? EMPTY, "code", "powershell", "[ScriptBlock]::Create");
+  w.engine.exec(at, args[0] ?? EMPTY, "code", "powershell", "[ScriptBlock]::Create");
   return EMPTY;
 });
 m(["reflection.assembly::load"], (w, at, _r, args) => {
-  w.eng.exec(at, args[0] ?? EMPTY, "deser", undefined, "[Reflection.Assembly]::Load");
+  w.engine.exec(at, args[0] ?? EMPTY, "deser", undefined, "[Reflection.Assembly]::Load");
   return EMPTY;
 });
 m(["net.dns::gethostaddresses", "net.dns::resolve", "net.dns::gethostentry"], (w, at, _r, args) => {
-  if (labelsOf(args)?.length) w.eng.send(at, { other: args }, "a DNS lookup");
+  if (labelsOf(args)?.length) w.engine.send(at, { other: args }, "a DNS lookup");
   return EMPTY;
 });
-m(["net.webclient::new"], () => ({ q: "net.webclient" }));
+m(["net.webclient::new"], () => ({ qualifiedName: "net.webclient" }));
 m(
   ["net.webclient.downloadstring", "net.webclient.downloaddata", "net.webclient.openread"],
-  (w, at, _r, args) => w.eng.fetched(at, args[0]),
+  (w, at, _r, args) => w.engine.fetched(at, args[0]),
 );
 m(["net.webclient.downloadfile"], (w, at, _r, args) => {
-  if (args[1]) w.eng.download(at, args[1], args[0]);
+  if (args[1]) w.engine.download(at, args[1], args[0]);
   return EMPTY;
 });
 m(
   ["net.webclient.uploadstring", "net.webclient.uploaddata", "net.webclient.uploadvalues"],
   (w, at, _r, args) => {
-    w.eng.send(at, { url: args[0], body: args.slice(1) }, "WebClient.Upload");
-    return w.eng.fetched(at, args[0]);
+    w.engine.send(at, { url: args[0], body: args.slice(1) }, "WebClient.Upload");
+    return w.engine.fetched(at, args[0]);
   },
 );
 m(["net.webclient.uploadfile"], (w, at, _r, args) => {
   const file = args[args.length - 1] ?? EMPTY;
-  w.eng.send(
+  w.engine.send(
     at,
-    { url: args[0], body: [{ L: w.eng.read(at, file, "WebClient.UploadFile") }] },
+    { url: args[0], body: [{ labels: w.engine.read(at, file, "WebClient.UploadFile") }] },
     "WebClient.UploadFile",
   );
   return EMPTY;
 });
 m(["net.sockets.tcpclient.getstream"], (_w, _at, r) => r);
 member(["write"], (w, at, r, args) => {
-  if (r.q === "net.sockets.tcpclient")
-    w.eng.send(at, { url: r.props?.get("url"), body: args }, "a TCP socket");
+  if (r.qualifiedName === "net.sockets.tcpclient")
+    w.engine.send(at, { url: r.props?.get("url"), body: args }, "a TCP socket");
   return EMPTY;
 });
 member(["invoke"], (w, at, r, args) => {
-  if (r.L?.length) w.eng.exec(at, r, "code", undefined, ".Invoke()");
+  if (r.labels?.length) w.engine.exec(at, r, "code", undefined, ".Invoke()");
   return taint(r, ...args);
 });
 member(["tostring", "trim", "tolower", "toupper", "replace", "split", "substring"], (_w, _at, r, args) =>

@@ -1,21 +1,21 @@
 import type { Parser, Tree } from "@vscode/tree-sitter-wasm";
-import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../analyze/context.js";
-import { type StageClock, timed } from "../profile.js";
-import type { TextKind } from "../rules/schema.js";
-import { extensionOf, fileKind, isScriptKind } from "../text/file-kind.js";
-import type { Capability, Finding } from "../types.js";
-import { Engine } from "./engine.js";
-import { walkJavaScript } from "./javascript.js";
-import { walkPowerShell } from "./powershell.js";
-import { walkPython } from "./python.js";
-import { walkShell } from "./shell.js";
+import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../scan/analyze/analysis-context.js";
+import { type StageClock, timed } from "../scan/profile.js";
+import type { TextKind } from "../scan/rules/schema.js";
+import { extensionOf, fileKind, isScriptKind } from "../scan/text/file-kind.js";
+import type { Capability, Finding } from "../scan/types.js";
+import { walkJavaScript } from "./javascript/walker.js";
+import { walkPowerShell } from "./powershell/walker.js";
+import { walkPython } from "./python/walker.js";
+import { walkShell } from "./shell/walker.js";
 import { type SNode, toSyntax } from "./syntax.js";
+import { Engine } from "./taint-engine.js";
 import { type CodeLang, EMPTY, type Value } from "./values.js";
 
 // Script analysis over tree-sitter syntax trees. Pure: parsers are handed in (src/node/grammars.ts
 // loads them), nothing here touches the file system or runs the scanned code.
 
-export { SCRIPT_CHECKS } from "./checks.js";
+export { SCRIPT_CHECKS } from "./script-checks.js";
 
 export type ScriptLanguage = "python" | "javascript" | "typescript" | "shell" | "powershell";
 export type ScriptParsers = Record<ScriptLanguage, Parser>;

@@ -1,10 +1,9 @@
-import type { AnalysisContext, TextFile } from "../analyze/context.js";
-import { provenanceOf, weighByProvenance } from "../analyze/provenance.js";
-import { classifyHost, hostOf, isPlaceholderHost } from "../analyze/urls.js";
-import { type CheckMeta, findingAt } from "../findings.js";
-import type { Capability, Finding, RelatedLocation } from "../types.js";
-import { cappedAt } from "../weigh/adjust.js";
-import * as C from "./checks.js";
+import type { AnalysisContext, TextFile } from "../scan/analyze/analysis-context.js";
+import { provenanceOf, weighByProvenance } from "../scan/analyze/provenance.js";
+import { classifyHost, hostOf, isPlaceholderHost } from "../scan/analyze/urls.js";
+import { type CheckMeta, findingAt } from "../scan/findings.js";
+import type { Capability, Finding, RelatedLocation } from "../scan/types.js";
+import { cappedAt } from "../scan/weigh/adjust.js";
 import {
   classifySecretPath,
   classifyWritePath,
@@ -18,6 +17,7 @@ import {
   normPath,
   UNKNOWN,
 } from "./paths.js";
+import * as C from "./script-checks.js";
 import type { SNode as Node } from "./syntax.js";
 import {
   type CodeLang,
@@ -101,7 +101,7 @@ export class Engine {
    */
   param(at: Node, name: string, i: number, bound?: readonly Value[]): Value {
     if (bound) return bound[i] ?? EMPTY;
-    return { s: UNKNOWN, L: [this.label("param", this.loc(at), name, { param: i })] };
+    return { text: UNKNOWN, labels: [this.label("param", this.loc(at), name, { param: i })] };
   }
 
   label(
@@ -206,13 +206,13 @@ export class Engine {
    * is that field's value; a field of another parameter narrows that parameter in turn.
    */
   argLabels(arg: Value | undefined, field: string | undefined, at: Loc): readonly Label[] | undefined {
-    if (!arg?.L?.length || field === undefined) return arg?.L;
-    if (arg.props?.has(field)) return arg.props.get(field)?.L;
-    if (arg.q !== undefined && ENV_OBJECTS.has(arg.q)) {
-      const rest = arg.L.filter((l) => l.kind !== "envdump");
-      return unionLabels(this.fieldOf(rest, field), this.envVar(at, field).L);
+    if (!arg?.labels?.length || field === undefined) return arg?.labels;
+    if (arg.props?.has(field)) return arg.props.get(field)?.labels;
+    if (arg.qualifiedName !== undefined && ENV_OBJECTS.has(arg.qualifiedName)) {
+      const rest = arg.labels.filter((l) => l.kind !== "envdump");
+      return unionLabels(this.fieldOf(rest, field), this.envVar(at, field).labels);
     }
-    return this.fieldOf(arg.L, field);
+    return this.fieldOf(arg.labels, field);
   }
 
   /**
@@ -220,7 +220,7 @@ export class Engine {
    * `inline`: a callback written at this call; its body is analysed with these very arguments.
    */
   callFunction(fn: FnInfo, at: Loc, args: readonly Value[], inline = false): Value {
-    if (fn.state === 1) return { s: UNKNOWN, L: labelsOf(args) };
+    if (fn.state === 1) return { text: UNKNOWN, labels: labelsOf(args) };
     if (fn.state === 0) {
       fn.state = 1;
       fn.summary = inline ? fn.run(args) : fn.run();
@@ -234,8 +234,8 @@ export class Engine {
       const argL = this.argLabels(arg, ps.field, at);
       if (ps.kind === "exec") {
         if (argL?.length) this.checkExec(ps.loc, argL, ps.via, at);
-        if (ps.field === undefined && ps.mode && ps.lang && isKnown(arg.s))
-          this.nested(ps.lang, arg.s, at, arg.dec);
+        if (ps.field === undefined && ps.mode && ps.lang && isKnown(arg.text))
+          this.nested(ps.lang, arg.text, at, arg.decoded);
       } else if (argL?.length) {
         this.checkSend(ps.loc, argL, ps.kind === "send-body" ? argL : [], ps.host, ps.via, at);
       }
@@ -254,33 +254,33 @@ export class Engine {
       }
       return L;
     };
-    const L = unionLabels(bind(ret.L), extra);
-    const { L: _drop, props: retProps, ...rest } = ret;
+    const L = unionLabels(bind(ret.labels), extra);
+    const { labels: _drop, props: retProps, ...rest } = ret;
     // Fields of a returned object carry what the call passed in (`return {all: env}` then `.all`).
     let props: Map<string, Value> | undefined;
     if (retProps) {
       props = new Map();
       for (const [k, v] of retProps) {
-        const { L: _vl, ...vrest } = v;
-        const vL = bind(v.L);
-        props.set(k, vL?.length ? { ...vrest, L: vL } : vrest);
+        const { labels: _vl, ...vrest } = v;
+        const vL = bind(v.labels);
+        props.set(k, vL?.length ? { ...vrest, labels: vL } : vrest);
       }
     }
-    return { ...rest, ...(props ? { props } : {}), ...(L?.length ? { L } : {}) };
+    return { ...rest, ...(props ? { props } : {}), ...(L?.length ? { labels: L } : {}) };
   }
 
   // ---- sources --------------------------------------------------------------------------------
 
   /** A file read. Returns the labels the read data carries (secret, or downloaded content). */
   read(at: Loc, path: Value, via: string): readonly Label[] {
-    for (const l of path.L ?? []) {
+    for (const l of path.labels ?? []) {
       if (this.ownParam(l)) {
         const top = this.fnStack[this.fnStack.length - 1];
         if (top && l.param !== undefined && !top.reads.some((r) => r.param === l.param))
           top.reads.push({ param: l.param, loc: at });
       }
     }
-    const s = path.s;
+    const s = path.text;
     if (s === undefined || s === UNKNOWN) return [];
     const p = normPath(s);
     const out = this.fileTaint.get(p);
@@ -314,34 +314,34 @@ export class Engine {
 
   envDump(at: Loc): Value {
     return {
-      s: UNKNOWN,
-      L: [this.label("envdump", at, "all your environment variables (API keys and tokens among them)")],
+      text: UNKNOWN,
+      labels: [this.label("envdump", at, "all your environment variables (API keys and tokens among them)")],
     };
   }
 
   /** One environment variable by name: home folders become "~", secret-looking names a label. */
   envVar(at: Loc, name: string | undefined, dflt?: Value): Value {
-    if (name === undefined || !isKnown(name)) return dflt ?? { s: UNKNOWN };
+    if (name === undefined || !isKnown(name)) return dflt ?? { text: UNKNOWN };
     const home = homeEnvValue(name);
-    if (home) return { s: home };
+    if (home) return { text: home };
     if (isSecretEnvName(name))
       return {
-        s: UNKNOWN,
-        L: [this.label("envsecret", at, `the secret in the environment variable ${name}`, { name })],
+        text: UNKNOWN,
+        labels: [this.label("envsecret", at, `the secret in the environment variable ${name}`, { name })],
       };
-    return dflt ?? { s: UNKNOWN };
+    return dflt ?? { text: UNKNOWN };
   }
 
   /** A named credential (keyring item, `security find-generic-password -s NAME`): like an env secret. */
   namedSecret(at: Loc, name: string): Value {
-    return { s: UNKNOWN, L: [this.label("envsecret", at, `the saved credential ${name}`, { name })] };
+    return { text: UNKNOWN, labels: [this.label("envsecret", at, `the saved credential ${name}`, { name })] };
   }
 
   decoded(at: Loc, input: Value, encoding: string, text?: string): Value {
     const l = this.label("decoded", at, `text decoded from ${encoding}`);
-    const L = unionLabels(input.L, [l]);
-    if (text?.length) return { s: text, L, dec: { encoding, text } };
-    return { s: UNKNOWN, L };
+    const L = unionLabels(input.labels, [l]);
+    if (text?.length) return { text: text, labels: L, decoded: { encoding, text } };
+    return { text: UNKNOWN, labels: L };
   }
 
   /** Data received from the network. */
@@ -349,13 +349,13 @@ export class Engine {
     this.caps.add("network");
     const host = this.hostOf(url);
     return {
-      s: UNKNOWN,
-      L: [
+      text: UNKNOWN,
+      labels: [
         this.label(
           "remote",
           at,
           host ? `code or data downloaded from ${host}` : "data downloaded from the internet",
-          host ? { host, url: url?.s } : {},
+          host ? { host, url: url?.text } : {},
         ),
       ],
     };
@@ -364,14 +364,14 @@ export class Engine {
   /** A file saved from the network (curl -o, urlretrieve, wget): running it later is exec-remote. */
   download(at: Loc, path: Value, url: Value | undefined): void {
     this.caps.add("network");
-    if (!isKnown(path.s)) return;
+    if (!isKnown(path.text)) return;
     const host = this.hostOf(url);
-    this.stage(normPath(path.s), [
+    this.stage(normPath(path.text), [
       this.label(
         "remote",
         at,
         host ? `a file downloaded from ${host}` : "a file downloaded from the internet",
-        host ? { host, url: url?.s } : {},
+        host ? { host, url: url?.text } : {},
       ),
     ]);
   }
@@ -383,8 +383,8 @@ export class Engine {
 
   /** The label of a downloaded file, when `path` names one. */
   downloaded(path: Value | undefined): Label | undefined {
-    if (!isKnown(path?.s)) return undefined;
-    const p = normPath(path.s);
+    if (!isKnown(path?.text)) return undefined;
+    const p = normPath(path.text);
     const remote = (L: readonly Label[] | undefined) => L?.find((l) => l.kind === "remote");
     const hit = remote(this.fileTaint.get(p));
     if (hit) return hit;
@@ -395,7 +395,7 @@ export class Engine {
   }
 
   private hostOf(url: Value | undefined): string | undefined {
-    const s = url?.s;
+    const s = url?.text;
     if (!s || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return undefined;
     const end = s.indexOf("/", s.indexOf("//") + 2);
     const authority = s.slice(0, end === -1 ? undefined : end);
@@ -424,7 +424,7 @@ export class Engine {
     // A secret in the address itself (`?k=$TOKEN`) is sent as surely as one in the payload, when
     // the address names a foreign server. Only there: API clients build addresses from config
     // values, whose labels say little about what reaches which server.
-    const inUrl = (parts.url?.L ?? []).filter((l) => l.kind === "envsecret");
+    const inUrl = (parts.url?.labels ?? []).filter((l) => l.kind === "envsecret");
     if (
       inUrl.length &&
       host &&
@@ -440,9 +440,9 @@ export class Engine {
         host,
         inUrl,
       );
-    const dec = parts.url?.L?.find((l) => l.kind === "decoded");
+    const dec = parts.url?.labels?.find((l) => l.kind === "decoded");
     if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
-      const shown = isKnown(parts.url?.s) ? ` It decodes to ${parts.url.s.slice(0, 120)}.` : "";
+      const shown = isKnown(parts.url?.text) ? ` It decodes to ${parts.url.text.slice(0, 120)}.` : "";
       this.emit(C.DECODED_DESTINATION, at, {
         explanation: C.DECODED_DESTINATION.explanation + shown,
         related: [this.related(dec, "the address is decoded here")],
@@ -547,13 +547,13 @@ export class Engine {
    */
   exec(at: Loc, code: Value, mode: ExecMode, lang: CodeLang | undefined, via: string, stdin?: Value): Value {
     this.caps.add("shell");
-    const L = code.L ?? [];
+    const L = code.labels ?? [];
     for (const l of L) if (l.kind === "param") this.paramSink(l, { kind: "exec", loc: at, via, mode, lang });
     const fired = this.checkExec(at, L, via);
     if (mode === "deser") return EMPTY;
-    const s = code.s;
+    const s = code.text;
     if (lang && s !== undefined && s !== UNKNOWN && (isKnown(s) || lang === "shell"))
-      return this.nested(lang, s, at, code.dec, stdin);
+      return this.nested(lang, s, at, code.decoded, stdin);
     if (
       !fired &&
       mode === "code" &&
@@ -635,7 +635,7 @@ export class Engine {
 
   /** A value serialised as a whole (json.dumps, JSON.stringify): the whole environment is a finding. */
   serialise(at: Loc, v: Value): void {
-    const dump = v.L?.find((l) => l.kind === "envdump");
+    const dump = v.labels?.find((l) => l.kind === "envdump");
     if (!dump) return;
     this.caps.add("secrets");
     this.sourceFinding(
@@ -649,9 +649,9 @@ export class Engine {
    * `contentOnly`: the target was reported when it was opened; only judge what is written.
    */
   write(at: Loc, target: Value, content: Value | undefined, via: string, contentOnly = false): void {
-    const s = target.s;
+    const s = target.text;
     if (content && hasKind(content, "envdump")) {
-      const dump = content.L?.find((l) => l.kind === "envdump");
+      const dump = content.labels?.find((l) => l.kind === "envdump");
       if (dump) {
         this.caps.add("secrets");
         this.sourceFinding(
@@ -665,7 +665,7 @@ export class Engine {
     }
     if (s === undefined || s === UNKNOWN) return;
     const p = normPath(s);
-    const staged = content?.L?.filter(
+    const staged = content?.labels?.filter(
       (l) => l.kind === "remote" || l.kind === "secret" || l.kind === "envdump",
     );
     if (staged?.length && isKnown(s)) this.stage(p, staged);
@@ -694,12 +694,12 @@ export class Engine {
   ): void {
     this.caps.add("persistence");
     this.caps.add("write-outside");
-    const text = content?.s ?? "";
+    const text = content?.text ?? "";
     if (authorizedKeys && LITERAL_SSH_KEY.test(text)) {
       this.emit(C.SSH_BACKDOOR, at);
       return;
     }
-    const remote = content?.L?.find((l) => l.kind === "remote");
+    const remote = content?.labels?.find((l) => l.kind === "remote");
     if (NETWORK_IN_TEXT.test(text.replaceAll(UNKNOWN, " ")) || remote) {
       this.caps.add("network");
       this.emit(C.PERSISTENCE_REMOTE, at, {

@@ -1,14 +1,14 @@
 // Why one file of ~1,300 lines: the JavaScript walk is one recursive evaluation over the syntax
 // tree (a switch on node types sharing one scope, one set of function summaries and the taint
 // engine); cutting it by node type would scatter a single evaluation order across files and thread
-// the walk's state through every call. The call models it consults live apart (commands.ts, paths.ts).
+// the walk's state through every call. The call models it consults live apart (shell-command-models.ts, paths.ts).
 
-import { runCommand } from "./commands.js";
-import { decodeLiteral } from "./decode.js";
-import type { Engine } from "./engine.js";
-import { UNKNOWN } from "./paths.js";
-import { Scope } from "./scope.js";
-import type { SNode as Node } from "./syntax.js";
+import { decodeLiteral } from "../decode-literals.js";
+import { UNKNOWN } from "../paths.js";
+import { Scope } from "../scope.js";
+import { runCommand } from "../shell-command-models.js";
+import type { SNode as Node } from "../syntax.js";
+import type { Engine } from "../taint-engine.js";
 import {
   appended,
   concat,
@@ -30,7 +30,7 @@ import {
   unionLabels,
   type Value,
   withLabels,
-} from "./values.js";
+} from "../values.js";
 
 // JavaScript and TypeScript (the TypeScript grammar is a superset for what matters here).
 
@@ -39,12 +39,12 @@ const MAX_DEPTH = 300;
 interface Call {
   node: Node;
   at: Loc;
-  recv?: Value;
+  receiver?: Value;
   args: Value[];
-  recvName?: string;
+  receiverName?: string;
   method?: string;
   /** What callbacks among the arguments receive, when the handler knows (node-style `(err, data)`). */
-  cb?: Value[];
+  callbackArgs?: Value[];
   /** The call's value is what its callback returns: as a list (`map`) or as is (`then`). */
   cbResult?: "list" | "value";
 }
@@ -160,7 +160,7 @@ export class JsWalker {
 
   constructor(
     readonly src: string,
-    readonly eng: Engine,
+    readonly engine: Engine,
   ) {}
 
   private text(n: Node): string {
@@ -187,7 +187,7 @@ export class JsWalker {
         if (name) this.scope.set(this.text(name), { fn: this.fnOf(decl, this.text(name)) });
       }
     }
-    for (const c of kids) if (c) this.ev(c, d + 1);
+    for (const c of kids) if (c) this.evaluate(c, d + 1);
   }
 
   private fnOf(n: Node, name: string): JsFn {
@@ -201,7 +201,7 @@ export class JsWalker {
       start: n.startIndex,
       state: 0,
       run: (bound) => {
-        this.eng.enterFunction();
+        this.engine.enterFunction();
         const saved = this.scope;
         this.scope = new Scope(defScope);
         try {
@@ -210,18 +210,18 @@ export class JsWalker {
             let i = 0;
             for (const p of list) {
               if (!p || p.type === "comment") continue;
-              this.bind(p, this.eng.param(p, this.text(p).slice(0, 40), i, bound), 1);
+              this.bind(p, this.engine.param(p, this.text(p).slice(0, 40), i, bound), 1);
               i++;
             }
           }
           if (body) {
             if (body.type === "statement_block") this.block(body, 1);
-            else this.eng.returns(this.ev(body, 1));
+            else this.engine.returns(this.evaluate(body, 1));
           }
         } finally {
           this.scope = saved;
         }
-        return this.eng.leaveFunction();
+        return this.engine.leaveFunction();
       },
     };
     this.fns.push(fn);
@@ -238,7 +238,7 @@ export class JsWalker {
       case "shorthand_property_identifier_pattern": {
         const name = this.text(p);
         const old = this.scope.own(name);
-        this.scope.set(name, old?.L && old !== v ? withLabels(v, old.L) : v);
+        this.scope.set(name, old?.labels && old !== v ? withLabels(v, old.labels) : v);
         return;
       }
       case "required_parameter":
@@ -251,7 +251,7 @@ export class JsWalker {
       case "object_assignment_pattern": {
         const left = p.childForFieldName("left");
         const right = p.childForFieldName("right");
-        const dv = right ? this.ev(right, d + 1) : EMPTY;
+        const dv = right ? this.evaluate(right, d + 1) : EMPTY;
         if (left) this.bind(left, v === EMPTY ? dv : v, d);
         return;
       }
@@ -275,7 +275,7 @@ export class JsWalker {
             const right = c.childForFieldName("right");
             if (left) {
               const got = this.member(v, this.text(left), c);
-              this.bind(left, right ? merge(got, this.ev(right, d + 1)) : got, d);
+              this.bind(left, right ? merge(got, this.evaluate(right, d + 1)) : got, d);
             }
           } else if (c.type === "rest_pattern") this.bind(c, v, d);
         }
@@ -301,7 +301,7 @@ export class JsWalker {
       while (s && !s.own(name)) s = s.parent;
       const owner = s ?? this.scope;
       const old = owner.own(name);
-      owner.set(name, old?.L && old !== v ? withLabels(v, old.L) : v);
+      owner.set(name, old?.labels && old !== v ? withLabels(v, old.labels) : v);
       return;
     }
     if (target.type === "member_expression" || target.type === "subscript_expression") {
@@ -310,7 +310,7 @@ export class JsWalker {
       const key = keyNode
         ? target.type === "member_expression"
           ? this.text(keyNode)
-          : this.ev(keyNode, d + 1).s
+          : this.evaluate(keyNode, d + 1).text
         : undefined;
       if (obj?.type === "identifier") {
         const name = this.text(obj);
@@ -320,7 +320,7 @@ export class JsWalker {
           const old = s.own(name) ?? EMPTY;
           const props = new Map(old.props ?? []);
           if (isKnown(key)) props.set(key, v);
-          s.set(name, { ...old, props, L: unionLabels(old.L, v.L) });
+          s.set(name, { ...old, props, labels: unionLabels(old.labels, v.labels) });
           return;
         }
       }
@@ -339,31 +339,32 @@ export class JsWalker {
       return this.text(key);
     if (key.type === "computed_property_name") {
       const inner = key.firstNamedChild;
-      const v = inner ? this.ev(inner, d + 1) : EMPTY;
-      return isKnown(v.s) ? v.s : undefined;
+      const v = inner ? this.evaluate(inner, d + 1) : EMPTY;
+      return isKnown(v.text) ? v.text : undefined;
     }
-    const v = this.ev(key, d + 1);
-    return isKnown(v.s) ? v.s : undefined;
+    const v = this.evaluate(key, d + 1);
+    return isKnown(v.text) ? v.text : undefined;
   }
 
   /** `v.name`: module members, process.env.X, object properties, stored attributes. */
   private member(v: Value, name: string, at: Node): Value {
-    if (v.q) {
-      if (v.q === "process.env") return this.eng.envVar(this.eng.loc(at), name);
-      const q = canonQ(`${v.q}.${name}`);
-      if (q === "process.env") return { q, L: this.eng.envDump(this.eng.loc(at)).L };
-      return v.L ? { q, L: v.L } : { q };
+    if (v.qualifiedName) {
+      if (v.qualifiedName === "process.env") return this.engine.envVar(this.engine.loc(at), name);
+      const q = canonQ(`${v.qualifiedName}.${name}`);
+      if (q === "process.env")
+        return { qualifiedName: q, labels: this.engine.envDump(this.engine.loc(at)).labels };
+      return v.labels ? { qualifiedName: q, labels: v.labels } : { qualifiedName: q };
     }
     if (v.props?.has(name)) return v.props.get(name) ?? EMPTY;
     if (name === "length") return EMPTY;
     const stored = this.attrs.get(name);
     if (stored) return merge(stored, taint(v));
-    return v.L ? { s: UNKNOWN, L: this.eng.fieldOf(v.L, name) } : { s: UNKNOWN };
+    return v.labels ? { text: UNKNOWN, labels: this.engine.fieldOf(v.labels, name) } : { text: UNKNOWN };
   }
 
   // ---- expressions and statements -------------------------------------------------------------
 
-  ev(n: Node, d: number): Value {
+  evaluate(n: Node, d: number): Value {
     if (d > MAX_DEPTH) return EMPTY;
     const t = n.type;
     if (TYPE_NODES.has(t)) return EMPTY;
@@ -381,7 +382,7 @@ export class JsWalker {
           if (decl?.type !== "variable_declarator") continue;
           const name = decl.childForFieldName("name");
           const value = decl.childForFieldName("value");
-          const v = value ? this.ev(value, d + 1) : EMPTY;
+          const v = value ? this.evaluate(value, d + 1) : EMPTY;
           if (name?.type === "identifier" && v.fn) this.methods.set(this.text(name), v.fn as JsFn);
           if (name) this.bind(name, v, d);
         }
@@ -416,7 +417,7 @@ export class JsWalker {
             const value = m.childForFieldName("value");
             const prop = m.childForFieldName("property") ?? m.childForFieldName("name");
             if (value) {
-              const v = this.ev(value, d + 1);
+              const v = this.evaluate(value, d + 1);
               if (prop) this.attrs.set(this.text(prop), merge(this.attrs.get(this.text(prop)), v));
             }
           }
@@ -425,37 +426,37 @@ export class JsWalker {
       }
       case "return_statement": {
         const inner = n.firstNamedChild;
-        this.eng.returns(inner ? this.ev(inner, d + 1) : EMPTY);
+        this.engine.returns(inner ? this.evaluate(inner, d + 1) : EMPTY);
         return EMPTY;
       }
       case "yield_expression": {
         const inner = n.firstNamedChild;
-        const v = inner ? this.ev(inner, d + 1) : EMPTY;
-        this.eng.returns(v);
+        const v = inner ? this.evaluate(inner, d + 1) : EMPTY;
+        this.engine.returns(v);
         return v;
       }
       case "for_in_statement": {
         const right = n.childForFieldName("right");
         const left = n.childForFieldName("left");
-        const it = right ? this.ev(right, d + 1) : EMPTY;
+        const it = right ? this.evaluate(right, d + 1) : EMPTY;
         const of = n.children.some((c) => c?.type === "of");
         if (left) this.bind(left, of ? elementOf(it) : taint(it), d);
         const body = n.childForFieldName("body");
-        if (body) this.ev(body, d + 1);
+        if (body) this.evaluate(body, d + 1);
         return EMPTY;
       }
       case "catch_clause": {
         const body = n.childForFieldName("body");
-        if (body) this.ev(body, d + 1);
+        if (body) this.evaluate(body, d + 1);
         return EMPTY;
       }
       case "export_statement": {
-        for (const c of n.namedChildren) if (c) this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) this.evaluate(c, d + 1);
         return EMPTY;
       }
       case "expression_statement": {
         const inner = n.firstNamedChild;
-        return inner ? this.ev(inner, d + 1) : EMPTY;
+        return inner ? this.evaluate(inner, d + 1) : EMPTY;
       }
       case "identifier":
         return this.lookup(this.text(n));
@@ -465,7 +466,7 @@ export class JsWalker {
       case "member_expression": {
         const obj = n.childForFieldName("object");
         const prop = n.childForFieldName("property");
-        const v = obj ? this.ev(obj, d + 1) : EMPTY;
+        const v = obj ? this.evaluate(obj, d + 1) : EMPTY;
         const name = prop ? this.text(prop) : "";
         if (obj?.type === "this" && this.attrs.has(name)) return this.attrs.get(name) ?? EMPTY;
         return this.member(v, name, n);
@@ -473,12 +474,12 @@ export class JsWalker {
       case "subscript_expression": {
         const obj = n.childForFieldName("object");
         const index = n.childForFieldName("index");
-        const v = obj ? this.ev(obj, d + 1) : EMPTY;
-        const k = index ? this.ev(index, d + 1) : EMPTY;
-        if (v.list && isKnown(k.s) && /^\d+$/.test(k.s)) return v.list[Number(k.s)] ?? elementOf(v);
-        if (isKnown(k.s)) return this.member(v, k.s, n);
+        const v = obj ? this.evaluate(obj, d + 1) : EMPTY;
+        const k = index ? this.evaluate(index, d + 1) : EMPTY;
+        if (v.list && isKnown(k.text) && /^\d+$/.test(k.text)) return v.list[Number(k.text)] ?? elementOf(v);
+        if (isKnown(k.text)) return this.member(v, k.text, n);
         // `arr[i]`: any element, with its fields (and the container's taint on the whole).
-        if (v.list?.length) return withLabels(elementOf(v), k.L);
+        if (v.list?.length) return withLabels(elementOf(v), k.labels);
         return taint(v, k);
       }
       case "call_expression":
@@ -492,7 +493,7 @@ export class JsWalker {
       case "type_assertion":
       case "spread_element": {
         for (const c of n.namedChildren)
-          if (c && !TYPE_NODES.has(c.type) && !c.type.endsWith("_type")) return this.ev(c, d + 1);
+          if (c && !TYPE_NODES.has(c.type) && !c.type.endsWith("_type")) return this.evaluate(c, d + 1);
         return EMPTY;
       }
       case "string":
@@ -505,7 +506,7 @@ export class JsWalker {
           else if (c.type === "escape_sequence") parts.push(lit(unescapeJs(this.text(c))));
           else if (c.type === "template_substitution") {
             const inner = c.firstNamedChild;
-            parts.push(inner ? this.ev(inner, d + 1) : { s: UNKNOWN });
+            parts.push(inner ? this.evaluate(inner, d + 1) : { text: UNKNOWN });
           }
         }
         return parts.length ? concat(parts) : lit("");
@@ -526,7 +527,7 @@ export class JsWalker {
             const key = c.childForFieldName("key");
             const value = c.childForFieldName("value");
             const k = key ? this.propName(key, d) : undefined;
-            const v = value ? this.ev(value, d + 1) : EMPTY;
+            const v = value ? this.evaluate(value, d + 1) : EMPTY;
             if (k !== undefined) props.set(k, v);
             else extra.push(v);
           } else if (c.type === "shorthand_property_identifier")
@@ -538,7 +539,7 @@ export class JsWalker {
             this.methods.set(key, fn);
             props.set(key, { fn });
           } else {
-            const v = this.ev(c, d + 1);
+            const v = this.evaluate(c, d + 1);
             if (v.props) for (const [k, pv] of v.props) props.set(k, pv);
             extra.push(v);
           }
@@ -546,28 +547,28 @@ export class JsWalker {
         return objectOf(props, extra);
       }
       case "array":
-        return listOf(n.namedChildren.map((c) => (c ? this.ev(c, d + 1) : EMPTY)));
+        return listOf(n.namedChildren.map((c) => (c ? this.evaluate(c, d + 1) : EMPTY)));
       case "binary_expression": {
         const l = n.childForFieldName("left");
         const r = n.childForFieldName("right");
         const op = n.childForFieldName("operator")?.type ?? "";
-        const lv = l ? this.ev(l, d + 1) : EMPTY;
-        const rv = r ? this.ev(r, d + 1) : EMPTY;
+        const lv = l ? this.evaluate(l, d + 1) : EMPTY;
+        const rv = r ? this.evaluate(r, d + 1) : EMPTY;
         if (op === "+") return lv.list && rv.list ? listOf([...lv.list, ...rv.list]) : concat([lv, rv]);
         if (op === "||" || op === "??" || op === "&&") return merge(lv, rv);
         return taint(lv, rv);
       }
       case "ternary_expression": {
         const cond = n.childForFieldName("condition");
-        if (cond) this.ev(cond, d + 1);
+        if (cond) this.evaluate(cond, d + 1);
         const a = n.childForFieldName("consequence");
         const b = n.childForFieldName("alternative");
-        return merge(a ? this.ev(a, d + 1) : EMPTY, b ? this.ev(b, d + 1) : EMPTY);
+        return merge(a ? this.evaluate(a, d + 1) : EMPTY, b ? this.evaluate(b, d + 1) : EMPTY);
       }
       case "assignment_expression": {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
-        const v = right ? this.ev(right, d + 1) : EMPTY;
+        const v = right ? this.evaluate(right, d + 1) : EMPTY;
         if (left?.type === "identifier" && v.fn) this.methods.set(this.text(left), v.fn as JsFn);
         if (left) this.assignTo(left, v, d);
         return v;
@@ -576,8 +577,8 @@ export class JsWalker {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
         const op = n.childForFieldName("operator")?.type ?? "";
-        const old = left ? this.ev(left, d + 1) : EMPTY;
-        const r = right ? this.ev(right, d + 1) : EMPTY;
+        const old = left ? this.evaluate(left, d + 1) : EMPTY;
+        const r = right ? this.evaluate(right, d + 1) : EMPTY;
         const v =
           op === "+="
             ? old.list && r.list
@@ -589,17 +590,17 @@ export class JsWalker {
       }
       case "sequence_expression": {
         let v: Value = EMPTY;
-        for (const c of n.namedChildren) if (c) v = this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) v = this.evaluate(c, d + 1);
         return v;
       }
       case "unary_expression":
       case "update_expression": {
-        for (const c of n.namedChildren) if (c) this.ev(c, d + 1);
+        for (const c of n.namedChildren) if (c) this.evaluate(c, d + 1);
         return EMPTY;
       }
       default: {
         let v: Value = EMPTY;
-        for (const c of n.namedChildren) if (c) v = merge(v, taint(this.ev(c, d + 1)));
+        for (const c of n.namedChildren) if (c) v = merge(v, taint(this.evaluate(c, d + 1)));
         return v === EMPTY ? EMPTY : taint(v);
       }
     }
@@ -617,15 +618,15 @@ export class JsWalker {
   private imports(n: Node): void {
     const source = n.childForFieldName("source");
     if (!source) return;
-    const mod = canonModule(this.string(source).s ?? "");
+    const mod = canonModule(this.string(source).text ?? "");
     for (const clause of n.namedChildren) {
       if (clause?.type !== "import_clause") continue;
       for (const c of clause.namedChildren) {
         if (!c) continue;
-        if (c.type === "identifier") this.scope.set(this.text(c), { q: defaultImport(mod) });
+        if (c.type === "identifier") this.scope.set(this.text(c), { qualifiedName: defaultImport(mod) });
         else if (c.type === "namespace_import") {
           const id = c.namedChildren.find((x) => x?.type === "identifier");
-          if (id) this.scope.set(this.text(id), { q: mod });
+          if (id) this.scope.set(this.text(id), { qualifiedName: mod });
         } else if (c.type === "named_imports") {
           for (const spec of c.namedChildren) {
             if (spec?.type !== "import_specifier") continue;
@@ -634,7 +635,7 @@ export class JsWalker {
             if (name && alias) {
               const imported = this.text(name);
               this.scope.set(this.text(alias), {
-                q: imported === "default" ? defaultImport(mod) : canonQ(`${mod}.${imported}`),
+                qualifiedName: imported === "default" ? defaultImport(mod) : canonQ(`${mod}.${imported}`),
               });
             }
           }
@@ -646,9 +647,9 @@ export class JsWalker {
   private lookup(name: string): Value {
     const v = this.scope.get(name);
     if (v) return v;
-    if (name === "__dirname") return { s: "." };
-    if (name === "__filename") return { s: "./__filename" };
-    if (GLOBALS.has(name) || GLOBAL_OBJECTS.has(name)) return { q: name };
+    if (name === "__dirname") return { text: "." };
+    if (name === "__filename") return { text: "./__filename" };
+    if (GLOBALS.has(name) || GLOBAL_OBJECTS.has(name)) return { qualifiedName: name };
     return EMPTY;
   }
 
@@ -658,34 +659,34 @@ export class JsWalker {
     const isNew = n.type === "new_expression";
     const fnNode = n.childForFieldName(isNew ? "constructor" : "function");
     const argsNode = n.childForFieldName("arguments");
-    const at = this.eng.loc(n);
+    const at = this.engine.loc(n);
     let recv: Value | undefined;
     let callee: Value = EMPTY;
     let method: string | undefined;
     let recvName: string | undefined;
     if (fnNode?.type === "import") {
       const first = argsNode?.firstNamedChild;
-      const v = first ? this.ev(first, d + 1) : EMPTY;
-      return isKnown(v.s) ? { q: canonModule(v.s) } : taint(v);
+      const v = first ? this.evaluate(first, d + 1) : EMPTY;
+      return isKnown(v.text) ? { qualifiedName: canonModule(v.text) } : taint(v);
     }
     if (fnNode?.type === "member_expression") {
       const obj = fnNode.childForFieldName("object");
       const prop = fnNode.childForFieldName("property");
-      recv = obj ? this.ev(obj, d + 1) : EMPTY;
+      recv = obj ? this.evaluate(obj, d + 1) : EMPTY;
       method = prop ? this.text(prop) : "";
       if (obj?.type === "identifier") recvName = this.text(obj);
-      if (recv.q) callee = { q: canonQ(`${recv.q}.${method}`) };
+      if (recv.qualifiedName) callee = { qualifiedName: canonQ(`${recv.qualifiedName}.${method}`) };
       else if (recv.props?.get(method)?.fn) callee = recv.props.get(method) ?? EMPTY;
       else if (obj?.type === "this" && this.methods.has(method)) callee = { fn: this.methods.get(method) };
-    } else if (fnNode) callee = this.ev(fnNode, d + 1);
+    } else if (fnNode) callee = this.evaluate(fnNode, d + 1);
 
     const args: Value[] = [];
     const inline = new Set<FnInfo>();
-    if (argsNode?.type === "template_string") args.push(this.ev(argsNode, d + 1));
+    if (argsNode?.type === "template_string") args.push(this.evaluate(argsNode, d + 1));
     else
       for (const a of argsNode?.namedChildren ?? []) {
         if (!a || a.type === "comment") continue;
-        const v = this.ev(a, d + 1);
+        const v = this.evaluate(a, d + 1);
         if (v.fn && FN_TYPES.has(a.type)) inline.add(v.fn);
         args.push(v);
       }
@@ -693,23 +694,23 @@ export class JsWalker {
       node: n,
       at,
       args,
-      ...(recv ? { recv } : {}),
-      ...(recvName ? { recvName } : {}),
+      ...(recv ? { receiver: recv } : {}),
+      ...(recvName ? { receiverName: recvName } : {}),
       ...(method ? { method } : {}),
     };
 
     let result: Value | undefined;
-    if (callee.q) {
-      const h = JS_CALLS.get(callee.q);
+    if (callee.qualifiedName) {
+      const h = JS_CALLS.get(callee.qualifiedName);
       if (h) result = h(this, c);
     }
-    if (!result && callee.fn) result = this.eng.callFunction(callee.fn, at, args);
-    if (!result && method && recv && !recv.q) {
+    if (!result && callee.fn) result = this.engine.callFunction(callee.fn, at, args);
+    if (!result && method && recv && !recv.qualifiedName) {
       const h = JS_METHODS.get(method);
       if (h) result = h(this, c);
       else {
         const local = this.methods.get(method);
-        if (local) result = this.eng.callFunction(local, at, args);
+        if (local) result = this.engine.callFunction(local, at, args);
       }
     }
     result ??= taint(recv, ...args.filter((a) => !a.fn));
@@ -717,7 +718,7 @@ export class JsWalker {
     let cbRet: Value | undefined;
     for (const a of args) {
       if (a.fn && (a.fn.state === 0 || c.cbResult))
-        cbRet = merge(cbRet, this.eng.callFunction(a.fn, at, c.cb ?? [], inline.has(a.fn)));
+        cbRet = merge(cbRet, this.engine.callFunction(a.fn, at, c.callbackArgs ?? [], inline.has(a.fn)));
     }
     if (c.cbResult && cbRet) return c.cbResult === "list" ? listOf([cbRet]) : merge(cbRet, taint(result));
     return result;
@@ -725,19 +726,19 @@ export class JsWalker {
 
   /** `arr.push(x)`: the receiver variable keeps its elements, so fields of one stay apart. */
   appendToReceiver(c: Call, items: readonly Value[], front: boolean): void {
-    if (!c.recvName || !items.length) return;
+    if (!c.receiverName || !items.length) return;
     let s: Scope | undefined = this.scope;
-    while (s && !s.own(c.recvName)) s = s.parent;
+    while (s && !s.own(c.receiverName)) s = s.parent;
     const owner = s ?? this.scope;
-    owner.set(c.recvName, appended(owner.own(c.recvName) ?? EMPTY, items, front));
+    owner.set(c.receiverName, appended(owner.own(c.receiverName) ?? EMPTY, items, front));
   }
 
   taintReceiver(c: Call, L: readonly Label[] | undefined): void {
-    if (!L?.length || !c.recvName) return;
+    if (!L?.length || !c.receiverName) return;
     let s: Scope | undefined = this.scope;
-    while (s && !s.own(c.recvName)) s = s.parent;
+    while (s && !s.own(c.receiverName)) s = s.parent;
     const owner = s ?? this.scope;
-    owner.set(c.recvName, withLabels(owner.own(c.recvName) ?? EMPTY, L));
+    owner.set(c.receiverName, withLabels(owner.own(c.receiverName) ?? EMPTY, L));
   }
 }
 
@@ -748,30 +749,35 @@ const def = (names: string[], h: Handler) => {
   for (const n of names) JS_CALLS.set(n, h);
 };
 const nothing: Handler = () => EMPTY;
-const propagate: Handler = (_w, c) => taint(c.recv, ...c.args.filter((a) => !a.fn));
+const propagate: Handler = (_w, c) => taint(c.receiver, ...c.args.filter((a) => !a.fn));
 const opt = (c: Call, i: number, key: string): Value | undefined => c.args[i]?.props?.get(key);
 
 function readCall(via: string, nodeStyle = false): Handler {
   return (w, c) => {
     const p = c.args[0] ?? EMPTY;
-    const r: Value = { s: UNKNOWN, L: unionLabels(p.L, w.eng.read(c.at, p, via)) ?? [] };
-    if (nodeStyle) c.cb = [EMPTY, r];
+    const r: Value = { text: UNKNOWN, labels: unionLabels(p.labels, w.engine.read(c.at, p, via)) ?? [] };
+    if (nodeStyle) c.callbackArgs = [EMPTY, r];
     return r;
   };
 }
 
 function writeCall(via: string): Handler {
   return (w, c) => {
-    w.eng.write(c.at, c.args[0] ?? EMPTY, c.args[1], via);
-    c.cb = [EMPTY];
+    w.engine.write(c.at, c.args[0] ?? EMPTY, c.args[1], via);
+    c.callbackArgs = [EMPTY];
     return EMPTY;
   };
 }
 
 function copyCall(w: JsWalker, c: Call): Value {
   const src = c.args[0] ?? EMPTY;
-  const L = w.eng.read(c.at, src, "a file copy");
-  w.eng.write(c.at, c.args[1] ?? EMPTY, { s: UNKNOWN, L: unionLabels(src.L, L) ?? [] }, "a file copy");
+  const L = w.engine.read(c.at, src, "a file copy");
+  w.engine.write(
+    c.at,
+    c.args[1] ?? EMPTY,
+    { text: UNKNOWN, labels: unionLabels(src.labels, L) ?? [] },
+    "a file copy",
+  );
   return EMPTY;
 }
 
@@ -781,8 +787,9 @@ function decodeCall(
 ): Handler {
   return (w, c) => {
     const input = encoding === "charcodes" ? concat(c.args, ",") : (c.args[0] ?? EMPTY);
-    const text = encoding !== "compressed" && isKnown(input.s) ? decodeLiteral(input.s, encoding) : undefined;
-    return w.eng.decoded(c.at, input, label, text);
+    const text =
+      encoding !== "compressed" && isKnown(input.text) ? decodeLiteral(input.text, encoding) : undefined;
+    return w.engine.decoded(c.at, input, label, text);
   };
 }
 
@@ -790,15 +797,15 @@ function execCode(via: string, codeArg: "first" | "last" = "first"): Handler {
   return (w, c) => {
     const code = codeArg === "last" ? c.args[c.args.length - 1] : c.args[0];
     if (!code || code.fn) return EMPTY;
-    w.eng.exec(c.at, code, "code", "javascript", via);
+    w.engine.exec(c.at, code, "code", "javascript", via);
     return EMPTY;
   };
 }
 
 function shellExec(via: string): Handler {
   return (w, c) => {
-    const out = w.eng.exec(c.at, c.args[0] ?? EMPTY, "shell", "shell", via);
-    c.cb = [EMPTY, out, out];
+    const out = w.engine.exec(c.at, c.args[0] ?? EMPTY, "shell", "shell", via);
+    c.callbackArgs = [EMPTY, out, out];
     return out;
   };
 }
@@ -812,10 +819,10 @@ function spawnCall(via: string): Handler {
     const shell = opts?.props?.get("shell");
     const input = opts?.props?.get("input");
     const out =
-      shell && shell.s !== "false" && shell !== EMPTY
-        ? w.eng.exec(c.at, concat(argv, " "), "shell", "shell", `${via} with shell`)
-        : runCommand(w.eng, c.at, argv, input);
-    c.cb = [EMPTY, out, out];
+      shell && shell.text !== "false" && shell !== EMPTY
+        ? w.engine.exec(c.at, concat(argv, " "), "shell", "shell", `${via} with shell`)
+        : runCommand(w.engine, c.at, argv, input);
+    c.callbackArgs = [EMPTY, out, out];
     return out;
   };
 }
@@ -828,16 +835,16 @@ function httpBody(
   other: (Value | undefined)[],
   via: string,
 ): Value {
-  w.eng.send(c.at, { url, body: body.filter((b) => b !== undefined), other }, via);
-  const r = w.eng.fetched(c.at, url);
-  c.cb = [r, r];
+  w.engine.send(c.at, { url, body: body.filter((b) => b !== undefined), other }, via);
+  const r = w.engine.fetched(c.at, url);
+  c.callbackArgs = [r, r];
   return r;
 }
 
 const fetchCall: Handler = (w, c) => {
   const url = c.args[0];
   const init = c.args[1];
-  const method = init?.props?.get("method")?.s ?? "";
+  const method = init?.props?.get("method")?.text ?? "";
   const body = init?.props?.get("body");
   return httpBody(
     w,
@@ -899,15 +906,15 @@ const requestObject: Handler = (w, c) => {
     const host = opts.props.get("hostname") ?? opts.props.get("host");
     if (host) url = concat([lit("https://"), host, opts.props.get("path") ?? lit("/")]);
   }
-  const r = w.eng.fetched(c.at, url);
-  c.cb = [r];
-  w.eng.send(c.at, { url, other: [opts?.props?.get("headers")] }, "http.request");
-  return { q: "http.req", props: new Map([["url", url ?? EMPTY]]) };
+  const r = w.engine.fetched(c.at, url);
+  c.callbackArgs = [r];
+  w.engine.send(c.at, { url, other: [opts?.props?.get("headers")] }, "http.request");
+  return { qualifiedName: "http.req", props: new Map([["url", url ?? EMPTY]]) };
 };
 
 const requestWrite: Handler = (w, c) => {
-  const url = c.recv?.props?.get("url");
-  if (c.args[0] && !c.args[0].fn) w.eng.send(c.at, { url, body: [c.args[0]] }, "an HTTP request body");
+  const url = c.receiver?.props?.get("url");
+  if (c.args[0] && !c.args[0].fn) w.engine.send(c.at, { url, body: [c.args[0]] }, "an HTTP request body");
   return EMPTY;
 };
 
@@ -919,26 +926,32 @@ const getCall: Handler = (w, c) => {
 const socketObject =
   (q: string): Handler =>
   (_w, c) => {
-    const host = c.args.find((a) => isKnown(a.s) && !/^\d+$/.test(a.s)) ?? c.args[0]?.props?.get("host");
-    return { q, props: new Map([["url", host ? concat([lit("tcp://"), host, lit("/")]) : EMPTY]]) };
+    const host =
+      c.args.find((a) => isKnown(a.text) && !/^\d+$/.test(a.text)) ?? c.args[0]?.props?.get("host");
+    return {
+      qualifiedName: q,
+      props: new Map([["url", host ? concat([lit("tcp://"), host, lit("/")]) : EMPTY]]),
+    };
   };
 
 const socketSend: Handler = (w, c) => {
-  const url = c.recv?.props?.get("url");
+  const url = c.receiver?.props?.get("url");
   if (c.args[0] && !c.args[0].fn)
-    w.eng.send(c.at, { url: url === EMPTY ? undefined : url, body: [c.args[0]] }, "a network socket");
+    w.engine.send(c.at, { url: url === EMPTY ? undefined : url, body: [c.args[0]] }, "a network socket");
   return EMPTY;
 };
 
 // modules
-def(["require"], (_w, c) => (isKnown(c.args[0]?.s) ? { q: canonModule(c.args[0].s) } : taint(...c.args)));
+def(["require"], (_w, c) =>
+  isKnown(c.args[0]?.text) ? { qualifiedName: canonModule(c.args[0].text) } : taint(...c.args),
+);
 for (const m of ["fs", "fs.promises"]) {
   def(
     [`${m}.readFileSync`, `${m}.readFile`, `${m}.createReadStream`, `${m}.openSync`, `${m}.open`],
     readCall(`${m}.readFile`, m === "fs"),
   );
   def([`${m}.readdirSync`, `${m}.readdir`, `${m}.opendir`], (_w, c) =>
-    concat([c.args[0] ?? { s: "." }, lit("/*")]),
+    concat([c.args[0] ?? { text: "." }, lit("/*")]),
   );
   def(
     [
@@ -985,22 +998,22 @@ for (const m of ["fs", "fs.promises"]) {
     copyCall,
   );
   def([`${m}.symlinkSync`, `${m}.symlink`, `${m}.linkSync`], (w, c) => {
-    w.eng.write(c.at, c.args[1] ?? EMPTY, c.args[0], "a link");
+    w.engine.write(c.at, c.args[1] ?? EMPTY, c.args[0], "a link");
     return EMPTY;
   });
   def([`${m}.createWriteStream`], (w, c) => {
     const path = c.args[0] ?? EMPTY;
-    w.eng.write(c.at, path, undefined, "a write stream");
-    return { w: { path, loc: c.at } };
+    w.engine.write(c.at, path, undefined, "a write stream");
+    return { writeHandle: { path, loc: c.at } };
   });
 }
 for (const m of ["fs-extra"])
   for (const [k, h] of [...JS_CALLS].filter(([k]) => k.startsWith("fs.")))
     JS_CALLS.set(`${m}${k.slice(2)}`, h);
-def(["os.homedir"], () => ({ s: "~" }));
-def(["os.tmpdir"], () => ({ s: "/tmp" }));
-def(["os.userInfo"], () => ({ props: new Map([["homedir", { s: "~" }]]) }));
-def(["process.cwd"], () => ({ s: "." }));
+def(["os.homedir"], () => ({ text: "~" }));
+def(["os.tmpdir"], () => ({ text: "/tmp" }));
+def(["os.userInfo"], () => ({ props: new Map([["homedir", { text: "~" }]]) }));
+def(["process.cwd"], () => ({ text: "." }));
 def(
   [
     "path.join",
@@ -1020,7 +1033,7 @@ def(["URL"], (_w, c) => (c.args[1] ? concat([c.args[1], c.args[0]]) : (c.args[0]
 
 // encoding
 def(["JSON.stringify"], (w, c) => {
-  if (c.args[0]) w.eng.serialise(c.at, c.args[0]);
+  if (c.args[0]) w.engine.serialise(c.at, c.args[0]);
   return taint(c.args[0]);
 });
 def(
@@ -1049,39 +1062,44 @@ def(["Object.assign"], (_w, c) => {
   return out;
 });
 def(["Buffer.from", "Buffer.alloc"], (w, c) => {
-  const enc = (c.args[1]?.s ?? "").toLowerCase();
+  const enc = (c.args[1]?.text ?? "").toLowerCase();
   const input = c.args[0] ?? EMPTY;
   if (/^base64(url)?$/.test(enc))
-    return w.eng.decoded(
+    return w.engine.decoded(
       c.at,
       input,
       "base64",
-      isKnown(input.s) ? decodeLiteral(input.s, "base64") : undefined,
+      isKnown(input.text) ? decodeLiteral(input.text, "base64") : undefined,
     );
   if (enc === "hex")
-    return w.eng.decoded(c.at, input, "hex", isKnown(input.s) ? decodeLiteral(input.s, "hex") : undefined);
+    return w.engine.decoded(
+      c.at,
+      input,
+      "hex",
+      isKnown(input.text) ? decodeLiteral(input.text, "hex") : undefined,
+    );
   if (input.list) {
     const codes = concat(input.list, ",");
-    if (isKnown(codes.s) && /^[\d,\s]+$/.test(codes.s) && input.list.length >= 8)
-      return w.eng.decoded(c.at, input, "byte values", decodeLiteral(codes.s, "charcodes"));
+    if (isKnown(codes.text) && /^[\d,\s]+$/.test(codes.text) && input.list.length >= 8)
+      return w.engine.decoded(c.at, input, "byte values", decodeLiteral(codes.text, "charcodes"));
   }
   return input;
 });
 def(["atob"], decodeCall("base64"));
 def(["decodeURIComponent", "decodeURI", "unescape", "querystring.unescape"], (w, c) => {
   const input = c.args[0] ?? EMPTY;
-  if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.s ?? "")) return input;
+  if (!/%[0-9a-f]{2}.*%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(input.text ?? "")) return input;
   return decodeCall("url", "URL escapes")(w, c);
 });
 def(["String.fromCharCode", "String.fromCodePoint"], (w, c) => {
   const joined = c.args.length === 1 && c.args[0]?.list ? concat(c.args[0].list, ",") : concat(c.args, ",");
-  if (c.args.length + (c.args[0]?.list?.length ?? 0) < 4 && isKnown(joined.s))
-    return { s: decodeLiteral(joined.s, "charcodes") ?? UNKNOWN };
-  return w.eng.decoded(
+  if (c.args.length + (c.args[0]?.list?.length ?? 0) < 4 && isKnown(joined.text))
+    return { text: decodeLiteral(joined.text, "charcodes") ?? UNKNOWN };
+  return w.engine.decoded(
     c.at,
     joined,
     "character codes",
-    isKnown(joined.s) ? decodeLiteral(joined.s, "charcodes") : undefined,
+    isKnown(joined.text) ? decodeLiteral(joined.text, "charcodes") : undefined,
   );
 });
 def(
@@ -1111,8 +1129,8 @@ def(
 def(["Function"], execCode("new Function", "last"));
 def(["setTimeout", "setInterval", "setImmediate"], (w, c) => {
   const code = c.args[0];
-  if (code && !code.fn && code.s !== undefined)
-    w.eng.exec(c.at, code, "code", "javascript", "setTimeout with a string");
+  if (code && !code.fn && code.text !== undefined)
+    w.engine.exec(c.at, code, "code", "javascript", "setTimeout with a string");
   return EMPTY;
 });
 def(
@@ -1141,10 +1159,12 @@ def(
   ],
   spawnCall("child_process.spawn"),
 );
-def(["child_process.fork"], (w, c) => runCommand(w.eng, c.at, [lit("node"), c.args[0] ?? EMPTY]));
-def(["Bun.spawn", "Bun.spawnSync"], (w, c) => runCommand(w.eng, c.at, c.args[0]?.list ?? c.args.slice(0, 1)));
+def(["child_process.fork"], (w, c) => runCommand(w.engine, c.at, [lit("node"), c.args[0] ?? EMPTY]));
+def(["Bun.spawn", "Bun.spawnSync"], (w, c) =>
+  runCommand(w.engine, c.at, c.args[0]?.list ?? c.args.slice(0, 1)),
+);
 def(["Deno.Command"], (w, c) =>
-  runCommand(w.eng, c.at, [c.args[0] ?? EMPTY, ...(opt(c, 1, "args")?.list ?? [])]),
+  runCommand(w.engine, c.at, [c.args[0] ?? EMPTY, ...(opt(c, 1, "args")?.list ?? [])]),
 );
 
 // network
@@ -1161,39 +1181,41 @@ for (const v of ["get", "delete", "head", "options", "post", "put", "patch"]) {
     return gotCall(w, c);
   });
   def([`superagent.${v}`], (w, c) => {
-    w.eng.fetched(c.at, c.args[0]);
-    return { q: "superagent.req", props: new Map([["url", c.args[0] ?? EMPTY]]) };
+    w.engine.fetched(c.at, c.args[0]);
+    return { qualifiedName: "superagent.req", props: new Map([["url", c.args[0] ?? EMPTY]]) };
   });
 }
 def(["axios", "axios.request"], axiosConfig);
-def(["axios.create", "got.extend", "ky.create"], (_w, c) => ({ q: c.method === "extend" ? "got" : "axios" }));
+def(["axios.create", "got.extend", "ky.create"], (_w, c) => ({
+  qualifiedName: c.method === "extend" ? "got" : "axios",
+}));
 def(["got", "ky", "needle", "needle.request"], gotCall);
 def(["superagent.req.send", "superagent.req.field", "superagent.req.attach"], (w, c) => {
-  w.eng.send(c.at, { url: c.recv?.props?.get("url"), body: c.args }, "superagent");
-  return c.recv ?? EMPTY;
+  w.engine.send(c.at, { url: c.receiver?.props?.get("url"), body: c.args }, "superagent");
+  return c.receiver ?? EMPTY;
 });
-def(["superagent.req.set", "superagent.req.query", "superagent.req.type"], (_w, c) => c.recv ?? EMPTY);
+def(["superagent.req.set", "superagent.req.query", "superagent.req.type"], (_w, c) => c.receiver ?? EMPTY);
 for (const m of ["http", "https", "http2"]) {
   def([`${m}.request`], requestObject);
   def([`${m}.get`], getCall);
 }
 def(["http.req.write", "http.req.end"], requestWrite);
 def(["http.req.on", "http.req.setHeader", "http.req.setTimeout"], (_w, c) => {
-  c.cb = [EMPTY];
-  return c.recv ?? EMPTY;
+  c.callbackArgs = [EMPTY];
+  return c.receiver ?? EMPTY;
 });
 def(["net.connect", "net.createConnection", "tls.connect", "net.Socket"], socketObject("net.socket"));
 def(["net.socket.write", "net.socket.end"], socketSend);
 def(["net.socket.connect"], (_w, c) => {
-  const host = c.args.find((a) => isKnown(a.s) && !/^\d+$/.test(a.s));
+  const host = c.args.find((a) => isKnown(a.text) && !/^\d+$/.test(a.text));
   return host
-    ? { q: "net.socket", props: new Map([["url", concat([lit("tcp://"), host, lit("/")])]]) }
-    : (c.recv ?? EMPTY);
+    ? { qualifiedName: "net.socket", props: new Map([["url", concat([lit("tcp://"), host, lit("/")])]]) }
+    : (c.receiver ?? EMPTY);
 });
-def(["dgram.createSocket"], () => ({ q: "dgram.socket" }));
+def(["dgram.createSocket"], () => ({ qualifiedName: "dgram.socket" }));
 def(["dgram.socket.send"], (w, c) => {
-  const host = c.args.find((a, i) => i > 0 && isKnown(a.s) && !/^\d+$/.test(a.s));
-  w.eng.send(
+  const host = c.args.find((a, i) => i > 0 && isKnown(a.text) && !/^\d+$/.test(a.text));
+  w.engine.send(
     c.at,
     { url: host ? concat([lit("udp://"), host, lit("/")]) : undefined, body: [c.args[0]] },
     "a UDP socket",
@@ -1201,17 +1223,17 @@ def(["dgram.socket.send"], (w, c) => {
   return EMPTY;
 });
 def(["WebSocket", "ws", "ws.WebSocket"], (_w, c) => ({
-  q: "ws.socket",
+  qualifiedName: "ws.socket",
   props: new Map([["url", c.args[0] ?? EMPTY]]),
 }));
 def(["ws.socket.send"], socketSend);
-def(["XMLHttpRequest"], () => ({ q: "xhr" }));
+def(["XMLHttpRequest"], () => ({ qualifiedName: "xhr" }));
 def(["xhr.send"], (w, c) => {
-  w.eng.send(c.at, { body: c.args }, "XMLHttpRequest");
+  w.engine.send(c.at, { body: c.args }, "XMLHttpRequest");
   return EMPTY;
 });
 def(["navigator.sendBeacon"], (w, c) => {
-  w.eng.send(c.at, { url: c.args[0], body: [c.args[1]] }, "navigator.sendBeacon");
+  w.engine.send(c.at, { url: c.args[0], body: [c.args[1]] }, "navigator.sendBeacon");
   return EMPTY;
 });
 for (const m of ["dns", "dns.promises"])
@@ -1219,7 +1241,7 @@ for (const m of ["dns", "dns.promises"])
     [`${m}.lookup`, `${m}.resolve`, `${m}.resolve4`, `${m}.resolve6`, `${m}.resolveTxt`, `${m}.resolveCname`],
     (w, c) => {
       if (labelsOf(c.args.filter((a) => !a.fn))?.length)
-        w.eng.send(c.at, { other: c.args.filter((a) => !a.fn) }, "a DNS lookup");
+        w.engine.send(c.at, { other: c.args.filter((a) => !a.fn) }, "a DNS lookup");
       return EMPTY;
     },
   );
@@ -1231,8 +1253,8 @@ const meth = (names: string[], h: Handler) => {
   for (const n of names) JS_METHODS.set(n, h);
 };
 meth(["map", "flatMap"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  c.cb = [elementOf(recv), EMPTY, recv];
+  const recv = c.receiver ?? EMPTY;
+  c.callbackArgs = [elementOf(recv), EMPTY, recv];
   c.cbResult = "list";
   return EMPTY;
 });
@@ -1251,45 +1273,45 @@ meth(
     "toReversed",
   ],
   (_w, c) => {
-    const recv = c.recv ?? EMPTY;
-    c.cb = [elementOf(recv), EMPTY, recv];
+    const recv = c.receiver ?? EMPTY;
+    c.callbackArgs = [elementOf(recv), EMPTY, recv];
     return c.method === "find" || c.method === "at" || c.method === "findLast"
       ? elementOf(recv)
       : merge(recv, taint(...c.args.filter((a) => !a.fn)));
   },
 );
 meth(["forEach", "some", "every", "findIndex"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  c.cb = [elementOf(recv), EMPTY, recv];
+  const recv = c.receiver ?? EMPTY;
+  c.callbackArgs = [elementOf(recv), EMPTY, recv];
   return EMPTY;
 });
 meth(["reduce", "reduceRight"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  c.cb = [merge(c.args[1], taint(recv)), elementOf(recv)];
+  const recv = c.receiver ?? EMPTY;
+  c.callbackArgs = [merge(c.args[1], taint(recv)), elementOf(recv)];
   return taint(recv, c.args[1]);
 });
 meth(["then"], (_w, c) => {
-  c.cb = [c.recv ?? EMPTY];
+  c.callbackArgs = [c.receiver ?? EMPTY];
   c.cbResult = "value";
   return EMPTY;
 });
 meth(["catch", "finally", "on", "once", "addListener", "addEventListener", "pipeTo"], (_w, c) => {
-  c.cb = [c.recv ?? EMPTY];
-  return c.recv ?? EMPTY;
+  c.callbackArgs = [c.receiver ?? EMPTY];
+  return c.receiver ?? EMPTY;
 });
 meth(
   ["toString", "trim", "trimEnd", "trimStart", "toLowerCase", "toUpperCase", "normalize", "valueOf"],
   (_w, c) => {
-    const recv = c.recv ?? EMPTY;
-    const enc = (c.args[0]?.s ?? "").toLowerCase();
+    const recv = c.receiver ?? EMPTY;
+    const enc = (c.args[0]?.text ?? "").toLowerCase();
     if (c.method === "toString" && (enc === "utf8" || enc === "utf-8" || enc === "latin1" || enc === ""))
       return recv;
-    return { ...recv, L: unionLabels(recv.L, labelsOf(c.args)) };
+    return { ...recv, labels: unionLabels(recv.labels, labelsOf(c.args)) };
   },
 );
 meth(["join"], (_w, c) => {
-  const recv = c.recv ?? EMPTY;
-  const sep = c.args[0]?.s ?? ",";
+  const recv = c.receiver ?? EMPTY;
+  const sep = c.args[0]?.text ?? ",";
   return recv.list ? concat(recv.list, isKnown(sep) ? sep : "") : taint(recv);
 });
 meth(
@@ -1315,15 +1337,19 @@ meth(
   propagate,
 );
 meth(["write", "end"], (w, c) => {
-  const h = c.recv?.w;
-  if (h && c.args[0] && !c.args[0].fn) w.eng.write(c.at, h.path, c.args[0], "a write stream", true);
+  const h = c.receiver?.writeHandle;
+  if (h && c.args[0] && !c.args[0].fn) w.engine.write(c.at, h.path, c.args[0], "a write stream", true);
   return EMPTY;
 });
 meth(["pipe"], (w, c) => {
   const dest = c.args[0];
-  if (dest?.q === "http.req" || dest?.q === "net.socket" || dest?.q === "ws.socket")
-    w.eng.send(c.at, { url: dest.props?.get("url"), body: [c.recv] }, "a stream piped to the network");
-  else if (dest?.w) w.eng.write(c.at, dest.w.path, c.recv, "a piped stream", true);
+  if (
+    dest?.qualifiedName === "http.req" ||
+    dest?.qualifiedName === "net.socket" ||
+    dest?.qualifiedName === "ws.socket"
+  )
+    w.engine.send(c.at, { url: dest.props?.get("url"), body: [c.receiver] }, "a stream piped to the network");
+  else if (dest?.writeHandle) w.engine.write(c.at, dest.writeHandle.path, c.receiver, "a piped stream", true);
   return dest ?? EMPTY;
 });
 meth(["push", "unshift"], (w, c) => {

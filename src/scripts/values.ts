@@ -81,19 +81,19 @@ export type CodeLang = "python" | "javascript" | "shell" | "powershell";
 
 export interface Value {
   /** Approximate string value; UNKNOWN marks run-time parts. */
-  readonly s?: string;
-  readonly L?: readonly Label[];
+  readonly text?: string;
+  readonly labels?: readonly Label[];
   /** Qualified name of a module, function or client object: "subprocess.run", "requests". */
-  readonly q?: string;
+  readonly qualifiedName?: string;
   /** Properties of an object or dict literal (one level). */
   readonly props?: ReadonlyMap<string, Value>;
   /** Items of a list literal. */
   readonly list?: readonly Value[];
   /** An open file handle for writing (Python open(p, "w"), fs.createWriteStream). */
-  readonly w?: { path: Value; loc: Loc };
+  readonly writeHandle?: { path: Value; loc: Loc };
   readonly fn?: FnInfo;
   /** Set when `s` is text decoded from an encoded literal. */
-  readonly dec?: Decoded;
+  readonly decoded?: Decoded;
 }
 
 export const EMPTY: Value = Object.freeze({});
@@ -102,7 +102,7 @@ const MAX_STR = 4096;
 const MAX_LIST = 32;
 
 export function lit(s: string): Value {
-  return { s: s.length > MAX_STR ? s.slice(0, MAX_STR) + UNKNOWN : s };
+  return { text: s.length > MAX_STR ? s.slice(0, MAX_STR) + UNKNOWN : s };
 }
 
 export function unionLabels(
@@ -121,19 +121,19 @@ export function unionLabels(
 
 export function labelsOf(values: readonly (Value | undefined)[]): readonly Label[] | undefined {
   let out: readonly Label[] | undefined;
-  for (const v of values) if (v?.L) out = unionLabels(out, v.L);
+  for (const v of values) if (v?.labels) out = unionLabels(out, v.labels);
   return out;
 }
 
 /** Only the taint of a value (the result of an operation whose text is unknown). */
 export function taint(...values: (Value | undefined)[]): Value {
   const L = labelsOf(values);
-  return L ? { s: UNKNOWN, L } : { s: UNKNOWN };
+  return L ? { text: UNKNOWN, labels: L } : { text: UNKNOWN };
 }
 
 export function withLabels(v: Value, L: readonly Label[] | undefined): Value {
   if (!L?.length) return v;
-  return { ...v, L: unionLabels(v.L, L) };
+  return { ...v, labels: unionLabels(v.labels, L) };
 }
 
 function sensitive(s: string | undefined): boolean {
@@ -145,19 +145,26 @@ function sensitive(s: string | undefined): boolean {
 export function merge(a: Value | undefined, b: Value | undefined): Value {
   if (!a || a === EMPTY) return b ?? EMPTY;
   if (!b || b === EMPTY) return a;
-  let s = a.s ?? b.s;
-  if (a.s !== undefined && b.s !== undefined && a.s !== b.s && !sensitive(a.s) && sensitive(b.s)) s = b.s;
+  let s = a.text ?? b.text;
+  if (
+    a.text !== undefined &&
+    b.text !== undefined &&
+    a.text !== b.text &&
+    !sensitive(a.text) &&
+    sensitive(b.text)
+  )
+    s = b.text;
   const props = a.props && b.props ? mergeProps(a.props, b.props) : (a.props ?? b.props);
   const list = a.list && b.list ? [...a.list, ...b.list].slice(0, MAX_LIST) : (a.list ?? b.list);
   return {
-    s,
-    L: unionLabels(a.L, b.L),
-    q: a.q ?? b.q,
+    text: s,
+    labels: unionLabels(a.labels, b.labels),
+    qualifiedName: a.qualifiedName ?? b.qualifiedName,
     props,
     list,
-    w: a.w ?? b.w,
+    writeHandle: a.writeHandle ?? b.writeHandle,
     fn: a.fn ?? b.fn,
-    dec: a.dec ?? b.dec,
+    decoded: a.decoded ?? b.decoded,
   };
 }
 
@@ -179,7 +186,7 @@ function mergeProps(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>
 export function appended(container: Value, items: readonly Value[], front = false): Value {
   const old = container.list ?? [];
   const list = (front ? [...items, ...old] : [...old, ...items]).slice(0, MAX_LIST);
-  return { ...container, list, L: unionLabels(container.L, labelsOf(items)) };
+  return { ...container, list, labels: unionLabels(container.labels, labelsOf(items)) };
 }
 
 /** String concatenation: "a" + x + f"{y}". */
@@ -189,41 +196,41 @@ export function concat(parts: readonly (Value | undefined)[], sep = ""): Value {
   for (const p of parts) {
     if (!first) s += sep;
     first = false;
-    s += p?.s ?? UNKNOWN;
+    s += p?.text ?? UNKNOWN;
     if (s.length > MAX_STR) {
       s = s.slice(0, MAX_STR) + UNKNOWN;
       break;
     }
   }
   const L = labelsOf(parts);
-  const dec = parts.find((p) => p?.dec)?.dec;
-  return { s, ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
+  const dec = parts.find((p) => p?.decoded)?.decoded;
+  return { text: s, ...(L ? { labels: L } : {}), ...(dec ? { decoded: dec } : {}) };
 }
 
 /** os.path.join / path.join / Path / "/": an absolute part restarts the path. */
 export function joinPath(parts: readonly (Value | undefined)[]): Value {
   let s = "";
   for (const p of parts) {
-    const part = p?.s ?? UNKNOWN;
+    const part = p?.text ?? UNKNOWN;
     if (part.startsWith("/") || part.startsWith("~") || /^[a-z]:[\\/]/i.test(part) || !s) s = part;
     else s = `${s.endsWith("/") ? s : `${s}/`}${part}`;
   }
   const L = labelsOf(parts);
-  return { s: s.slice(0, MAX_STR), ...(L ? { L } : {}) };
+  return { text: s.slice(0, MAX_STR), ...(L ? { labels: L } : {}) };
 }
 
 /** The folder part of a path value (os.path.dirname, path.dirname); unknown stays unknown. */
 export function dirname(v: Value): Value {
-  const s = v.s;
+  const s = v.text;
   if (!isKnown(s)) return taint(v);
   const i = s.replace(/\/+$/, "").lastIndexOf("/");
-  return { s: i > 0 ? s.slice(0, i) : i === 0 ? "/" : ".", ...(v.L ? { L: v.L } : {}) };
+  return { text: i > 0 ? s.slice(0, i) : i === 0 ? "/" : ".", ...(v.labels ? { labels: v.labels } : {}) };
 }
 
 export function listOf(items: readonly Value[]): Value {
   const list = items.slice(0, MAX_LIST);
   const L = labelsOf(items);
-  return { list, ...(L ? { L } : {}) };
+  return { list, ...(L ? { labels: L } : {}) };
 }
 
 /** One element of a list or iterable (a loop variable, a callback parameter). */
@@ -231,18 +238,18 @@ export function elementOf(v: Value): Value {
   if (v.list?.length) {
     let out: Value = EMPTY;
     for (const item of v.list) out = merge(out, item);
-    return withLabels(out, v.L);
+    return withLabels(out, v.labels);
   }
-  return { ...(v.s !== undefined ? { s: v.s } : {}), ...(v.L ? { L: v.L } : {}) };
+  return { ...(v.text !== undefined ? { text: v.text } : {}), ...(v.labels ? { labels: v.labels } : {}) };
 }
 
 export function objectOf(props: Map<string, Value>, extra: readonly Value[] = []): Value {
   const L = labelsOf([...props.values(), ...extra]);
-  return { props, ...(L ? { L } : {}) };
+  return { props, ...(L ? { labels: L } : {}) };
 }
 
 export function hasKind(v: Value | undefined, kind: LabelKind): boolean {
-  return !!v?.L?.some((l) => l.kind === kind);
+  return !!v?.labels?.some((l) => l.kind === kind);
 }
 
 export function isKnown(s: string | undefined): s is string {

@@ -1,7 +1,7 @@
-import { runCommand } from "./commands.js";
-import type { Engine } from "./engine.js";
-import { UNKNOWN } from "./paths.js";
-import type { SNode as Node } from "./syntax.js";
+import { UNKNOWN } from "../paths.js";
+import { runCommand } from "../shell-command-models.js";
+import type { SNode as Node } from "../syntax.js";
+import type { Engine } from "../taint-engine.js";
 import {
   concat,
   EMPTY,
@@ -14,7 +14,7 @@ import {
   unionLabels,
   type Value,
   withLabels,
-} from "./values.js";
+} from "../values.js";
 
 // Bash (and sh/zsh, parsed with the bash grammar). Statements produce what they print, so pipes,
 // command substitutions and redirections carry taint from one command to the next.
@@ -42,7 +42,7 @@ class ShellWalker {
 
   constructor(
     private readonly src: string,
-    private readonly eng: Engine,
+    private readonly engine: Engine,
   ) {}
 
   private text(n: Node): string {
@@ -108,7 +108,10 @@ class ShellWalker {
     const v = value ? this.word(value, d + 1) : EMPTY;
     const prev = this.vars.get(key);
     const append = /\+=/.test(this.src.slice(name.endIndex, name.endIndex + 2));
-    this.vars.set(key, append && prev ? concat([prev, v]) : merge(v, prev?.L ? { L: prev.L } : undefined));
+    this.vars.set(
+      key,
+      append && prev ? concat([prev, v]) : merge(v, prev?.labels ? { labels: prev.labels } : undefined),
+    );
   }
 
   private declaration(n: Node, d: number): Value {
@@ -128,7 +131,7 @@ class ShellWalker {
       else words.push(this.word(c, d + 1));
     }
     if (assigned || !keyword) return EMPTY;
-    return runCommand(this.eng, this.eng.loc(n), [lit(keyword), ...words]);
+    return runCommand(this.engine, this.engine.loc(n), [lit(keyword), ...words]);
   }
 
   private command(n: Node, stdin: Value | undefined, d: number): Value {
@@ -145,7 +148,7 @@ class ShellWalker {
       if (lastEnd >= 0 && argv.length) {
         const gap = this.src.slice(lastEnd, c.startIndex);
         if (gap.includes("\n") && !gap.includes("\\\n")) {
-          runCommand(this.eng, this.eng.loc(segment), argv, input);
+          runCommand(this.engine, this.engine.loc(segment), argv, input);
           argv = [];
           input = undefined;
           segment = c;
@@ -169,7 +172,7 @@ class ShellWalker {
       argv.push(this.word(c, d + 1));
     }
     for (const r of redirects) if (r.type === "herestring_redirect") input = this.herestring(r, d);
-    const out = argv.length ? runCommand(this.eng, this.eng.loc(segment), argv, input) : EMPTY;
+    const out = argv.length ? runCommand(this.engine, this.engine.loc(segment), argv, input) : EMPTY;
     return this.applyRedirects(redirects, out, d);
   }
 
@@ -192,7 +195,11 @@ class ShellWalker {
       else if (r.type === "herestring_redirect") input = this.herestring(r, d);
       else if (r.type === "file_redirect" && this.operator(r) === "<") {
         const dest = r.childForFieldName("destination");
-        if (dest) input = { s: UNKNOWN, L: this.eng.read(this.eng.loc(r), this.word(dest, d + 1), "<") };
+        if (dest)
+          input = {
+            text: UNKNOWN,
+            labels: this.engine.read(this.engine.loc(r), this.word(dest, d + 1), "<"),
+          };
       }
     }
     const out = body ? this.stmt(body, input, d + 1) : EMPTY;
@@ -216,16 +223,16 @@ class ShellWalker {
       const dest = r.childForFieldName("destination");
       if (!dest) continue;
       const target = this.word(dest, d + 1);
-      const s = target.s ?? "";
+      const s = target.text ?? "";
       if (/^&?\d$|^&-$/.test(s) || s === "/dev/null" || s === "/dev/stderr" || s === "/dev/stdout") continue;
       if (/^\/dev\/(tcp|udp)\//.test(s)) {
-        this.eng.send(
-          this.eng.loc(r),
-          { url: { s: `tcp://${s.split("/")[3] ?? ""}/` }, body: [out] },
+        this.engine.send(
+          this.engine.loc(r),
+          { url: { text: `tcp://${s.split("/")[3] ?? ""}/` }, body: [out] },
           "a /dev/tcp redirect",
         );
       } else {
-        this.eng.write(this.eng.loc(r), target, out, op === ">>" ? "an append (>>)" : "a redirect (>)");
+        this.engine.write(this.engine.loc(r), target, out, op === ">>" ? "an append (>>)" : "a redirect (>)");
       }
       result = EMPTY;
     }
@@ -244,19 +251,19 @@ class ShellWalker {
     if (quoted) return lit(s);
     let L: readonly Label[] | undefined;
     for (const c of body.namedChildren)
-      if (c && c.type !== "heredoc_content") L = unionLabels(L, this.word(c, d + 1).L);
-    return L ? { s, L } : lit(s);
+      if (c && c.type !== "heredoc_content") L = unionLabels(L, this.word(c, d + 1).labels);
+    return L ? { text: s, labels: L } : lit(s);
   }
 
   private variable(name: string, at: Node): Value {
     const v = this.vars.get(name);
     if (v) return v;
-    if (/^[0-9@*#?$!-]$/.test(name)) return { s: UNKNOWN };
-    return this.eng.envVar(this.eng.loc(at), name);
+    if (/^[0-9@*#?$!-]$/.test(name)) return { text: UNKNOWN };
+    return this.engine.envVar(this.engine.loc(at), name);
   }
 
   word(n: Node, d: number): Value {
-    if (d > MAX_DEPTH) return { s: UNKNOWN };
+    if (d > MAX_DEPTH) return { text: UNKNOWN };
     switch (n.type) {
       case "word":
       case "number":
@@ -279,7 +286,7 @@ class ShellWalker {
         return concat(n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)));
       case "simple_expansion": {
         const v = n.firstNamedChild;
-        return v ? this.variable(this.text(v), n) : { s: UNKNOWN };
+        return v ? this.variable(this.text(v), n) : { text: UNKNOWN };
       }
       case "expansion": {
         let name = "";
@@ -290,12 +297,16 @@ class ShellWalker {
             name = this.text(c);
           else if (name && c.type !== "variable_name") dflt = merge(dflt, this.word(c, d + 1));
         }
-        if (!name) return { s: UNKNOWN };
+        if (!name) return { text: UNKNOWN };
         const v = this.variable(name, n);
-        if (isKnown(v.s) || !dflt) return v;
+        if (isKnown(v.text) || !dflt) return v;
         // `${KEYCHAIN_TOKEN_ITEM:-mytool-token}`: unset, it is the default; the variable's taint (a
         // secret-looking name) stays on the value, but the default is what the script names.
-        return v.L?.length && isKnown(dflt.s) ? withLabels(dflt, v.L) : v.L?.length ? v : dflt;
+        return v.labels?.length && isKnown(dflt.text)
+          ? withLabels(dflt, v.labels)
+          : v.labels?.length
+            ? v
+            : dflt;
       }
       case "command_substitution": {
         const outs: Value[] = [];
@@ -304,19 +315,19 @@ class ShellWalker {
       }
       case "process_substitution": {
         let L: readonly Label[] | undefined;
-        let dec: Value["dec"];
+        let dec: Value["decoded"];
         for (const c of n.namedChildren) {
           if (!c) continue;
           const out = this.stmt(c, undefined, d + 1);
-          L = unionLabels(L, out.L);
-          dec ??= out.dec;
+          L = unionLabels(L, out.labels);
+          dec ??= out.decoded;
         }
-        return { s: "/dev/fd/63", ...(L ? { L } : {}), ...(dec ? { dec } : {}) };
+        return { text: "/dev/fd/63", ...(L ? { labels: L } : {}), ...(dec ? { decoded: dec } : {}) };
       }
       case "array":
-        return { list: n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)), L: labelsOf([]) };
+        return { list: n.namedChildren.map((c) => (c ? this.word(c, d + 1) : EMPTY)), labels: labelsOf([]) };
       case "arithmetic_expansion":
-        return { s: UNKNOWN };
+        return { text: UNKNOWN };
       default:
         return lit(this.text(n));
     }
