@@ -1,9 +1,9 @@
 import "./polyfill.js";
-import nock from "nock";
 import type { Probot } from "probot";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppOptions } from "../../src/app/index.js";
-import { example, GitHub, makeProbot, unmatched } from "./helpers.js";
+import { guardGitHub } from "./appeals-helpers.js";
+import { example, GitHub, makeProbot } from "./helpers.js";
 import { tarballOf } from "./tar.js";
 
 // Trust tiers in the App: the publisher is the owner of the repository the event is about, the
@@ -37,18 +37,8 @@ const repo = () =>
 let probot: Probot;
 let gh: GitHub;
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(async () => {
-  try {
-    expect(unmatched, "requests without an interceptor").toEqual([]);
-    expect(nock.pendingMocks(), "expected requests that never came").toEqual([]);
-    expect(await gh.schemaErrors()).toEqual([]);
-  } finally {
-    nock.cleanAll();
-    unmatched.length = 0;
-  }
-});
+// The shared guard: no unmatched or missing requests, bodies valid against GitHub's OpenAPI description.
+guardGitHub(() => gh);
 
 function setup(options: AppOptions = {}) {
   probot = makeProbot(options);
