@@ -231,10 +231,15 @@ describe("purpose fixtures", () => {
     expect(levels(s, "persist.launch-agent")).toContain("SUSPICIOUS");
     expect(s.level).toBeGreaterThanOrEqual(3);
   });
-  it("holds the skill's own keychain token and unlocking at RISKY, browser keys stay SUSPICIOUS", () => {
+  it("holds the skill's own keychain token at RISKY, unlocking with the system prompt is LOW_QUALITY, browser keys stay SUSPICIOUS", () => {
     const own = skill("benign/skill-reads-own-keychain-token");
-    expect(levels(own, "cred.keychain-access").length).toBeGreaterThanOrEqual(2);
-    expect(levels(own, "cred.keychain-access").every((l) => l === "RISKY")).toBe(true);
+    const found = own.findings.filter((f) => f.ruleId === "cred.keychain-access");
+    const unlock = found.filter((f) => /unlock-keychain/.test(f.excerpt));
+    const reads = found.filter((f) => !/unlock-keychain/.test(f.excerpt));
+    expect(unlock.length).toBeGreaterThanOrEqual(1);
+    expect(unlock.every((f) => f.level === "LOW_QUALITY")).toBe(true);
+    expect(reads.length).toBeGreaterThanOrEqual(1);
+    expect(reads.every((f) => f.level === "RISKY")).toBe(true);
     expect(whys(own, "cred.keychain-access").join()).toMatch(/ferrybell-api-token/);
     const theft = skill("malicious/keychain-browser-password-read");
     expect(levels(theft, "cred.keychain-access")).toContain("SUSPICIOUS");

@@ -243,3 +243,23 @@ export const NETWORK_IN_TEXT =
 /** A public SSH key written literally into the script. */
 export const LITERAL_SSH_KEY =
   /\b(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+AAAA[0-9A-Za-z+/]{16}/;
+
+/**
+ * APIs whose address carries the caller's own token where the service expects it: a Telegram bot's
+ * token is the `/bot<token>/` segment of every Bot API call. A run-time value exactly there is that
+ * service's token used for that service — Telegram, not whoever wrote the skill, receives it. (Bot
+ * exfiltration hard-codes the attacker's token and sends stolen data as the message: that is a flow
+ * of what is read, judged on its own.)
+ */
+const TOKEN_IN_ADDRESS: readonly { host: string; path: RegExp }[] = [
+  { host: "api.telegram.org", path: new RegExp(`^https?://api\\.telegram\\.org/bot${UNKNOWN}/[A-Za-z]+`) },
+];
+
+/** Whether the only run-time part of `url` before its query is the token segment its API defines. */
+export function tokenInOwnPlace(url: string | undefined, host: string): boolean {
+  if (!url) return false;
+  const entry = TOKEN_IN_ADDRESS.find((t) => t.host === host.toLowerCase());
+  if (!entry?.path.test(url)) return false;
+  const beforeQuery = url.split("?")[0] ?? "";
+  return beforeQuery.split(UNKNOWN).length === 2;
+}

@@ -15,6 +15,7 @@ import {
   LITERAL_SSH_KEY,
   NETWORK_IN_TEXT,
   normPath,
+  tokenInOwnPlace,
   UNKNOWN,
 } from "./paths.js";
 import * as C from "./script-checks.js";
@@ -430,7 +431,8 @@ export class Engine {
       host &&
       !isPlaceholderHost(host) &&
       !this.ctx.isAllowedHost(host) &&
-      !inUrl.some((l) => envNameMatchesHost(l.name ?? "", host))
+      !inUrl.some((l) => envNameMatchesHost(l.name ?? "", host)) &&
+      !(inUrl.length === 1 && tokenInOwnPlace(parts.url?.text, host))
     )
       this.ownVendorCap(
         this.emit(C.ENV_SECRET_TO_NETWORK, at, {

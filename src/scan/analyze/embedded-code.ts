@@ -142,7 +142,10 @@ function weighBlockFinding(f: Finding, file: TextFile, noteHosts: readonly strin
     why =
       "in a code block, a saved download being run or a server with no name in the text is an install step or a placeholder, not a command piped from a named server";
   if (!why) return f;
-  const low = lowered(f, 2, why);
+  // Data "sent" to a stand-in reaches nobody who wrote the skill: the reader puts their own server
+  // there. Code fetched from one is still held at RISKY: the reader's choice of server then runs.
+  const illustration = why.startsWith("an illustration");
+  const low = lowered(f, illustration && f.category === "exfiltration" ? 3 : 2, why);
   if (!low) return undefined;
   // What a guide shows is not what the skill can do: no capabilities for the weighing stages.
   delete low.capabilities;

@@ -189,7 +189,11 @@ const PLACEHOLDER = /\.\.\.|\u2026|<[A-Za-z][\w .-]{0,30}>|\$\{?[A-Z_]*URL\}?/;
 export function cannotRunAsWritten(text: string, input: string): boolean {
   const hosts = hostsIn(text);
   if (hosts.length > 0)
-    return hosts.every((h) => /(^|\.)example\.(com|net|org)$/.test(h) || /[{}$<>%]/.test(h));
+    // target.com / victim.com: security guides' names for the system under test. Whoever owns them,
+    // it is not the skill's author: nothing can be served from or collected there by them.
+    return hosts.every(
+      (h) => /(^|\.)(?:example|target|victim)\.(com|net|org)$/.test(h) || /[{}$<>%]/.test(h),
+    );
   return PLACEHOLDER.test(text) || PIPED_PLACEHOLDER.test(input);
 }
 

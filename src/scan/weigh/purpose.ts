@@ -4,8 +4,10 @@ import { levelOf } from "../levels.js";
 import { fencesOf } from "../markdown/context.js";
 import type { Finding } from "../types.js";
 import { adjust, cappedAt } from "./adjust.js";
+import { confirmationElsewhere } from "./confirmation.js";
+import { toolchainPath } from "./path-export.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
-import { FILE_CMD, SERVICE_CMD, sudoReadsOnly } from "./sudo-reads.js";
+import { FILE_CMD, REPO_CMD, SERVICE_CMD, sudoReadsOnly, sudoRunsTool } from "./sudo-reads.js";
 
 // The skill's declared purpose (issue 12, precision round 2). Things a real skill does that malware
 // also does, told apart by whose thing it is: a tool installing ITS OWN service, a skill reading ITS
@@ -110,7 +112,13 @@ export function ownServiceOf(
     unit ??= n;
   }
   const why = `installs the skill's own service: ${subject} is named for the skill`;
-  if (byName && file?.kind === "instructions" && OWN_SERVICE_LOW.has(f.ruleId))
+  // A LaunchDaemon is a system service like a systemd unit (root installs it, every user sees it);
+  // only the per-user LaunchAgents folder, where Mac malware persists, is held at RISKY.
+  const systemDaemon =
+    f.ruleId === "persist.launch-agent" &&
+    /\/Library\/LaunchDaemons\//.test(line) &&
+    !/LaunchAgents/.test(line);
+  if (byName && file?.kind === "instructions" && (OWN_SERVICE_LOW.has(f.ruleId) || systemDaemon))
     return { why, to: "LOW_QUALITY", does: `installs its own tool's service (${unit})` };
   return { why, to: "RISKY" };
 }
@@ -148,6 +156,23 @@ export function ownSecret(f: Finding, line: string, id: SkillIdentity): string |
     .map((t) => owned(t, id))
     .find(Boolean);
   return hit ? `reads the skill's own keychain item "${name}" (${hit})` : undefined;
+}
+
+/**
+ * A keychain command that reads no item and types no password (`security unlock-keychain` with
+ * macOS's own prompt, `list-keychains`): nothing secret reaches the agent. `-p <password>` on the
+ * line (a password the skill already holds, as stealers do after phishing it) keeps the finding.
+ */
+function keychainNoRead(f: Finding, line: string): Judgement | undefined {
+  if (f.ruleId !== "cred.keychain-access" || KEYCHAIN_READ.test(line) || GENERIC_PASSWORD.test(line))
+    return undefined;
+  if (!KEYCHAIN_NO_READ.test(line) || /\s-p\b|\bpassword\b|\$\(|`/.test(line.replace(/^[^`]*`|`[^`]*$/g, "")))
+    return undefined;
+  return {
+    why: "unlocks or lists the keychain with the system's own password prompt; it reads no item from it",
+    to: "LOW_QUALITY",
+    does: "unlocks the keychain (the system asks for the password)",
+  };
 }
 
 /** A description that says the skill is an offensive-security guide (pentest, red team, CTF). */
@@ -313,11 +338,38 @@ const FILE_TEST =
 const READS_IT =
   /\b(?:cat|cp|scp|rsync|read\w*|open|source|base64|xxd|tar|zip|curl|wget|nc|less|more|head|tail|grep|strings|Get-Content|send|upload|post)\b|[<|]|\$\(/;
 
+/** `find / -name "id_rsa" 2>/dev/null`: prints paths, with no -exec, -delete, -print0 or pipe. */
+const FIND_BY_NAME =
+  /^\s*(?:\$\s+)?find\s+[^\s|;&<>`]+\s+(?:-(?:type|maxdepth|mindepth|xdev)\s+\S+\s+)*-i?name\s+["']?[\w.*-]{1,60}["']?(?:\s+-type\s+\w)?\s*(?:2>\s*\/dev\/null)?\s*$/;
+
+/**
+ * A key appended to authorized_keys that is a stand-in, not a key: `ssh-rsa AAAAB3...`, `<your
+ * public key>`, `$(cat my_key.pub)` is judged on its own. Run as written it lets nobody in; the
+ * reader puts their own key there. A full key literal is a backdoor and keeps its level.
+ */
+export function placeholderKey(f: Finding, line: string): string | undefined {
+  if (f.ruleId !== "persist.authorized-keys-write") return undefined;
+  const m =
+    /^\s*echo\s+(["'])((?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-\S+)\s+[^"']{0,200})\1\s*>>?\s*\S*authorized_keys\s*$/.exec(
+      line,
+    );
+  const key = m?.[2]?.split(/\s+/)[1] ?? "";
+  if (
+    !m ||
+    !/(?:\.{3}|\u2026|<[^>]{1,40}>|\bKEY\b|X{4,})/.test(m[2] ?? "") ||
+    key.replace(/[^A-Za-z0-9+/=]/g, "").length >= 40
+  )
+    return undefined;
+  return "appends a placeholder key (it is cut short or a <name>): as written it lets nobody in";
+}
+
 /**
  * Why a key-file finding only tests that the file exists (or prints its path for ssh -i), or
  * undefined. `[[ -f ~/.ssh/id_ed25519 ]]` chooses which key ssh should use; it reads nothing.
  */
 export function existenceOnly(f: Finding, line: string): string | undefined {
+  if (PATH_RULES.has(f.ruleId) && FIND_BY_NAME.test(line))
+    return "only lists where key files are (find -name); nothing reads them";
   if (!PATH_RULES.has(f.ruleId) || !FILE_TEST.test(line)) return undefined;
   const rest = line
     .replace(/\[\[?[^\]]*\]\]?/g, " ")
@@ -341,6 +393,22 @@ export function sessionLogs(f: Finding, description: string): string | undefined
   return ABOUT_SESSIONS.test(description)
     ? "reads the agent session logs its description says it works on"
     : undefined;
+}
+
+/**
+ * A session-log reader that has no way to send anything anywhere does what it says (search, index,
+ * summarise the user's own transcripts): LOW_QUALITY. With any network path in the skill, held at
+ * RISKY: transcripts hold everything the user ever pasted.
+ */
+function sessionLogsOf(why: string | undefined, sendsAnything: boolean): Judgement | undefined {
+  if (!why) return undefined;
+  return sendsAnything
+    ? { why, to: "RISKY" }
+    : {
+        why: `${why}, and nothing in the skill sends data anywhere`,
+        to: "LOW_QUALITY",
+        does: "reads the agent's session logs it works on, locally",
+      };
 }
 
 /** A proof-of-concept payload: a dialog or a log line showing the code ran, and nothing else. */
@@ -412,25 +480,57 @@ export const purpose: Stage = {
     const purposeWords = offensivePurpose(`${i.manifest.description ?? ""} ${i.manifest.name ?? ""}`);
     const offensive = purposeWords !== undefined;
     const installs = installLines(w.findings);
+    // Whether anything in the skill can send data away: the network seen by script analysis or a
+    // finding still weighing RISKY or more that fetches, sends or exfiltrates (a link in prose, or an
+    // illustration already lowered, is no way out).
+    const sendsAnything =
+      i.used.has("network") ||
+      w.findings.some(
+        (f) =>
+          levelOf(f.level) >= levelOf("RISKY") &&
+          (f.capabilities?.includes("network") ||
+            f.category === "exfiltration" ||
+            f.category === "download-execute"),
+      );
     let changed = false;
     const findings = w.findings.map((f) => {
       if (levelOf(f.level) < levelOf("RISKY")) return f;
       const at = lineOf(i, f);
       if (!at) return f;
-      const j =
-        ownServiceOf(f, at.line, id, at.file) ??
-        risky(ownSecret(f, at.line, id)) ??
-        low(sudoReadsOnly(f, at.line), "reads system state as administrator") ??
-        againstTargetOf(f, at.file, at.line, purposeWords) ??
-        low(secretPurge(f, at.file), "removes a leaked secret from the repository's history") ??
-        low(existenceOnly(f, at.line), "only checks which key file exists") ??
-        risky(sessionLogs(f, i.manifest.description ?? "")) ??
-        low(
-          proofOfConcept(f, at.file, offensive),
-          `shows harmless proof-of-concept payloads for ${purposeWords}`,
-        ) ??
-        sudoForOwnTool(f, at, id, installs) ??
-        risky(projectNpmrc(f, at.line));
+      // Every judgement that applies is asked; a certain one (LOW_QUALITY) wins over a hold at RISKY.
+      const j = strongest([
+        () => ownServiceOf(f, at.line, id, at.file),
+        () => keychainNoRead(f, at.line),
+        () => risky(ownSecret(f, at.line, id)),
+        () => low(sudoReadsOnly(f, at.line), "reads system state as administrator"),
+        () => sudoToolOf(f, at),
+        () =>
+          low(
+            at.file.kind === "instructions" ? toolchainPath(f, at.line) : undefined,
+            "adds its toolchain's bin folder to PATH",
+          ),
+        () =>
+          low(
+            confirmationElsewhere(f, at.line, passageAbove(at.file, f.line)),
+            "decides itself when to ask the user for confirmation",
+          ),
+        () => againstTargetOf(f, at.file, at.line, purposeWords),
+        () => low(secretPurge(f, at.file), "removes a leaked secret from the repository's history"),
+        () => low(existenceOnly(f, at.line), "only checks which key file exists"),
+        () =>
+          low(
+            at.file.kind === "instructions" ? placeholderKey(f, at.line) : undefined,
+            "shows where a public key goes, with a placeholder key",
+          ),
+        () => sessionLogsOf(sessionLogs(f, i.manifest.description ?? ""), sendsAnything),
+        () =>
+          low(
+            proofOfConcept(f, at.file, offensive),
+            `shows harmless proof-of-concept payloads for ${purposeWords}`,
+          ),
+        () => sudoForOwnTool(f, at, id, installs),
+        () => risky(projectNpmrc(f, at.line)),
+      ]);
       if (!j) return f;
       if (j.to === "RISKY") {
         const c = cappedAt(f, "RISKY", j.why);
@@ -444,6 +544,51 @@ export const purpose: Stage = {
     return changed ? { ...w, findings } : w;
   },
 };
+
+/**
+ * A sudo in the instructions that runs an installed tool needing root for its own work (a scanner, a
+ * profiler, an audit): the skill does what it says. Scripts are not lowered: they run unattended.
+ */
+function sudoToolOf(f: Finding, at: { file: TextFile; line: string }): Judgement | undefined {
+  if (at.file.kind !== "instructions") return undefined;
+  const tools = sudoRunsTool(f, at.line);
+  if (!tools) return undefined;
+  return {
+    why: `runs ${tools.join(", ")} as administrator; nothing is downloaded, written to a system folder or started at boot`,
+    to: "LOW_QUALITY",
+    does: "runs installed tools that need administrator rights",
+  };
+}
+
+/**
+ * Up to six lines above `line` in the same passage: stops at a heading, a fence or a second blank
+ * line, so a confirmation written in another section does not count.
+ */
+function passageAbove(file: TextFile, line: number): string {
+  const out: string[] = [];
+  let blanks = 0;
+  for (let n = line - 1; n >= 1 && out.length < 6; n--) {
+    const t = file.lines.lineText(n);
+    if (/^\s{0,3}(?:#{1,6}\s|`{3,}|~{3,})/.test(t)) break;
+    if (t.trim() === "") {
+      if (++blanks > 1) break;
+      continue;
+    }
+    out.push(t);
+  }
+  return out.join("\n");
+}
+
+/** The first LOW_QUALITY judgement, else the first that holds at RISKY (each asked in order). */
+function strongest(judges: readonly (() => Judgement | undefined)[]): Judgement | undefined {
+  let hold: Judgement | undefined;
+  for (const judge of judges) {
+    const j = judge();
+    if (j?.to === "LOW_QUALITY") return j;
+    hold ??= j;
+  }
+  return hold;
+}
 
 /** `file:line` of every download-and-run lowered as the vendor's own installer the skill names. */
 function installLines(findings: Finding[]): Set<string> {
@@ -480,7 +625,7 @@ function sudoForOwnTool(
   if (!m?.[1]) return undefined;
   const cmd = m[1].slice(m[1].lastIndexOf("/") + 1);
   const args = (m[2] ?? "").split(/[ \t]+/).filter((a) => a && !a.startsWith("-"));
-  const named = SERVICE_CMD.test(cmd) || FILE_CMD.test(cmd) ? args : [cmd];
+  const named = SERVICE_CMD.test(cmd) || FILE_CMD.test(cmd) || REPO_CMD.test(cmd) ? args : [cmd];
   for (const n of named) {
     const hit = tokens(n)
       .map((t) => owned(t, id))
