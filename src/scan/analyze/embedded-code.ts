@@ -4,6 +4,7 @@ import type { Capability, Finding } from "../types.js";
 import { lowered } from "../weigh/adjust.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
 import { cannotRunAsWritten, runRules } from "./rules.js";
+import { isPlaceholderHost } from "./urls.js";
 
 // Scripts inside files that are no scripts by name (see text/extract-code.ts) get what a script
 // gets: the text rules of its language and the syntax-tree analysis, so `a=cu; b=rl; $a$b URL | sh`
@@ -102,14 +103,63 @@ export function analyzeEmbeddedCode(
       }
       // A command over several lines: the text rule reports where it starts, the syntax tree where
       // it runs; the finding's related lines (its source) say it is the same command.
-      const lines = [f.line, ...(f.related ?? []).filter((r) => r.file === file.path).map((r) => r.line)];
-      if (lines.some((l) => known.has(`${f.category}@${l}`))) continue;
+      const lines = [
+        f.line,
+        ...(f.related ?? []).filter((r) => r.file === file.path).map((r) => r.line),
+        ...sameCommandInHeredoc(file, f, known),
+      ];
+      // …unless the syntax tree saw a server the text does not spell out (`h=cdn-upd; t=ate.click;
+      // curl https://$h$t/x | sh`): the text rule judged a placeholder, the engine the real address.
+      const hidden = (hostsByLine.get(f.line) ?? []).some(
+        (h) => !isPlaceholderHost(h) && !lines.some((l) => file.lines.lineText(l).includes(h)),
+      );
+      if (!hidden && lines.some((l) => known.has(`${f.category}@${l}`))) continue;
       known.add(`${f.ruleId}@${f.line}`);
       const weighed = weighBlockFinding({ ...f, context: "code-block" }, file, hostsByLine.get(f.line) ?? []);
       if (weighed) out.push(weighed);
     }
   }
   return { findings: out, capabilities: [...caps] };
+}
+
+/**
+ * The lines of a here-document opened on `line` (`bash << 'EOF'` … `EOF`): the syntax tree reports
+ * what the document runs where it is fed to the shell, the text rules where the command is written.
+ * At most 400 lines; an unterminated document ends at the block's end (the fence) or there.
+ */
+function heredocBody(file: TextFile, line: number): number[] {
+  const open = /<<-?[ \t]*(["']?)([A-Za-z_][\w-]{0,40})\1/.exec(file.lines.lineText(line));
+  if (!open?.[2]) return [];
+  const out: number[] = [];
+  for (let n = line + 1; n <= line + 400 && n <= file.lines.lineCount; n++) {
+    const t = file.lines.lineText(n);
+    if (t.trim() === open[2] || /^\s{0,3}(?:`{3,}|~{3,})/.test(t)) break;
+    out.push(n);
+  }
+  return out;
+}
+
+/** A here-document line that fetches, substitutes, decodes or hands text to an interpreter. */
+const RUNS_SOMETHING =
+  /\$\(|`|\beval\b|\|\s*(?:ba|z|da|k)?sh\b|\bcurl\b|\bwget\b|\bbase64\b|\bxxd\b|\b(?:ba|z)?sh\s+-c\b|\bsource\b|\bpython3?\s+-c\b|\biex\b/i;
+
+const SPELLED =
+  /\$[A-Za-z_{]|^\s*(?:export\s+|local\s+|declare\s+)?[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=|\\[^\n]|\brev\b|\btr\b|\bprintf\b/;
+
+/**
+ * The here-document lines an engine finding reported on its opener stands for, when the text rules
+ * judged every one of them already: each body line that runs or fetches anything carries a text
+ * finding of the same category. One such line without one (a split or decoded command only the
+ * syntax tree sees) keeps the engine's finding as it is.
+ */
+function sameCommandInHeredoc(file: TextFile, f: Finding, known: ReadonlySet<string>): number[] {
+  const body = heredocBody(file, f.line);
+  // Variables, assignments and escapes are how a command is spelled so that no text rule reads it:
+  // with any of them in the document, the syntax tree's reading is the one kept.
+  if (body.some((n) => SPELLED.test(file.lines.lineText(n)))) return [];
+  const active = body.filter((n) => RUNS_SOMETHING.test(file.lines.lineText(n)));
+  if (active.length === 0 || !active.every((n) => known.has(`${f.category}@${n}`))) return [];
+  return active;
 }
 
 const SOURCE_WORDS: Record<CodePiece["source"], string> = {
