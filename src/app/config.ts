@@ -9,6 +9,7 @@ import {
   type ScanConfig,
 } from "../scan/index.js";
 import type { AppEnv } from "./env.js";
+import { readContent } from "./github/contents.js";
 import { octokitFor } from "./github/repos.js";
 
 // Two configs, by who wrote them (DESIGN "Non-bypassable: who controls what"):
@@ -106,11 +107,7 @@ export async function loadOperatorConfig(
     let data: unknown;
     try {
       const octokit = await octokitFor(context, env as AppEnv, where);
-      ({ data } = await octokit.rest.repos.getContent({
-        owner: where.owner,
-        repo: where.repo,
-        path: where.path,
-      }));
+      data = await readContent(octokit, where, where.path);
     } catch (err) {
       const status = (err as { status?: number }).status;
       if (status !== 404)

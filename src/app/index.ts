@@ -3,6 +3,7 @@ import type { TarballLimits } from "../sources/tarball.js";
 import { DEFAULT_POLICY_PATH } from "./config.js";
 import type { AppEnv } from "./env.js";
 import { attachBudget, sharedWriteLimiter, type WriteLimiter } from "./github/budget.js";
+import { appBotLogin, installationIdOf } from "./github/installations.js";
 import { handleCommitComment, handleIssueComment } from "./handlers/handle-comment.js";
 import { handlePullRequest, PULL_REQUEST_EVENTS } from "./handlers/handle-pull-request.js";
 import { handlePush } from "./handlers/handle-push.js";
@@ -183,23 +184,16 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       policy: policyRepository ? { repository: policyRepository, path: policyPath } : undefined,
       // The bot login is asked once per process (GET /app with the App's JWT) unless configured.
       appLogin: () => {
-        login ??= app
-          .auth()
-          .then((jwt) => jwt.rest.apps.getAuthenticated())
-          .then(({ data }) => {
-            if (!data?.slug) throw new Error("GET /app returned no slug");
-            return `${data.slug}[bot]`;
-          });
+        login ??= app.auth().then(appBotLogin);
         login.catch(() => {
           login = undefined;
         });
         return login;
       },
       installationOctokit: async (owner, repo) => {
-        const jwt = await app.auth();
-        const { data } = await jwt.rest.apps.getRepoInstallation({ owner, repo });
-        const octokit = await app.auth(data.id);
-        attachBudget(octokit, data.id, writeLimiter(), app.log);
+        const id = await installationIdOf(await app.auth(), { owner, repo });
+        const octokit = await app.auth(id);
+        attachBudget(octokit, id, writeLimiter(), app.log);
         return octokit;
       },
     };

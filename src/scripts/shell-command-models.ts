@@ -1,8 +1,10 @@
-// Why one file of ~800 lines: it is a table, one case per external command (curl, wget, base64,
-// tar, …), each a few independent lines over the same argv helpers; every language's walker asks it
-// what a command does, so a command is modelled once, here, for all of them.
+// Why one file of ~750 lines: it is one table (what each external command reads, writes, sends,
+// runs), the types that say what a row may state, and the one interpreter that applies them; every
+// language's walker asks it what a command line does, so a command is modelled once, here, for all
+// of them. curl's and wget's flag grammars are http-client-flags.ts.
 
 import { decodeLiteral } from "./decode-literals.js";
+import { curlRequest, type HttpRequest, wgetRequest } from "./http-client-flags.js";
 import { NETWORK_IN_TEXT, UNKNOWN } from "./paths.js";
 import type { Engine } from "./taint-engine.js";
 import {
@@ -18,8 +20,143 @@ import {
 } from "./values.js";
 
 // What one command line does, whatever language built it: a bash command, a subprocess argv list,
-// a PowerShell external command. Returns what the command prints (its stdout), with taint.
+// a PowerShell external command. `runCommand` peels the wrappers (sudo, env, nohup…), looks the
+// command up in COMMANDS and applies its row; it returns what the command prints (its stdout), with
+// taint. A command missing from the table does nothing the engine is told about, except writing to
+// a /dev/tcp path named in its arguments.
 
+// ---- the command line -------------------------------------------------------------------------------
+
+/** A command line after its wrappers: the command's name and its arguments, as the walker evaluated them. */
+interface CommandLine {
+  eng: Engine;
+  at: Loc;
+  /** Lower case, without its folder and `.exe`. */
+  name: string;
+  args: readonly Value[];
+  /** The arguments that are not flags (operands, and the values of flags). */
+  plain: readonly Value[];
+  stdin?: Value;
+  /** Whether one of these exact words is among the arguments. */
+  has: (...flags: string[]) => boolean;
+}
+
+/** One of the operands (arguments that are not flags). */
+type Operand = "first-operand" | "second-operand" | "last-operand";
+
+/** A test on the command line: every field given must hold. */
+interface When {
+  /** One of these words is an argument (`crontab -l`, `systemctl enable`). */
+  anyOf?: string[];
+  /** None of these words is an argument. */
+  noneOf?: string[];
+  /** Some argument matches. */
+  anyArg?: RegExp;
+  /** Argument i matches pattern i (`reg add …\CurrentVersion\Run`). */
+  argsMatch?: RegExp[];
+  /** At least this many operands. */
+  minOperands?: number;
+}
+
+/** Where a secret-store command's secret comes from, per subcommand. */
+interface SecretRule {
+  /** The first argument (the subcommand); any when absent. */
+  sub?: RegExp;
+  /** The item named by the value of one of these flags (`-s github.com`), or by all the arguments after the subcommand. */
+  named?: { afterFlag: string[] } | "rest";
+  /** What the secret is, in words, when no item is named. */
+  store?: string;
+}
+
+/** The dump of the environment: always, or when the command line looks like a listing. */
+type DumpWhen = "always" | { flags: string[]; orNoArgs?: boolean; withoutOperands?: boolean };
+
+/** What a file-reading command reads and how its output relates to its input. */
+interface ReadModel {
+  /** The files read: the operands, the operands after a pattern (grep PATTERN FILE…), or `find ROOT -name X`. */
+  reads: "operands" | "operands-after-pattern" | "find";
+  /** `tar c…`, `zip`, `7z a`: reads the sources, writes the archive (the flag grammar is archive()). */
+  archive?: boolean;
+  /** A flag that makes it edit its operands in place instead of printing (`sed -i`): it writes them. */
+  inPlace?: RegExp;
+  /** Passes stdin through, possibly transformed (base64, gzip, tr…). */
+  filter?: boolean;
+  /**
+   * Decodes (`base64 -d`, `xxd -r`, `gunzip`): when every pattern matches some argument, or always.
+   * `base64`: the output is labelled base64 and a literal input is decoded; else labelled by the command.
+   */
+  decodes?: { when: RegExp[] | "always"; base64?: boolean };
+  /** Prints its stdin reversed (`rev`): a string written backwards is the command it hides. */
+  reverses?: boolean;
+  /** Prints its stdin as is when given no file (`cat`). */
+  echoesStdin?: boolean;
+}
+
+/** What a command does. One row per behaviour; `does` names which part of the interpreter applies it. */
+export type CommandModel =
+  /** Sends an HTTP request and saves or prints the response. */
+  | { does: "http"; request: (c: CommandLine) => HttpRequest }
+  /** Talks to a host over a raw socket; with an exec flag, it is a reverse shell. */
+  | { does: "socket"; execFlags: string[]; execArg: RegExp }
+  /** Copies between this machine and `host:path` operands; `flagsWithValue` names flags followed by a value. */
+  | { does: "remote-copy"; flagsWithValue: RegExp }
+  /** Looks up names: a labelled argument leaks through DNS. */
+  | { does: "dns-lookup" }
+  /** Prints its arguments; `options` is a first argument that is an option, not text (`echo -n`). */
+  | { does: "print"; options?: RegExp }
+  /** Runs its arguments, joined, as shell code (`eval`). */
+  | { does: "run-args" }
+  /** Runs its first operand as a shell script in the current shell (`source`, `.`). */
+  | { does: "run-script" }
+  /** Runs its arguments as a command with stdin appended (`xargs`). */
+  | { does: "run-with-stdin" }
+  /** A shell: `-c CODE`, a script operand, or stdin. */
+  | { does: "shell" }
+  /** An interpreter of `lang`: `-c`/`-e CODE`, a script operand, or stdin. */
+  | { does: "interpreter"; lang: CodeLang | undefined }
+  /** PowerShell: `-EncodedCommand`, `-Command`, `-File`, or stdin. */
+  | { does: "powershell" }
+  /** Installs something that runs later: what, when, and where its content is. */
+  | { does: "persist"; what: string; when?: When; from: "args" | "operand-or-stdin" }
+  /** Enables a service or agent (systemctl, launchctl…). */
+  | { does: "service"; enable: string[]; userFlag?: string }
+  /** Prints a secret from a credential store. */
+  | { does: "secret"; rules: SecretRule[] }
+  /** Prints one environment variable (its first operand) and/or the whole environment. */
+  | { does: "environment"; variable?: boolean; dump: DumpWhen }
+  /** Writes `target` with `data` (`ln`, `git clone`, `tee`). */
+  | {
+      does: "write";
+      when?: When;
+      target: "last-operand" | "each-operand";
+      data: "nothing" | "first-operand" | "stdin";
+      via: string;
+      /** The `via` when one of these flags is given (`tee -a`). */
+      appendVia?: { flags: string[]; via: string };
+      /** What it prints. */
+      prints?: "stdin";
+    }
+  /** `dd if=IN of=OUT`: operands written as key=value. */
+  | { does: "keyed-copy"; input: string; output: string }
+  /** Downloads the operand that is a URL to the last operand. */
+  | { does: "download" }
+  /** certutil: a download (`-urlcache`) or a base64 decode of one file into another (`-decode`). */
+  | { does: "download-or-decode"; download: When; decode: When }
+  /** Fetches a URL among its arguments and runs it (mshta, regsvr32, rundll32). */
+  | { does: "run-remote" }
+  /** Reads files; see ReadModel. */
+  | ({ does: "read" } & ReadModel)
+  /** Copies its operands to the last one: reads them, writes it. */
+  | { does: "copy" };
+
+// ---- the table --------------------------------------------------------------------------------------
+
+const COMMANDS = new Map<string, CommandModel>();
+const row = (names: string[], model: CommandModel) => {
+  for (const n of names) COMMANDS.set(n, model);
+};
+
+/** Prefixes that run the command after them (their own flags skipped). `env` is one when a command follows. */
 const WRAPPERS = new Set([
   "sudo",
   "doas",
@@ -38,162 +175,166 @@ const WRAPPERS = new Set([
   "proxychains",
   "proxychains4",
 ]);
-const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox"]);
-const INTERPRETERS: Record<string, CodeLang | undefined> = {
-  python: "python",
-  python2: "python",
-  python3: "python",
-  py: "python",
-  pypy: "python",
-  pypy3: "python",
-  node: "javascript",
-  nodejs: "javascript",
-  deno: "javascript",
-  bun: "javascript",
-  perl: undefined,
-  ruby: undefined,
-  php: undefined,
-  lua: undefined,
-  osascript: undefined,
-};
-/** Commands that read the files named in their arguments and print (some of) their content. */
-const READERS = new Set([
-  "cat",
-  "head",
-  "tail",
-  "less",
-  "more",
-  "tac",
-  "nl",
-  "strings",
-  "xxd",
-  "od",
-  "hexdump",
-  "base64",
-  "base32",
-  "gzip",
-  "bzip2",
-  "xz",
-  "zstd",
-  "zip",
-  "tar",
-  "7z",
-  "7za",
-  "sqlite3",
-  "grep",
-  "egrep",
-  "fgrep",
-  "rg",
-  "awk",
-  "gawk",
-  "sed",
-  "jq",
-  "yq",
-  "openssl",
-  "gpg",
-  "cut",
-  "sort",
-  "uniq",
-  "tr",
-  "rev",
-  "fold",
-  "gunzip",
-  "zcat",
-  "iconv",
-  "type",
-  "get-content",
-  "gc",
-  "find",
-  "cp",
-  "install",
-  "mv",
-  "rsync",
-  "ditto",
-  "plutil",
-  "defaults",
-]);
-/** Readers that pass stdin through (possibly transformed). */
-const FILTERS = new Set([
-  "base64",
-  "base32",
-  "gzip",
-  "bzip2",
-  "xz",
-  "zstd",
-  "gunzip",
-  "zcat",
-  "xxd",
-  "openssl",
-  "gpg",
-  "cut",
-  "sort",
-  "uniq",
-  "tr",
-  "rev",
-  "fold",
-  "sed",
-  "awk",
-  "gawk",
-  "jq",
-  "yq",
-  "head",
-  "tail",
-  "grep",
-  "egrep",
-  "fgrep",
-  "rg",
-  "iconv",
-  "tee",
-  "cat",
-  "tac",
-  "nl",
-  "od",
-  "hexdump",
-  "strings",
-  "xargs",
-]);
-const CURL_VALUE_FLAGS = new Set("dFTXHuobAexmwKEQrYyzCcDP".split(""));
-const CURL_DATA_LONG = new Set([
-  "--data",
-  "--data-binary",
-  "--data-raw",
-  "--data-ascii",
-  "--data-urlencode",
-  "--json",
-]);
-const CURL_FORM_LONG = new Set(["--form", "--form-string"]);
-const CURL_VALUE_LONG = new Set([
-  "--request",
-  "--header",
-  "--user",
-  "--cookie",
-  "--user-agent",
-  "--referer",
-  "--proxy",
-  "--output",
-  "--url",
-  "--connect-timeout",
-  "--max-time",
-  "--retry",
-  "--write-out",
-  "--config",
-  "--cert",
-  "--key",
-  "--cacert",
-  "--resolve",
-  "--range",
-  "--limit-rate",
-  "--oauth2-bearer",
-  "--upload-file",
-  "--output-dir",
-  "--dump-header",
-  "--cookie-jar",
-  "--retry-delay",
-  "--retry-max-time",
-  "--max-filesize",
-  "--interface",
-  "--dns-servers",
-]);
+
+// network
+row(["curl"], { does: "http", request: (c) => curlRequest(c.eng, c.at, c.args, c.stdin) });
+row(["wget"], { does: "http", request: (c) => wgetRequest(c.eng, c.at, c.args) });
+row(["nc", "ncat", "netcat", "telnet", "socat"], {
+  does: "socket",
+  execFlags: ["-e", "-c", "--exec", "--sh-exec"],
+  execArg: /exec:|system:/i,
+});
+// Operands only: `-i ~/.ssh/key`, `-e "ssh -i key"` name the login, not the data sent.
+row(["scp", "sftp"], { does: "remote-copy", flagsWithValue: /^-[iPoFSlcJD]$/ });
+row(["rsync"], {
+  does: "remote-copy",
+  flagsWithValue: /^-[ef]$|^--(rsh|port|password-file|exclude|include|filter)$/,
+});
+row(["dig", "nslookup", "host", "drill", "ping"], { does: "dns-lookup" });
+row(["certutil"], {
+  does: "download-or-decode",
+  download: { anyOf: ["-urlcache", "/urlcache"] },
+  decode: { anyOf: ["-decode", "/decode", "-decodehex", "/decodehex"], minOperands: 2 },
+});
+row(["bitsadmin"], { does: "download" });
+row(["mshta", "regsvr32", "rundll32"], { does: "run-remote" });
+
+// output and execution
+row(["echo"], { does: "print", options: /^-[neE]+$/ });
+row(["printf"], { does: "print" });
+row(["eval"], { does: "run-args" });
+row(["source", "."], { does: "run-script" });
+row(["xargs"], { does: "run-with-stdin" });
+row(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox"], { does: "shell" });
+row(["python", "python2", "python3", "py", "pypy", "pypy3"], { does: "interpreter", lang: "python" });
+row(["node", "nodejs", "deno", "bun"], { does: "interpreter", lang: "javascript" });
+row(["perl", "ruby", "php", "lua", "osascript"], { does: "interpreter", lang: undefined });
+row(["pwsh", "powershell"], { does: "powershell" });
+
+// persistence
+row(["crontab"], {
+  does: "persist",
+  what: "scheduled jobs (crontab)",
+  when: { noneOf: ["-l", "-r", "-e"] },
+  from: "operand-or-stdin",
+});
+// Enabling an installed service (docker, postgres) is what setup scripts do: a capability. A
+// user-level unit or agent made by the skill itself is flagged where its file is written, and
+// `systemctl --user enable` of a unit the script names is flagged here.
+const ENABLE = ["enable", "link", "load", "bootstrap", "submit", "defaults"];
+row(["systemctl"], { does: "service", enable: ENABLE, userFlag: "--user" });
+row(["launchctl", "update-rc.d", "chkconfig"], { does: "service", enable: ENABLE });
+row(["at"], { does: "persist", what: "a start-up or scheduled job", from: "args" });
+row(["schtasks"], {
+  does: "persist",
+  what: "a Windows scheduled task",
+  when: { anyArg: /^[/-]create$/i },
+  from: "args",
+});
+row(["reg"], {
+  does: "persist",
+  what: "the Windows Run registry key",
+  when: { argsMatch: [/^add$/i, /currentversion\\+run/i] },
+  from: "args",
+});
+
+// secrets and the environment
+row(["security"], {
+  does: "secret",
+  rules: [
+    { sub: /^(dump-keychain|export)$/, store: "your macOS keychain" },
+    {
+      sub: /^find-(generic|internet)-password$/,
+      named: { afterFlag: ["-s", "-l", "-a"] },
+      store: "passwords saved in your macOS keychain",
+    },
+  ],
+});
+row(["secret-tool"], { does: "secret", rules: [{ sub: /^lookup$/, named: "rest" }] });
+row(["cmdkey", "vaultcmd"], { does: "secret", rules: [{ store: "saved Windows credentials" }] });
+row(["env"], { does: "environment", dump: "always" });
+row(["printenv"], { does: "environment", variable: true, dump: "always" });
+row(["set", "export", "declare", "typeset"], {
+  does: "environment",
+  dump: { flags: ["-p", "-x", "-px", "-xp"], orNoArgs: true, withoutOperands: true },
+});
+row(["compgen"], { does: "environment", dump: { flags: ["-e", "-v"] } });
+
+// files
+row(["git"], {
+  does: "write",
+  when: { argsMatch: [/^clone$/], minOperands: 3 },
+  target: "last-operand",
+  data: "nothing",
+  via: "git clone",
+});
+row(["ln"], {
+  does: "write",
+  when: { minOperands: 2 },
+  target: "last-operand",
+  data: "first-operand",
+  via: "ln",
+});
+row(["tee"], {
+  does: "write",
+  target: "each-operand",
+  data: "stdin",
+  via: "tee",
+  appendVia: { flags: ["-a", "--append"], via: "tee -a" },
+  prints: "stdin",
+});
+row(["dd"], { does: "keyed-copy", input: "if=", output: "of=" });
+row(["cp", "install", "mv", "ditto"], { does: "copy" });
+row(["head", "tail", "tac", "nl", "strings", "od", "hexdump", "cut", "sort", "uniq", "fold", "iconv"], {
+  does: "read",
+  reads: "operands",
+  filter: true,
+});
+row(["less", "more", "sqlite3", "type", "get-content", "gc", "plutil", "defaults"], {
+  does: "read",
+  reads: "operands",
+});
+row(["cat"], { does: "read", reads: "operands", filter: true, echoesStdin: true });
+row(["rev"], { does: "read", reads: "operands", filter: true, reverses: true });
+row(["grep", "egrep", "fgrep", "rg", "awk", "gawk", "jq", "yq"], {
+  does: "read",
+  reads: "operands-after-pattern",
+  filter: true,
+});
+row(["tr"], { does: "read", reads: "operands-after-pattern", filter: true });
+row(["sed"], { does: "read", reads: "operands-after-pattern", filter: true, inPlace: /^-i/ });
+row(["find"], { does: "read", reads: "find" });
+row(["tar", "zip", "7z", "7za"], { does: "read", reads: "operands", archive: true });
+const DECODE_FLAG = /^(-d|-D|--decode|-[a-zA-Z]*d[a-zA-Z]*)$/;
+row(["base64"], {
+  does: "read",
+  reads: "operands",
+  filter: true,
+  decodes: { when: [DECODE_FLAG], base64: true },
+});
+row(["base32"], { does: "read", reads: "operands", filter: true, decodes: { when: [DECODE_FLAG] } });
+row(["xxd"], { does: "read", reads: "operands", filter: true, decodes: { when: [/^-r|^-[a-z]*r/] } });
+row(["openssl"], {
+  does: "read",
+  reads: "operands",
+  filter: true,
+  decodes: { when: [/^-d$|^-base64$|^base64$/, /^-d$/], base64: true },
+});
+row(["gpg"], { does: "read", reads: "operands", filter: true });
+row(["gunzip", "zcat"], { does: "read", reads: "operands", filter: true, decodes: { when: "always" } });
+row(["gzip", "bzip2", "xz", "zstd"], {
+  does: "read",
+  reads: "operands",
+  filter: true,
+  decodes: { when: [/^(-d|--decompress|-dc|-cd)$/] },
+});
+
+/** The row for a command name (lower case, as baseName gives it); `python3.12` and the like are Python. */
+export function commandModel(name: string): CommandModel | undefined {
+  return COMMANDS.get(name) ?? (/^python\d(\.\d+)?$/.test(name) ? COMMANDS.get("python") : undefined);
+}
+
+// ---- the interpreter --------------------------------------------------------------------------------
 
 export function baseName(s: string | undefined): string {
   if (!s) return "";
@@ -239,8 +380,15 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
   if (!head) return EMPTY;
   const name = baseName(head.text);
   const args = argv.slice(i + 1);
-  const plain = args.filter((a) => !isFlag(a));
-  const has = (...flags: string[]) => args.some((a) => a.text !== undefined && flags.includes(a.text));
+  const c: CommandLine = {
+    eng,
+    at,
+    name,
+    args,
+    plain: args.filter((a) => !isFlag(a)),
+    has: (...flags: string[]) => args.some((a) => a.text !== undefined && flags.includes(a.text)),
+    ...(stdin ? { stdin } : {}),
+  };
   eng.caps.add("shell");
 
   const dl = eng.downloaded(head);
@@ -251,32 +399,50 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
   if (head.labels?.length)
     eng.exec(at, { text: UNKNOWN, labels: head.labels }, "shell", undefined, "a command name built from it");
 
-  switch (name) {
-    case "curl":
-      return curl(eng, at, args, stdin);
-    case "wget":
-      return wget(eng, at, args);
-    case "nc":
-    case "ncat":
-    case "netcat":
-    case "telnet":
-    case "socat": {
-      if (has("-e", "-c", "--exec", "--sh-exec") || args.some((a) => /exec:|system:/i.test(a.text ?? ""))) {
+  const model = commandModel(name);
+  if (model) return apply(model, c);
+  for (const a of args)
+    if (isKnown(a.text) && /^\/dev\/(tcp|udp)\//.test(a.text)) eng.send(at, { body: [stdin] }, name);
+  return EMPTY;
+}
+
+function holds(when: When | undefined, c: CommandLine): boolean {
+  if (!when) return true;
+  if (when.anyOf && !c.has(...when.anyOf)) return false;
+  if (when.noneOf && c.has(...when.noneOf)) return false;
+  if (when.anyArg && !c.args.some((a) => when.anyArg?.test(a.text ?? ""))) return false;
+  if (when.argsMatch && !when.argsMatch.every((re, k) => re.test(c.args[k]?.text ?? ""))) return false;
+  if (when.minOperands !== undefined && c.plain.length < when.minOperands) return false;
+  return true;
+}
+
+function operand(c: CommandLine, which: Operand): Value | undefined {
+  if (which === "first-operand") return c.plain[0];
+  if (which === "second-operand") return c.plain[1];
+  return c.plain[c.plain.length - 1];
+}
+
+/** Applies one row of the table to a command line. */
+function apply(m: CommandModel, c: CommandLine): Value {
+  const { eng, at, name, args, plain, stdin } = c;
+  switch (m.does) {
+    case "http": {
+      const req = m.request(c);
+      if (req.sends) eng.send(at, { url: req.url, body: req.body, other: req.other }, name);
+      if (req.saveTo === "stdout") return eng.fetched(at, req.url);
+      if (req.saveTo !== "nowhere") eng.download(at, req.saveTo, req.url);
+      return EMPTY;
+    }
+    case "socket":
+      if (c.has(...m.execFlags) || args.some((a) => m.execArg.test(a.text ?? ""))) {
         const l = eng.fetched(at, undefined).labels ?? [];
         eng.exec(at, { text: UNKNOWN, labels: l }, "shell", undefined, `a reverse shell (${name})`);
         return EMPTY;
       }
       eng.send(at, { body: [stdin], other: args }, name);
       return eng.fetched(at, undefined);
-    }
-    case "scp":
-    case "sftp":
-    case "rsync": {
-      // Operands only: `-i ~/.ssh/key`, `-e "ssh -i key"` name the login, not the data sent.
-      const operands = withoutFlagValues(
-        args,
-        name === "rsync" ? /^-[ef]$|^--(rsh|port|password-file|exclude|include|filter)$/ : /^-[iPoFSlcJD]$/,
-      );
+    case "remote-copy": {
+      const operands = withoutFlagValues(args, m.flagsWithValue);
       const isRemote = (a: Value) => /^[^/\s]*:/.test(a.text ?? "") && !/^[a-z]:[\\/]/i.test(a.text ?? "");
       if (!operands.some(isRemote)) return copy(eng, at, operands, name);
       const sent: Value[] = [];
@@ -284,22 +450,17 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       eng.send(at, { body: sent, other: operands }, name);
       return EMPTY;
     }
-    case "dig":
-    case "nslookup":
-    case "host":
-    case "drill":
-    case "ping":
+    case "dns-lookup":
       if (labelsOf(args)?.length) eng.send(at, { other: args }, `a DNS lookup (${name})`);
       return EMPTY;
-    case "echo":
-    case "printf": {
-      const words = args.filter((a, k) => !(name === "echo" && k === 0 && /^-[neE]+$/.test(a.text ?? "")));
-      return concat(words, " ");
-    }
-    case "eval":
-      return eng.exec(at, concat(args, " "), "shell", "shell", "eval");
-    case "source":
-    case ".": {
+    case "print":
+      return concat(
+        args.filter((a, k) => !(k === 0 && m.options?.test(a.text ?? ""))),
+        " ",
+      );
+    case "run-args":
+      return eng.exec(at, concat(args, " "), "shell", "shell", name);
+    case "run-script": {
       const target = plain[0];
       if (!target) return EMPTY;
       const d = eng.downloaded(target);
@@ -309,26 +470,28 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       else eng.read(at, target, name);
       return EMPTY;
     }
-    case "xargs": {
+    case "run-with-stdin": {
       const rest = args.filter((a, k) => !(isFlag(a) && k === 0));
       return runCommand(eng, at, [...rest, stdin ?? { text: UNKNOWN }], undefined);
     }
-    case "crontab": {
-      if (has("-l", "-r", "-e")) return EMPTY;
-      const file = plain[0];
-      if (!file || file.text === "-") eng.persist(at, "scheduled jobs (crontab)", stdin);
-      else eng.persist(at, "scheduled jobs (crontab)", file);
+    case "shell":
+      return shell(eng, at, name, args, stdin);
+    case "interpreter":
+      return interpreter(eng, at, name, m.lang, args, stdin);
+    case "powershell":
+      return pwsh(eng, at, args, stdin);
+    case "persist": {
+      if (!holds(m.when, c)) return EMPTY;
+      if (m.from === "args") eng.persist(at, m.what, concat(args, " "));
+      else {
+        const file = plain[0];
+        eng.persist(at, m.what, !file || file.text === "-" ? stdin : file);
+      }
       return EMPTY;
     }
-    case "systemctl":
-    case "launchctl":
-    case "update-rc.d":
-    case "chkconfig": {
-      // Enabling an installed service (docker, postgres) is what setup scripts do: a capability.
-      // A user-level unit or agent made by the skill itself is flagged where its file is written,
-      // and `systemctl --user enable` of a unit the script names is flagged here.
-      if (!has("enable", "link", "load", "bootstrap", "submit", "defaults")) return EMPTY;
-      if (name === "systemctl" && has("--user")) eng.persist(at, "a systemd user service", concat(args, " "));
+    case "service": {
+      if (!c.has(...m.enable)) return EMPTY;
+      if (m.userFlag && c.has(m.userFlag)) eng.persist(at, "a systemd user service", concat(args, " "));
       else {
         eng.caps.add("persistence");
         const text = concat(args, " ");
@@ -337,104 +500,81 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
       }
       return EMPTY;
     }
-    case "at":
-      eng.persist(at, "a start-up or scheduled job", concat(args, " "));
-      return EMPTY;
-    case "schtasks":
-      if (args.some((a) => /^[/-]create$/i.test(a.text ?? "")))
-        eng.persist(at, "a Windows scheduled task", concat(args, " "));
-      return EMPTY;
-    case "reg":
-      if (/^add$/i.test(args[0]?.text ?? "") && /currentversion\\+run/i.test(args[1]?.text ?? ""))
-        eng.persist(at, "the Windows Run registry key", concat(args, " "));
-      return EMPTY;
-    case "security": {
+    case "secret": {
       const sub = args[0]?.text ?? "";
-      if (/^(dump-keychain|export)$/.test(sub))
-        return stdoutOf([eng.secretSource(at, "your macOS keychain")]);
-      if (/^find-(generic|internet)-password$/.test(sub)) {
-        const k = args.findIndex((a) => a.text === "-s" || a.text === "-l" || a.text === "-a");
-        const named = k >= 0 ? args[k + 1]?.text : undefined;
-        if (isKnown(named)) return eng.namedSecret(at, named);
-        return stdoutOf([eng.secretSource(at, "passwords saved in your macOS keychain")]);
+      const rule = m.rules.find((r) => !r.sub || r.sub.test(sub));
+      if (!rule) return EMPTY;
+      if (rule.named === "rest") return eng.namedSecret(at, concat(args.slice(1), " ").text ?? "");
+      if (rule.named) {
+        const flags = rule.named.afterFlag;
+        const k = args.findIndex((a) => a.text !== undefined && flags.includes(a.text));
+        const item = k >= 0 ? args[k + 1]?.text : undefined;
+        if (isKnown(item)) return eng.namedSecret(at, item);
       }
-      return EMPTY;
+      return rule.store ? stdoutOf([eng.secretSource(at, rule.store)]) : EMPTY;
     }
-    case "secret-tool":
-      return args[0]?.text === "lookup" ? eng.namedSecret(at, concat(args.slice(1), " ").text ?? "") : EMPTY;
-    case "cmdkey":
-    case "vaultcmd":
-      return stdoutOf([eng.secretSource(at, "saved Windows credentials")]);
-    case "env":
-    case "printenv":
-      if (plain.length && name === "printenv") return eng.envVar(at, plain[0]?.text);
-      return eng.envDump(at);
-    case "set":
-    case "export":
-    case "declare":
-    case "typeset":
-      if (!plain.length && (args.length === 0 || has("-p", "-x", "-px", "-xp"))) return eng.envDump(at);
-      return EMPTY;
-    case "compgen":
-      return has("-e", "-v") ? eng.envDump(at) : EMPTY;
-    case "git":
-      if (args[0]?.text === "clone" && plain.length >= 3)
-        eng.write(at, plain[plain.length - 1] ?? EMPTY, undefined, "git clone");
-      return EMPTY;
-    case "ln":
-      if (plain.length >= 2) eng.write(at, plain[plain.length - 1] ?? EMPTY, plain[0], "ln");
-      return EMPTY;
-    case "tee":
-      for (const a of plain) eng.write(at, a, stdin, has("-a", "--append") ? "tee -a" : "tee");
-      return stdin ?? EMPTY;
-    case "dd": {
+    case "environment": {
+      if (m.variable && plain.length) return eng.envVar(at, plain[0]?.text);
+      const d = m.dump;
+      const dump =
+        d === "always" ||
+        ((!d.withoutOperands || !plain.length) && ((d.orNoArgs && args.length === 0) || c.has(...d.flags)));
+      return dump ? eng.envDump(at) : EMPTY;
+    }
+    case "write": {
+      if (!holds(m.when, c)) return EMPTY;
+      const data = m.data === "nothing" ? undefined : m.data === "stdin" ? stdin : operand(c, m.data);
+      const via = m.appendVia && c.has(...m.appendVia.flags) ? m.appendVia.via : m.via;
+      const targets = m.target === "each-operand" ? plain : [operand(c, m.target) ?? EMPTY];
+      for (const t of targets) eng.write(at, t, data, via);
+      return m.prints === "stdin" ? (stdin ?? EMPTY) : EMPTY;
+    }
+    case "keyed-copy": {
       let out: readonly Label[] | undefined = stdin?.labels;
       for (const a of args) {
-        if (a.text?.startsWith("if="))
-          out = unionLabels(out, eng.read(at, { text: a.text.slice(3), labels: a.labels }, "dd"));
-        if (a.text?.startsWith("of="))
-          eng.write(at, { text: a.text.slice(3), labels: a.labels }, stdoutOf(out), "dd");
+        if (a.text?.startsWith(m.input))
+          out = unionLabels(
+            out,
+            eng.read(at, { text: a.text.slice(m.input.length), labels: a.labels }, name),
+          );
+        if (a.text?.startsWith(m.output))
+          eng.write(at, { text: a.text.slice(m.output.length), labels: a.labels }, stdoutOf(out), name);
       }
       return stdoutOf(out);
     }
-    case "certutil": {
-      if (has("-urlcache", "/urlcache")) {
-        const url = plain.find((a) => /^https?:/i.test(a.text ?? ""));
-        const out = plain[plain.length - 1];
-        if (out && out !== url) eng.download(at, out, url);
-        return EMPTY;
-      }
-      if (has("-decode", "/decode", "-decodehex", "/decodehex") && plain.length >= 2) {
+    case "download":
+      return download(c, true);
+    case "download-or-decode":
+      if (holds(m.download, c)) return download(c, false);
+      if (holds(m.decode, c)) {
         eng.write(
           at,
-          plain[1] ?? EMPTY,
-          eng.decoded(at, { labels: eng.read(at, plain[0] ?? EMPTY, name) }, "base64"),
+          operand(c, "second-operand") ?? EMPTY,
+          eng.decoded(at, { labels: eng.read(at, operand(c, "first-operand") ?? EMPTY, name) }, "base64"),
           name,
         );
       }
       return EMPTY;
-    }
-    case "bitsadmin": {
-      const url = plain.find((a) => /^https?:/i.test(a.text ?? ""));
-      const out = plain[plain.length - 1];
-      if (url && out && out !== url) eng.download(at, out, url);
-      return EMPTY;
-    }
-    case "mshta":
-    case "regsvr32":
-    case "rundll32": {
+    case "run-remote": {
       const url = args.find((a) => /https?:\/\//i.test(a.text ?? ""));
       if (url) eng.exec(at, eng.fetched(at, url), "shell", undefined, name);
       return EMPTY;
     }
+    case "read":
+      return read(m, c);
+    case "copy":
+      return copy(eng, at, plain, name);
   }
+}
 
-  if (SHELLS.has(name)) return shell(eng, at, name, args, stdin);
-  if (name in INTERPRETERS || /^python\d(\.\d+)?$/.test(name)) return interpreter(eng, at, name, args, stdin);
-  if (name === "pwsh" || name === "powershell") return pwsh(eng, at, args, stdin);
-  if (READERS.has(name)) return reader(eng, at, name, args, plain, stdin);
-  for (const a of args)
-    if (isKnown(a.text) && /^\/dev\/(tcp|udp)\//.test(a.text)) eng.send(at, { body: [stdin] }, name);
+/**
+ * `bitsadmin /transfer job URL OUT`, `certutil -urlcache -f URL OUT`: the URL saved to the last
+ * operand. certutil saves even when its URL is not written as one (`needsUrl` false).
+ */
+function download(c: CommandLine, needsUrl: boolean): Value {
+  const url = c.plain.find((a) => /^https?:/i.test(a.text ?? ""));
+  const out = c.plain[c.plain.length - 1];
+  if ((url || !needsUrl) && out && out !== url) c.eng.download(c.at, out, url);
   return EMPTY;
 }
 
@@ -453,27 +593,41 @@ function withoutFlagValues(args: readonly Value[], valueFlags: RegExp): Value[] 
   return out;
 }
 
-function decodeFlag(name: string, args: readonly Value[]): boolean {
-  const has = (re: RegExp) => args.some((a) => re.test(a.text ?? ""));
-  switch (name) {
-    case "base64":
-    case "base32":
-      return has(/^(-d|-D|--decode|-[a-zA-Z]*d[a-zA-Z]*)$/);
-    case "xxd":
-      return has(/^-r|^-[a-z]*r/);
-    case "openssl":
-      return has(/^-d$|^-base64$|^base64$/) && has(/^-d$/);
-    case "gunzip":
-    case "zcat":
-      return true;
-    case "gzip":
-    case "bzip2":
-    case "xz":
-    case "zstd":
-      return has(/^(-d|--decompress|-dc|-cd)$/);
-    default:
-      return false;
+function read(m: ReadModel, c: CommandLine): Value {
+  const { eng, at, name, args, plain, stdin } = c;
+  if (m.archive) {
+    const made = archive(eng, at, name, args);
+    if (made) return made;
   }
+  let L: readonly Label[] | undefined;
+  let targets = m.reads === "operands-after-pattern" ? plain.slice(1) : plain;
+  if (m.reads === "find") {
+    const root = plain[0];
+    const k = args.findIndex((a) => a.text === "-name" || a.text === "-iname" || a.text === "-path");
+    const pattern = k >= 0 ? args[k + 1] : undefined;
+    targets = root ? [pattern ? concat([root, pattern], "/**/") : root] : [];
+  }
+  if (m.inPlace && args.some((a) => m.inPlace?.test(a.text ?? ""))) {
+    for (const t of targets) eng.write(at, t, plain[0], `${name} -i`);
+    return EMPTY;
+  }
+  for (const t of targets) if (t.text !== "-") L = unionLabels(L, eng.read(at, t, name));
+  if (m.filter && stdin) L = unionLabels(L, stdin.labels);
+  if (m.reverses && !targets.length && isKnown(stdin?.text)) {
+    const text = stdin.text
+      .split("\n")
+      .map((l) => [...l].reverse().join(""))
+      .join("\n");
+    return eng.decoded(at, { labels: L }, "reversed text", text.trim());
+  }
+  const d = m.decodes;
+  if (d && (d.when === "always" || d.when.every((re) => args.some((a) => re.test(a.text ?? ""))))) {
+    const input = stdin ?? EMPTY;
+    const text = d.base64 && isKnown(input.text) ? decodeLiteral(input.text.trim(), "base64") : undefined;
+    return eng.decoded(at, { labels: L }, d.base64 ? "base64" : name, text);
+  }
+  if (m.echoesStdin && !targets.length && stdin) return stdin;
+  return stdoutOf(L);
 }
 
 /** `tar czf out.tgz a b`, `zip -r out.zip a`, `7z a out.7z a`: reads the sources, writes the archive. */
@@ -507,61 +661,6 @@ function archive(eng: Engine, at: Loc, name: string, args: readonly Value[]): Va
   if (!out || out.text === "-") return stdoutOf(L);
   eng.write(at, out, stdoutOf(L), name);
   return EMPTY;
-}
-
-function reader(
-  eng: Engine,
-  at: Loc,
-  name: string,
-  args: readonly Value[],
-  plain: readonly Value[],
-  stdin?: Value,
-): Value {
-  if (name === "tar" || name === "zip" || name === "7z" || name === "7za") {
-    const made = archive(eng, at, name, args);
-    if (made) return made;
-  }
-  if (
-    name === "cp" ||
-    name === "install" ||
-    name === "mv" ||
-    name === "ditto" ||
-    (name === "rsync" && plain.length >= 2)
-  )
-    return copy(eng, at, plain, name);
-  let L: readonly Label[] | undefined;
-  const skipFirst = ["grep", "egrep", "fgrep", "rg", "awk", "gawk", "sed", "jq", "yq", "tr"].includes(name);
-  let targets = skipFirst ? plain.slice(1) : plain;
-  if (name === "find") {
-    const root = plain[0];
-    const k = args.findIndex((a) => a.text === "-name" || a.text === "-iname" || a.text === "-path");
-    const pattern = k >= 0 ? args[k + 1] : undefined;
-    targets = root ? [pattern ? concat([root, pattern], "/**/") : root] : [];
-  }
-  if (name === "sed" && args.some((a) => /^-i/.test(a.text ?? ""))) {
-    for (const t of targets) eng.write(at, t, plain[0], "sed -i");
-    return EMPTY;
-  }
-  for (const t of targets) if (t.text !== "-") L = unionLabels(L, eng.read(at, t, name));
-  if (FILTERS.has(name) && stdin) L = unionLabels(L, stdin.labels);
-  // `rev` turns a string written backwards into the command it hides from readers and text rules.
-  if (name === "rev" && !targets.length && isKnown(stdin?.text)) {
-    const text = stdin.text
-      .split("\n")
-      .map((l) => [...l].reverse().join(""))
-      .join("\n");
-    return eng.decoded(at, { labels: L }, "reversed text", text.trim());
-  }
-  if (decodeFlag(name, args)) {
-    const input = stdin ?? EMPTY;
-    const text =
-      (name === "base64" || name === "openssl") && isKnown(input.text)
-        ? decodeLiteral(input.text.trim(), "base64")
-        : undefined;
-    return eng.decoded(at, { labels: L }, name === "base64" || name === "openssl" ? "base64" : name, text);
-  }
-  if (name === "cat" && !targets.length && stdin) return stdin;
-  return stdoutOf(L);
 }
 
 function copy(eng: Engine, at: Loc, plain: readonly Value[], name: string): Value {
@@ -598,8 +697,14 @@ function runScript(eng: Engine, at: Loc, script: Value, name: string): Value {
   return EMPTY;
 }
 
-function interpreter(eng: Engine, at: Loc, name: string, args: readonly Value[], stdin?: Value): Value {
-  const lang = INTERPRETERS[name] ?? (name.startsWith("python") ? "python" : undefined);
+function interpreter(
+  eng: Engine,
+  at: Loc,
+  name: string,
+  lang: CodeLang | undefined,
+  args: readonly Value[],
+  stdin?: Value,
+): Value {
   for (let k = 0; k < args.length; k++) {
     const s = args[k]?.text ?? "";
     if (
@@ -646,156 +751,5 @@ function pwsh(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Valu
   }
   if (stdin && (stdin.labels?.length || isKnown(stdin.text)))
     return eng.exec(at, stdin, "code", "powershell", "a pipe into powershell");
-  return EMPTY;
-}
-
-function curl(eng: Engine, at: Loc, args: readonly Value[], stdin?: Value): Value {
-  const urls: Value[] = [];
-  const body: Value[] = [];
-  const other: Value[] = [];
-  let method = "";
-  let output: Value | undefined;
-  let remoteName = false;
-  const data = (flag: string, v: Value | undefined) => {
-    if (!v) return;
-    const s = v.text ?? "";
-    if (flag === "T" || flag === "--upload-file") {
-      if (s === "-" || s === ".") body.push(stdin ?? EMPTY);
-      else body.push({ labels: unionLabels(v.labels, eng.read(at, v, "curl --upload-file")) });
-      return;
-    }
-    const form = flag === "F" || CURL_FORM_LONG.has(flag);
-    const at1 = form
-      ? s.search(/=[@<]/) + 1
-      : s.startsWith("@")
-        ? 0
-        : flag === "--data-urlencode"
-          ? s.indexOf("@")
-          : -1;
-    if (at1 >= 0 && (form ? at1 > 0 : true) && (s[at1] === "@" || s[at1] === "<")) {
-      const path = s.slice(at1 + 1).split(";")[0] ?? "";
-      if (path === "-") body.push(stdin ?? EMPTY);
-      else
-        body.push({
-          labels: unionLabels(
-            v.labels,
-            eng.read(at, { text: path, labels: v.labels }, `curl -${form ? "F" : "d"} @file`),
-          ),
-        });
-      return;
-    }
-    body.push(v);
-  };
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k];
-    const s = a?.text ?? "";
-    if (!a) continue;
-    if (s.startsWith("--")) {
-      const eq = s.indexOf("=");
-      const flag = eq > 0 ? s.slice(0, eq) : s;
-      const inline = eq > 0 ? { text: s.slice(eq + 1), labels: a.labels } : undefined;
-      const take = () => inline ?? args[++k];
-      if (CURL_DATA_LONG.has(flag) || CURL_FORM_LONG.has(flag) || flag === "--upload-file")
-        data(flag, take());
-      else if (flag === "--request") method = (take()?.text ?? "").toUpperCase();
-      else if (flag === "--output") output = take();
-      else if (flag === "--remote-name" || flag === "--remote-name-all") remoteName = true;
-      else if (flag === "--url") {
-        const u = take();
-        if (u) urls.push(u);
-      } else if (CURL_VALUE_LONG.has(flag)) {
-        const v = take();
-        if (v) other.push(v);
-      }
-      continue;
-    }
-    if (s.startsWith("-") && s.length > 1) {
-      for (let c = 1; c < s.length; c++) {
-        const ch = s[c] ?? "";
-        if (ch === "O") remoteName = true;
-        if (!CURL_VALUE_FLAGS.has(ch)) continue;
-        const rest = s.slice(c + 1);
-        const v = rest ? { text: rest, labels: a.labels } : args[++k];
-        if (ch === "d" || ch === "F" || ch === "T") data(ch, v);
-        else if (ch === "X") method = (v?.text ?? "").toUpperCase();
-        else if (ch === "o") output = v;
-        else if (v) other.push(v);
-        break;
-      }
-      continue;
-    }
-    urls.push(a);
-  }
-  const url = urls[0];
-  const sending = body.length > 0 || /^(POST|PUT|PATCH)$/.test(method);
-  if (sending || labelsOf([...urls, ...other])?.length)
-    eng.send(at, { url, body, other: [...urls.slice(1), ...other] }, "curl");
-  if (output && output.text !== "-") {
-    eng.download(at, output, url);
-    return EMPTY;
-  }
-  if (remoteName && url?.text) {
-    const path = url.text.split(/[?#]/)[0] ?? "";
-    eng.download(at, { text: path.slice(path.lastIndexOf("/") + 1) }, url);
-    return EMPTY;
-  }
-  return eng.fetched(at, url);
-}
-
-function wget(eng: Engine, at: Loc, args: readonly Value[]): Value {
-  const urls: Value[] = [];
-  const body: Value[] = [];
-  let output: Value | undefined;
-  let toStdout = false;
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k];
-    if (!a) continue;
-    const s = a.text ?? "";
-    if (s.startsWith("--")) {
-      const eq = s.indexOf("=");
-      const flag = eq > 0 ? s.slice(0, eq) : s;
-      const v = eq > 0 ? { text: s.slice(eq + 1), labels: a.labels } : undefined;
-      const take = () => v ?? args[++k];
-      if (flag === "--post-data" || flag === "--body-data") body.push(take() ?? EMPTY);
-      else if (flag === "--post-file" || flag === "--body-file") {
-        const f = take();
-        if (f) body.push({ labels: eng.read(at, f, "wget --post-file") });
-      } else if (flag === "--output-document") {
-        output = take();
-        if (output?.text === "-") toStdout = true;
-      } else if (
-        [
-          "--header",
-          "--method",
-          "--user",
-          "--password",
-          "--directory-prefix",
-          "--tries",
-          "--timeout",
-        ].includes(flag)
-      )
-        take();
-      continue;
-    }
-    if (s.startsWith("-") && s.length > 1) {
-      const o = s.indexOf("O");
-      if (o > 0) {
-        const rest = s.slice(o + 1);
-        output = rest ? { text: rest } : args[++k];
-        if (output?.text === "-") toStdout = true;
-      } else if (/[PTtU]$/.test(s)) k++;
-      continue;
-    }
-    urls.push(a);
-  }
-  const url = urls[0];
-  if (body.length || labelsOf(urls)?.length) eng.send(at, { url, body, other: urls.slice(1) }, "wget");
-  if (toStdout) return eng.fetched(at, url);
-  if (output) eng.download(at, output, url);
-  else if (url?.text) {
-    const path = url.text.split(/[?#]/)[0] ?? "";
-    const base = path.slice(path.lastIndexOf("/") + 1);
-    if (base) eng.download(at, { text: base }, url);
-  }
   return EMPTY;
 }

@@ -7,10 +7,12 @@ import type { SkillReport } from "../../scan/index.js";
 import type { AppEnv, CheckRequest } from "../env.js";
 import { appealBody, appealTitle, deadline, quote, short } from "../github/appeal-issue.js";
 import { appealsRepoName } from "../github/appeals-store.js";
+import { addReaction, commentOnIssue, issueComments } from "../github/comments.js";
+import { closeIssue, openIssue } from "../github/issues.js";
 import { accessOf, canAppeal } from "../github/permissions.js";
 import { contextFor } from "../github/repos.js";
 import { scanWithAppeals } from "../scan/scan-and-report.js";
-import { type CommandComment, mention, react, splitAppealArgs } from "./parse.js";
+import { type CommandComment, mention, splitAppealArgs } from "./parse.js";
 import { startCommand } from "./preamble.js";
 
 // `/appeal <skill-id> <justification>` and `/appeal <justification>` (DESIGN "GitHub App flows" 4).
@@ -207,26 +209,21 @@ export async function handleAppeal(
         cmd.thread.number === same.number &&
         `${cmd.thread.owner}/${cmd.thread.repo}`.toLowerCase() === `${repo.owner}/${repo.repo}`.toLowerCase();
       if (same.marker.source !== cmd.id && !here) {
-        const comments = await repo.octokit.paginate(repo.octokit.rest.issues.listComments, {
-          owner: repo.owner,
-          repo: repo.repo,
-          issue_number: same.number,
-          per_page: 100,
-        });
+        const comments = await issueComments(repo.octokit, repo, same.number);
         const already = comments.some(
           (c) => writtenBy(c.user, appLogin) && answeredComment(c.body, key) === cmd.id,
         );
         if (!already)
-          await repo.octokit.rest.issues.createComment({
-            owner: repo.owner,
-            repo: repo.repo,
-            issue_number: same.number,
-            body: [
+          await commentOnIssue(
+            repo.octokit,
+            repo,
+            same.number,
+            [
               writeMarker("reply", { to: cmd.id }, key),
               `### Appealed again by ${mention(who)} ([comment](${cmd.htmlUrl}))`,
               quote(why),
             ].join("\n\n"),
-          });
+          );
       }
       done.push({ skill, url: same.htmlUrl, existing: true });
       continue;
@@ -253,33 +250,25 @@ export async function handleAppeal(
         `${mention(who)} the appeal for ${inlineCode(skill.id)} could not be recorded (${escapeMarkdown(err.message)}), so no review issue was opened. Try \`/appeal\` again; if this repeats, tell the App's operator.`,
       );
     }
-    const { data: issue } = await repo.octokit.rest.issues.create({
-      owner: repo.owner,
-      repo: repo.repo,
+    const issue = await openIssue(repo.octokit, repo, {
       title: appealTitle(skill, `${target.owner}/${target.repo}`, target.sha, "appeal"),
       body,
       labels: [APPEAL_LABEL, severityLabel(skill.severity!), PENDING],
     });
     // One open appeal per skill: an appeal about an earlier version is superseded by this one.
     for (const old of open) {
-      await repo.octokit.rest.issues.createComment({
-        owner: repo.owner,
-        repo: repo.repo,
-        issue_number: old.number,
-        body: `${writeMarker("reply", { to: cmd.id }, key)}\nSuperseded by #${issue.number}: the skill changed since this appeal (content hash ${inlineCode(skill.contentHash.slice(0, 12))}…), and a decision applies to one version only.`,
-      });
-      await repo.octokit.rest.issues.update({
-        owner: repo.owner,
-        repo: repo.repo,
-        issue_number: old.number,
-        state: "closed",
-        state_reason: "not_planned",
-      });
+      await commentOnIssue(
+        repo.octokit,
+        repo,
+        old.number,
+        `${writeMarker("reply", { to: cmd.id }, key)}\nSuperseded by #${issue.number}: the skill changed since this appeal (content hash ${inlineCode(skill.contentHash.slice(0, 12))}…), and a decision applies to one version only.`,
+      );
+      await closeIssue(repo.octokit, repo, old.number, "not_planned");
     }
     done.push({ skill, url: issue.html_url, existing: false });
   }
 
-  await react(context.octokit, cmd, "+1");
+  await addReaction(context.octokit, cmd.thread, cmd.id, "+1");
   const lines = done.map(({ skill, url, existing }) => {
     const [from, to] = deadline(skill.severity!, now);
     return existing

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { answeredComment, type MarkerKey, writeMarker, writtenBy } from "../../appeals/markers.js";
+import { postInThread, type Thread, type ThreadComment, threadComments } from "../github/comments.js";
 
 // Slash commands in comments, and the App's answers to them. A command is the first word of the
 // comment (`/appeal …` quoted in a reply, or in the middle of a sentence, is not a command); its
@@ -37,49 +38,16 @@ export function splitAppealArgs(args: string): { word: string; rest: string; quo
   return { word: quoted ? raw.slice(1, -1) : raw, rest: m[2]!.trim(), quoted };
 }
 
-/** Where a command was written: an issue or pull request conversation, or a commit. */
-export type Thread =
-  | { kind: "issue"; owner: string; repo: string; number: number }
-  | { kind: "commit"; owner: string; repo: string; sha: string };
-
 export interface CommandComment {
   id: number;
   user: { login: string; id: number };
   createdAt: string;
   htmlUrl: string;
+  /** Where the command was written: where the App answers. */
   thread: Thread;
 }
 
 type Octokit = ProbotOctokit;
-
-export interface ThreadComment {
-  id: number;
-  body?: string | null;
-  html_url: string;
-  user: { login?: string | null; type?: string | null } | null;
-}
-
-/** The comments of a thread written at or after `since` (all of them for a commit). */
-export async function threadComments(
-  octokit: Octokit,
-  thread: Thread,
-  since?: string,
-): Promise<ThreadComment[]> {
-  if (thread.kind === "issue")
-    return octokit.paginate(octokit.rest.issues.listComments, {
-      owner: thread.owner,
-      repo: thread.repo,
-      issue_number: thread.number,
-      ...(since ? { since } : {}),
-      per_page: 100,
-    });
-  return octokit.paginate(octokit.rest.repos.listCommentsForCommit, {
-    owner: thread.owner,
-    repo: thread.repo,
-    commit_sha: thread.sha,
-    per_page: 100,
-  });
-}
 
 /**
  * The App's answer to this command, if a delivery already wrote one: the answer is the last thing a
@@ -104,33 +72,6 @@ export async function answer(
 ): Promise<void> {
   const body = `${writeMarker("reply", { to: cmd.id }, key)}\n${text}`;
   await postInThread(octokit, cmd.thread, body);
-}
-
-export async function postInThread(octokit: Octokit, thread: Thread, body: string): Promise<string> {
-  if (thread.kind === "issue") {
-    const { data } = await octokit.rest.issues.createComment({
-      owner: thread.owner,
-      repo: thread.repo,
-      issue_number: thread.number,
-      body,
-    });
-    return data.html_url;
-  }
-  const { data } = await octokit.rest.repos.createCommitComment({
-    owner: thread.owner,
-    repo: thread.repo,
-    commit_sha: thread.sha,
-    body,
-  });
-  return data.html_url;
-}
-
-/** A reaction on the command's comment (GitHub answers 200 instead of 201 when it is already there). */
-export async function react(octokit: Octokit, cmd: CommandComment, content: "+1" | "eyes"): Promise<void> {
-  const { owner, repo } = cmd.thread;
-  if (cmd.thread.kind === "issue")
-    await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: cmd.id, content });
-  else await octokit.rest.reactions.createForCommitComment({ owner, repo, comment_id: cmd.id, content });
 }
 
 /** A GitHub login that can be @-mentioned as is; anything else is shown escaped by the caller. */

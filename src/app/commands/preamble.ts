@@ -1,6 +1,7 @@
 import type { Context, Logger } from "probot";
 import type { AppEnv } from "../env.js";
-import { answer, type CommandComment, findAnswer, type ThreadComment } from "./parse.js";
+import type { ThreadComment } from "../github/comments.js";
+import { answer, type CommandComment, findAnswer } from "./parse.js";
 
 // What every slash command does before its own work: a logger that names the delivery, the
 // redelivery check (the answer is the last thing a command writes, so finding one means the command

@@ -6,8 +6,10 @@ import type { SkillReport } from "../../scan/index.js";
 import type { AppEnv, CheckRequest } from "../env.js";
 import { appealBody, appealTitle, quote } from "../github/appeal-issue.js";
 import { appealsRepoName } from "../github/appeals-store.js";
+import { addReaction, commentOnIssue } from "../github/comments.js";
+import { openIssue, readCommit } from "../github/issues.js";
 import { runCheck, scanWithAppeals } from "../scan/scan-and-report.js";
-import { type CommandComment, mention, react } from "./parse.js";
+import { type CommandComment, mention } from "./parse.js";
 import { startCommand } from "./preamble.js";
 
 // `/report [skill-name] <reason>` on an issue (or pull request) of a skill repository. The skills
@@ -43,11 +45,7 @@ export async function handleReport(
   if (prior) return;
   if (!args) return say(`${mention(who)} ${REPORT_HELP}`);
 
-  const { data: head } = await context.octokit.rest.repos.getCommit({
-    owner: where.owner,
-    repo: where.repo,
-    ref: where.defaultBranch,
-  });
+  const head = await readCommit(context.octokit, where, where.defaultBranch);
   const req: CheckRequest = {
     owner: where.owner,
     repo: where.repo,
@@ -82,9 +80,7 @@ export async function handleReport(
   if (!earlier) {
     await ensureLabels(repo.octokit, repo.owner, repo.repo, [REPORT_LABEL]);
     if (!tracker) {
-      const { data } = await repo.octokit.rest.issues.create({
-        owner: repo.owner,
-        repo: repo.repo,
+      const data = await openIssue(repo.octokit, repo, {
         title: `User reports: ${skill.id} in ${fullName}`.slice(0, 250),
         labels: [REPORT_LABEL],
         body: [
@@ -95,11 +91,11 @@ export async function handleReport(
       });
       tracker = { number: data.number, htmlUrl: data.html_url, skillId: skill.id, reporters: new Map() };
     }
-    await repo.octokit.rest.issues.createComment({
-      owner: repo.owner,
-      repo: repo.repo,
-      issue_number: tracker.number,
-      body: [
+    await commentOnIssue(
+      repo.octokit,
+      repo,
+      tracker.number,
+      [
         writeMarker(
           "report",
           { skillId: skill.id, repo: fullName, user: who, userId: cmd.user.id, to: cmd.id },
@@ -108,7 +104,7 @@ export async function handleReport(
         `**Reported by** ${mention(who)} on ${env.now().toISOString().slice(0, 10)} ([comment](${cmd.htmlUrl})):`,
         quote(reason),
       ].join("\n\n"),
-    });
+    );
   }
   const count = (appeals.reports[skill.id] ?? 0) + (earlier ? 0 : 1);
   const threshold = prepared.config.reportThreshold;
@@ -131,9 +127,7 @@ export async function handleReport(
           PENDING,
           severityLabel(now.severity),
         ]);
-        const { data } = await repo.octokit.rest.issues.create({
-          owner: repo.owner,
-          repo: repo.repo,
+        const data = await openIssue(repo.octokit, repo, {
           title: appealTitle(now, fullName, req.sha, "report"),
           body: appealBody(now, {
             repo: fullName,
@@ -155,7 +149,7 @@ export async function handleReport(
     await runCheck(context, req, env);
   }
 
-  await react(context.octokit, cmd, "+1");
+  await addReaction(context.octokit, cmd.thread, cmd.id, "+1");
   const status =
     count >= threshold
       ? `${count} people have reported it (threshold ${threshold}): it is SUSPICIOUS until a reviewer decides${review ? ` in ${review}` : ""}.`

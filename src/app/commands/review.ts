@@ -9,10 +9,12 @@ import { loadOperatorConfig } from "../config.js";
 import type { AppEnv } from "../env.js";
 import { quote, short } from "../github/appeal-issue.js";
 import { type AppealsRepo, addToBlocklist, BLOCKLIST_PATH } from "../github/appeals-store.js";
+import { addReaction, commentOnIssue } from "../github/comments.js";
+import { addIssueLabels, closeIssue } from "../github/issues.js";
 import { accessOf, canMaintain, canReview } from "../github/permissions.js";
 import { checkRequestOf, contextFor, octokitFor } from "../github/repos.js";
 import { runCheck } from "../scan/scan-and-report.js";
-import { type CommandComment, mention, react } from "./parse.js";
+import { type CommandComment, mention } from "./parse.js";
 import { startCommand } from "./preamble.js";
 
 // Reviewer commands on an appeal issue (DESIGN "GitHub App flows" 5): `/approve`, `/reject <reason>`,
@@ -121,8 +123,7 @@ export async function handleReview(
   }
   const label = DECISION_LABELS[decision.decision];
   await ensureLabels(repo.octokit, repo.owner, repo.repo, [label]);
-  const ref = { owner: repo.owner, repo: repo.repo, issue_number: issue.number };
-  await repo.octokit.rest.issues.addLabels({ ...ref, labels: [label] });
+  await addIssueLabels(repo.octokit, repo, issue.number, [label]);
   for (const old of [PENDING, ...Object.values(DECISION_LABELS)])
     if (old !== label && issue.labels.includes(old))
       await removeLabel(repo.octokit, repo.owner, repo.repo, issue.number, old);
@@ -139,12 +140,14 @@ export async function handleReview(
     ...(decision.block ? { blocked: marker.author } : {}),
     to: cmd.id,
   };
-  await repo.octokit.rest.issues.createComment({
-    ...ref,
-    body: decisionComment(data, decision, marker, now, cmd, key),
-  });
+  await commentOnIssue(
+    repo.octokit,
+    repo,
+    issue.number,
+    decisionComment(data, decision, marker, now, cmd, key),
+  );
   await finish(context, env, repo, issue, marker, decision.decision === "rejected");
-  await react(context.octokit, cmd, "+1");
+  await addReaction(context.octokit, cmd.thread, cmd.id, "+1");
   log.info({ decision: decision.decision, level: decision.level }, "decision recorded");
 }
 
@@ -226,13 +229,7 @@ async function finish(
   marker: AppealMarker,
   rejected = false,
 ): Promise<void> {
-  await repo.octokit.rest.issues.update({
-    owner: repo.owner,
-    repo: repo.repo,
-    issue_number: issue.number,
-    state: "closed",
-    state_reason: rejected ? "not_planned" : "completed",
-  });
+  await closeIssue(repo.octokit, repo, issue.number, rejected ? "not_planned" : "completed");
   const skillRepo = parseFullName(marker.repo);
   const octokit = await octokitFor(context, env, skillRepo);
   await runCheck(contextFor(context, octokit, skillRepo), checkRequestOf(marker), env);

@@ -325,3 +325,19 @@ export async function failCheckRun(
     now,
   );
 }
+
+/** A run as GitHub has it now (its output included): what a button press starts from. */
+export async function readCheckRun(octokit: Octokit, ref: CheckRunRef, checkRunId: number) {
+  const { data } = await octokit.rest.checks.get({ ...ref, check_run_id: checkRunId });
+  return data;
+}
+
+/** Replaces a run's output (title, summary, text) and leaves its status and conclusion as they are. */
+export async function replaceCheckRunOutput(
+  octokit: Octokit,
+  ref: CheckRunRef,
+  checkRunId: number,
+  output: { title: string; summary: string; text?: string },
+): Promise<void> {
+  await octokit.rest.checks.update({ ...ref, check_run_id: checkRunId, output });
+}

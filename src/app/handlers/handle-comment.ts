@@ -6,6 +6,7 @@ import { type CommandComment, parseCommand } from "../commands/parse.js";
 import { handleReport } from "../commands/report.js";
 import { handleReview } from "../commands/review.js";
 import type { AppEnv } from "../env.js";
+import { readCommit, readPullRequest } from "../github/issues.js";
 import { checkRequestOf, octokitFor } from "../github/repos.js";
 
 // Routes slash commands in new comments (DESIGN "GitHub App flows" 4–6):
@@ -45,7 +46,7 @@ export async function handleIssueComment(
     });
 
   if (parsed.name === "appeal" && issue.pull_request) {
-    const { data: pr } = await context.octokit.rest.pulls.get({ owner, repo, pull_number: issue.number });
+    const pr = await readPullRequest(context.octokit, { owner, repo }, issue.number);
     return handleAppeal(
       context,
       env,
@@ -115,7 +116,7 @@ export async function handleCommitComment(
   const owner = repository.owner.login;
   const repo = repository.name;
   const sha = comment.commit_id;
-  const { data: commit } = await context.octokit.rest.repos.getCommit({ owner, repo, ref: sha });
+  const commit = await readCommit(context.octokit, { owner, repo }, sha);
   await handleAppeal(
     context,
     env,

@@ -1,7 +1,14 @@
 import type { Context } from "probot";
 import { loadOperatorConfig } from "../config.js";
 import type { AppEnv } from "../env.js";
-import { ACTIONS, CHECK_NAME, cutToBytes, SUMMARY_MAX_BYTES } from "../github/check-runs.js";
+import {
+  ACTIONS,
+  CHECK_NAME,
+  cutToBytes,
+  readCheckRun,
+  replaceCheckRunOutput,
+  SUMMARY_MAX_BYTES,
+} from "../github/check-runs.js";
 import { APPEAL_HELP_MARKER, appealHelp } from "../scan/scan-and-report.js";
 import { isOurs, rescanCheckRun } from "./handle-rerun.js";
 
@@ -35,7 +42,7 @@ export async function showAppealHelp(
 ): Promise<void> {
   const { check_run, repository } = context.payload;
   const ref = { owner: repository.owner.login, repo: repository.name };
-  const { data: run } = await context.octokit.rest.checks.get({ ...ref, check_run_id: check_run.id });
+  const run = await readCheckRun(context.octokit, ref, check_run.id);
   const summary = run.output.summary ?? "";
   if (summary.startsWith(APPEAL_HELP_MARKER)) return;
   // The appeals repository is the operator's to name (DESIGN "Non-bypassable"), never the repository's.
@@ -43,17 +50,13 @@ export async function showAppealHelp(
   const help = appealHelp(config.appealsRepository);
   const at = summary.indexOf(APPEAL_HELP_MARKER);
   const rest = (at >= 0 ? summary.slice(0, at) : summary).trimEnd();
-  await context.octokit.rest.checks.update({
-    ...ref,
-    check_run_id: run.id,
-    output: {
-      title: run.output.title ?? CHECK_NAME,
-      summary: cutToBytes(
-        `${help}\n\n---\n\n${rest}`,
-        SUMMARY_MAX_BYTES,
-        "_Summary cut at GitHub's 65 535-byte limit._",
-      ),
-      ...(run.output.text ? { text: run.output.text } : {}),
-    },
+  await replaceCheckRunOutput(context.octokit, ref, run.id, {
+    title: run.output.title ?? CHECK_NAME,
+    summary: cutToBytes(
+      `${help}\n\n---\n\n${rest}`,
+      SUMMARY_MAX_BYTES,
+      "_Summary cut at GitHub's 65 535-byte limit._",
+    ),
+    ...(run.output.text ? { text: run.output.text } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import type { AppEnv, CheckRequest } from "../env.js";
 import { CHECK_NAME } from "../github/check-runs.js";
+import { readPullRequest } from "../github/issues.js";
 import { runCheck } from "../scan/scan-and-report.js";
 
 // Re-scans of the same commit: "Re-run" on our check run, "Re-run all" on our suite, or the Re-scan
@@ -44,11 +45,7 @@ async function rescanRequest(
   };
   const pr = pulls[0];
   if (pr) {
-    const { data } = await context.octokit.rest.pulls.get({
-      owner,
-      repo: repository.name,
-      pull_number: pr.number,
-    });
+    const data = await readPullRequest(context.octokit, { owner, repo: repository.name }, pr.number);
     return { ...base, baseSha: data.base.sha, author: data.user?.login, appealUrl: data.html_url };
   }
   return {

@@ -1,6 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { ReviewDecision, ScanConfig, ScanOptions, ScanResult, SkillReport } from "../../scan/index.js";
 import { readTarball, TarballError, type TarballFileSet, type TarballLimits } from "../../sources/tarball.js";
+import { downloadTarball } from "../github/contents.js";
 import type { Engine } from "./engine.js";
 
 // One commit = one tarball (`GET /repos/{owner}/{repo}/tarball/{sha}`), never file by file. The
@@ -35,22 +36,8 @@ export async function fetchTarball(
   limits: Partial<TarballLimits>,
   signal?: AbortSignal,
 ): Promise<TarballFileSet> {
-  // parseSuccessResponseBody: false hands over the body as a stream, so the size limits apply while
-  // downloading instead of after Octokit has buffered the whole archive. Redirects to codeload are
-  // followed by fetch; retries (5xx) and rate limits are Octokit's plugins' job.
-  const res = await octokit.rest.repos.downloadTarballArchive({
-    owner,
-    repo,
-    ref: sha,
-    // The run's deadline aborts a download that hangs (request and body alike).
-    request: { parseSuccessResponseBody: false, ...(signal ? { signal } : {}) },
-  });
-  const length = Number(res.headers["content-length"]);
-  return readTarball(res.data as ReadableStream<Uint8Array>, {
-    label: `${owner}/${repo}@${short(sha)}`,
-    limits,
-    declaredBytes: Number.isFinite(length) && length > 0 ? length : undefined,
-  });
+  const { stream, declaredBytes } = await downloadTarball(octokit, { owner, repo }, sha, signal);
+  return readTarball(stream, { label: `${owner}/${repo}@${short(sha)}`, limits, declaredBytes });
 }
 
 const status = (err: unknown) => (err as { status?: number }).status;

@@ -15,9 +15,12 @@ import {
   type Value,
   withLabels,
 } from "../values.js";
+import { redirectInput, redirectOutput } from "./calls.js";
 
 // Bash (and sh/zsh, parsed with the bash grammar). Statements produce what they print, so pipes,
-// command substitutions and redirections carry taint from one command to the next.
+// command substitutions and redirections carry taint from one command to the next. What a command
+// line does is shell-command-models.ts (shared with every language that starts processes); what a
+// redirection does is calls.ts.
 
 const MAX_DEPTH = 400;
 
@@ -195,11 +198,7 @@ class ShellWalker {
       else if (r.type === "herestring_redirect") input = this.herestring(r, d);
       else if (r.type === "file_redirect" && this.operator(r) === "<") {
         const dest = r.childForFieldName("destination");
-        if (dest)
-          input = {
-            text: UNKNOWN,
-            labels: this.engine.read(this.engine.loc(r), this.word(dest, d + 1), "<"),
-          };
+        if (dest) input = redirectInput(this.engine, this.engine.loc(r), this.word(dest, d + 1));
       }
     }
     const out = body ? this.stmt(body, input, d + 1) : EMPTY;
@@ -223,18 +222,7 @@ class ShellWalker {
       const dest = r.childForFieldName("destination");
       if (!dest) continue;
       const target = this.word(dest, d + 1);
-      const s = target.text ?? "";
-      if (/^&?\d$|^&-$/.test(s) || s === "/dev/null" || s === "/dev/stderr" || s === "/dev/stdout") continue;
-      if (/^\/dev\/(tcp|udp)\//.test(s)) {
-        this.engine.send(
-          this.engine.loc(r),
-          { url: { text: `tcp://${s.split("/")[3] ?? ""}/` }, body: [out] },
-          "a /dev/tcp redirect",
-        );
-      } else {
-        this.engine.write(this.engine.loc(r), target, out, op === ">>" ? "an append (>>)" : "a redirect (>)");
-      }
-      result = EMPTY;
+      if (redirectOutput(this.engine, this.engine.loc(r), op, target, out)) result = EMPTY;
     }
     return result;
   }
