@@ -137,6 +137,14 @@ class ShellWalker {
     return runCommand(this.engine, this.engine.loc(n), [lit(keyword), ...words]);
   }
 
+  /** A word the grammar cut off its `$`: the variable it names, then the rest as written. */
+  private dollarWord(c: Node, d: number): Value {
+    const text = this.text(c);
+    const name = /^(?:[A-Za-z_]\w*|[0-9@*#?$!-])/.exec(text)?.[0];
+    if (c.type !== "word" || !name) return concat([lit("$"), this.word(c, d + 1)]);
+    return concat([this.variable(name, c), lit(unquote(text.slice(name.length)))]);
+  }
+
   private command(n: Node, stdin: Value | undefined, d: number): Value {
     let argv: Value[] = [];
     let input = stdin;
@@ -157,7 +165,20 @@ class ShellWalker {
           segment = c;
         }
       }
+      const touching = lastEnd >= 0 ? this.src.slice(lastEnd, c.startIndex) : " ";
       lastEnd = c.endIndex;
+      // `https://$h$t/x`: the grammar ends the word after `$h` and starts a new one at `t/x`, the `$`
+      // left between them. Bash reads one word; so does the walker (split hosts are a technique).
+      if (argv.length && (touching === "" || touching === "$") && !c.type.endsWith("_redirect")) {
+        const prev = argv[argv.length - 1] ?? EMPTY;
+        argv[argv.length - 1] = concat([
+          prev,
+          touching === "$" || this.src[c.startIndex - 1] === "$"
+            ? this.dollarWord(c, d)
+            : this.word(c, d + 1),
+        ]);
+        continue;
+      }
       if (c.type === "variable_assignment") {
         const value = c.childForFieldName("value");
         if (value) this.word(value, d + 1);
