@@ -5,9 +5,16 @@ import { fencesOf } from "../markdown/context.js";
 import type { Finding } from "../types.js";
 import { adjust, cappedAt } from "./adjust.js";
 import { confirmationElsewhere } from "./confirmation.js";
+import type { Judgement } from "./judgement.js";
+import { existenceOnly, placeholderKey } from "./key-files.js";
+import { againstTargetOf, offensivePurpose, proofOfConcept } from "./offensive-guide.js";
 import { toolchainPath } from "./path-export.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 import { FILE_CMD, REPO_CMD, SERVICE_CMD, sudoReadsOnly, sudoRunsTool } from "./sudo-reads.js";
+
+export type { Judgement } from "./judgement.js";
+export { existenceOnly, placeholderKey } from "./key-files.js";
+export { againstTarget, OFFENSIVE_PURPOSE, offensivePurpose, sendsToRealHost } from "./offensive-guide.js";
 
 // The skill's declared purpose (issue 12, precision round 2). Things a real skill does that malware
 // also does, told apart by whose thing it is: a tool installing ITS OWN service, a skill reading ITS
@@ -39,14 +46,6 @@ function tokens(name: string): string[] {
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((t) => t.length >= 4 && !UNIT_NOISE.has(t) && !/^\d+$/.test(t));
-}
-
-/** A judgement of this stage: the level it lowers to, why, and what the skill does, in words. */
-export interface Judgement {
-  why: string;
-  to: "RISKY" | "LOW_QUALITY";
-  /** For the summary when lowered to LOW_QUALITY: "installs tshark's own service (…)". */
-  does?: string;
 }
 
 /**
@@ -175,130 +174,6 @@ function keychainNoRead(f: Finding, line: string): Judgement | undefined {
   };
 }
 
-/** A description that says the skill is an offensive-security guide (pentest, red team, CTF). */
-export const OFFENSIVE_PURPOSE =
-  /\b(?:penetration[- ]test(?:s|ing|ers?)?|pen-?test(?:s|ing|ers?)?|red[- ]team(?:s|ing)?|ctfs?|capture[- ]the[- ]flag|offensive[- ]security|ethical[- ]hack(?:ing|ers?)?|post-exploitation|privilege[- ]escalation|privesc|password (?:audit(?:ing|s)?|recovery|cracking)|hash[- ]cracking|reverse[- ]shells?|bind[- ]shells?|exploit(?:ing|ation)?\s+(?:[\w-]+\s+){0,3}(?:vulnerabilit(?:y|ies)|flaws|misconfigurations?)|(?:cross-site scripting|xss|sql injection)\s+attacks)\b/i;
-
-const SETUP_HEADING =
-  /\b(set ?up|install(?:ation|ing)?|prerequisites?|requirements?|quick ?start|getting started|before you (?:begin|start)|bootstrap|first[- ]time|initiali[sz](?:e|ation))\b/i;
-
-/** The nearest Markdown heading above `line`, outside fenced blocks. */
-function headingAbove(file: TextFile, line: number): string {
-  let inFence = false;
-  const heads: string[] = [];
-  for (let n = 1; n < line; n++) {
-    const t = file.lines.lineText(n);
-    if (/^\s{0,3}(?:`{3,}|~{3,})/.test(t)) inFence = !inFence;
-    else if (!inFence && /^\s{0,3}#{1,6}\s/.test(t)) heads.push(t);
-  }
-  return heads.at(-1) ?? "";
-}
-
-/** The categories an offensive guide documents against a target; never downloads or exfiltration. */
-const AGAINST_TARGET = new Set(["credential-access", "persistence", "remote-access"]);
-
-/**
- * What belongs to the local user rather than to a target: their home folder, key and cloud folders,
- * browser stores, keychains and the agent's own configuration. A technique aimed at these is never
- * lowered below RISKY, whatever the guide says it is for.
- */
-const LOCAL_USER =
-  /~[/\\]|\$\{?HOME\b|%USERPROFILE%|\$env:USERPROFILE|%APPDATA%|\$env:APPDATA|\/Users\/|\/home\/|\/root\/|\.ssh\b|\.aws\b|\.azure\b|\.kube\b|gcloud|\.gnupg|\.netrc|\.npmrc|\.pypirc|\.docker[/\\]config|Login Data|logins\.json|key[34]\.db|Cookies|Local State|keychain|\.claude|\.codex|\.cursor|\.gemini|\.config[/\\]/i;
-
-/**
- * Credential rules whose technique reads a system's credential store (shadow, SAM, LSASS, NTDS), the
- * target of a password audit or a privilege escalation, not a person's own keys or tokens.
- */
-const SYSTEM_STORE_RULES = new Set(["cred.os-credential-dump"]);
-
-/** The words of the description that declare the offensive purpose ("penetration testing"). */
-export function offensivePurpose(text: string): string | undefined {
-  return OFFENSIVE_PURPOSE.exec(text)?.[0]?.toLowerCase();
-}
-
-/**
- * The judgement for an offensive guide's technique: against a target that is not the local user —
- * a system credential store, a shell sent to a placeholder address, persistence in a passage that
- * names its target — it is what the guide is for (LOW_QUALITY, "uses attack techniques for …");
- * anything touching the local user's own files, or persistence with no target named, is held at RISKY.
- */
-export function againstTargetOf(
-  f: Finding,
-  file: TextFile,
-  line: string,
-  purposeWords: string | undefined,
-): Judgement | undefined {
-  const why = againstTarget(f, file, purposeWords !== undefined);
-  if (!why) return undefined;
-  const aimed =
-    !LOCAL_USER.test(line) &&
-    (f.category === "remote-access" ||
-      (f.category === "credential-access" && SYSTEM_STORE_RULES.has(f.ruleId)) ||
-      (f.category === "persistence" && why.includes("names a placeholder target")));
-  return aimed
-    ? { why, to: "LOW_QUALITY", does: `uses attack techniques for ${purposeWords}` }
-    : { why, to: "RISKY" };
-}
-
-/**
- * Data leaving for a real host: a URL or address that is not a placeholder, documentation or private
- * range. In such a block the technique is not aimed at a lab target but at somewhere real.
- */
-const URL_HOST = /\b(?:https?|ftp|wss?):\/\/([^\s/"'`<>:)]+)/gi;
-const PLACEHOLDER_HOST =
-  /^(?:localhost|127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|0\.0\.0\.0|\$|\{|<|x+\.|attacker|target|victim|your|evil|lhost|rhost)|(?:^|\.)(?:example(?:\.com|\.org|\.net)?|local|test|invalid|lan|internal|corp|htb|thm)$/i;
-const SEND_TOOL =
-  /\b(?:curl|wget|scp|rsync|nc|ncat|netcat|socat|ftp|sftp|Invoke-WebRequest|iwr|Invoke-RestMethod)\b/i;
-const PLACEHOLDER_TEXT =
-  /<[A-Za-z][\w -]{0,30}>|\b(?:TARGET|RHOST|LHOST|ATTACKER|VICTIM)(?:_\w+)?\b|\b(?:domain|corp|target|victim)\.(?:local|com|htb)\b|\b10\.10\.\d+\.\d+\b|\b(?:mimikatz|meterpreter|msf\d?|beacon)\s*>/;
-
-/** Whether a fenced block sends anything to a real host (then nothing in it is lowered). */
-export function sendsToRealHost(block: string): boolean {
-  for (const m of block.matchAll(URL_HOST)) if (!PLACEHOLDER_HOST.test(m[1] ?? "")) return true;
-  for (const line of block.split("\n")) {
-    if (!SEND_TOOL.test(line)) continue;
-    // A send to a bare host or IP: every host-like word on the line must be a placeholder.
-    const hosts = line.match(
-      /\b(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24})\b/gi,
-    );
-    for (const h of hosts ?? []) {
-      if (/\.(?:sh|py|txt|zip|gz|tar|ps1|exe|dll|bin|json|xml|conf|key|pem|pub|db|log|hash|hashes)$/i.test(h))
-        continue;
-      if (!PLACEHOLDER_HOST.test(h)) return true;
-    }
-  }
-  return false;
-}
-
-/**
- * Why a finding in an offensive-security guide documents a technique for use against a target, or
- * undefined. Only in instructions (never scripts), only in a fenced block or a table row / inline span,
- * only credential access, persistence and remote access, and only when nothing in the block sends
- * data to a real host.
- */
-export function againstTarget(f: Finding, file: TextFile, offensive: boolean): string | undefined {
-  if (!offensive || !AGAINST_TARGET.has(f.category) || f.ruleId.startsWith("script.")) return undefined;
-  // A fixed public key planted in authorized_keys is a real backdoor, never a placeholder.
-  if (f.ruleId === "persist.authorized-keys-backdoor") return undefined;
-  if (file.kind !== "instructions" || f.decoded) return undefined;
-  // Setup and install sections run on the user's own machine, not against a target.
-  if (SETUP_HEADING.test(headingAbove(file, f.line))) return undefined;
-  const line = file.lines.lineText(f.line);
-  let passage: string;
-  if (f.context === "code-block") {
-    const block = fencesOf(file.text).find((b) => {
-      const first = b.line + 2;
-      return f.line >= first && f.line < first + b.content.split("\n").length;
-    });
-    if (!block) return undefined;
-    passage = block.content;
-  } else if (f.context === "inline-code" || /^\s*\|/.test(line)) passage = line;
-  else return undefined;
-  if (sendsToRealHost(passage)) return undefined;
-  const target = PLACEHOLDER_TEXT.test(passage) ? " (it names a placeholder target)" : "";
-  return `an offensive-security technique the guide documents for use against a target${target}`;
-}
-
 const HISTORY_REWRITE = /\b(?:git[ \t]+filter-repo|filter-repo|bfg|git[ \t]+filter-branch)\b/i;
 const SECRET_TARGET =
   /--replace-text\b|--delete-files\b|\b(?:secrets?|credentials?|passwords?|passwd|tokens?|leak(?:ed)?|api[_-]?keys?|private[_ -]?keys?|id_rsa|id_ed25519)\b|\.env\b|\.pem\b/i;
@@ -325,58 +200,6 @@ export function secretPurge(f: Finding, file: TextFile): string | undefined {
   // drops src/ would otherwise pass.
   if (!rewrite.some((l) => SECRET_TARGET.test(l))) return undefined;
   return "publishes a history rewrite that removes a leaked secret (git filter-repo/BFG in the same block)";
-}
-
-/** Path rules whose match can be a mere mention of the file's path. */
-const PATH_RULES = new Set([
-  "cred.ssh-private-keys",
-  "cred.cloud-credentials",
-  "cred.package-registry-tokens",
-]);
-const FILE_TEST =
-  /\[\[?\s+!?\s*-[efrsd]\s|\btest\s+-[efrsd]\s|os\.path\.(?:exists|isfile)\(|\.(?:exists|is_file)\(\)|\bexistsSync\(|\bTest-Path\b|^\s*(?:echo|printf)\s+["']?[^\s|;&<>`]+["']?\s*$/;
-const READS_IT =
-  /\b(?:cat|cp|scp|rsync|read\w*|open|source|base64|xxd|tar|zip|curl|wget|nc|less|more|head|tail|grep|strings|Get-Content|send|upload|post)\b|[<|]|\$\(/;
-
-/** `find / -name "id_rsa" 2>/dev/null`: prints paths, with no -exec, -delete, -print0 or pipe. */
-const FIND_BY_NAME =
-  /^\s*(?:\$\s+)?find\s+[^\s|;&<>`]+\s+(?:-(?:type|maxdepth|mindepth|xdev)\s+\S+\s+)*-i?name\s+["']?[\w.*-]{1,60}["']?(?:\s+-type\s+\w)?\s*(?:2>\s*\/dev\/null)?\s*$/;
-
-/**
- * A key appended to authorized_keys that is a stand-in, not a key: `ssh-rsa AAAAB3...`, `<your
- * public key>`, `$(cat my_key.pub)` is judged on its own. Run as written it lets nobody in; the
- * reader puts their own key there. A full key literal is a backdoor and keeps its level.
- */
-export function placeholderKey(f: Finding, line: string): string | undefined {
-  if (f.ruleId !== "persist.authorized-keys-write") return undefined;
-  const m =
-    /^\s*echo\s+(["'])((?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-\S+)\s+[^"']{0,200})\1\s*>>?\s*\S*authorized_keys\s*$/.exec(
-      line,
-    );
-  const key = m?.[2]?.split(/\s+/)[1] ?? "";
-  if (
-    !m ||
-    !/(?:\.{3}|\u2026|<[^>]{1,40}>|\bKEY\b|X{4,})/.test(m[2] ?? "") ||
-    key.replace(/[^A-Za-z0-9+/=]/g, "").length >= 40
-  )
-    return undefined;
-  return "appends a placeholder key (it is cut short or a <name>): as written it lets nobody in";
-}
-
-/**
- * Why a key-file finding only tests that the file exists (or prints its path for ssh -i), or
- * undefined. `[[ -f ~/.ssh/id_ed25519 ]]` chooses which key ssh should use; it reads nothing.
- */
-export function existenceOnly(f: Finding, line: string): string | undefined {
-  if (PATH_RULES.has(f.ruleId) && FIND_BY_NAME.test(line))
-    return "only lists where key files are (find -name); nothing reads them";
-  if (!PATH_RULES.has(f.ruleId) || !FILE_TEST.test(line)) return undefined;
-  const rest = line
-    .replace(/\[\[?[^\]]*\]\]?/g, " ")
-    .replace(/^\s*(?:el)?if\b|\bthen\b|\bfi\b|\becho\b/g, " ");
-  return READS_IT.test(rest)
-    ? undefined
-    : "only tests that the key file exists or names its path; nothing reads it";
 }
 
 /** Agent session logs (Claude Code's projects/*.jsonl, Codex sessions), as the read's path shows. */
@@ -409,28 +232,6 @@ function sessionLogsOf(why: string | undefined, sendsAnything: boolean): Judgeme
         to: "LOW_QUALITY",
         does: "reads the agent's session logs it works on, locally",
       };
-}
-
-/** A proof-of-concept payload: a dialog or a log line showing the code ran, and nothing else. */
-const POC =
-  /^\s*(?:alert|prompt|confirm|print|console\.log)\s*(?:\(\s*[\w'". ]{0,40}\s*\)|`[\w ]{0,40}`)\s*;?\s*$/;
-
-/**
- * Why an encoded-and-run snippet in an offensive guide is a proof of concept, or undefined: every
- * encoded literal on the line decodes to `alert(1)`-like text (an XSS filter-bypass example). Anything
- * else encoded — a fetch, a cookie sent away, more decoding — stays as detected.
- */
-export function proofOfConcept(f: Finding, file: TextFile, offensive: boolean): string | undefined {
-  if (!offensive || f.category !== "obfuscation" || file.kind !== "instructions") return undefined;
-  if (f.context !== "code-block" && f.context !== "inline-code") return undefined;
-  const line = file.lines.lineText(f.line);
-  const encoded = [...line.matchAll(/(["'`])([A-Za-z0-9+/]{4,400}={0,2})\1/g)].map((m) => m[2] ?? "");
-  if (encoded.length === 0) return undefined;
-  for (const e of encoded) {
-    const text = Buffer.from(e, "base64").toString("latin1");
-    if (!POC.test(text)) return undefined;
-  }
-  return "a proof-of-concept payload (it decodes to a harmless dialog) in an offensive-security guide";
 }
 
 /** `cp "$PROJECT_DIR/.npmrc" "$DEPS_DIR/"`: a project-scoped registry config copied to a local folder. */
