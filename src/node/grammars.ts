@@ -6,6 +6,7 @@ import type { Parser } from "@vscode/tree-sitter-wasm";
 import type { ScriptAnalyzer } from "../scan/index.js";
 import {
   createTreeSitterAnalyzer,
+  enableDirectTreeCopy,
   type ScriptLanguage,
   type ScriptParsers,
   type TreeSitterScriptAnalyzer,
@@ -73,6 +74,8 @@ function initRuntime(): Promise<{ ts: Runtime; dir: string }> {
     // any other lookup inside the same folder.
     const options = { wasmBinary, locateFile: (file: string) => join(dir, file) };
     await ts.Parser.init(options);
+    // The runtime made `options` its module: tree copies may now call its cursor functions directly.
+    enableDirectTreeCopy(options);
     return { ts, dir };
   })();
   runtime.catch(() => {

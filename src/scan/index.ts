@@ -182,6 +182,7 @@ export function highestSeverity(result: ScanResult): Severity | null {
 
 export {
   createTreeSitterAnalyzer,
+  enableDirectTreeCopy,
   type ScriptLanguage,
   type ScriptParsers,
   type TreeSitterScriptAnalyzer,

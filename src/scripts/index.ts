@@ -16,6 +16,7 @@ import { type CodeLang, EMPTY, type Value } from "./values.js";
 // loads them), nothing here touches the file system or runs the scanned code.
 
 export { SCRIPT_CHECKS } from "./script-checks.js";
+export { enableDirectTreeCopy } from "./syntax.js";
 
 export type ScriptLanguage = "python" | "javascript" | "typescript" | "shell" | "powershell";
 export type ScriptParsers = Record<ScriptLanguage, Parser>;
