@@ -1,10 +1,12 @@
 import { deflateRawSync, gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
 import { describe, expect, it } from "vitest";
+import { toSarif } from "../src/report/sarif.js";
 import { ARCHIVE_LIMITS, readArchive } from "../src/scan/archive/read-archive.js";
 import { defaultConfig } from "../src/scan/scan-config.js";
 import type { Finding, SkillReport } from "../src/scan/types.js";
 import { ruleIds, scanOne, skillMd } from "./helpers.js";
+import { result } from "./report-fixtures.js";
 
 // Archives are built here, byte by byte, so each test controls exactly the structure it attacks.
 
@@ -142,6 +144,10 @@ describe("a skill's archives are read and their files scanned", () => {
     expect(worst?.file).toBe("assets/kit.tar.gz!/kit/install.sh");
     expect(worst?.file.endsWith("!/kit/install.sh")).toBe(true);
     expect(s.scripts).toContain("assets/kit.tar.gz!/kit/install.sh");
+    // SARIF points into the archive too (the `!` percent-encoded like every reserved character).
+    const sarif = toSarif({ ...result([]), skills: [s] });
+    const uris = sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(uris).toContain("assets/kit.tar.gz%21/kit/install.sh");
     // The archive itself was read whole: its own finding is a notice, the payload's finding is the verdict.
     expect(archiveFinding(s).level).toBe("LOW_QUALITY");
   });
@@ -161,12 +167,16 @@ describe("a skill's archives are read and their files scanned", () => {
     expect(f.adjustments?.[0]?.why).toMatch(/2 files were all checked/);
     expect(f.excerpt).toMatch(/all 2 file\(s\) checked/);
     expect(s.level).toBeLessThanOrEqual(1);
-    // The members are scanned, and the content hash stays the hash of the skill's own files.
-    const plain = await scanOne({
-      "SKILL.md": SKILL,
-      "assets/starter.zip": zip([{ name: "x.md", body: "hi" }]),
-    });
-    expect(plain.contentHash).not.toBe(s.contentHash);
+    // An Office document inside is a document, not a nested archive left unopened.
+    const docx = zip([{ name: "[Content_Types].xml", body: "<Types/>" }]);
+    const withDoc = await withAsset(
+      "assets/starter.zip",
+      zip([
+        { name: "README.md", body: BENIGN_README },
+        { name: "sample.docx", body: docx },
+      ]),
+    );
+    expect(archiveFinding(withDoc).level).toBe("LOW_QUALITY");
   });
 
   it("reads a plain .tar, pax long names (tar-stream) and GNU long names", async () => {

@@ -3,6 +3,7 @@
 // itself gets one finding that says whether all of it was checked. Only what was read whole and
 // scanned counts as checked; anything else keeps the archive RISKY with the reason in its excerpt.
 
+import { zipDocumentKind } from "../analyze/documents.js";
 import { CHECKS } from "../code-checks.js";
 import { findingAt, type Place } from "../findings.js";
 import { decodeBytes } from "../text/decode.js";
@@ -64,9 +65,13 @@ function targetInside(linkDir: string, target: string): string | undefined {
   return stack.join("/");
 }
 
-/** A nested archive is not opened: one level keeps the work bounded and the report readable. */
-function nestedFormat(data: Uint8Array): string | undefined {
-  return archiveFormat(data, decodeBytes(data.subarray(0, 16)).format);
+/**
+ * A nested archive is not opened: one level keeps the work bounded and the report readable. An
+ * Office or OpenDocument file is a document, not an archive someone unpacks.
+ */
+function nestedFormat(path: string, data: Uint8Array): string | undefined {
+  const format = archiveFormat(data, decodeBytes(data.subarray(0, 16)).format);
+  return format === "zip" && zipDocumentKind(path, data) ? undefined : format;
 }
 
 const list = (xs: string[], max = 3) =>
@@ -107,7 +112,7 @@ export function scanArchive(a: ArchiveScan): ArchiveResult {
   };
   let scanned = 0;
   for (const m of listing.files) {
-    const nested = nestedFormat(m.data);
+    const nested = nestedFormat(m.path, m.data);
     if (nested) notRead.push(`${m.path} (a ${nested} archive inside the archive, not opened)`);
     // A nested archive still gets the binary checks: an encrypted zip stays SUSPICIOUS wherever it is.
     a.scanMember(pathOf(m.path), `${a.rel}!/${m.path}`, m.path, m.data, sibling);
