@@ -208,6 +208,46 @@ function binaryFindings(
   return embeddedFindings(raw, place.file, rel, ctx);
 }
 
+/**
+ * One file of an archive, scanned as a file of the skill (a text file with every rule and script
+ * analysis, its kind by its own name; a binary one with the binary checks).
+ */
+function scanMember(
+  m: { path: string; skillPath: string; inner: string; data: Uint8Array; sibling: (p: string) => boolean },
+  ctx: AnalysisContext,
+  state: SkillState,
+  blockedHashes: Set<string>,
+): void {
+  const at = { file: m.path, line: 1, column: 1, context: "file" as const };
+  if (blockedHashes.size > 0) {
+    const h = createHash("sha256").update(m.data).digest("hex");
+    if (blockedHashes.has(h))
+      state.findings.push(
+        findingAt(CHECKS.blocklistedFile, at, { excerpt: `sha256 ${h}`, trigger: "blocklist" }),
+      );
+  }
+  const d = decodeBytes(m.data);
+  if (d.binary) {
+    state.findings.push(...binaryFindings(m.data, d, at, m.skillPath, m.sibling, ctx));
+    return;
+  }
+  if (d.invalidUtf8) state.findings.push(findingAt(CHECKS.invalidUtf8, at, { excerpt: m.skillPath }));
+  const kind = contentKind(m.inner, d.text);
+  const file: TextFile = {
+    path: m.path,
+    skillPath: m.skillPath,
+    kind,
+    text: d.text,
+    lines: new LineIndex(d.text),
+  };
+  if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(m.inner))
+    file.contextAt = markdownContext(d.text, 0, ctx.clock);
+  if (isScriptKind(kind)) state.scripts.push(m.skillPath);
+  state.filePaths.add(m.skillPath);
+  state.texts.set(m.path, file);
+  analyzeText(file, ctx, state);
+}
+
 /** Rescans decoded or hidden text with every rule and reports what it finds at the encoded place. */
 function rescanHidden(
   h: HiddenText,
@@ -398,6 +438,7 @@ export async function scanSkill(
   let files = 0;
   let skippedForSize = 0;
   let archiveMembers = 0;
+  let entryPaths: Set<string> | undefined;
   let mdText: string | undefined;
   const prefix = dir === "." ? "" : `${dir}/`;
   // Provenance weighs every file's downloads by who the skill says it is, and files sorting before
@@ -507,7 +548,9 @@ export async function scanSkill(
             excerpt: `SKILL.md: ${decoded.format === "other" ? "binary data (a NUL byte in the first 8 KiB)" : `${decoded.format} data`}`,
           }),
         );
-      const hasFile = (p: string) => skill.entries.some((e) => e.path === prefix + p);
+      entryPaths ??= new Set(skill.entries.map((e) => e.path));
+      const onDisk = entryPaths;
+      const hasFile = (p: string) => onDisk.has(prefix + p);
       state.findings.push(
         ...binaryFindings(raw, decoded, place, rel, hasFile, ctx, (format) => {
           const r = scanArchive({
@@ -517,32 +560,9 @@ export async function scanSkill(
             rel,
             budget: limits.maxSkillBytes - bytes,
             members: limits.maxFilesPerSkill - archiveMembers,
-            taken: (p) => state.texts.has(p) || skill.entries.some((e) => e.path === p),
-            scanMember: (path, skillPath, inner, data, sibling) => {
-              const at = { ...place, file: path };
-              if (blockedHashes.size > 0) {
-                const h = createHash("sha256").update(data).digest("hex");
-                if (blockedHashes.has(h))
-                  state.findings.push(
-                    findingAt(CHECKS.blocklistedFile, at, { excerpt: `sha256 ${h}`, trigger: "blocklist" }),
-                  );
-              }
-              const d = decodeBytes(data);
-              if (d.binary) {
-                state.findings.push(...binaryFindings(data, d, at, skillPath, sibling, ctx));
-                return;
-              }
-              if (d.invalidUtf8)
-                state.findings.push(findingAt(CHECKS.invalidUtf8, at, { excerpt: skillPath }));
-              const kind = contentKind(inner, d.text);
-              const file: TextFile = { path, skillPath, kind, text: d.text, lines: new LineIndex(d.text) };
-              if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(inner))
-                file.contextAt = markdownContext(d.text, 0, ctx.clock);
-              if (isScriptKind(kind)) state.scripts.push(skillPath);
-              state.filePaths.add(skillPath);
-              state.texts.set(path, file);
-              analyzeText(file, ctx, state);
-            },
+            taken: (p) => state.texts.has(p) || onDisk.has(p),
+            scanMember: (path, skillPath, inner, data, sibling) =>
+              scanMember({ path, skillPath, inner, data, sibling }, ctx, state, blockedHashes),
           });
           bytes += r.bytes;
           archiveMembers += r.members;
