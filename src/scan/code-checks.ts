@@ -206,8 +206,20 @@ export const CHECKS = {
     category: "binaries",
     level: "RISKY",
     confidence: "medium",
-    explanation: "The skill ships an archive whose contents were not checked.",
+    explanation:
+      "The skill ships an archive. Its files are unpacked in memory and checked like the skill's own (a finding inside names it as archive!/file); the excerpt says whether all of them were checked and, if not, what was not (too large, a nested archive, a format or compression that is not read, damaged data).",
     remediation: "Unpack the files into the skill so they can be reviewed.",
+  }),
+  archiveEscape: c({
+    id: "binary.archive-path-escape",
+    title: "Archive member named to land outside its folder",
+    category: "binaries",
+    level: "SUSPICIOUS",
+    confidence: "high",
+    explanation:
+      'A file inside this archive has an absolute name or one that climbs out with `..`. Unpacking it can write outside the folder it is unpacked into, for example over your shell start-up files or an agent\'s settings (a "zip slip"). Its contents were checked under the name it would otherwise have.',
+    remediation: "Pack the archive from inside its folder, so every name is relative and has no `..`.",
+    references: ["CWE-22"],
   }),
   encryptedArchive: c({
     id: "binary.encrypted-archive",

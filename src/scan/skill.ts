@@ -14,10 +14,11 @@ import { impersonationFindings } from "./analyze/impersonation.js";
 import { identityOf, NO_IDENTITY, type SkillIdentity } from "./analyze/provenance.js";
 import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
+import { archiveFormat, scanArchive } from "./archive/scan-archive.js";
 import { CHECKS } from "./code-checks.js";
 import type { DiscoveredSkill } from "./discover.js";
 import { type FileSet, VCS_DIR } from "./fileset.js";
-import { findingAt } from "./findings.js";
+import { findingAt, type Place } from "./findings.js";
 import { levelOf } from "./levels.js";
 import { parseSkillMd } from "./manifest/frontmatter.js";
 import { type ManifestProblem, validateManifest } from "./manifest/validate.js";
@@ -27,7 +28,7 @@ import { timed } from "./profile.js";
 import { qualityScore, relativeLinks } from "./quality.js";
 import type { TextKind } from "./rules/schema.js";
 import { summarise } from "./summary.js";
-import { decodeBytes } from "./text/decode.js";
+import { type DecodedFile, decodeBytes } from "./text/decode.js";
 import { embeddedText } from "./text/embedded.js";
 import { contentKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
@@ -154,6 +155,97 @@ function embeddedFindings(raw: Uint8Array, path: string, rel: string, ctx: Analy
       column: 1,
       excerpt: `text hidden in a binary file: ${f.excerpt}`,
     }));
+}
+
+/**
+ * The checks of a binary file, on disk or inside an archive. `openArchive` reads an archive's members
+ * (files on disk only: an archive inside an archive is not opened); `hasFile` tells whether a path
+ * beside it exists (a .pyc's source).
+ */
+function binaryFindings(
+  raw: Uint8Array,
+  decoded: DecodedFile,
+  place: Place,
+  rel: string,
+  hasFile: (rel: string) => boolean,
+  ctx: AnalysisContext,
+  openArchive?: (format: string) => Finding[],
+): Finding[] {
+  const format = archiveFormat(raw, decoded.format);
+  if (decoded.format === "elf" || decoded.format === "pe" || decoded.format === "mach-o") {
+    return [findingAt(CHECKS.executable, place, { excerpt: `${rel}: ${decoded.format} executable` })];
+  }
+  if (format) {
+    const doc = decoded.format === "zip" ? zipDocumentKind(rel, raw) : undefined;
+    if (doc) {
+      const f = findingAt(CHECKS.archive, place, { excerpt: `${rel}: ${format} archive` });
+      return [adjust(f, "LOW_QUALITY", `${doc} (a zip container of XML), not an archive to unpack`)];
+    }
+    if (openArchive) return openArchive(format);
+    // Bit 0 of a zip entry's general-purpose flags marks it as encrypted.
+    const encrypted = format === "zip" && ((raw[6] ?? 0) & 1) === 1;
+    return [
+      findingAt(encrypted ? CHECKS.encryptedArchive : CHECKS.archive, place, {
+        excerpt: `${rel}: ${format} archive inside an archive, not opened`,
+      }),
+    ];
+  }
+  if (decoded.format === "pyc") {
+    const source = pycSource(rel.slice(rel.lastIndexOf("!/") + 1).replace(/^\//, ""));
+    const withSource = source !== undefined && hasFile(source);
+    return [
+      findingAt(CHECKS.compiledPython, place, {
+        ...(withSource ? { level: "RISKY" as const, confidence: "medium" as const } : {}),
+        excerpt: withSource
+          ? `${rel}: compiled Python next to its source ${source} (a cache that need not match it)`
+          : `${rel}: compiled Python with no ${source ?? ".py"} source in the skill`,
+      }),
+    ];
+  }
+  if (decoded.format === "wasm") {
+    return [findingAt(CHECKS.executable, place, { level: "RISKY", excerpt: `${rel}: WebAssembly module` })];
+  }
+  return embeddedFindings(raw, place.file, rel, ctx);
+}
+
+/**
+ * One file of an archive, scanned as a file of the skill (a text file with every rule and script
+ * analysis, its kind by its own name; a binary one with the binary checks).
+ */
+function scanMember(
+  m: { path: string; skillPath: string; inner: string; data: Uint8Array; sibling: (p: string) => boolean },
+  ctx: AnalysisContext,
+  state: SkillState,
+  blockedHashes: Set<string>,
+): void {
+  const at = { file: m.path, line: 1, column: 1, context: "file" as const };
+  if (blockedHashes.size > 0) {
+    const h = createHash("sha256").update(m.data).digest("hex");
+    if (blockedHashes.has(h))
+      state.findings.push(
+        findingAt(CHECKS.blocklistedFile, at, { excerpt: `sha256 ${h}`, trigger: "blocklist" }),
+      );
+  }
+  const d = decodeBytes(m.data);
+  if (d.binary) {
+    state.findings.push(...binaryFindings(m.data, d, at, m.skillPath, m.sibling, ctx));
+    return;
+  }
+  if (d.invalidUtf8) state.findings.push(findingAt(CHECKS.invalidUtf8, at, { excerpt: m.skillPath }));
+  const kind = contentKind(m.inner, d.text);
+  const file: TextFile = {
+    path: m.path,
+    skillPath: m.skillPath,
+    kind,
+    text: d.text,
+    lines: new LineIndex(d.text),
+  };
+  if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(m.inner))
+    file.contextAt = markdownContext(d.text, 0, ctx.clock);
+  if (isScriptKind(kind)) state.scripts.push(m.skillPath);
+  state.filePaths.add(m.skillPath);
+  state.texts.set(m.path, file);
+  analyzeText(file, ctx, state);
 }
 
 /** Rescans decoded or hidden text with every rule and reports what it finds at the encoded place. */
@@ -345,6 +437,8 @@ export async function scanSkill(
   let bytes = 0;
   let files = 0;
   let skippedForSize = 0;
+  let archiveMembers = 0;
+  let entryPaths: Set<string> | undefined;
   let mdText: string | undefined;
   const prefix = dir === "." ? "" : `${dir}/`;
   // Provenance weighs every file's downloads by who the skill says it is, and files sorting before
@@ -454,43 +548,27 @@ export async function scanSkill(
             excerpt: `SKILL.md: ${decoded.format === "other" ? "binary data (a NUL byte in the first 8 KiB)" : `${decoded.format} data`}`,
           }),
         );
-      if (decoded.format === "elf" || decoded.format === "pe" || decoded.format === "mach-o") {
-        state.findings.push(
-          findingAt(CHECKS.executable, place, { excerpt: `${rel}: ${decoded.format} executable` }),
-        );
-      } else if (
-        decoded.format === "zip" ||
-        decoded.format === "7z" ||
-        decoded.format === "rar" ||
-        decoded.format === "gzip"
-      ) {
-        // Bit 0 of a zip entry's general-purpose flags marks it as encrypted.
-        const encrypted = decoded.format === "zip" && ((raw[6] ?? 0) & 1) === 1;
-        const f = findingAt(encrypted ? CHECKS.encryptedArchive : CHECKS.archive, place, {
-          excerpt: `${rel}: ${decoded.format} archive`,
-        });
-        const doc = decoded.format === "zip" ? zipDocumentKind(rel, raw) : undefined;
-        state.findings.push(
-          doc ? adjust(f, "LOW_QUALITY", `${doc} (a zip container of XML), not an archive to unpack`) : f,
-        );
-      } else if (decoded.format === "pyc") {
-        const source = pycSource(rel);
-        const withSource = source !== undefined && skill.entries.some((e) => e.path === prefix + source);
-        state.findings.push(
-          findingAt(CHECKS.compiledPython, place, {
-            ...(withSource ? { level: "RISKY" as const, confidence: "medium" as const } : {}),
-            excerpt: withSource
-              ? `${rel}: compiled Python next to its source ${source} (a cache that need not match it)`
-              : `${rel}: compiled Python with no ${source ?? ".py"} source in the skill`,
-          }),
-        );
-      } else if (decoded.format === "wasm") {
-        state.findings.push(
-          findingAt(CHECKS.executable, place, { level: "RISKY", excerpt: `${rel}: WebAssembly module` }),
-        );
-      } else {
-        state.findings.push(...embeddedFindings(raw, entry.path, rel, ctx));
-      }
+      entryPaths ??= new Set(skill.entries.map((e) => e.path));
+      const onDisk = entryPaths;
+      const hasFile = (p: string) => onDisk.has(prefix + p);
+      state.findings.push(
+        ...binaryFindings(raw, decoded, place, rel, hasFile, ctx, (format) => {
+          const r = scanArchive({
+            raw,
+            format,
+            place,
+            rel,
+            budget: limits.maxSkillBytes - bytes,
+            members: limits.maxFilesPerSkill - archiveMembers,
+            taken: (p) => state.texts.has(p) || onDisk.has(p),
+            scanMember: (path, skillPath, inner, data, sibling) =>
+              scanMember({ path, skillPath, inner, data, sibling }, ctx, state, blockedHashes),
+          });
+          bytes += r.bytes;
+          archiveMembers += r.members;
+          return r.findings;
+        }),
+      );
       continue;
     }
     const text = decoded.text;
