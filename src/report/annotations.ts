@@ -51,6 +51,8 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+import { surfaceLocation } from "./archive-members.js";
+
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
 function message(f: Finding): string {
@@ -73,15 +75,16 @@ export function annotationsFor(result: ScanResult, opts: AnnotationOptions = {})
     .slice()
     .sort(compareFindings)
     .map((f) => {
-      const startLine = Math.max(1, f.line);
+      const at = surfaceLocation(f.file, f.line, f.column, f.endLine);
+      const startLine = Math.max(1, at.line);
       return {
         level: ANNOTATION_LEVEL(f.level),
-        file: repoPath(opts.pathPrefix, f.file),
+        file: repoPath(opts.pathPrefix, at.file),
         startLine,
-        endLine: Math.max(startLine, f.endLine ?? startLine),
-        startColumn: Math.max(1, f.column),
+        endLine: Math.max(startLine, at.endLine ?? startLine),
+        startColumn: Math.max(1, at.column),
         title: `${f.ruleId}: ${oneLine(f.title)}`,
-        message: message(f),
+        message: at.prefix + message(f),
       };
     });
 }

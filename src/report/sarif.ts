@@ -3,6 +3,7 @@ import type { Confidence, Finding, ScanResult, Severity, Trust } from "../scan/i
 import { levelOf, PRESENTATION, trustText } from "../scan/index.js";
 import { adjustmentLines } from "./adjustments.js";
 import { compareFindings, repoPath } from "./annotations.js";
+import { surfaceLocation } from "./archive-members.js";
 
 // SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). What GitHub reads:
 // tool.driver.rules[] (shortDescription, fullDescription, help, properties.tags,
@@ -155,12 +156,16 @@ function ruleOf(f: Finding, level: Severity): SarifRule {
 }
 
 function location(prefix: string | undefined, file: string, line: number, column: number, endLine?: number) {
-  const startLine = Math.max(1, line);
-  const region: SarifLocation["physicalLocation"]["region"] = { startLine, startColumn: Math.max(1, column) };
-  if (endLine && endLine > startLine) region.endLine = endLine;
+  const at = surfaceLocation(file, line, column, endLine);
+  const startLine = Math.max(1, at.line);
+  const region: SarifLocation["physicalLocation"]["region"] = {
+    startLine,
+    startColumn: Math.max(1, at.column),
+  };
+  if (at.endLine && at.endLine > startLine) region.endLine = at.endLine;
   return {
     physicalLocation: {
-      artifactLocation: { uri: toUri(repoPath(prefix, file)) },
+      artifactLocation: { uri: toUri(repoPath(prefix, at.file)) },
       region,
     },
   };
@@ -197,7 +202,7 @@ export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     const text = [
-      `${f.level}: ${oneLine(f.title)}. ${oneLine(f.explanation)}`,
+      `${surfaceLocation(f.file, f.line, f.column).prefix}${f.level}: ${oneLine(f.title)}. ${oneLine(f.explanation)}`,
       f.excerpt ? `Found: ${oneLine(f.excerpt)}` : "",
       ...adjustmentLines(f).map((a) => `Level changed ${a}`),
       `Fix: ${oneLine(f.remediation)}`,
