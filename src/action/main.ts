@@ -49,6 +49,12 @@ import { type ActionInputs, InputError, readInputs, resolveOutputPath } from "./
 // annotations → job summary → outputs → pass or fail. Each step is one call; the decisions are the
 // core's, the rendering is src/report's.
 
+/**
+ * Marks the end of a step on the performance timeline, where `npm run bench:action` reads it to say
+ * where a cold run's time goes (scripts/bench-action.mjs). A mark costs microseconds.
+ */
+export const markStep = (step: string): void => void performance.mark(`skill-quarantine:${step}`);
+
 /** GitHub refuses a step summary above 1 MiB; stay well below it. */
 const SUMMARY_MAX_BYTES = 1000 * 1024;
 
@@ -384,8 +390,11 @@ export async function run(): Promise<void> {
     ...acceptedDecisions(accepted.entries, accepted.source ?? ACCEPTED_PATH, where),
   ];
 
+  markStep("setup");
+
   // 4. Rules shipped with the Action. Script grammars load when a skill first needs one.
   const ruleSet = await loadBuiltinRuleSet();
+  markStep("rules");
   const scanOpts: ScanOptions = {
     ruleSet,
     config,
@@ -403,6 +412,7 @@ export async function run(): Promise<void> {
   const baseline = await scanBaseline(choice, target, { ...scanOpts, runner: baseRunner.runner });
   if (baseline.unavailable) core.warning(baseline.note);
   else core.info(baseline.note);
+  markStep("baseline");
 
   // 6. Scan the checkout.
   const local = new LocalFileSet(target.root, { maxDepth: config.limits.maxDepth });
@@ -419,6 +429,7 @@ export async function run(): Promise<void> {
     await runner.close();
   }
   const result: ScanResult = { ...scanned, root: shown(ws, target.root) };
+  markStep("scan");
 
   // 7. Files: SARIF for code scanning and the JSON report next to it.
   const sarifPath = await resolveOutputPath(ws, process.env.RUNNER_TEMP, inputs["sarif-file"]);
@@ -427,6 +438,7 @@ export async function run(): Promise<void> {
   const informationUri = env.actionRepository ? `${env.serverUrl}/${env.actionRepository}` : undefined;
   await writeFile(sarifPath, renderSarif(result, { pathPrefix: target.prefix, informationUri }));
   await writeFile(reportPath, `${JSON.stringify(result, null, 2)}\n`);
+  markStep("files");
 
   // 8. Annotations on the lines.
   const notes: string[] = [...configNotes, ...acceptedNotesShown, ...(fromApp?.notes ?? [])].map(
@@ -478,6 +490,8 @@ export async function run(): Promise<void> {
   core.setOutput("findings", String(result.totals.findings));
   core.setOutput("report-file", shown(ws, reportPath));
   core.setOutput("sarif-file", shown(ws, sarifPath));
+
+  markStep("report");
 
   // 11. Pass or fail: one line naming every skill at or above fail-on (the first ten, then a count).
   const failName = failOn >= NEVER_FAIL ? "none" : LEVEL_NAMES[failOn as LevelNumber];
