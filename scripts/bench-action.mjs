@@ -181,7 +181,7 @@ function runOnce(bundle, r) {
     const at = markAt.get(mark);
     if (at === undefined) continue; // a bundle built before the marks
     steps[label] = at - prev;
-    if (mark === "scan") steps["  of which grammars"] = grammars;
+    if (mark === "scan") steps["  grammars loading (during the scan)"] = grammars;
     prev = at;
   }
   steps["exit + process"] = wall - prev;

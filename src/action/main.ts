@@ -42,7 +42,7 @@ import {
 } from "../scan/index.js";
 import { openGitRef } from "../sources/git.js";
 import { LocalFileSet } from "../sources/local.js";
-import { type ActionDecisions, readActionDecisions } from "./decisions.js";
+import type { ActionDecisions } from "./decisions.js";
 import { type ActionInputs, InputError, readInputs, resolveOutputPath } from "./inputs.js";
 
 // The Action: inputs → scan (with the baseline when there is one) → SARIF and JSON report →
@@ -319,6 +319,8 @@ async function readFromAppealsRepository(
         `No token to read the appeals repository ${repository}: set \`github-token\`. No reviewer decision was applied.`,
       ],
     };
+  // Loaded only here: the GitHub client is a tenth of the bundle, and most runs name no appeals repository.
+  const { readActionDecisions } = await import("./decisions.js");
   return readActionDecisions({
     repository,
     token,
