@@ -7,10 +7,11 @@ import type {
   FileSet,
   RuleSet,
   ScanOptions,
+  ScriptLanguage,
   SkillReport,
   SkillScanner,
 } from "../scan/index.js";
-import { scanOneSkill } from "../scan/index.js";
+import { MAX_SCRIPT_CHARS, scanOneSkill, scriptLanguage } from "../scan/index.js";
 import { LocalFileSet } from "../sources/local.js";
 import { createLazyScriptAnalyzer, type LazyScriptAnalyzer } from "./grammars.js";
 import { ruleSetToJson } from "./rule-set-data.js";
@@ -199,12 +200,32 @@ export function createSkillRunner(options: RunnerOptions): SkillRunner {
       return (await pool).run(task) as Promise<SkillReport>;
     },
   };
+  /**
+   * Starts loading the grammars of the script files listed, so that they compile (off this thread,
+   * as WebAssembly does) while the first skills are scanned. Only languages whose files are present;
+   * a scan that needs a grammar not ready yet still waits for it and scans again.
+   */
+  const prefetch = (skills: DiscoveredSkill[]): SkillScanner => {
+    if (!scripts) return inThread;
+    const langs = new Set<ScriptLanguage>();
+    for (const s of skills)
+      for (const e of s.entries) {
+        const lang = e.kind === "file" && e.size <= MAX_SCRIPT_CHARS ? scriptLanguage(e.path) : undefined;
+        if (lang) langs.add(lang);
+      }
+    if (langs.size) {
+      lazy ??= createLazyScriptAnalyzer();
+      // A failure here is retried, and reported, by the scan that needs the grammar.
+      lazy.load([...langs]).catch(() => {});
+    }
+    return inThread;
+  };
   return {
     runner: (skills) => {
-      if (workers <= 1) return inThread;
+      if (workers <= 1) return prefetch(skills);
       let bytes = 0;
       for (const s of skills) for (const e of s.entries) if (e.kind === "file") bytes += e.size;
-      return bytes >= minBytes ? pooled : inThread;
+      return bytes >= minBytes ? pooled : prefetch(skills);
     },
     async close() {
       const p = pool;

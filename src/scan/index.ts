@@ -182,8 +182,10 @@ export function highestSeverity(result: ScanResult): Severity | null {
 
 export {
   createTreeSitterAnalyzer,
+  MAX_SCRIPT_CHARS,
   type ScriptLanguage,
   type ScriptParsers,
+  scriptLanguage,
   type TreeSitterScriptAnalyzer,
 } from "../scripts/index.js";
 // The core's public surface: every folder outside src/scan imports the core from here only
