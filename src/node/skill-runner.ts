@@ -30,6 +30,12 @@ import { ruleSetToJson } from "./rule-set-data.js";
  */
 export const MIN_BYTES_FOR_POOL = 2 * 1000 * 1000;
 
+/**
+ * Skills in flight in this thread when scripts are analysed: one being scanned, the others ready to
+ * be scanned while a skill before them waits for its grammar (reports still come out in order).
+ */
+const SKILLS_AHEAD_OF_GRAMMARS = 4;
+
 /** Skills in flight per worker: one being scanned, one waiting, so a worker never idles on the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -156,16 +162,29 @@ export function createSkillRunner(options: RunnerOptions): SkillRunner {
   let lazy: LazyScriptAnalyzer | undefined;
   let pool: Promise<Tinypool> | undefined;
   let threads = 0;
-  // One skill at a time in this thread, also when the pool hands one back: the languages a scan
-  // missed must be that scan's own.
+  // One scan at a time in this thread, also when the pool hands one back: the languages a scan
+  // missed must be that scan's own. A skill waiting for a grammar to load gives its turn up, so the
+  // next skills are scanned while the grammar compiles; it is then scanned again with it.
   let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const mine = turn.then(fn);
+    turn = mine.catch(() => {});
+    return mine;
+  };
   const inThread: SkillScanner = {
-    concurrency: 1,
-    scan(skill, fs, opts) {
-      if (scripts) lazy ??= createLazyScriptAnalyzer();
-      const mine = turn.then(() => scanWithGrammars(fs, skill, opts, scripts ? lazy : undefined));
-      turn = mine.catch(() => {});
-      return mine;
+    concurrency: scripts ? SKILLS_AHEAD_OF_GRAMMARS : 1,
+    async scan(skill, fs, opts) {
+      if (!scripts) return inTurn(() => scanWithGrammars(fs, skill, opts, undefined));
+      lazy ??= createLazyScriptAnalyzer();
+      const grammars = lazy;
+      for (;;) {
+        const { report, missing } = await inTurn(async () => {
+          const report = await scanOneSkill(fs, skill, { ...opts, scriptAnalyzer: grammars.analyzer });
+          return { report, missing: grammars.takeMissing() };
+        });
+        if (missing.length === 0) return report;
+        await grammars.load(missing);
+      }
     },
   };
   const startPool = async (): Promise<Tinypool> => {
