@@ -42,18 +42,13 @@ import {
 } from "../scan/index.js";
 import { openGitRef } from "../sources/git.js";
 import { LocalFileSet } from "../sources/local.js";
-import type { ActionDecisions } from "./decisions.js";
+import { readFromAppealsRepository } from "./appeals.js";
 import { type ActionInputs, InputError, readInputs, resolveOutputPath } from "./inputs.js";
+import { markStep } from "./marks.js";
 
 // The Action: inputs → scan (with the baseline when there is one) → SARIF and JSON report →
 // annotations → job summary → outputs → pass or fail. Each step is one call; the decisions are the
 // core's, the rendering is src/report's.
-
-/**
- * Marks the end of a step on the performance timeline, where `npm run bench:action` reads it to say
- * where a cold run's time goes (scripts/bench-action.mjs). A mark costs microseconds.
- */
-export const markStep = (step: string): void => void performance.mark(`skill-quarantine:${step}`);
 
 /** GitHub refuses a step summary above 1 MiB; stay well below it. */
 const SUMMARY_MAX_BYTES = 1000 * 1024;
@@ -304,33 +299,6 @@ function summaryMarkdown(result: ScanResult, target: Target, env: Env, notes: st
   }
 }
 
-async function readFromAppealsRepository(
-  inputs: ActionInputs,
-  repository: string,
-  skillRepo: string,
-  where: { prefix: string; namespace?: string },
-): Promise<ActionDecisions> {
-  const token = inputs["github-token"];
-  if (!token)
-    return {
-      decisions: [],
-      open: [],
-      notes: [
-        `No token to read the appeals repository ${repository}: set \`github-token\`. No reviewer decision was applied.`,
-      ],
-    };
-  // Loaded only here: the GitHub client is a tenth of the bundle, and most runs name no appeals repository.
-  const { readActionDecisions } = await import("./decisions.js");
-  return readActionDecisions({
-    repository,
-    token,
-    app: inputs["app-slug"],
-    markerSecret: inputs["marker-secret"],
-    skillRepo,
-    ...where,
-  });
-}
-
 /** What a user can do about a quarantined skill here: appeal through the App, or accept after review. */
 function wayOut(
   result: ScanResult,
@@ -393,7 +361,6 @@ export async function run(): Promise<void> {
   ];
 
   markStep("setup");
-
   // 4. Rules shipped with the Action. Script grammars load when a skill first needs one.
   const ruleSet = await loadBuiltinRuleSet();
   markStep("rules");
@@ -494,7 +461,6 @@ export async function run(): Promise<void> {
   core.setOutput("sarif-file", shown(ws, sarifPath));
 
   markStep("report");
-
   // 11. Pass or fail: one line naming every skill at or above fail-on (the first ten, then a count).
   const failName = failOn >= NEVER_FAIL ? "none" : LEVEL_NAMES[failOn as LevelNumber];
   if (failOn < NEVER_FAIL && result.errors.length > 0) {
