@@ -335,6 +335,28 @@ describe("bundle", () => {
   });
 });
 
+describe("cold start", () => {
+  it("what a run may not need is in chunks of its own, not in the files index.js imports at start-up", () => {
+    const dist = join(ROOT, "dist");
+    const startup = new Set(["index.js"]);
+    for (const f of startup)
+      for (const m of readFileSync(join(dist, f), "utf8").matchAll(
+        /(?:^|[;}])import[^"'()]*?from\s*"\.\/([^"]+)"/g,
+      ))
+        startup.add(m[1]!);
+    const atStartup = [...startup].map((f) => readFileSync(join(dist, f), "utf8")).join("\n");
+    const everything = readdirSync(dist)
+      .filter((n) => n.endsWith(".js"))
+      .map((f) => readFileSync(join(dist, f), "utf8"))
+      .join("\n");
+    // The script analysis (src/scripts/index.ts), the tree-sitter runtime, the appeals reader's GitHub client.
+    for (const marker of ['"parse-failed"', "_ts_parser_parse_wasm", "octokit-core.js"]) {
+      expect(everything).toContain(marker);
+      expect(atStartup).not.toContain(marker);
+    }
+  });
+});
+
 describe("the built Action on the bundled examples", () => {
   let r: Run;
   let expected: ScanResult;

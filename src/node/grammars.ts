@@ -5,9 +5,11 @@ import { fileURLToPath } from "node:url";
 import type { Parser } from "@vscode/tree-sitter-wasm";
 import type { ScriptAnalyzer } from "../scan/index.js";
 import {
-  createTreeSitterAnalyzer,
+  loadScriptAnalysis,
+  MAX_SCRIPT_CHARS,
   type ScriptLanguage,
   type ScriptParsers,
+  scriptLanguage,
   type TreeSitterScriptAnalyzer,
 } from "../scan/index.js";
 
@@ -113,10 +115,13 @@ let loaded: Promise<TreeSitterScriptAnalyzer> | undefined;
 
 /** The tree-sitter script analyzer; runtime and grammars are loaded once per process. */
 export function createScriptAnalyzer(): Promise<TreeSitterScriptAnalyzer & ScriptAnalyzer> {
-  loaded ??= loadParsers().then(createTreeSitterAnalyzer, (err: unknown) => {
-    loaded = undefined;
-    throw err;
-  });
+  loaded ??= Promise.all([loadParsers(), loadScriptAnalysis()]).then(
+    ([parsers, analysis]) => analysis.createTreeSitterAnalyzer(parsers),
+    (err: unknown) => {
+      loaded = undefined;
+      throw err;
+    },
+  );
   return loaded;
 }
 
@@ -126,7 +131,8 @@ export function createScriptAnalyzer(): Promise<TreeSitterScriptAnalyzer & Scrip
  * and `load()` loads them. A scan is only final when it ran with nothing missing: see
  * scanWithGrammars in src/node/skill-runner.ts, which scans a skill again after loading. Whatever
  * loads the grammars also sees scripts nested in other scripts or in Markdown code blocks, which
- * deciding the languages up front from file names could not.
+ * deciding the languages up front from file names could not. The analysis code itself is loaded with
+ * the first grammar: until then a script is recorded as missing its language, as a parse would be.
  */
 export interface LazyScriptAnalyzer {
   analyzer: ScriptAnalyzer;
@@ -155,16 +161,32 @@ export function createLazyScriptAnalyzer(): LazyScriptAnalyzer {
         throw new GrammarNotLoadedError(`the ${lang} grammar is not loaded yet`);
       },
     });
+  let analysis: TreeSitterScriptAnalyzer | undefined;
+  // What the analysis answers for a file it does not parse (no grammar, or too large); any other
+  // script needs its language, as a parse without the grammar would have recorded.
+  const notYet = (file: { path: string; kind: Parameters<typeof scriptLanguage>[1]; text: string }) => {
+    const lang = scriptLanguage(file.path, file.kind);
+    if (lang && file.text.length <= MAX_SCRIPT_CHARS) missing.add(lang);
+    return { findings: [], capabilities: [] };
+  };
+  const analyzer: ScriptAnalyzer & Required<Pick<ScriptAnalyzer, "analyzeDetailed">> = {
+    analyze: (file, ctx) => (analysis ? analysis.analyze(file, ctx) : notYet(file).findings),
+    analyzeDetailed: (file, ctx) => (analysis ? analysis.analyzeDetailed(file, ctx) : notYet(file)),
+  };
   return {
-    analyzer: createTreeSitterAnalyzer(parsers),
+    analyzer,
     takeMissing() {
       const out = [...missing];
       missing.clear();
       return out;
     },
     async load(langs) {
-      const parsers = await Promise.all(langs.map(loadGrammar));
-      for (const [i, l] of langs.entries()) ready.set(l, parsers[i]!);
+      const [loadedParsers, module] = await Promise.all([
+        Promise.all(langs.map(loadGrammar)),
+        analysis ? undefined : loadScriptAnalysis(),
+      ]);
+      analysis ??= module?.createTreeSitterAnalyzer(parsers);
+      for (const [i, l] of langs.entries()) ready.set(l, loadedParsers[i]!);
     },
     loadedLanguages: () => [...ready.keys()].sort(),
   };
