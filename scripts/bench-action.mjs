@@ -9,7 +9,9 @@
 // --compare runs another build's <folder>/index.js alternately with dist/index.js (run by run, so
 // both see the same load on a shared machine) and prints both medians and the median of the per-pair
 // ratios. The folder must sit inside this checkout (e.g. a copy of an older dist/ at .bench/dist-old):
-// a bundle finds rules/ above itself. Measurement only; nothing asserts it.
+// a bundle finds rules/ above itself. Each run uses the `node` running this script: the runner runs
+// the Action on Node 24 (action.yml), so measure with `npx -p node@24 -- node scripts/bench-action.mjs`.
+// Measurement only; nothing asserts it.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

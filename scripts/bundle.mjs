@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the GitHub Action: src/action/index.ts → dist/index.js (minified ESM, Node 20+;
-// dist/scan-worker.js and dist/entry/worker.js for its worker pool; dist/<name>-<hash>.js chunks for
-// the code both share and for what is loaded only when needed), plus the tree-sitter .wasm files the bundle names
-// → dist/wasm/. Nothing else is written, and the
+// dist/scan-worker.js and dist/entry/worker.js for its worker pool; dist/<name>-<hash>.js chunks
+// for the code both share and for what is loaded only when needed), plus the tree-sitter .wasm
+// files the bundle names → dist/wasm/. Nothing else is written, and the
 // same sources give the same bytes (no timestamps, paths or source maps in the output), so CI can
 // rebuild and `git diff --exit-code dist` to catch a stale bundle.
 //
@@ -114,8 +114,8 @@ await build({
   format: "esm",
   target: "node20",
   minify: true,
-  // Code reached only through import() (the appeals reader's GitHub client, tree-sitter, the worker
-  // pool) goes into chunks of its own, read and compiled only when a run needs it: a cold start
+  // Code reached only through import() (the appeals reader's GitHub client, tree-sitter, the script
+  // analysis, the worker pool) goes into chunks of its own, read and compiled only when a run needs it: a cold start
   // compiles and evaluates every byte of a chunk it loads. Chunk names hash their content, so the
   // same sources still give the same files.
   splitting: true,
