@@ -1,19 +1,36 @@
 #!/usr/bin/env node
 // Wall time of the bundled Action (dist/index.js) on a generated 20-skill repository, each run a new
 // `node` process as on a runner (cold: rules, grammars and code loaded every time). Prints the median
-// of N runs (default 7): `node scripts/bench-action.mjs [runs]`. Measurement only; nothing asserts it.
+// of N runs (default 15) and where the time went, step by step (median of each step over the runs),
+// from the marks the Action puts on the performance timeline (src/action/main.ts, src/node/grammars.ts).
+//
+//   node scripts/bench-action.mjs [runs] [--compare <folder>]
+//
+// --compare runs another build's <folder>/index.js alternately with dist/index.js (run by run, so
+// both see the same load on a shared machine) and prints both medians and the median of the per-pair
+// ratios. The folder must sit inside this checkout (e.g. a copy of an older dist/ at .bench/dist-old):
+// a bundle finds rules/ above itself. Each run uses the `node` running this script: the runner runs
+// the Action on Node 24 (action.yml), so measure with `npx -p node@24 -- node scripts/bench-action.mjs`.
+// Measurement only; nothing asserts it.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist", "index.js");
-const runs = Math.max(1, Number(process.argv[2] ?? 7) || 7);
+const args = process.argv.slice(2);
+const compareAt = args.indexOf("--compare");
+const compare = compareAt >= 0 ? resolve(args.splice(compareAt, 2)[1] ?? "", "index.js") : undefined;
+const runs = Math.max(1, Number(args[0] ?? 15) || 15);
 if (!existsSync(dist)) {
   console.error("dist/index.js is missing: run `npm run bundle` first");
+  process.exit(2);
+}
+if (compare && !existsSync(compare)) {
+  console.error(`--compare: ${compare} does not exist; give a folder holding another build's index.js`);
   process.exit(2);
 }
 
@@ -103,28 +120,117 @@ Object.assign(env, {
   INPUT_ANNOTATE: "true",
 });
 
-const times = [];
-for (let r = 0; r < runs; r++) {
+// Loaded before the bundle with --import: at exit, writes the timeline (Node's own start-up, the
+// Action's step marks, the grammar measures) to the file the bench names. Costs one tiny module.
+const probe = `import { writeFileSync } from "node:fs";
+process.on("exit", () => {
+  const at = (e) => ({ name: e.name.replace(/^skill-quarantine:/, ""), start: e.startTime, duration: e.duration });
+  writeFileSync(process.env.SQ_BENCH_TIMELINE, JSON.stringify({
+    bootstrap: performance.nodeTiming.bootstrapComplete,
+    marks: performance.getEntriesByType("mark").filter((e) => e.name.startsWith("skill-quarantine:")).map(at),
+    measures: performance.getEntriesByType("measure").filter((e) => e.name.startsWith("skill-quarantine:")).map(at),
+    exit: performance.now(),
+    cpu: process.cpuUsage(),
+  }));
+});`;
+const probeUrl = `data:text/javascript,${encodeURIComponent(probe)}`;
+
+/** The Action's steps in order, each ending at its mark; the first starts when Node is up. */
+const STEPS = [
+  ["loaded", "load bundle"],
+  ["setup", "inputs + config"],
+  ["rules", "rules"],
+  ["baseline", "baseline"],
+  ["scan", "scan"],
+  ["files", "SARIF + JSON"],
+  ["report", "annotations + summary"],
+];
+
+/** One cold run: wall time and the time of each step (ms). */
+function runOnce(bundle, r) {
   env.GITHUB_OUTPUT = join(work, `output-${r}.txt`);
   env.GITHUB_STEP_SUMMARY = join(work, `summary-${r}.md`);
+  env.SQ_BENCH_TIMELINE = join(work, `timeline-${r}.json`);
   writeFileSync(env.GITHUB_OUTPUT, "");
   writeFileSync(env.GITHUB_STEP_SUMMARY, "");
   const t0 = process.hrtime.bigint();
-  const p = spawnSync(process.execPath, [dist], { cwd: repoDir, env, encoding: "utf8" });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const p = spawnSync(process.execPath, ["--import", probeUrl, bundle], {
+    cwd: repoDir,
+    env,
+    encoding: "utf8",
+  });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   if (p.status !== 0) {
     console.error(p.stdout, p.stderr);
     process.exit(1);
   }
-  times.push(ms);
+  const t = JSON.parse(readFileSync(env.SQ_BENCH_TIMELINE, "utf8"));
+  const markAt = new Map(t.marks.map((m) => [m.name, m.start]));
+  // Grammars load during the scan, possibly two at once: count the time any was loading.
+  const spans = t.measures
+    .filter((m) => m.name.startsWith("grammar "))
+    .map((m) => [m.start, m.start + m.duration])
+    .sort((a, b) => a[0] - b[0]);
+  let grammars = 0;
+  let end = -Infinity;
+  for (const [a, b] of spans) {
+    if (b > end) grammars += b - Math.max(a, end);
+    end = Math.max(end, b);
+  }
+  const steps = { "node start-up": t.bootstrap };
+  let prev = t.bootstrap;
+  for (const [mark, label] of STEPS) {
+    const at = markAt.get(mark);
+    if (at === undefined) continue; // a bundle built before the marks
+    steps[label] = at - prev;
+    if (mark === "scan") steps["  grammars loading (during the scan)"] = grammars;
+    prev = at;
+  }
+  steps["exit + process"] = wall - prev;
+  return {
+    wall,
+    cpu: (t.cpu.user + t.cpu.system) / 1000,
+    steps,
+    grammars: t.measures.filter((m) => m.name.startsWith("grammar ")).map((m) => m.name.slice(8)),
+  };
+}
+
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+const results = { dist: [], compare: [] };
+for (let r = 0; r < runs; r++) {
+  // Alternate which build goes first, so neither always runs right after the other.
+  const order = compare ? (r % 2 ? ["compare", "dist"] : ["dist", "compare"]) : ["dist"];
+  for (const which of order) results[which].push(runOnce(which === "dist" ? dist : compare, r));
 }
 rmSync(work, { recursive: true, force: true });
 
-times.sort((a, b) => a - b);
-const median =
-  times.length % 2
-    ? times[(times.length - 1) / 2]
-    : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
-console.log(
-  `bench:action  20 skills, ${runs} cold runs of dist/index.js (node ${process.version}): median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times.at(-1).toFixed(0)})`,
-);
+const summary = (list, name) => {
+  const walls = list.map((x) => x.wall);
+  console.log(
+    `bench:action  20 skills, ${runs} cold runs of ${name} (node ${process.version}): median ${median(walls).toFixed(0)} ms (min ${Math.min(...walls).toFixed(0)}, max ${Math.max(...walls).toFixed(0)})`,
+  );
+  // CPU time varies less than wall time when other processes share the cores.
+  console.log(
+    `  CPU time (user + system, all threads)  median ${median(list.map((x) => x.cpu)).toFixed(0)} ms`,
+  );
+  const labels = Object.keys(list[0].steps);
+  const width = Math.max(...labels.map((l) => l.length));
+  for (const label of labels) {
+    const v = list.map((x) => x.steps[label] ?? 0);
+    console.log(`  ${label.padEnd(width)}  ${median(v).toFixed(0).padStart(5)} ms`);
+  }
+  const loaded = [...new Set(list.flatMap((x) => x.grammars))].sort();
+  console.log(`  (median of each step over the runs; grammars loaded: ${loaded.join(", ") || "none"})`);
+};
+summary(results.dist, "dist/index.js");
+if (compare) {
+  summary(results.compare, relative(root, compare) || compare);
+  const ratios = results.dist.map((x, i) => x.wall / results.compare[i].wall);
+  console.log(
+    `dist/index.js ÷ ${relative(root, compare)}: median of the ${runs} per-pair ratios ${median(ratios).toFixed(2)}`,
+  );
+}

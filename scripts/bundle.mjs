@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the GitHub Action: src/action/index.ts → dist/index.js (one minified ESM file, Node 20+;
-// dist/scan-worker.js and dist/entry/worker.js for its worker pool),
-// plus the tree-sitter .wasm files the bundle names → dist/wasm/. Nothing else is written, and the
+// Builds the GitHub Action: src/action/index.ts → dist/index.js (minified ESM, Node 20+;
+// dist/scan-worker.js and dist/entry/worker.js for its worker pool; dist/<name>-<hash>.js chunks
+// for the code both share and for what is loaded only when needed), plus the tree-sitter .wasm
+// files the bundle names → dist/wasm/. Nothing else is written, and the
 // same sources give the same bytes (no timestamps, paths or source maps in the output), so CI can
 // rebuild and `git diff --exit-code dist` to catch a stale bundle.
 //
@@ -31,17 +32,33 @@ const banner = [
   "const __dirname=__sqDir(__filename);",
 ].join("");
 
-// Two dependencies ship code the Action never runs; leaving them out halves the bundle:
-// - undici (and @fastify/busboy): @actions/http-client loads it for proxy agents of fetch, used only
-//   by core.getIDToken (OIDC), which this Action never calls. Replaced by an empty module.
+// Dependencies ship code the Action never runs; leaving it out keeps it off the cold start:
+// - @actions/core's OIDC client: core loads it, and with it @actions/http-client and Node's http,
+//   https and tls, at start-up, for getIDToken only. Replaced by one that says so if ever called.
 // - zod's `locales` namespace (every translation of its error messages): only the English default,
 //   which zod imports directly, is used. Replaced by a namespace holding just `en`.
+// - src/node/redos.ts (recheck, ~3 MB): proves user rules safe; the Action runs built-in rules only.
 const lean = {
   name: "lean",
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: "undici", namespace: "lean-empty" }));
-    b.onLoad({ filter: /.*/, namespace: "lean-empty" }, () => ({
-      contents: "module.exports = {};",
+    b.onResolve({ filter: /^\.\/oidc-utils$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer)
+        ? { path: "oidc-utils", namespace: "lean-oidc" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lean-oidc" }, () => ({
+      contents:
+        'exports.OidcClient = { getIDToken() { throw new Error("skill-quarantine bundles @actions/core without its OIDC client"); } };',
+      loader: "js",
+    }));
+    b.onResolve({ filter: /^\.\/redos\.js$/ }, (args) =>
+      /[\\/]src[\\/]node[\\/]load\.ts$/.test(args.importer)
+        ? { path: "redos", namespace: "lean-redos" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lean-redos" }, () => ({
+      contents:
+        'export function assertSafePatterns() { throw new Error("the bundled Action loads no user rule files (no ReDoS prover bundled)"); }',
       loader: "js",
     }));
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
@@ -97,6 +114,14 @@ await build({
   format: "esm",
   target: "node20",
   minify: true,
+  // Code reached only through import() (the appeals reader's GitHub client, tree-sitter, the script
+  // analysis, the worker pool) goes into chunks of its own, read and compiled only when a run needs it: a cold start
+  // compiles and evaluates every byte of a chunk it loads. Chunk names hash their content, so the
+  // same sources still give the same files.
+  splitting: true,
+  // In dist/ itself: the bundle finds wasm/, scan-worker.js and tinypool's entry/worker.js next to
+  // the code that looks for them (import.meta.url), whichever chunk that code lands in.
+  chunkNames: "[name]-[hash]",
   legalComments: "none",
   sourcemap: false,
   charset: "utf8",
@@ -105,8 +130,17 @@ await build({
   logLevel: "warning",
 });
 
-// The .wasm files are loaded at run time by name: copy exactly those the bundle mentions.
-const code = await readFile(outfile, "utf8");
+// The .wasm files are loaded at run time by name: copy exactly those the bundle (any of its files) mentions.
+const outputs = [];
+const listJs = async (dir) => {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) await listJs(join(dir, e.name));
+    else if (e.name.endsWith(".js")) outputs.push(join(dir, e.name));
+  }
+};
+await listJs(dist);
+outputs.sort();
+const code = (await Promise.all(outputs.map((f) => readFile(f, "utf8")))).join("\n");
 const available = new Set((await readdir(wasmSource).catch(() => [])).filter((n) => n.endsWith(".wasm")));
 const named = new Set([...code.matchAll(/tree-sitter(?:-[a-z0-9_]+)*\.wasm/g)].map((m) => m[0]));
 const wasm = [...named].filter((n) => available.has(n)).sort();
@@ -124,7 +158,16 @@ if (wasm.length) {
   for (const name of wasm) await copyFile(join(wasmSource, name), join(dist, "wasm", name));
 }
 
-const size = (await readFile(outfile)).byteLength;
+// What a cold start reads: index.js and the chunks it imports statically (the others load on demand).
+const sizeOf = async (f) => (await readFile(f)).byteLength;
+const startup = new Set([outfile]);
+for (const f of startup) {
+  const text = await readFile(f, "utf8");
+  for (const m of text.matchAll(/(?:^|[;}])import[^"'()]*?from\s*"(\.[^"]+)"/g))
+    startup.add(join(dirname(f), m[1]));
+}
+let startupBytes = 0;
+for (const f of startup) startupBytes += await sizeOf(f);
 console.log(
-  `dist/index.js ${(size / 1024).toFixed(0)} KiB${wasm.length ? `; dist/wasm/: ${wasm.join(", ")}` : ""}`,
+  `dist/index.js ${((await sizeOf(outfile)) / 1024).toFixed(0)} KiB, ${(startupBytes / 1024).toFixed(0)} KiB with the chunks it imports at start-up; ${outputs.length} JavaScript files${wasm.length ? `; dist/wasm/: ${wasm.join(", ")}` : ""}`,
 );

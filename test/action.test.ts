@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   cpSync,
@@ -58,8 +58,13 @@ afterAll(() => {
   for (const d of [...temps, ACTION_DIR]) rmSync(d, { recursive: true, force: true });
 });
 
+/** A chunk of the bundle: shared code, or code loaded only when needed (scripts/bundle.mjs). */
+const CHUNK = /^[a-z][\w-]*-[A-Z0-9]{8}\.js$/;
+
 function distHash(): string {
   const h = createHash("sha256").update(readFileSync(join(ROOT, "dist", "index.js")));
+  const chunks = readdirSync(join(ROOT, "dist")).filter((n) => CHUNK.test(n));
+  for (const n of chunks.sort()) h.update(n).update(readFileSync(join(ROOT, "dist", n)));
   const wasm = join(ROOT, "dist", "wasm");
   if (existsSync(wasm))
     for (const n of readdirSync(wasm).sort()) h.update(n).update(readFileSync(join(wasm, n)));
@@ -243,6 +248,7 @@ function runAction(
   inputs: Partial<Record<string, string>> = {},
   event?: { name: string; payload: unknown },
   sha?: string,
+  extraEnv: Record<string, string> = {},
 ): Run {
   const files = tmp("runner");
   const outputFile = join(files, "output.txt");
@@ -272,6 +278,7 @@ function runAction(
   // The runner sets every input declared in action.yml, with its default when the workflow gives none.
   for (const [name, spec] of Object.entries(ACTION.inputs))
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = inputs[name] ?? spec.default ?? "";
+  Object.assign(env, extraEnv);
   const r = spawnSync(process.execPath, [DIST], { cwd: workspace, env, encoding: "utf8", timeout: 120_000 });
   return {
     code: r.status,
@@ -313,12 +320,40 @@ describe("bundle", () => {
     expect(Object.keys(ACTION.inputs).sort()).toEqual([...INPUT_NAMES].sort());
   });
 
-  it("dist/ holds index.js, the worker pool's two files and the .wasm files the bundle names", () => {
+  it("dist/ holds index.js, the worker pool's two files, their chunks and the .wasm files the bundle names", () => {
     const names = readdirSync(join(ROOT, "dist"));
-    expect(names.filter((n) => n !== "wasm").sort()).toEqual(["entry", "index.js", "scan-worker.js"]);
+    const chunks = names.filter((n) => CHUNK.test(n));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(names.filter((n) => n !== "wasm" && !chunks.includes(n)).sort()).toEqual([
+      "entry",
+      "index.js",
+      "scan-worker.js",
+    ]);
     expect(readdirSync(join(ROOT, "dist", "entry"))).toEqual(["worker.js"]);
     if (names.includes("wasm"))
       for (const n of readdirSync(join(ROOT, "dist", "wasm"))) expect(n).toMatch(/\.wasm$/);
+  });
+});
+
+describe("cold start", () => {
+  it("what a run may not need is in chunks of its own, not in the files index.js imports at start-up", () => {
+    const dist = join(ROOT, "dist");
+    const startup = new Set(["index.js"]);
+    for (const f of startup)
+      for (const m of readFileSync(join(dist, f), "utf8").matchAll(
+        /(?:^|[;}])import[^"'()]*?from\s*"\.\/([^"]+)"/g,
+      ))
+        startup.add(m[1]!);
+    const atStartup = [...startup].map((f) => readFileSync(join(dist, f), "utf8")).join("\n");
+    const everything = readdirSync(dist)
+      .filter((n) => n.endsWith(".js"))
+      .map((f) => readFileSync(join(dist, f), "utf8"))
+      .join("\n");
+    // The script analysis (src/scripts/index.ts), the tree-sitter runtime, the appeals reader's GitHub client.
+    for (const marker of ['"parse-failed"', "_ts_parser_parse_wasm", "octokit-core.js"]) {
+      expect(everything).toContain(marker);
+      expect(atStartup).not.toContain(marker);
+    }
   });
 });
 
@@ -444,6 +479,43 @@ describe("fail-on", () => {
             : `^2 skills are at or above fail-on ${failOn}: skills/recipe-cards is SUSPICIOUS \\(.+\\); skills/city-weather is RISKY \\(.+\\)\\.$`,
         ),
       );
+  });
+
+  it("with an appeals repository, the GitHub client (a chunk of its own, loaded only then) reads it", async () => {
+    // A loopback stand-in for the GitHub API, in a process of its own: runAction blocks this one.
+    const server = spawn(process.execPath, [
+      "-e",
+      `const s = require("node:http").createServer((q, r) => {
+        console.log("REQUEST " + q.method + " " + q.url);
+        r.writeHead(200, { "content-type": "application/json" });
+        r.end("[]");
+      });
+      s.listen(0, "127.0.0.1", () => console.log("PORT " + s.address().port));`,
+    ]);
+    let log = "";
+    server.stdout.on("data", (d) => {
+      log += String(d);
+    });
+    try {
+      await vi.waitFor(() => expect(log).toMatch(/PORT \d+/), { timeout: 10_000 });
+      const port = /PORT (\d+)/.exec(log)![1];
+      const r = runAction(
+        ws,
+        { "fail-on": "none", "appeals-repository": "octo-org/skill-appeals", "github-token": "test-token" },
+        undefined,
+        undefined,
+        { GITHUB_API_URL: `http://127.0.0.1:${port}`, NO_PROXY: "127.0.0.1", no_proxy: "127.0.0.1" },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.commands.filter((c) => c.kind === "notice").map((c) => c.message)).toContainEqual(
+        expect.stringContaining(
+          "Reviewer decisions from octo-org/skill-appeals were trusted on their author",
+        ),
+      );
+      await vi.waitFor(() => expect(log).toMatch(/REQUEST GET \/repos\/octo-org\/skill-appeals\/issues\?/));
+    } finally {
+      server.kill();
+    }
   });
 
   it("annotations: error on the hidden comment, warning on the unlisted host", () => {

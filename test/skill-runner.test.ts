@@ -254,11 +254,14 @@ describe("when the pool starts", () => {
       entries: [{ path: "a/SKILL.md", kind: "file" as const, size }],
     });
     const two = createSkillRunner({ ruleSet, workers: 2 });
-    expect(two.runner([skill(MIN_BYTES_FOR_POOL - 1)]).concurrency).toBe(1);
-    expect(two.runner([skill(MIN_BYTES_FOR_POOL / 2), skill(MIN_BYTES_FOR_POOL / 2)]).concurrency).toBe(4);
-    expect(
-      createSkillRunner({ ruleSet, workers: 1 }).runner([skill(10 * MIN_BYTES_FOR_POOL)]).concurrency,
-    ).toBe(1);
+    // Nothing to scan never starts the pool: that is the scanner of this thread.
+    const here = two.runner([]);
+    expect(two.runner([skill(MIN_BYTES_FOR_POOL - 1)])).toBe(here);
+    const pooled = two.runner([skill(MIN_BYTES_FOR_POOL / 2), skill(MIN_BYTES_FOR_POOL / 2)]);
+    expect(pooled).not.toBe(here);
+    expect(pooled.concurrency).toBe(4);
+    const one = createSkillRunner({ ruleSet, workers: 1 });
+    expect(one.runner([skill(10 * MIN_BYTES_FOR_POOL)])).toBe(one.runner([]));
     // Choosing starts nothing: workers start with the first skill sent to them.
     expect(two.threads).toBe(0);
     await two.close();

@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { run } from "./main.js";
+import { markStep } from "./marks.js";
 
 // Entry of the bundled Action (dist/index.js). A security gate cannot fail open: whatever is thrown
 // — an Error, a string, undefined — or rejected unhandled, the step fails with a message.
@@ -30,6 +31,8 @@ export function failStep(err: unknown): void {
 }
 
 export async function main(runAction: () => Promise<void> = run): Promise<void> {
+  // The bundle is loaded and evaluated: the first step `npm run bench:action` reports.
+  markStep("loaded");
   process.on("unhandledRejection", failStep);
   process.on("uncaughtException", failStep);
   try {

@@ -42,8 +42,9 @@ import {
 } from "../scan/index.js";
 import { openGitRef } from "../sources/git.js";
 import { LocalFileSet } from "../sources/local.js";
-import { type ActionDecisions, readActionDecisions } from "./decisions.js";
+import { readFromAppealsRepository } from "./appeals.js";
 import { type ActionInputs, InputError, readInputs, resolveOutputPath } from "./inputs.js";
+import { markStep } from "./marks.js";
 
 // The Action: inputs → scan (with the baseline when there is one) → SARIF and JSON report →
 // annotations → job summary → outputs → pass or fail. Each step is one call; the decisions are the
@@ -298,31 +299,6 @@ function summaryMarkdown(result: ScanResult, target: Target, env: Env, notes: st
   }
 }
 
-async function readFromAppealsRepository(
-  inputs: ActionInputs,
-  repository: string,
-  skillRepo: string,
-  where: { prefix: string; namespace?: string },
-): Promise<ActionDecisions> {
-  const token = inputs["github-token"];
-  if (!token)
-    return {
-      decisions: [],
-      open: [],
-      notes: [
-        `No token to read the appeals repository ${repository}: set \`github-token\`. No reviewer decision was applied.`,
-      ],
-    };
-  return readActionDecisions({
-    repository,
-    token,
-    app: inputs["app-slug"],
-    markerSecret: inputs["marker-secret"],
-    skillRepo,
-    ...where,
-  });
-}
-
 /** What a user can do about a quarantined skill here: appeal through the App, or accept after review. */
 function wayOut(
   result: ScanResult,
@@ -384,8 +360,10 @@ export async function run(): Promise<void> {
     ...acceptedDecisions(accepted.entries, accepted.source ?? ACCEPTED_PATH, where),
   ];
 
+  markStep("setup");
   // 4. Rules shipped with the Action. Script grammars load when a skill first needs one.
   const ruleSet = await loadBuiltinRuleSet();
+  markStep("rules");
   const scanOpts: ScanOptions = {
     ruleSet,
     config,
@@ -403,6 +381,7 @@ export async function run(): Promise<void> {
   const baseline = await scanBaseline(choice, target, { ...scanOpts, runner: baseRunner.runner });
   if (baseline.unavailable) core.warning(baseline.note);
   else core.info(baseline.note);
+  markStep("baseline");
 
   // 6. Scan the checkout.
   const local = new LocalFileSet(target.root, { maxDepth: config.limits.maxDepth });
@@ -419,6 +398,7 @@ export async function run(): Promise<void> {
     await runner.close();
   }
   const result: ScanResult = { ...scanned, root: shown(ws, target.root) };
+  markStep("scan");
 
   // 7. Files: SARIF for code scanning and the JSON report next to it.
   const sarifPath = await resolveOutputPath(ws, process.env.RUNNER_TEMP, inputs["sarif-file"]);
@@ -427,6 +407,7 @@ export async function run(): Promise<void> {
   const informationUri = env.actionRepository ? `${env.serverUrl}/${env.actionRepository}` : undefined;
   await writeFile(sarifPath, renderSarif(result, { pathPrefix: target.prefix, informationUri }));
   await writeFile(reportPath, `${JSON.stringify(result, null, 2)}\n`);
+  markStep("files");
 
   // 8. Annotations on the lines.
   const notes: string[] = [...configNotes, ...acceptedNotesShown, ...(fromApp?.notes ?? [])].map(
@@ -479,6 +460,7 @@ export async function run(): Promise<void> {
   core.setOutput("report-file", shown(ws, reportPath));
   core.setOutput("sarif-file", shown(ws, sarifPath));
 
+  markStep("report");
   // 11. Pass or fail: one line naming every skill at or above fail-on (the first ten, then a count).
   const failName = failOn >= NEVER_FAIL ? "none" : LEVEL_NAMES[failOn as LevelNumber];
   if (failOn < NEVER_FAIL && result.errors.length > 0) {

@@ -5,10 +5,11 @@ import { fileURLToPath } from "node:url";
 import type { Parser } from "@vscode/tree-sitter-wasm";
 import type { ScriptAnalyzer } from "../scan/index.js";
 import {
-  createTreeSitterAnalyzer,
-  enableDirectTreeCopy,
+  loadScriptAnalysis,
+  MAX_SCRIPT_CHARS,
   type ScriptLanguage,
   type ScriptParsers,
+  scriptLanguage,
   type TreeSitterScriptAnalyzer,
 } from "../scan/index.js";
 
@@ -63,6 +64,17 @@ async function loadRuntime(): Promise<Runtime> {
 }
 
 let runtime: Promise<{ ts: Runtime; dir: string }> | undefined;
+/** The object Parser.init made the runtime's module (see enableDirectTreeCopy in scripts/syntax.ts). */
+let runtimeModule: unknown;
+
+/** The loaded script analysis, its tree copies switched to the runtime's cursor functions. */
+function withDirectCopy<M extends { enableDirectTreeCopy(module: unknown): boolean }>(m: M): M {
+  analysisModule = m;
+  if (runtimeModule) m.enableDirectTreeCopy(runtimeModule);
+  return m;
+}
+/** Set when the script analysis loaded first: the runtime switches its copies on when it starts. */
+let analysisModule: { enableDirectTreeCopy(module: unknown): boolean } | undefined;
 
 /** The tree-sitter runtime, initialised once per thread. */
 function initRuntime(): Promise<{ ts: Runtime; dir: string }> {
@@ -74,8 +86,10 @@ function initRuntime(): Promise<{ ts: Runtime; dir: string }> {
     // any other lookup inside the same folder.
     const options = { wasmBinary, locateFile: (file: string) => join(dir, file) };
     await ts.Parser.init(options);
-    // The runtime made `options` its module: tree copies may now call its cursor functions directly.
-    enableDirectTreeCopy(options);
+    // The runtime made `options` its module: tree copies may call its cursor functions directly once
+    // the script analysis is loaded (withDirectCopy).
+    runtimeModule = options;
+    analysisModule?.enableDirectTreeCopy(options);
     return { ts, dir };
   })();
   runtime.catch(() => {
@@ -90,10 +104,13 @@ const grammars = new Map<ScriptLanguage, Promise<Parser>>();
 function loadGrammar(lang: ScriptLanguage): Promise<Parser> {
   let p = grammars.get(lang);
   if (!p) {
+    const start = performance.now();
     p = initRuntime().then(async ({ ts, dir }) => {
       const language = await ts.Language.load(await readFile(join(dir, GRAMMARS[lang])));
       const parser: Parser = new ts.Parser();
       parser.setLanguage(language);
+      // On the performance timeline for `npm run bench:action` (runtime start-up included).
+      performance.measure(`skill-quarantine:grammar ${lang}`, { start });
       return parser;
     });
     p.catch(() => grammars.delete(lang));
@@ -113,10 +130,13 @@ let loaded: Promise<TreeSitterScriptAnalyzer> | undefined;
 
 /** The tree-sitter script analyzer; runtime and grammars are loaded once per process. */
 export function createScriptAnalyzer(): Promise<TreeSitterScriptAnalyzer & ScriptAnalyzer> {
-  loaded ??= loadParsers().then(createTreeSitterAnalyzer, (err: unknown) => {
-    loaded = undefined;
-    throw err;
-  });
+  loaded ??= Promise.all([loadParsers(), loadScriptAnalysis()]).then(
+    ([parsers, analysis]) => withDirectCopy(analysis).createTreeSitterAnalyzer(parsers),
+    (err: unknown) => {
+      loaded = undefined;
+      throw err;
+    },
+  );
   return loaded;
 }
 
@@ -126,7 +146,8 @@ export function createScriptAnalyzer(): Promise<TreeSitterScriptAnalyzer & Scrip
  * and `load()` loads them. A scan is only final when it ran with nothing missing: see
  * scanWithGrammars in src/node/skill-runner.ts, which scans a skill again after loading. Whatever
  * loads the grammars also sees scripts nested in other scripts or in Markdown code blocks, which
- * deciding the languages up front from file names could not.
+ * deciding the languages up front from file names could not. The analysis code itself is loaded with
+ * the first grammar: until then a script is recorded as missing its language, as a parse would be.
  */
 export interface LazyScriptAnalyzer {
   analyzer: ScriptAnalyzer;
@@ -155,16 +176,32 @@ export function createLazyScriptAnalyzer(): LazyScriptAnalyzer {
         throw new GrammarNotLoadedError(`the ${lang} grammar is not loaded yet`);
       },
     });
+  let analysis: TreeSitterScriptAnalyzer | undefined;
+  // What the analysis answers for a file it does not parse (no grammar, or too large); any other
+  // script needs its language, as a parse without the grammar would have recorded.
+  const notYet = (file: { path: string; kind: Parameters<typeof scriptLanguage>[1]; text: string }) => {
+    const lang = scriptLanguage(file.path, file.kind);
+    if (lang && file.text.length <= MAX_SCRIPT_CHARS) missing.add(lang);
+    return { findings: [], capabilities: [] };
+  };
+  const analyzer: ScriptAnalyzer & Required<Pick<ScriptAnalyzer, "analyzeDetailed">> = {
+    analyze: (file, ctx) => (analysis ? analysis.analyze(file, ctx) : notYet(file).findings),
+    analyzeDetailed: (file, ctx) => (analysis ? analysis.analyzeDetailed(file, ctx) : notYet(file)),
+  };
   return {
-    analyzer: createTreeSitterAnalyzer(parsers),
+    analyzer,
     takeMissing() {
       const out = [...missing];
       missing.clear();
       return out;
     },
     async load(langs) {
-      const parsers = await Promise.all(langs.map(loadGrammar));
-      for (const [i, l] of langs.entries()) ready.set(l, parsers[i]!);
+      const [loadedParsers, module] = await Promise.all([
+        Promise.all(langs.map(loadGrammar)),
+        analysis ? undefined : loadScriptAnalysis(),
+      ]);
+      analysis ??= module ? withDirectCopy(module).createTreeSitterAnalyzer(parsers) : undefined;
+      for (const [i, l] of langs.entries()) ready.set(l, loadedParsers[i]!);
     },
     loadedLanguages: () => [...ready.keys()].sort(),
   };

@@ -7,10 +7,11 @@ import type {
   FileSet,
   RuleSet,
   ScanOptions,
+  ScriptLanguage,
   SkillReport,
   SkillScanner,
 } from "../scan/index.js";
-import { scanOneSkill } from "../scan/index.js";
+import { MAX_SCRIPT_CHARS, scanOneSkill, scriptLanguage } from "../scan/index.js";
 import { LocalFileSet } from "../sources/local.js";
 import { createLazyScriptAnalyzer, type LazyScriptAnalyzer } from "./grammars.js";
 import { ruleSetToJson } from "./rule-set-data.js";
@@ -28,6 +29,12 @@ import { ruleSetToJson } from "./rule-set-data.js";
  * large one.
  */
 export const MIN_BYTES_FOR_POOL = 2 * 1000 * 1000;
+
+/**
+ * Skills in flight in this thread when scripts are analysed: one being scanned, the others ready to
+ * be scanned while a skill before them waits for its grammar (reports still come out in order).
+ */
+const SKILLS_AHEAD_OF_GRAMMARS = 4;
 
 /** Skills in flight per worker: one being scanned, one waiting, so a worker never idles on the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -155,16 +162,29 @@ export function createSkillRunner(options: RunnerOptions): SkillRunner {
   let lazy: LazyScriptAnalyzer | undefined;
   let pool: Promise<Tinypool> | undefined;
   let threads = 0;
-  // One skill at a time in this thread, also when the pool hands one back: the languages a scan
-  // missed must be that scan's own.
+  // One scan at a time in this thread, also when the pool hands one back: the languages a scan
+  // missed must be that scan's own. A skill waiting for a grammar to load gives its turn up, so the
+  // next skills are scanned while the grammar compiles; it is then scanned again with it.
   let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const mine = turn.then(fn);
+    turn = mine.catch(() => {});
+    return mine;
+  };
   const inThread: SkillScanner = {
-    concurrency: 1,
-    scan(skill, fs, opts) {
-      if (scripts) lazy ??= createLazyScriptAnalyzer();
-      const mine = turn.then(() => scanWithGrammars(fs, skill, opts, scripts ? lazy : undefined));
-      turn = mine.catch(() => {});
-      return mine;
+    concurrency: scripts ? SKILLS_AHEAD_OF_GRAMMARS : 1,
+    async scan(skill, fs, opts) {
+      if (!scripts) return inTurn(() => scanWithGrammars(fs, skill, opts, undefined));
+      lazy ??= createLazyScriptAnalyzer();
+      const grammars = lazy;
+      for (;;) {
+        const { report, missing } = await inTurn(async () => {
+          const report = await scanOneSkill(fs, skill, { ...opts, scriptAnalyzer: grammars.analyzer });
+          return { report, missing: grammars.takeMissing() };
+        });
+        if (missing.length === 0) return report;
+        await grammars.load(missing);
+      }
     },
   };
   const startPool = async (): Promise<Tinypool> => {
@@ -199,12 +219,32 @@ export function createSkillRunner(options: RunnerOptions): SkillRunner {
       return (await pool).run(task) as Promise<SkillReport>;
     },
   };
+  /**
+   * Starts loading the grammars of the script files listed, so that they compile (off this thread,
+   * as WebAssembly does) while the first skills are scanned. Only languages whose files are present;
+   * a scan that needs a grammar not ready yet still waits for it and scans again.
+   */
+  const prefetch = (skills: DiscoveredSkill[]): SkillScanner => {
+    if (!scripts) return inThread;
+    const langs = new Set<ScriptLanguage>();
+    for (const s of skills)
+      for (const e of s.entries) {
+        const lang = e.kind === "file" && e.size <= MAX_SCRIPT_CHARS ? scriptLanguage(e.path) : undefined;
+        if (lang) langs.add(lang);
+      }
+    if (langs.size) {
+      lazy ??= createLazyScriptAnalyzer();
+      // A failure here is retried, and reported, by the scan that needs the grammar.
+      lazy.load([...langs]).catch(() => {});
+    }
+    return inThread;
+  };
   return {
     runner: (skills) => {
-      if (workers <= 1) return inThread;
+      if (workers <= 1) return prefetch(skills);
       let bytes = 0;
       for (const s of skills) for (const e of s.entries) if (e.kind === "file") bytes += e.size;
-      return bytes >= minBytes ? pooled : inThread;
+      return bytes >= minBytes ? pooled : prefetch(skills);
     },
     async close() {
       const p = pool;

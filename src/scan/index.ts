@@ -180,13 +180,13 @@ export function highestSeverity(result: ScanResult): Severity | null {
   return result.skills.reduce<Severity | null>((acc, s) => maxSeverity(acc, s.severity), null);
 }
 
-export {
-  createTreeSitterAnalyzer,
-  enableDirectTreeCopy,
-  type ScriptLanguage,
-  type ScriptParsers,
-  type TreeSitterScriptAnalyzer,
-} from "../scripts/index.js";
+export type { ScriptParsers, TreeSitterScriptAnalyzer } from "../scripts/index.js";
+export { MAX_SCRIPT_CHARS, type ScriptLanguage, scriptLanguage } from "../scripts/language.js";
+/**
+ * The script analysis (walkers, taint engine), loaded on first use: a bundle keeps it in a chunk of
+ * its own, which a run without scripts never compiles (src/node/grammars.ts).
+ */
+export const loadScriptAnalysis = () => import("../scripts/index.js");
 // The core's public surface: every folder outside src/scan imports the core from here only
 // (test/boundaries.test.ts enforces it), so everything not listed below is private to the core.
 export { ALL_CHECKS } from "./all-checks.js";

@@ -1,10 +1,9 @@
 import type { Parser, Tree } from "@vscode/tree-sitter-wasm";
 import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../scan/analyze/analysis-context.js";
 import { type StageClock, timed } from "../scan/profile.js";
-import type { TextKind } from "../scan/rules/schema.js";
-import { extensionOf, fileKind, isScriptKind } from "../scan/text/file-kind.js";
 import type { Capability, Finding } from "../scan/types.js";
 import { walkJavaScript } from "./javascript/walker.js";
+import { MAX_SCRIPT_CHARS, type ScriptLanguage, scriptLanguage } from "./language.js";
 import { walkPowerShell } from "./powershell/walker.js";
 import { walkPython } from "./python/walker.js";
 import { walkShell } from "./shell/walker.js";
@@ -15,14 +14,10 @@ import { type CodeLang, EMPTY, type Value } from "./values.js";
 // Script analysis over tree-sitter syntax trees. Pure: parsers are handed in (src/node/grammars.ts
 // loads them), nothing here touches the file system or runs the scanned code.
 
+export { MAX_SCRIPT_CHARS, type ScriptLanguage, scriptLanguage } from "./language.js";
 export { SCRIPT_CHECKS } from "./script-checks.js";
 export { enableDirectTreeCopy } from "./syntax.js";
-
-export type ScriptLanguage = "python" | "javascript" | "typescript" | "shell" | "powershell";
 export type ScriptParsers = Record<ScriptLanguage, Parser>;
-
-/** Scripts larger than this are left to the text rules (a real skill script is far smaller). */
-export const MAX_SCRIPT_CHARS = 512 * 1024;
 /** Parsing is cancelled after this long; the file then gets no script findings. */
 const PARSE_BUDGET_MS = 2000;
 
@@ -37,19 +32,6 @@ export interface ScriptReport {
 
 export interface TreeSitterScriptAnalyzer extends ScriptAnalyzer {
   analyzeDetailed(file: TextFile, ctx: AnalysisContext): ScriptReport;
-}
-
-const TYPESCRIPT = new Set(["ts", "mts", "cts", "tsx"]);
-
-/**
- * The grammar for a file: its text kind (by extension, else by shebang), with TypeScript told apart
- * from JavaScript. Batch files read as PowerShell text but have no grammar of their own.
- */
-export function scriptLanguage(path: string, kind: TextKind = fileKind(path)): ScriptLanguage | undefined {
-  const ext = extensionOf(path);
-  if (ext === "bat" || ext === "cmd") return undefined;
-  if (kind === "javascript" && TYPESCRIPT.has(ext)) return "typescript";
-  return isScriptKind(kind) ? kind : undefined;
 }
 
 export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScriptAnalyzer {
