@@ -1,0 +1,2 @@
+import{createRequire as __sqRequire}from"node:module";import{fileURLToPath as __sqPath}from"node:url";import{dirname as __sqDir}from"node:path";const require=__sqRequire(import.meta.url);const __filename=__sqPath(import.meta.url);const __dirname=__sqDir(__filename);
+import"./chunk-A2UAIUJR.js";function e(){throw new Error("the bundled Action loads no user rule files (no ReDoS prover bundled)")}export{e as assertSafePatterns};
