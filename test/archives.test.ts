@@ -149,7 +149,9 @@ describe("a skill's archives are read and their files scanned", () => {
     const uris = sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
     // GitHub places a result only on a real file: the archive, with the member named in the words.
     expect(uris).toContain("assets/kit.tar.gz");
-    expect(sarif.runs[0]!.results.some((r) => r.message.text.startsWith("In kit/install.sh, line"))).toBe(true);
+    expect(sarif.runs[0]!.results.some((r) => r.message.text.startsWith("In kit/install.sh, line"))).toBe(
+      true,
+    );
     // The archive itself was read whole: its own finding is a notice, the payload's finding is the verdict.
     expect(archiveFinding(s).level).toBe("LOW_QUALITY");
   });
