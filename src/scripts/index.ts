@@ -1,7 +1,6 @@
 import type { Parser, Tree } from "@vscode/tree-sitter-wasm";
-import type { AnalysisContext, ScriptAnalyzer, TextFile } from "../scan/analyze/analysis-context.js";
-import { type StageClock, timed } from "../scan/profile.js";
-import type { Capability, Finding } from "../scan/types.js";
+import type { AnalysisContext, Capability, Finding, ScriptAnalyzer, TextFile } from "../scan/script-port.js";
+import { type StageClock, timed } from "../scan/script-port.js";
 import { walkJavaScript } from "./javascript/walker.js";
 import { MAX_SCRIPT_CHARS, type ScriptLanguage, scriptLanguage } from "./language.js";
 import { walkPowerShell } from "./powershell/walker.js";

@@ -1,5 +1,5 @@
-import type { TextKind } from "../scan/rules/schema.js";
-import { extensionOf, fileKind, isScriptKind } from "../scan/text/file-kind.js";
+import type { TextKind } from "../scan/script-port.js";
+import { extensionOf, fileKind, isScriptKind } from "../scan/script-port.js";
 
 // Which grammar a file needs, apart from the analysis itself (src/scripts/index.ts): the loader
 // decides from this what to load, and the analysis is loaded only when a script needs it.

@@ -1,4 +1,4 @@
-import type { CheckMeta } from "../scan/findings.js";
+import type { CheckMeta } from "../scan/script-port.js";
 
 // Checks made by reading scripts as code (tree-sitter syntax trees). Each finding is about a call,
 // not a word: a source (a secret being read) reaching a sink (network send, command execution).

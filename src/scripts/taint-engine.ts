@@ -1,9 +1,14 @@
-import type { AnalysisContext, TextFile } from "../scan/analyze/analysis-context.js";
-import { provenanceOf, weighByProvenance } from "../scan/analyze/provenance.js";
-import { classifyHost, hostOf, isPlaceholderHost } from "../scan/analyze/urls.js";
-import { type CheckMeta, findingAt } from "../scan/findings.js";
-import type { Capability, Finding, RelatedLocation } from "../scan/types.js";
-import { cappedAt } from "../scan/weigh/adjust.js";
+import type { AnalysisContext, Capability, Finding, RelatedLocation, TextFile } from "../scan/script-port.js";
+import {
+  type CheckMeta,
+  cappedAt,
+  classifyHost,
+  findingAt,
+  hostOf,
+  isPlaceholderHost,
+  provenanceOf,
+  weighByProvenance,
+} from "../scan/script-port.js";
 import {
   classifySecretPath,
   classifyWritePath,
