@@ -14,7 +14,7 @@
 // require/__filename, so the banner provides them.
 
 import { copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -61,13 +61,20 @@ const lean = {
         'export function assertSafePatterns() { throw new Error("the bundled Action loads no user rule files (no ReDoS prover bundled)"); }',
       loader: "js",
     }));
+    // The path in this namespace is relative to the checkout: esbuild hashes a chunk with the paths of
+    // its modules, and an absolute one would give every checkout different chunk names.
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
       /[\\/]zod[\\/]/.test(args.importer)
-        ? { path: join(dirname(args.importer), "..", "locales", "en.js"), namespace: "lean-zod-locales" }
+        ? {
+            path: relative(root, join(dirname(args.importer), "..", "locales", "en.js"))
+              .split(sep)
+              .join("/"),
+            namespace: "lean-zod-locales",
+          }
         : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: "lean-zod-locales" }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      contents: `export { default as en } from ${JSON.stringify(`./${args.path}`)};`,
       loader: "js",
       resolveDir: root,
     }));
