@@ -272,10 +272,12 @@ describe("code blocks: one command, one finding; a server only the syntax tree s
       "{h}$" +
       '{t}/x)"\nEOF\n```\n';
     const s = await scanOne({ "SKILL.md": skillMd("quarkctl", "Manage clusters with quarkctl.", body) });
-    // The syntax tree's finding is kept (not merged into the vendor's line). With two downloads in one
-    // document its note names no single server, so a code block holds it at RISKY.
-    expect(hits(s, "script.exec-remote").length).toBe(1);
-    expect(s.level).toBeGreaterThanOrEqual(2);
+    // The syntax tree's finding is kept (not merged into the vendor's line), and of the two downloads
+    // fed to bash it names the one whose server it knows.
+    const remote = hits(s, "script.exec-remote");
+    expect(remote.map((x) => x.level)).toEqual(["MALICIOUS"]);
+    expect(remote[0]?.related?.[0]?.note).toContain("cdn-update.click");
+    expect(s.severity).toBe("MALICIOUS");
   });
 
   it("a host split across variables in a SKILL.md block is the real host, not a placeholder", async () => {

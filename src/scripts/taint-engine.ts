@@ -67,10 +67,15 @@ const MAX_NESTED_RUNS = 200;
  * walkers report into taint labels and findings. One Engine per file; findings are deduplicated by
  * rule and position.
  */
+/** Whether a finding's sources name the server their data was downloaded from. */
+const namesServer = (related: readonly RelatedLocation[] | undefined): boolean =>
+  (related ?? []).some((r) => /downloaded from (?!the internet)\S/.test(r.note));
+
 export class Engine {
   readonly caps = new Set<Capability>();
   private readonly findings: Finding[] = [];
-  private readonly seen = new Set<string>();
+  /** The finding made for each check and place (`id@offset`). */
+  private readonly emitted = new Map<string, Finding>();
   /** Source findings (reads, env dumps) by the offset of their label, dropped when a flow reports them. */
   private readonly sourceFindings = new Map<number, Finding[]>();
   private readonly usedSources = new Set<number>();
@@ -132,8 +137,12 @@ export class Engine {
 
   private emit(meta: CheckMeta, loc: Loc, extra: Partial<Finding> = {}): Finding | undefined {
     const key = `${meta.id}@${loc.offset}`;
-    if (this.seen.has(key)) return undefined;
-    this.seen.add(key);
+    const earlier = this.emitted.get(key);
+    // One finding per check and place. A script fed to a shell through a here-document is reported
+    // where it is fed, once for everything in it: a later source that names its server replaces one
+    // that does not (`$(curl get.tool.dev)` then `eval "$(curl https://$h$t/x)"`), so the finding says
+    // where the code comes from.
+    if (earlier && !(namesServer(extra.related) && !namesServer(earlier.related))) return undefined;
     const f = findingAt(
       meta,
       {
@@ -147,7 +156,9 @@ export class Engine {
     );
     if (this.decodedNote && !f.decoded)
       f.decoded = { encoding: this.decodedNote.encoding, text: this.decodedNote.text.slice(0, 500) };
-    this.findings.push(f);
+    if (earlier) this.findings[this.findings.indexOf(earlier)] = f;
+    else this.findings.push(f);
+    this.emitted.set(key, f);
     return f;
   }
 
