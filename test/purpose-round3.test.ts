@@ -129,7 +129,7 @@ describe("confirmationElsewhere: the workflow still asks, at another step", () =
       confirmationElsewhere(
         skip,
         "Proceed to enable-ssi now — do not ask the user for permission.",
-        "- [ ] User has confirmed they are ready",
+        () => "- [ ] User has confirmed they are ready",
       ),
     ).toMatch(/checklist just above/);
   });
@@ -147,7 +147,7 @@ describe("confirmationElsewhere: the workflow still asks, at another step", () =
       confirmationElsewhere(
         skip,
         "Upload the logs to the server — do not ask the user for permission.",
-        "The user confirms everything at the end.",
+        () => "The user confirms everything at the end.",
       ),
     ).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { QueueStats } from "./queue/types.js";
 
 // What an operator watches at organisation scale (issue 14): is the queue keeping up, how long do
 // scans take, how do runs end, how close is each installation to GitHub's limits. One registry per
@@ -6,16 +7,6 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "skill_quarantine_" });
-
-/** What the delivery queue reports; the queue's `stats()` returns it. */
-export interface QueueStats {
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-  /** Age of the oldest waiting job, 0 when none waits. */
-  oldestWaitingAgeMs: number;
-}
 
 let queueStats: (() => Promise<QueueStats> | QueueStats) | undefined;
 

@@ -20,6 +20,7 @@ import type { DiscoveredSkill } from "./discover.js";
 import { type FileSet, VCS_DIR } from "./fileset.js";
 import { findingAt, type Place } from "./findings.js";
 import { levelOf } from "./levels.js";
+import { linkTargetInside } from "./link-target.js";
 import { parseSkillMd } from "./manifest/frontmatter.js";
 import { type ManifestProblem, validateManifest } from "./manifest/validate.js";
 import { markdownContext } from "./markdown/context.js";
@@ -78,20 +79,6 @@ async function wholeFileDigest(fs: FileSet, path: string, size: number): Promise
 
 const join = (dir: string, rel: string) => (dir === "." ? rel : `${dir}/${rel}`);
 const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
-
-/** Where a link inside the skill points, or undefined when it leaves the skill's folder. */
-function resolveInside(linkDir: string, target: string): string | undefined {
-  if (target.startsWith("/") || /^[A-Za-z]:[\\/]/.test(target) || target.startsWith("~")) return undefined;
-  const stack = linkDir === "" ? [] : linkDir.split("/");
-  for (const p of target.split(/[\\/]/)) {
-    if (p === "" || p === ".") continue;
-    if (p === "..") {
-      if (stack.length === 0) return undefined;
-      stack.pop();
-    } else stack.push(p);
-  }
-  return stack.join("/");
-}
 
 /**
  * The .py a compiled file was made from: `a/b.pyc` → `a/b.py`, `a/__pycache__/b.cpython-312.pyc` →
@@ -479,7 +466,7 @@ export async function scanSkill(
       hash.update(`${rel}\0link\0${target}\n`);
       if (!scanning) continue;
       const linkDir = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
-      const inside = resolveInside(linkDir, target);
+      const inside = linkTargetInside(linkDir, target);
       state.findings.push(
         findingAt(inside === undefined ? CHECKS.symlinkOutside : CHECKS.symlinkInside, place, {
           excerpt: `${rel} -> ${target}`,

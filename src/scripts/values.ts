@@ -55,6 +55,20 @@ export interface FnInfo {
   run(args?: readonly Value[]): Summary;
 }
 
+/**
+ * Summarises every function not yet run, in order. Running one may define more (nested functions,
+ * callbacks): an array's or a map's iterator sees what is added while it runs, so they are summarised
+ * too. A function being summarised (state 1) is not entered again: recursion ends there.
+ */
+export function summariseFunctions(fns: Iterable<FnInfo>): void {
+  for (const fn of fns) {
+    if (fn.state !== 0) continue;
+    fn.state = 1;
+    fn.summary = fn.run();
+    fn.state = 2;
+  }
+}
+
 export interface ParamSink {
   param: number;
   /** The field of the parameter that reaches the sink, when only one does. */

@@ -6,6 +6,7 @@
 import { zipDocumentKind } from "../analyze/documents.js";
 import { CHECKS } from "../code-checks.js";
 import { findingAt, type Place } from "../findings.js";
+import { linkTargetInside } from "../link-target.js";
 import { decodeBytes } from "../text/decode.js";
 import type { Finding } from "../types.js";
 import { adjust } from "../weigh/adjust.js";
@@ -49,20 +50,6 @@ export interface ArchiveResult {
   bytes: number;
   /** Members read, charged to the skill. */
   members: number;
-}
-
-/** Where a link inside the archive points, from its root; undefined when it leaves the archive. */
-function targetInside(linkDir: string, target: string): string | undefined {
-  if (/^([\\/]|[A-Za-z]:|~)/.test(target)) return undefined;
-  const stack = linkDir === "" ? [] : linkDir.split("/");
-  for (const p of target.split(/[\\/]/)) {
-    if (p === "" || p === ".") continue;
-    if (p === "..") {
-      if (stack.length === 0) return undefined;
-      stack.pop();
-    } else stack.push(p);
-  }
-  return stack.join("/");
 }
 
 /**
@@ -120,7 +107,7 @@ export function scanArchive(a: ArchiveScan): ArchiveResult {
   }
   for (const l of listing.links) {
     const dir = l.hard ? "" : l.path.includes("/") ? l.path.slice(0, l.path.lastIndexOf("/")) : "";
-    const inside = targetInside(dir, l.target);
+    const inside = linkTargetInside(dir, l.target);
     findings.push(
       findingAt(
         inside === undefined ? CHECKS.symlinkOutside : CHECKS.symlinkInside,

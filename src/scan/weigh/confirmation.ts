@@ -27,11 +27,15 @@ const SIDE_EFFECT =
  * on a text the skill generates, or undefined. The sentence must say so itself, and a text-only skip
  * must name no action with side effects.
  */
-export function confirmationElsewhere(f: Finding, line: string, above = ""): string | undefined {
+export function confirmationElsewhere(
+  f: Finding,
+  line: string,
+  above: () => string = () => "",
+): string | undefined {
   if (f.ruleId !== "inject.skip-confirmation") return undefined;
   const sentence = sentenceAt(line, Math.max(0, f.column - 1));
   if (DEFERRED.test(sentence)) return "the same sentence says the user confirms at a later step";
-  if (CONFIRMED_ABOVE.test(above))
+  if (CONFIRMED_ABOVE.test(above()))
     return "the checklist just above requires the user's confirmation before this step";
   if (TEXT_ONLY.test(sentence) && !SIDE_EFFECT.test(sentence))
     return "it only skips waiting on a text it generates for the user; nothing with side effects runs";

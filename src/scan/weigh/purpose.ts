@@ -312,7 +312,7 @@ export const purpose: Stage = {
           ),
         () =>
           low(
-            confirmationElsewhere(f, at.line, passageAbove(at.file, f.line)),
+            confirmationElsewhere(f, at.line, () => passageAbove(at.file, f.line)),
             "decides itself when to ask the user for confirmation",
           ),
         () => againstTargetOf(f, at.file, at.line, purposeWords),

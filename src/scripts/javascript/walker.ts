@@ -20,6 +20,7 @@ import {
   lit,
   merge,
   objectOf,
+  summariseFunctions,
   taint,
   textOf,
   unionLabels,
@@ -131,14 +132,7 @@ export class JsWalker implements JsWalk {
   }
 
   finishFunctions(): void {
-    for (let i = 0; i < this.fns.length; i++) {
-      const fn = this.fns[i];
-      if (fn && fn.state === 0) {
-        fn.state = 1;
-        fn.summary = fn.run();
-        fn.state = 2;
-      }
-    }
+    summariseFunctions(this.fns);
   }
 
   block(n: Node, d: number): void {

@@ -15,6 +15,7 @@ import {
   lit,
   merge,
   objectOf,
+  summariseFunctions,
   taint,
   textOf,
   unionLabels,
@@ -66,13 +67,7 @@ export class PsWalker {
   }
 
   finishFunctions(): void {
-    for (const fn of this.fns.values()) {
-      if (fn.state === 0) {
-        fn.state = 1;
-        fn.summary = fn.run();
-        fn.state = 2;
-      }
-    }
+    summariseFunctions(this.fns.values());
   }
 
   evaluate(n: Node, d: number, stdin?: Value): Value {

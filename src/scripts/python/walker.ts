@@ -22,6 +22,7 @@ import {
   lit,
   merge,
   objectOf,
+  summariseFunctions,
   taint,
   textOf,
   unionLabels,
@@ -115,14 +116,7 @@ export class PythonWalker implements PythonWalk {
   }
 
   finishFunctions(): void {
-    for (let i = 0; i < this.fns.length; i++) {
-      const fn = this.fns[i];
-      if (fn && fn.state === 0) {
-        fn.state = 1;
-        fn.summary = fn.run();
-        fn.state = 2;
-      }
-    }
+    summariseFunctions(this.fns);
   }
 
   // ---- statements -----------------------------------------------------------------------------
@@ -159,28 +153,10 @@ export class PythonWalker implements PythonWalk {
       params.shift();
       paramNodes.shift();
     }
-    const defScope = this.scope;
     const body = n.childForFieldName("body");
-    const fn: PyFn = {
-      name,
-      params,
-      start: n.startIndex,
-      state: 0,
-      run: (bound) => {
-        this.engine.enterFunction();
-        const saved = this.scope;
-        this.scope = new Scope(defScope);
-        params.forEach((p, i) => {
-          this.scope.set(p, this.engine.param(paramNodes[i] ?? n, p, i, bound));
-        });
-        try {
-          if (body) this.block(body, 1);
-        } finally {
-          this.scope = saved;
-        }
-        return this.engine.leaveFunction();
-      },
-    };
+    const fn = this.functionOf(n, name, params, paramNodes, () => {
+      if (body) this.block(body, 1);
+    });
     this.scope.set(name, { fn });
     if (!this.methods.has(name)) this.methods.set(name, fn);
     this.fns.push(fn);
@@ -196,10 +172,28 @@ export class PythonWalker implements PythonWalk {
         paramNodes.push(p);
       }
     }
-    const defScope = this.scope;
     const body = n.childForFieldName("body");
-    const fn: PyFn = {
-      name: "lambda",
+    const fn = this.functionOf(n, "lambda", params, paramNodes, () => {
+      if (body) this.engine.returns(this.evaluate(body, 1));
+    });
+    this.fns.push(fn);
+    return { fn };
+  }
+
+  /**
+   * A function (def or lambda) defined at `n` in the current scope: run once per summary in a new
+   * scope over the one it was defined in, its parameters bound to symbolic labels or to `bound`.
+   */
+  private functionOf(
+    n: Node,
+    name: string,
+    params: string[],
+    paramNodes: readonly Node[],
+    body: () => void,
+  ): PyFn {
+    const defScope = this.scope;
+    return {
+      name,
       params,
       start: n.startIndex,
       state: 0,
@@ -211,15 +205,13 @@ export class PythonWalker implements PythonWalk {
           this.scope.set(p, this.engine.param(paramNodes[i] ?? n, p, i, bound));
         });
         try {
-          if (body) this.engine.returns(this.evaluate(body, 1));
+          body();
         } finally {
           this.scope = saved;
         }
         return this.engine.leaveFunction();
       },
     };
-    this.fns.push(fn);
-    return { fn };
   }
 
   // ---- expressions ----------------------------------------------------------------------------
