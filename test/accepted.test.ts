@@ -1,9 +1,8 @@
-import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { run } from "../src/action/main.js";
 import {
   type AcceptedEntry,
@@ -17,6 +16,7 @@ import {
 import { markdownSummary } from "../src/report/markdown.js";
 import { toSarif } from "../src/report/sarif.js";
 import { renderText } from "../src/report/text.js";
+import { GIT_ENV, git, gitRepo, tempDirs, writeFiles } from "./git-fixtures.js";
 import { scanRecord, skillMd } from "./helpers.js";
 
 // The way out without the App (issue 15): an accepted-findings file, a reviewer decision bound to the
@@ -185,22 +185,9 @@ async function cli(args: string[]) {
   }
 }
 
-const temps: string[] = [];
-const tmp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), `sq-accepted-${prefix}-`));
-  temps.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs("accepted");
 
-const write = (root: string, files: Record<string, string>) => {
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), content);
-  }
-};
+const write = writeFiles;
 const acceptedYaml = (hash: string, skill = "skills/recipe-formatter") =>
   `accepted:\n  - skill: ${skill}\n    contentHash: ${hash}\n    level: SUSPICIOUS\n    reason: ${REASON}\n    by: alice\n    at: 2026-12-01\n`;
 
@@ -229,30 +216,7 @@ describe("CLI --accepted", () => {
 
 // ---- the Action: the base commit or the default branch, never the change ---------------------
 
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "Fixture",
-  GIT_AUTHOR_EMAIL: "fixture@example.invalid",
-  GIT_COMMITTER_NAME: "Fixture",
-  GIT_COMMITTER_EMAIL: "fixture@example.invalid",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, ...GIT_ENV } }).trim();
-
-function repo() {
-  const dir = tmp("repo");
-  git(dir, "init", "-q", "-b", "main");
-  return {
-    dir,
-    commit(files: Record<string, string>): string {
-      write(dir, files);
-      git(dir, "add", "-A");
-      git(dir, "-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", "change");
-      return git(dir, "rev-parse", "HEAD");
-    },
-  };
-}
+const repo = () => gitRepo(tmp("repo"));
 
 const saved = { ...process.env };
 afterEach(() => {

@@ -1,23 +1,14 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { run } from "../src/action/main.js";
+import { commitFiles, GIT_ENV, git, tempDirs } from "./git-fixtures.js";
 
 // Trust tiers in the Action: the publisher is github.repository_owner (GITHUB_REPOSITORY_OWNER), the
 // verified publishers are the operator's config, which on a pull request is the base commit's. A pull
 // request that adds its own owner to the list stays unverified; the JSON report, the SARIF file and
 // the job summary show the tier.
 
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "Fixture",
-  GIT_AUTHOR_EMAIL: "fixture@example.invalid",
-  GIT_COMMITTER_NAME: "Fixture",
-  GIT_COMMITTER_EMAIL: "fixture@example.invalid",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
 const CONFIG = ".github/skill-quarantine.yml";
 const TRUST = "trust:\n  verified-publishers: [octo-org]\n";
 const NOTES = [
@@ -32,15 +23,7 @@ const NOTES = [
   "",
 ].join("\n");
 
-const temps: string[] = [];
-const tmp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), `sq-tiers-${prefix}-`));
-  temps.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs("tiers");
 const saved = { ...process.env };
 afterEach(() => {
   process.env = { ...saved };
@@ -48,18 +31,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, ...GIT_ENV } }).trim();
-
-function commit(dir: string, files: Record<string, string>): string {
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), content);
-  }
-  git(dir, "add", "-A");
-  git(dir, "-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", "change");
-  return git(dir, "rev-parse", "HEAD");
-}
+const commit = commitFiles;
 
 // One runner folder for every run: @actions/core keeps the job summary's path after its first write.
 let runner: string | undefined;

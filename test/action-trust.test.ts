@@ -1,54 +1,18 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { InputError, parseInputs, type RawInputs } from "../src/action/inputs.js";
 import { loadConfig, run } from "../src/action/main.js";
+import { GIT_ENV, gitRepo, tempDirs } from "./git-fixtures.js";
 
 // Issue 11 in the Action: the config is the operator's, and on a pull request the operator's config
 // is the one on the base commit. A head that adds `exclude: ["**"]` (or allows its own host) must
 // still fail on a malicious skill. The Action runs in-process here with the runner's environment
 // (test/action.test.ts runs the bundle the same way); fixture repositories are made with `git init`.
 
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "Fixture",
-  GIT_AUTHOR_EMAIL: "fixture@example.invalid",
-  GIT_COMMITTER_NAME: "Fixture",
-  GIT_COMMITTER_EMAIL: "fixture@example.invalid",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
+const tmp = tempDirs("trust");
 
-const temps: string[] = [];
-const tmp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), `sq-trust-${prefix}-`));
-  temps.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, ...GIT_ENV } }).trim();
-
-function repo() {
-  const dir = tmp("repo");
-  git(dir, "init", "-q", "-b", "main");
-  return {
-    dir,
-    commit(files: Record<string, string>): string {
-      for (const [p, content] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, p)), { recursive: true });
-        writeFileSync(join(dir, p), content);
-      }
-      git(dir, "add", "-A");
-      git(dir, "-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", "change");
-      return git(dir, "rev-parse", "HEAD");
-    },
-  };
-}
+const repo = () => gitRepo(tmp("repo"));
 
 const NOTES = [
   "---",
