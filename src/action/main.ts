@@ -259,7 +259,7 @@ function reportPathFor(sarifPath: string): string {
 const shown = (ws: string, p: string) => (inside(ws, p) ? posix(relative(ws, p)) || "." : p);
 
 /** Step 8: annotations, most severe first, at most GitHub's per-step limit of each level. */
-function annotate(records: AnnotationRecord[]): number {
+export function annotate(records: AnnotationRecord[]): number {
   const { shown: keep, omittedTotal, omitted } = limitAnnotations(records);
   for (const r of keep) {
     const props: core.AnnotationProperties = {

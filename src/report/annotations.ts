@@ -8,6 +8,9 @@ import { adjustmentLines } from "./adjustments.js";
 export type AnnotationLevel = "error" | "warning" | "notice";
 
 export interface AnnotationRecord {
+  /** The finding's level: each surface shows it through PRESENTATION (no surface converts `level`). */
+  severity: Severity;
+  /** The Action's annotation level, PRESENTATION[severity].annotation. */
   level: AnnotationLevel;
   /** Path relative to the repository root (POSIX separators). */
   file: string;
@@ -78,6 +81,7 @@ export function annotationsFor(result: ScanResult, opts: AnnotationOptions = {})
       const at = surfaceLocation(f.file, f.line, f.column, f.endLine);
       const startLine = Math.max(1, at.line);
       return {
+        severity: f.level,
         level: ANNOTATION_LEVEL(f.level),
         file: repoPath(opts.pathPrefix, at.file),
         startLine,

@@ -1,8 +1,8 @@
 import type { Severity, Trust, TrustTier } from "./types.js";
 
 // How each level is shown on every surface, in one table (DESIGN "Quarantine levels"): the icon in
-// text, job summaries, check runs and appeal issues; the annotation and SARIF levels; the check run's
-// conclusion. Surfaces read it; none keeps a table of its own.
+// text, job summaries, check runs and appeal issues; the Action's and the check run's annotation
+// levels; the SARIF level; the check run's conclusion. Surfaces read it; none keeps a table of its own.
 
 export type LevelKey = Severity | "none";
 
@@ -10,7 +10,10 @@ export interface LevelPresentation {
   icon: string;
   /** What the level means for installing the skill, in a few words. */
   meaning: string;
+  /** The Action's workflow-command annotation (`::error`, `::warning`, `::notice`). */
   annotation: "error" | "warning" | "notice";
+  /** The Checks API's `annotation_level` on a check run. */
+  checkAnnotation: "failure" | "warning" | "notice";
   sarif: "error" | "warning" | "note";
   conclusion: "success" | "failure" | "neutral" | "action_required";
 }
@@ -20,6 +23,7 @@ export const PRESENTATION: Readonly<Record<LevelKey, LevelPresentation>> = {
     icon: "❌",
     meaning: "never installable",
     annotation: "error",
+    checkAnnotation: "failure",
     sarif: "error",
     conclusion: "failure",
   },
@@ -27,6 +31,7 @@ export const PRESENTATION: Readonly<Record<LevelKey, LevelPresentation>> = {
     icon: "❌",
     meaning: "blocked until a reviewer decides",
     annotation: "error",
+    checkAnnotation: "failure",
     sarif: "error",
     conclusion: "action_required",
   },
@@ -34,6 +39,7 @@ export const PRESENTATION: Readonly<Record<LevelKey, LevelPresentation>> = {
     icon: "⚠️",
     meaning: "installable after explicit confirmation",
     annotation: "warning",
+    checkAnnotation: "warning",
     sarif: "warning",
     conclusion: "neutral",
   },
@@ -41,10 +47,18 @@ export const PRESENTATION: Readonly<Record<LevelKey, LevelPresentation>> = {
     icon: "ℹ️",
     meaning: "installable, metadata needs work",
     annotation: "notice",
+    checkAnnotation: "notice",
     sarif: "note",
     conclusion: "success",
   },
-  none: { icon: "✅", meaning: "installable", annotation: "notice", sarif: "note", conclusion: "success" },
+  none: {
+    icon: "✅",
+    meaning: "installable",
+    annotation: "notice",
+    checkAnnotation: "notice",
+    sarif: "note",
+    conclusion: "success",
+  },
 };
 
 export const presentationOf = (severity: Severity | null | undefined): LevelPresentation =>

@@ -53,6 +53,7 @@ describe("API limits", () => {
 
   it("keeps annotation titles to 255 characters and messages to 64 KB", () => {
     const a = toApiAnnotation({
+      severity: "SUSPICIOUS",
       level: "error",
       file: "skills/a/SKILL.md",
       startLine: 0,

@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import type { AnnotationRecord } from "../../report/annotations.js";
 import type { ScanResult, Severity } from "../../scan/index.js";
 import { iconOf, type LevelPresentation, presentationOf } from "../../scan/index.js";
 
@@ -40,27 +41,14 @@ export function conclusionFor(severity: Severity | null): Conclusion {
   return presentationOf(severity).conclusion;
 }
 
-/** What src/report/annotations.ts produces for each finding, most severe first. */
-export interface AnnotationRecord {
-  level: "error" | "warning" | "notice";
-  file: string;
-  startLine: number;
-  endLine: number;
-  startColumn?: number;
-  title: string;
-  message: string;
-}
-
 export interface ApiAnnotation {
   path: string;
   start_line: number;
   end_line: number;
-  annotation_level: "failure" | "warning" | "notice";
+  annotation_level: LevelPresentation["checkAnnotation"];
   title: string;
   message: string;
 }
-
-const LEVEL_TO_API = { error: "failure", warning: "warning", notice: "notice" } as const;
 
 /** Cuts to at most `maxBytes` of UTF-8, on a character boundary, preferably at a line end; appends `note`. */
 export function cutToBytes(text: string, maxBytes: number, note = ""): string {
@@ -86,6 +74,7 @@ export function oneLine(text: string, max = TITLE_MAX): string {
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("")}…`;
 }
 
+/** A finding's annotation record (src/report/annotations.ts) as the Checks API takes it. */
 export function toApiAnnotation(a: AnnotationRecord): ApiAnnotation {
   const start = Math.max(1, Math.floor(a.startLine) || 1);
   const end = Math.max(start, Math.floor(a.endLine) || start);
@@ -94,7 +83,7 @@ export function toApiAnnotation(a: AnnotationRecord): ApiAnnotation {
     path: a.file,
     start_line: start,
     end_line: end,
-    annotation_level: LEVEL_TO_API[a.level],
+    annotation_level: presentationOf(a.severity).checkAnnotation,
     title: oneLine(a.title, ANNOTATION_TITLE_MAX),
     message: cutToBytes(a.message, ANNOTATION_MESSAGE_MAX_BYTES, "(cut: message over 64 KB)"),
   };
