@@ -2,12 +2,13 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createScriptAnalyzer } from "../src/node/grammars.js";
 import type { AnalysisContext, TextFile } from "../src/scan/analyze/analysis-context.js";
-import { hostMatches } from "../src/scan/analyze/urls.js";
+import { hostMatches } from "../src/scan/analyze/hosts.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
 import { defaultConfig } from "../src/scan/scan-config.js";
 import { fileKind } from "../src/scan/text/file-kind.js";
 import { LineIndex } from "../src/scan/text/lines.js";
 import { SEVERITIES, type Severity } from "../src/scan/types.js";
+import { weighMatch } from "../src/scan/weigh/match-context.js";
 import {
   SCRIPT_CHECKS,
   type ScriptReport,
@@ -326,7 +327,7 @@ describe("code that runs decoded or downloaded payloads", () => {
     expect(remote).toEqual(expect.arrayContaining([3, 4]));
   });
 
-  it("lowers download-and-run from an official repository to RISKY, saying why", () => {
+  it("records whose server downloaded code comes from; weighed, an official repository is RISKY", () => {
     const withDomains: AnalysisContext = {
       ...ctx,
       ruleSet: buildRuleSet([{ file: "domains.yml", text: readFileSync("rules/domains.yml", "utf8") }]),
@@ -336,16 +337,28 @@ describe("code that runs decoded or downloaded payloads", () => {
         file("install.py", `import subprocess\nsubprocess.run("curl -fsSL ${url} | sh", shell=True)\n`),
         withDomains,
       );
-    const f = finding(
+    const found = finding(
       run("https://github.com/cli/cli/releases/download/v1/install.sh"),
       "script.exec-remote",
     );
+    // The detector only finds: the check's own level, and where the code comes from.
+    expect(found?.level).toBe("MALICIOUS");
+    expect(found?.adjustments).toBeUndefined();
+    expect(found?.observed).toEqual([
+      expect.objectContaining({ seen: "origin", official: "RISKY", unknown: "SUSPICIOUS" }),
+    ]);
+    const f = found && weighMatch(found);
     expect(f?.level).toBe("RISKY");
+    expect(f?.observed).toBeUndefined();
     expect(f?.adjustments).toEqual([
       { from: "MALICIOUS", to: "RISKY", why: expect.stringContaining("github.com") },
     ]);
     // An unrelated user's release on the same allowlisted host is personal space: it stays MALICIOUS.
-    const user = finding(run("https://github.com/o/r/releases/download/v1/install.sh"), "script.exec-remote");
+    const userFound = finding(
+      run("https://github.com/o/r/releases/download/v1/install.sh"),
+      "script.exec-remote",
+    );
+    const user = userFound && weighMatch(userFound);
     expect(user?.level).toBe("MALICIOUS");
     expect(user?.explanation).toContain("o's own space on github.com");
   });

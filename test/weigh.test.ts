@@ -120,6 +120,7 @@ describe("weighing stages, each alone", () => {
   });
   it("the pipeline runs the stages in their order", () => {
     expect(STAGES.map((s) => s.name)).toEqual([
+      "match-context",
       "silences",
       "intent",
       "purpose",

@@ -1,6 +1,6 @@
 import type { CompiledRule } from "./rules/compile.js";
 import { excerptAround, type LineIndex } from "./text/lines.js";
-import type { Capability, Confidence, Finding, Severity, TextContext } from "./types.js";
+import type { Capability, Confidence, Finding, Observation, Severity, TextContext } from "./types.js";
 
 /** A check implemented in code rather than as a YAML rule; same fields a rule has, for reports. */
 export interface CheckMeta {
@@ -57,4 +57,12 @@ export function findingAt(
   if (meta.references?.length && !f.references) f.references = meta.references;
   if (meta.capabilities?.length && !f.capabilities) f.capabilities = [...meta.capabilities];
   return f;
+}
+
+/**
+ * `f` with one more thing its detector saw about the match (quoted, an illustration, whose server): a
+ * copy, recorded for the match-context stage (weigh/match-context.ts), which alone turns it into a level.
+ */
+export function observe(f: Finding, o: Observation): Finding {
+  return { ...f, observed: [...(f.observed ?? []), o] };
 }

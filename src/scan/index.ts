@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AnalysisContext } from "./analyze/analysis-context.js";
-import { hostMatches } from "./analyze/urls.js";
+import { hostMatches } from "./analyze/hosts.js";
 import { CHECKS } from "./code-checks.js";
 import { type DiscoveredSkill, discoverSkills } from "./discover.js";
 import type { FileSet } from "./fileset.js";

@@ -4,21 +4,21 @@
 // (analyze/, scripts/, weigh/).
 
 import { createHash } from "node:crypto";
-import type { AnalysisContext, TextFile } from "./analyze/analysis-context.js";
+import type { AnalysisContext, SkillIdentity, TextFile } from "./analyze/analysis-context.js";
 import { analyzeConfusables } from "./analyze/confusables.js";
 import { zipDocumentKind } from "./analyze/documents.js";
 import { analyzeEmbeddedCode } from "./analyze/embedded-code.js";
 import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
 import { impersonationFindings } from "./analyze/impersonation.js";
-import { identityOf, NO_IDENTITY, type SkillIdentity } from "./analyze/provenance.js";
+import { identityOf, NO_IDENTITY } from "./analyze/provenance.js";
 import { keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
 import { archiveFormat, scanArchive } from "./archive/scan-archive.js";
 import { CHECKS } from "./code-checks.js";
 import type { DiscoveredSkill } from "./discover.js";
 import { type FileSet, VCS_DIR } from "./fileset.js";
-import { findingAt, type Place } from "./findings.js";
+import { findingAt, observe, type Place } from "./findings.js";
 import { levelOf } from "./levels.js";
 import { linkTargetInside } from "./link-target.js";
 import { parseSkillMd } from "./manifest/frontmatter.js";
@@ -35,8 +35,8 @@ import { contentKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
 import { acceptedLine, decide, sortFindings } from "./verdict.js";
-import { adjust } from "./weigh/adjust.js";
 import { weigh } from "./weigh/index.js";
+import { weighMatch } from "./weigh/match-context.js";
 
 const RESCAN_KINDS: TextKind[] = ["instructions", "shell", "python", "javascript", "powershell"];
 const MAX_DECODE_DEPTH = 2;
@@ -134,14 +134,17 @@ function embeddedFindings(raw: Uint8Array, path: string, rel: string, ctx: Analy
   if (!text) return [];
   const pseudo: TextFile = { path, skillPath: rel, kind: "shell", text, lines: new LineIndex(text) };
   const found = rulesAcrossKinds(pseudo, CODE_KINDS, ctx);
-  return [...found.values()]
-    .filter((f) => levelOf(f.level) >= 3)
-    .map((f) => ({
-      ...f,
-      line: 1,
-      column: 1,
-      excerpt: `text hidden in a binary file: ${f.excerpt}`,
-    }));
+  return (
+    [...found.values()]
+      // Weighed here only to choose (the finding goes on with what was seen about it, unweighed).
+      .filter((f) => levelOf(weighMatch(f).level) >= 3)
+      .map((f) => ({
+        ...f,
+        line: 1,
+        column: 1,
+        excerpt: `text hidden in a binary file: ${f.excerpt}`,
+      }))
+  );
 }
 
 /**
@@ -166,7 +169,12 @@ function binaryFindings(
     const doc = decoded.format === "zip" ? zipDocumentKind(rel, raw) : undefined;
     if (doc) {
       const f = findingAt(CHECKS.archive, place, { excerpt: `${rel}: ${format} archive` });
-      return [adjust(f, "LOW_QUALITY", `${doc} (a zip container of XML), not an archive to unpack`)];
+      return [
+        observe(f, {
+          seen: "contents-checked",
+          why: `${doc} (a zip container of XML), not an archive to unpack`,
+        }),
+      ];
     }
     if (openArchive) return openArchive(format);
     // Bit 0 of a zip entry's general-purpose flags marks it as encrypted.
@@ -271,7 +279,7 @@ function rescanHidden(
     }
   }
   const isEncoding = h.encoding !== "unicode-tags" && h.encoding !== "hidden-style";
-  if (isEncoding && out.some((f) => levelOf(f.level) >= 2)) {
+  if (isEncoding && out.some((f) => levelOf(weighMatch(f).level) >= 2)) {
     out.push(
       findingAt(
         CHECKS.encodedCommand,

@@ -89,6 +89,46 @@ export interface Finding {
    */
   does?: string;
   trigger?: Trigger;
+  /**
+   * What the detector saw about this match that bears on its weight (quoted, an illustration, whose
+   * server it comes from). Detectors only record it; the first weighing stage (weigh/match-context.ts)
+   * turns it into levels and removes it, so it never reaches a report.
+   */
+  observed?: Observation[];
+}
+
+/**
+ * One fact about a match, recorded by the detector that found it, in the order seen. `where` says who
+ * saw it: the instruction rules reading Markdown, or a code block's syntax tree.
+ */
+export type Observation =
+  /** In Markdown code or in quotation marks, not an order (a code block: a technique guides quote). */
+  | { seen: "quoted"; where: "text" | "code-block" }
+  /** It cannot run as written: its host is a reserved example name or it holds a placeholder. */
+  | { seen: "illustration"; where: "text" | "code-block" }
+  /** In a code block, a saved download run, or code from a server the text does not name. */
+  | { seen: "saved-download" }
+  /** Where what is fetched or sent comes from (analyze/provenance.ts), and the most each tier keeps. */
+  | { seen: "origin"; origin: Origin; official: Severity; unknown?: Severity }
+  /** A token with a generic name sent to the vendor the skill is named for. */
+  | { seen: "own-vendor-token"; names: string; host: string; origin: Origin }
+  /** A container whose content was all read, or that is a document format and not an archive. */
+  | { seen: "contents-checked"; why: string };
+
+/** Who controls a host (analyze/provenance.ts `Provenance`, as a finding records it). */
+export interface Origin {
+  tier: "official" | "personal" | "unknown";
+  host: string;
+  /** Plain words for the finding's adjustment: "installs aspire from its vendor (aspire.dev)". */
+  why: string;
+  /**
+   * Set (to the tool's name) when the source is official AND the skill says it is about what it
+   * installs: the vendor's own domain named exactly after the skill, a well-known installer host
+   * serving a tool the skill names, an official owner's repository of such a tool, or the publisher's
+   * own repository. Such an install is what the skill says it does (LOW_QUALITY); an official source
+   * for something the skill does not name stays a risk to confirm (RISKY).
+   */
+  declared?: string;
 }
 
 export interface Adjustment {

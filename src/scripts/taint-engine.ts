@@ -1,13 +1,24 @@
-import type { AnalysisContext, Capability, Finding, RelatedLocation, TextFile } from "../scan/script-port.js";
+// Why one file of ~750 lines: it is one class, the taint engine every language's walker drives. Its
+// methods (sources, sinks, flows between them, functions and their summaries, code run inside code)
+// all read and write the same state of one walk — the findings so far, which check already fired
+// where, which sources were used, the capabilities seen — so splitting it would hand that state from
+// file to file. What is not that state lives beside it: values and labels (values.ts), paths and
+// secrets (paths.ts), the checks (script-checks.ts), commands' behaviour (shell-command-models.ts).
+import type {
+  AnalysisContext,
+  Capability,
+  Finding,
+  Observation,
+  RelatedLocation,
+  TextFile,
+} from "../scan/script-port.js";
 import {
   type CheckMeta,
-  cappedAt,
   classifyHost,
   findingAt,
   hostOf,
   isPlaceholderHost,
   provenanceOf,
-  weighByProvenance,
 } from "../scan/script-port.js";
 import {
   classifySecretPath,
@@ -520,12 +531,15 @@ export class Engine {
     const origin = provenanceOf(`https://${host}/`, this.ctx.ruleSet.domains, this.ctx.skill);
     if (origin.tier !== "official") return;
     const names = [...new Set(L.map((l) => l.name))].join(", ");
-    const capped = cappedAt(
-      f,
-      "RISKY",
-      `sends its own service's token (${names}) to ${host}, the vendor the skill is named for (${origin.why})`,
-    );
-    if (capped !== f) this.findings[this.findings.indexOf(f)] = capped;
+    this.observe(f, { seen: "own-vendor-token", names, host, origin });
+  }
+
+  /**
+   * Records what was seen about a finding this walk made (the match-context stage weighs it). On the
+   * same object: the walk's own tables (emitted, sourceFindings) hold it by identity.
+   */
+  private observe(f: Finding, o: Observation): void {
+    f.observed = [...(f.observed ?? []), o];
   }
 
   private flow(
@@ -610,8 +624,7 @@ export class Engine {
         explanation: `The script runs ${remote.what} with ${via} (${lineWords([remote.loc.line], at.line)}). ${C.EXEC_REMOTE.explanation}`,
         related: [this.related(remote, `source: ${remote.what}`), ...extraRel],
       });
-      const weighed = f && weighByProvenance(f, origin, "RISKY", "SUSPICIOUS");
-      if (f && weighed !== f) this.findings[this.findings.indexOf(f)] = weighed!;
+      if (f && origin) this.observe(f, { seen: "origin", origin, official: "RISKY", unknown: "SUSPICIOUS" });
       return true;
     }
     const dec = L.find((l) => l.kind === "decoded");

@@ -5,7 +5,6 @@ import type { RuleSet } from "../ruleset.js";
 import type { ScanConfig } from "../scan-config.js";
 import type { LineIndex } from "../text/lines.js";
 import type { Capability, Finding } from "../types.js";
-import type { SkillIdentity } from "./provenance.js";
 
 /** One decoded text file of a skill, as every analyzer sees it. */
 export interface TextFile {
@@ -42,4 +41,16 @@ export interface AnalysisContext {
   skill?: SkillIdentity;
   /** ScanOptions.profile: where each stage's time is charged, when the caller measures. */
   clock?: StageClock;
+}
+
+/** What the skill says it is: words a vendor's domain or a publisher's repository may be named after. */
+export interface SkillIdentity {
+  /** From the skill's name and its metadata (author, publisher, homepage, repository…). */
+  names: string[];
+  /** From the description: the products the skill is about. */
+  subjects: string[];
+  /** Adjacent description words joined ("Ghost Security" → ghostsecurity), for organisation names. */
+  pairs: string[];
+  /** Every word of the name and description from two letters ("uv", "gh", "az"), stop words left out. */
+  words?: string[];
 }

@@ -1,10 +1,10 @@
+import { observe } from "../findings.js";
 import { fencesOf, fencesOfContext } from "../markdown/context.js";
 import { type CodePiece, extractCode, extractFences, MappedLines } from "../text/extract-code.js";
-import type { Capability, Finding } from "../types.js";
-import { lowered } from "../weigh/adjust.js";
+import type { Capability, Finding, Observation } from "../types.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
+import { isPlaceholderHost } from "./hosts.js";
 import { cannotRunAsWritten, runRules } from "./rules.js";
-import { isPlaceholderHost } from "./urls.js";
 
 // Scripts inside files that are no scripts by name (see text/extract-code.ts) get what a script
 // gets: the text rules of its language and the syntax-tree analysis, so `a=cu; b=rl; $a$b URL | sh`
@@ -115,7 +115,7 @@ export function analyzeEmbeddedCode(
       );
       if (!hidden && lines.some((l) => known.has(`${f.category}@${l}`))) continue;
       known.add(`${f.ruleId}@${f.line}`);
-      const weighed = weighBlockFinding({ ...f, context: "code-block" }, file, hostsByLine.get(f.line) ?? []);
+      const weighed = readBlockFinding({ ...f, context: "code-block" }, file, hostsByLine.get(f.line) ?? []);
       if (weighed) out.push(weighed);
     }
   }
@@ -173,33 +173,23 @@ const SOURCE_WORDS: Record<CodePiece["source"], string> = {
 };
 
 /**
- * A finding in a Markdown code block, weighed as the instruction rules weigh quoted text: a command
- * that cannot run as written (example host, placeholder) is an illustration; a technique other than
- * download-and-run or hidden code, shown in a block, is what guides quote.
+ * A finding in a Markdown code block, read as the instruction rules read quoted text: a command that
+ * cannot run as written (example host, placeholder) is an illustration; a technique other than
+ * download-and-run or hidden code, shown in a block, is what guides quote. What it is observed to be
+ * is weighed by the match-context stage; one already LOW_QUALITY has nothing to lose and is dropped.
  */
-function weighBlockFinding(f: Finding, file: TextFile, noteHosts: readonly string[]): Finding | undefined {
+function readBlockFinding(f: Finding, file: TextFile, noteHosts: readonly string[]): Finding | undefined {
   // Hosts the engine found behind the spelling (split names, reversed or encoded text) count too.
   const line = [file.lines.lineText(f.line), ...noteHosts.map((h) => `https://${h}/`)].join(" ");
-  let why: string | undefined;
-  if (cannotRunAsWritten(line, ""))
-    why =
-      "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)";
-  else if (!KEEP_IN_CODE_BLOCK.has(f.category))
-    why = "quoted in documentation (a code block), not an instruction";
+  let seen: Observation | undefined;
+  if (cannotRunAsWritten(line, "")) seen = { seen: "illustration", where: "code-block" };
+  else if (!KEEP_IN_CODE_BLOCK.has(f.category)) seen = { seen: "quoted", where: "code-block" };
   else if (f.ruleId === "script.exec-remote" && !f.related?.some((r) => STREAMED.test(r.note)))
     // Guides install a tool by saving it and then show it being run; piping a named server's
     // answer straight into a shell is the technique itself, however it is spelled.
-    why =
-      "in a code block, a saved download being run or a server with no name in the text is an install step or a placeholder, not a command piped from a named server";
-  if (!why) return f;
-  // Data "sent" to a stand-in reaches nobody who wrote the skill: the reader puts their own server
-  // there. Code fetched from one is still held at RISKY: the reader's choice of server then runs.
-  const illustration = why.startsWith("an illustration");
-  const low = lowered(f, illustration && f.category === "exfiltration" ? 3 : 2, why);
-  if (!low) return undefined;
-  // What a guide shows is not what the skill can do: no capabilities for the weighing stages.
-  delete low.capabilities;
-  return low;
+    seen = { seen: "saved-download" };
+  if (!seen) return f;
+  return f.level === "LOW_QUALITY" ? undefined : observe(f, seen);
 }
 
 const PY_RUNS_CODE =

@@ -1,14 +1,15 @@
 import { parse as parseHost } from "tldts";
 import { parseSkillMd } from "../manifest/frontmatter.js";
 import type { DomainData } from "../ruleset.js";
-import type { Finding, Severity } from "../types.js";
-import { adjust, cappedAt } from "../weigh/adjust.js";
-import { CLASS_WORDS, classifyHost, findUrls, hostMatches, hostOf } from "./urls.js";
+import type { Origin } from "../types.js";
+import type { SkillIdentity } from "./analysis-context.js";
+import { CLASS_WORDS, classifyHost, findUrls, hostMatches, hostOf } from "./hosts.js";
 
-// Who controls what a skill fetches and runs. One classifier for the text rules (runRules, at match
-// time) and the script engine (exec of downloaded code), so both give the same download the same
-// weight. It runs at match time rather than as a weighing stage because the address is known only
-// there: a stage would have to find the command again from a finding's excerpt, which is cut short.
+// Who controls what a skill fetches and runs. One classifier for the text rules (runRules) and the
+// script engine (exec of downloaded code), so both give the same download the same weight. The
+// detector classifies at match time, because the address is known only there (a stage would have to
+// find the command again from a finding's excerpt, which is cut short), and records the result as an
+// `origin` observation; the match-context stage (weigh/match-context.ts) turns it into a level:
 //
 // - official: the tool's vendor (its registrable domain, per the Public Suffix List, is named after
 //   the skill or its publisher), a well-known installer host or registry, or a repository on a code
@@ -25,34 +26,10 @@ import { CLASS_WORDS, classifyHost, findUrls, hostMatches, hostOf } from "./urls
 // would make any attacker's host its own vendor. The skill's name and description can be chosen by an
 // attacker too, but then the skill is openly about the tool it installs and says so.
 
-export type Tier = "official" | "personal" | "unknown";
+export type Tier = Origin["tier"];
 
-export interface Provenance {
-  tier: Tier;
-  host: string;
-  /** Plain words for the finding's adjustment: "installs aspire from its vendor (aspire.dev)". */
-  why: string;
-  /**
-   * Set (to the tool's name) when the source is official AND the skill says it is about what it
-   * installs: the vendor's own domain named exactly after the skill, a well-known installer host
-   * serving a tool the skill names, an official owner's repository of such a tool, or the publisher's
-   * own repository. Such an install is what the skill says it does (LOW_QUALITY); an official source
-   * for something the skill does not name stays a risk to confirm (RISKY).
-   */
-  declared?: string;
-}
-
-/** What the skill says it is: words a vendor's domain or a publisher's repository may be named after. */
-export interface SkillIdentity {
-  /** From the skill's name and its metadata (author, publisher, homepage, repository…). */
-  names: string[];
-  /** From the description: the products the skill is about. */
-  subjects: string[];
-  /** Adjacent description words joined ("Ghost Security" → ghostsecurity), for organisation names. */
-  pairs: string[];
-  /** Every word of the name and description from two letters ("uv", "gh", "az"), stop words left out. */
-  words?: string[];
-}
+/** Who controls a host: the finding records it as an `Origin` (types.ts), which says what each field means. */
+export type Provenance = Origin;
 
 export const NO_IDENTITY: SkillIdentity = { names: [], subjects: [], pairs: [], words: [] };
 
@@ -422,35 +399,4 @@ export function worstProvenance(
     if (!worst || TIER_RANK[p.tier] > TIER_RANK[worst.tier]) worst = p;
   }
   return worst;
-}
-
-/**
- * A download-and-run (or send) finding weighed by where the code comes from: from its vendor or a
- * well-known host at most `officialLevel`; from a host of unknown ownership at most `unknownLevel`
- * (SUSPICIOUS for code that is run; data sent there keeps its level); from personal or anonymous
- * space unchanged, with the reason in its explanation.
- */
-export function weighByProvenance(
-  f: Finding,
-  p: Provenance | undefined,
-  officialLevel: Severity,
-  unknownLevel?: Severity,
-): Finding {
-  if (!p) return f;
-  // The vendor's own installer for the tool the skill is about: the skill does what it says. Only a
-  // download that runs (never data sent away), and only in text (the script engine judges scripts).
-  if (
-    p.tier === "official" &&
-    p.declared &&
-    f.category === "download-execute" &&
-    !f.ruleId.startsWith("script.")
-  ) {
-    return { ...adjust(f, "LOW_QUALITY", p.why), confidence: "medium", does: p.why };
-  }
-  if (p.tier === "official") {
-    const c = cappedAt(f, officialLevel, p.why);
-    return c === f ? f : { ...c, confidence: "medium" };
-  }
-  if (p.tier === "unknown") return unknownLevel ? cappedAt(f, unknownLevel, p.why) : f;
-  return { ...f, explanation: `${f.explanation} Here: ${p.why}.` };
 }

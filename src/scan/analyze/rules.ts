@@ -1,13 +1,12 @@
-import { findingAt } from "../findings.js";
+import { findingAt, observe } from "../findings.js";
 import { type CompiledRule, excepted } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
 import { isScriptKind } from "../text/file-kind.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import type { Finding, TextContext } from "../types.js";
-import { lowered } from "../weigh/adjust.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
-import { commandUrls, fetchesOpaqueAddress, weighByProvenance, worstProvenance } from "./provenance.js";
-import { hostsIn } from "./urls.js";
+import { hostsIn } from "./hosts.js";
+import { commandUrls, fetchesOpaqueAddress, worstProvenance } from "./provenance.js";
 
 const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 
@@ -132,41 +131,31 @@ function matchRules(
           context,
         });
         if (rule.whenQuoted !== "keep" && isQuoted(file, m.index, m[0].length, context)) {
-          if (rule.whenQuoted === "skip") continue;
-          // Two steps: a quoted phrase is what security guides and detectors list as an example; an
-          // order to the agent is written as prose. MALICIOUS → RISKY, SUSPICIOUS → LOW_QUALITY.
-          const quoted = lowered(
-            f,
-            2,
-            "quoted in documentation (code or quotation marks), not an instruction",
-          );
-          if (!quoted) continue;
-          f = quoted;
-        }
-        if (
+          // Quoted, a LOW_QUALITY match has no level to lose: not worth a finding (as `skip` says).
+          if (rule.whenQuoted === "skip" || rule.level === "LOW_QUALITY") continue;
+          f = observe(f, { seen: "quoted", where: "text" });
+        } else if (
           rule.whenQuoted === "keep" &&
           file.kind === "instructions" &&
           (context === "inline-code" || context === "code-block") &&
           NEEDS_REMOTE.has(rule.category) &&
           cannotRunAsWritten(m[0], pipedFrom(file.text, m.index))
         )
-          f =
-            lowered(
-              f,
-              2,
-              "an illustration, not a command that can run: its host is a reserved example name or it holds a placeholder (…, <name>)",
-            ) ?? f;
-        if (rule.allowlistedHostLevel)
-          f = weighByProvenance(
-            f,
-            fetchesOpaqueAddress(m[0])
-              ? undefined
-              : worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill),
-            rule.allowlistedHostLevel,
-            // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
-            // sent to such a host (exfiltration) keeps the rule's level.
-            rule.category === "download-execute" ? "SUSPICIOUS" : undefined,
-          );
+          f = observe(f, { seen: "illustration", where: "text" });
+        if (rule.allowlistedHostLevel) {
+          const origin = fetchesOpaqueAddress(m[0])
+            ? undefined
+            : worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill);
+          if (origin)
+            f = observe(f, {
+              seen: "origin",
+              origin,
+              official: rule.allowlistedHostLevel,
+              // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
+              // sent to such a host (exfiltration) keeps the rule's level.
+              ...(rule.category === "download-execute" ? { unknown: "SUSPICIOUS" as const } : {}),
+            });
+        }
         out.push(f);
         if (++count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
       }

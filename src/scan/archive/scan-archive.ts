@@ -5,11 +5,11 @@
 
 import { zipDocumentKind } from "../analyze/documents.js";
 import { CHECKS } from "../code-checks.js";
-import { findingAt, type Place } from "../findings.js";
+import { findingAt, observe, type Place } from "../findings.js";
 import { linkTargetInside } from "../link-target.js";
 import { decodeBytes } from "../text/decode.js";
 import type { Finding } from "../types.js";
-import { adjust } from "../weigh/adjust.js";
+
 import { ARCHIVE_LIMITS, type ArchiveListing, isTar, readArchive } from "./read-archive.js";
 
 /** The archive formats a skill may ship, by magic bytes (a tar has no magic at offset 0). */
@@ -144,11 +144,10 @@ export function scanArchive(a: ArchiveScan): ArchiveResult {
       excerpt: `${a.rel}: ${format} archive, all ${scanned} file(s) checked`,
     });
     findings.push(
-      adjust(
-        f,
-        "LOW_QUALITY",
-        `an archive whose ${scanned} files were all checked (its files carry their own findings)`,
-      ),
+      observe(f, {
+        seen: "contents-checked",
+        why: `an archive whose ${scanned} files were all checked (its files carry their own findings)`,
+      }),
     );
   }
   return { findings, bytes: listing.bytes, members: listing.files.length + listing.links.length };

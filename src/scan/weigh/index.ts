@@ -6,14 +6,15 @@ import { applySilences, undeclaredFinding, weighDeclared } from "../verdict.js";
 import { hooks } from "./hooks.js";
 import { impersonation } from "./impersonation.js";
 import { intent } from "./intent.js";
+import { matchContext } from "./match-context.js";
 import { ownership } from "./ownership.js";
 import { purpose } from "./purpose.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 
-// The one place where findings' levels are weighed after detection. Detectors only find (a match's
-// own context — quoted, an illustration, an official host — is recorded on it at detection time
-// through `adjust`); everything that depends on the whole skill or on who asked is a stage here, in
-// this order, each a pure function of the findings so far and the skill. The verdict (src/scan/
+// The one place where findings' levels are weighed. Detectors only find: what they see about a match
+// (quoted, an illustration, whose server it comes from) is recorded on it as `observed`, and the first
+// stage, match-context, turns that into levels; everything that depends on the whole skill or on who
+// asked is a later stage, in this order, each a pure function of the findings so far and the skill. The verdict (src/scan/
 // verdict.ts `decide`) is then assembled once from what comes out, with the reviewer's decision.
 //
 // A new judgement (intent of a passage, provenance of a download) is a new stage in STAGES.
@@ -68,6 +69,7 @@ export const anomaly: Stage = {
 };
 
 export const STAGES: readonly Stage[] = [
+  matchContext,
   silences,
   intent,
   purpose,

@@ -1,5 +1,5 @@
-import type { TextFile } from "../analyze/analysis-context.js";
-import { identityOf, type SkillIdentity } from "../analyze/provenance.js";
+import type { SkillIdentity, TextFile } from "../analyze/analysis-context.js";
+import { identityOf } from "../analyze/provenance.js";
 import { levelOf } from "../levels.js";
 import { fencesOf } from "../markdown/context.js";
 import type { Finding } from "../types.js";
