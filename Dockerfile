@@ -24,4 +24,4 @@ COPY rules ./rules
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "lib/app/server.js"]
+CMD ["node", "--liftoff-only", "lib/app/server.js"]

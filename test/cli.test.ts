@@ -30,6 +30,18 @@ const EXPECTED: Record<string, string | null> = {
 };
 
 describe("skill-quarantine CLI", () => {
+  it("runs as an executable with WebAssembly on the baseline compiler (its shebang's --liftoff-only)", async () => {
+    // Started through its shebang, as npm's bin link starts it; the imported line reports the flags
+    // node was given, so this fails if `env -S` stops passing --liftoff-only.
+    const showFlags = "data:text/javascript,process.stderr.write(JSON.stringify(process.execArgv))";
+    const r = await run(BIN, ["--version"], {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...process.env, SQ_FROM_SOURCE: "1", NODE_OPTIONS: `--import tsx --import ${showFlags}` },
+    });
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(JSON.parse(r.stderr)).toContain("--liftoff-only");
+  });
+
   it("scans the bundled examples at their documented levels", async () => {
     const r = await cli(["scan", "examples", "--format", "json", "--fail-on", "none"]);
     expect(r.code).toBe(0);
