@@ -12,7 +12,7 @@ import { findEncoded } from "./analyze/encoded.js";
 import { analyzeHidden, type HiddenText } from "./analyze/hidden.js";
 import { impersonationFindings } from "./analyze/impersonation.js";
 import { identityOf, NO_IDENTITY } from "./analyze/provenance.js";
-import { keywordHits, runRules } from "./analyze/rules.js";
+import { acrossSoftWraps, keywordHits, runRules } from "./analyze/rules.js";
 import { analyzeUrls } from "./analyze/urls.js";
 import { archiveFormat, scanArchive } from "./archive/scan-archive.js";
 import { CHECKS } from "./code-checks.js";
@@ -297,7 +297,8 @@ function rescanHidden(
 function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): void {
   const lower = file.text.toLowerCase();
   const out = state.findings;
-  out.push(...runRules(ctx.ruleSet.rules, file, lower, ctx));
+  const found = runRules(ctx.ruleSet.rules, file, lower, ctx);
+  out.push(...found, ...acrossSoftWraps(ctx.ruleSet.rules, file, ctx, found));
   out.push(...timed(ctx.clock, "urls", () => analyzeUrls(file, ctx, state.hosts, state.usedCapabilities)));
   ctx.clock?.enter("decoding");
   const hidden = analyzeHidden(file, lower);

@@ -3,6 +3,7 @@ import { type CompiledRule, excepted } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
 import { isScriptKind } from "../text/file-kind.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
+import { joinSoftWraps } from "../text/soft-wrap.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
 import { hostsIn } from "./hosts.js";
@@ -76,6 +77,26 @@ export function runRules(
     clock?.leave();
   }
   return out;
+}
+
+/**
+ * What the instruction rules find only when a prose paragraph's lines are read as one sentence (see
+ * text/soft-wrap.ts): a second pass over the joined text, keeping the matches the first pass (`found`,
+ * over the file as written) did not report at the same place.
+ */
+export function acrossSoftWraps(
+  rules: readonly CompiledRule[],
+  file: TextFile,
+  ctx: AnalysisContext,
+  found: readonly Finding[],
+): Finding[] {
+  if (file.kind !== "instructions") return [];
+  const joined = joinSoftWraps(file.text, file.bodyOffset ?? 0);
+  if (joined === undefined) return [];
+  const seen = new Set(found.map((f) => `${f.ruleId}@${f.line}:${f.column}`));
+  return runRules(rules, { ...file, text: joined }, joined.toLowerCase(), ctx).filter(
+    (f) => !seen.has(`${f.ruleId}@${f.line}:${f.column}`),
+  );
 }
 
 function matchRules(
