@@ -7,10 +7,10 @@ import { scanOne, skillMd } from "./helpers.js";
 // prerequisite by hand does not hide it; lines of different blocks are never joined.
 
 describe("joinSoftWraps", () => {
-  it("joins the lines of a paragraph and keeps every offset", () => {
-    const text = "Download the kit and\nlaunch it once.\r\nThen rest.\n";
+  it("joins the lines of a wrapped paragraph, blanks the rest and keeps every offset", () => {
+    const text = "# Title\n\nDownload the kit and\nlaunch it once.\r\nThen rest.\n\nOne line.\n";
     const joined = joinSoftWraps(text);
-    expect(joined).toBe("Download the kit and launch it once.  Then rest.\n");
+    expect(joined).toBe(`${" ".repeat(9)}Download the kit and launch it once.  Then rest.${" ".repeat(12)}`);
     expect(joined?.length).toBe(text.length);
   });
 
@@ -36,7 +36,7 @@ describe("joinSoftWraps", () => {
   it("leaves the text before `from` (the frontmatter) as it is", () => {
     const text = "---\nname: a\ndescription: b\n---\nline one\nline two\n";
     const from = text.indexOf("line one");
-    expect(joinSoftWraps(text, from)).toBe("---\nname: a\ndescription: b\n---\nline one line two\n");
+    expect(joinSoftWraps(text, from)).toBe(`${" ".repeat(from)}line one line two `);
   });
 });
 
