@@ -16,8 +16,8 @@ describe("docker-compose.yml", () => {
     expect(Object.keys(compose.services).sort()).toEqual(["redis", "web", "worker"]);
     const { redis, web, worker } = compose.services;
     expect(redis.image).toMatch(/^redis:\d/);
-    expect(web.command).toEqual(["node", "lib/app/server.js"]);
-    expect(worker.command).toEqual(["node", "lib/app/worker.js"]);
+    expect(web.command).toEqual(["node", "--liftoff-only", "lib/app/server.js"]);
+    expect(worker.command).toEqual(["node", "--liftoff-only", "lib/app/worker.js"]);
     expect(worker.deploy.replicas).toBe(2);
     for (const s of [web, worker]) {
       expect(s.environment.REDIS_URL).toBe("redis://redis:6379");
@@ -33,8 +33,8 @@ describe("docker-compose.yml", () => {
   });
 
   it("uses the entry points package.json names", () => {
-    expect(pkg.scripts.start).toBe("node lib/app/server.js");
-    expect(pkg.scripts.worker).toBe("node lib/app/worker.js");
+    expect(pkg.scripts.start).toBe("node --liftoff-only lib/app/server.js");
+    expect(pkg.scripts.worker).toBe("node --liftoff-only lib/app/worker.js");
   });
 });
 
@@ -56,7 +56,7 @@ describe("Dockerfile", () => {
     const users = lines.filter((l) => /^USER /.test(l));
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^USER\s+(root|0)(:|\s|$)/);
-    expect(lines.at(-1)).toBe('CMD ["node", "lib/app/server.js"]');
+    expect(lines.at(-1)).toBe('CMD ["node", "--liftoff-only", "lib/app/server.js"]');
   });
 
   it("keeps secrets and build output out of the build context", () => {
