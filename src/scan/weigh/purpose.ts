@@ -9,6 +9,7 @@ import type { Judgement } from "./judgement.js";
 import { existenceOnly, placeholderKey } from "./key-files.js";
 import { againstTargetOf, offensivePurpose, proofOfConcept } from "./offensive-guide.js";
 import { toolchainPath } from "./path-export.js";
+import { persistenceRead } from "./persistence-reads.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 import { FILE_CMD, REPO_CMD, SERVICE_CMD, sudoReadsOnly, sudoRunsTool } from "./sudo-reads.js";
 
@@ -304,6 +305,7 @@ export const purpose: Stage = {
         () => keychainNoRead(f, at.line),
         () => risky(ownSecret(f, at.line, id)),
         () => low(sudoReadsOnly(f, at.line), "reads system state as administrator"),
+        () => low(persistenceRead(f, at.line), "lists where programs start automatically (an audit)"),
         () => sudoToolOf(f, at),
         () =>
           low(
