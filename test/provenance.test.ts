@@ -340,3 +340,27 @@ describe("technique fixtures of this change fire for the right reason", () => {
     expect(s.level >= 3).toBe(folder.startsWith("malicious/"));
   });
 });
+
+describe("an official owner's installer repository", () => {
+  const homebrew = "https://raw.githubusercontent.com/Homebrew/install/HEAD/install.sh";
+  it("installs the vendor the skill names when the repository only says it installs", () => {
+    const named = provenanceOf(
+      homebrew,
+      domains,
+      identityOf(md("name: mac-dev-setup\ndescription: Sets up a Mac for development with Homebrew, git and Node.")),
+    );
+    expect(named).toMatchObject({ tier: "official", declared: "homebrew" });
+    // The same repository for a skill that never names Homebrew: official, but not what it says it does.
+    const other = provenanceOf(homebrew, domains, identityOf(md("name: notes\ndescription: Keeps notes.")));
+    expect(other.tier).toBe("official");
+    expect(other.declared).toBeUndefined();
+    // A repository that names a tool is judged by that tool, not by its owner.
+    const repoTool = provenanceOf(
+      "https://raw.githubusercontent.com/Homebrew/brew/master/bin/brew",
+      domains,
+      identityOf(md("name: mac\ndescription: Homebrew helper.")),
+    );
+    expect(repoTool.declared).not.toBe("homebrew");
+  });
+});
+

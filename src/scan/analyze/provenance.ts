@@ -244,7 +244,15 @@ export function provenanceOf(url: string, d: DomainData, skill: SkillIdentity = 
     if (!owner) return { tier: "unknown", host, why: `${host} serves anyone's files and no owner is named` };
     const isGist = host.startsWith("gist.");
     if (d.officialOwners.includes(owner)) {
-      const tool = repo && !isGist ? namedTool(`https://x/${repo}`, "x", skill) : undefined;
+      // The repository names the tool (nvm-sh/nvm), or only says it installs (Homebrew/install): then
+      // the vendor itself is what the skill must name.
+      const tool =
+        repo && !isGist
+          ? (namedTool(`https://x/${repo}`, "x", skill) ??
+            (ADDRESS_NOISE.has(repo)
+              ? (matchOf(owner, skill.subjects) ?? matchOf(owner, skill.names))
+              : undefined))
+          : undefined;
       return tool
         ? {
             tier: "official",
