@@ -347,7 +347,9 @@ describe("an official owner's installer repository", () => {
     const named = provenanceOf(
       homebrew,
       domains,
-      identityOf(md("name: mac-dev-setup\ndescription: Sets up a Mac for development with Homebrew, git and Node.")),
+      identityOf(
+        md("name: mac-dev-setup\ndescription: Sets up a Mac for development with Homebrew, git and Node."),
+      ),
     );
     expect(named).toMatchObject({ tier: "official", declared: "homebrew" });
     // The same repository for a skill that never names Homebrew: official, but not what it says it does.
@@ -363,4 +365,3 @@ describe("an official owner's installer repository", () => {
     expect(repoTool.declared).not.toBe("homebrew");
   });
 });
-
