@@ -257,11 +257,14 @@ function rescanHidden(
   const found = rulesAcrossKinds(pseudo, RESCAN_KINDS, ctx);
   for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(f.ruleId)) found.set(f.ruleId, f);
   const pos = origin.lines.position(h.offset);
-  const out: Finding[] = [...found.values()].map((f) => ({
+  const { undone } = h;
+  // The file with a disguise undone keeps its lines: each finding goes where it was written.
+  const placed = (f: Finding) =>
+    undone ? origin.lines.position(undone.originOffset(pseudo.lines.lineStart(f.line) + f.column - 1)) : pos;
+  let out: Finding[] = [...found.values()].map((f) => ({
     ...f,
     file: origin.path,
-    line: pos.line,
-    column: pos.column,
+    ...placed(f),
     excerpt: `decoded (${h.encoding}): ${f.excerpt}`,
     decoded: { encoding: h.encoding, text: h.text.slice(0, 500) },
   }));
@@ -269,7 +272,11 @@ function rescanHidden(
     for (const inner of findEncoded(pseudo).hidden) {
       out.push(
         ...rescanHidden(
-          { ...inner, offset: h.offset, encoding: `${h.encoding}+${inner.encoding}` },
+          {
+            ...inner,
+            offset: undone ? undone.originOffset(inner.offset) : h.offset,
+            encoding: `${h.encoding}+${inner.encoding}`,
+          },
           origin,
           ctx,
           state,
@@ -277,6 +284,17 @@ function rescanHidden(
         ),
       );
     }
+  }
+  if (undone) {
+    // News only: what the scans of the file itself already found on that line stays theirs.
+    out = out.filter(
+      (f) =>
+        undone.touches(f.line, f.endLine ?? f.line) &&
+        !state.findings.some((o) => o.file === f.file && o.ruleId === f.ruleId && o.line === f.line),
+    );
+    const first = out.find((f) => levelOf(weighMatch(f).level) >= 2);
+    if (first) out.push(undone.named(first.line));
+    return out;
   }
   const isEncoding = h.encoding !== "unicode-tags" && h.encoding !== "hidden-style";
   if (isEncoding && out.some((f) => levelOf(weighMatch(f).level) >= 2)) {
@@ -309,6 +327,8 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   out.push(...confusable.findings);
   for (const h of [...hidden.hidden, ...encoded.hidden, ...confusable.hidden])
     out.push(...rescanHidden(h, file, ctx, state, 1));
+  // Last: it reports only what the scans above did not already find on the disguised lines.
+  if (hidden.disguised) out.push(...rescanHidden(hidden.disguised, file, ctx, state, 1));
   ctx.clock?.leave();
   if (isScriptKind(file.kind) && ctx.scriptAnalyzer) {
     try {

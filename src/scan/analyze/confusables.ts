@@ -143,6 +143,29 @@ function mixed(token: string): boolean {
   return false;
 }
 
+/**
+ * `text` with every Latin word that is spelled with look-alike letters ("Sеnd" with a Cyrillic "е")
+ * written in Latin letters, and where each such word starts; undefined when there is none. Real
+ * Cyrillic or Greek words stay as they are, also next to a Latin abbreviation ("API-ключ"): only a
+ * token that becomes plain ASCII is a Latin word in disguise. Each replaced letter is one UTF-16 unit
+ * as its Latin letter is, so offsets into the result are offsets into `text`.
+ */
+export function spellLatin(text: string): { text: string; at: number[] } | undefined {
+  if (!SCRIPT_CHARS.test(text)) return undefined;
+  const at: number[] = [];
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    if (!mixed(m[0])) continue;
+    const latin = toLatin(m[0]);
+    if (!/^[\x21-\x7e]+$/.test(latin)) continue;
+    out += text.slice(last, m.index) + latin;
+    last = m.index + m[0].length;
+    at.push(m.index);
+  }
+  return at.length === 0 ? undefined : { text: out + text.slice(last), at };
+}
+
 /** What a disguised token stands for: a command name or a host, or undefined for ordinary text. */
 function disguised(token: string): { what: "command" | "host"; latin: string } | undefined {
   const latin = toLatin(token);
