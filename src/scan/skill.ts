@@ -254,10 +254,11 @@ function rescanHidden(
   const pseudo: TextFile = { ...origin, kind: "instructions", text: h.text, lines: new LineIndex(h.text) };
   delete pseudo.contextAt;
   delete pseudo.bodyOffset;
+  const { undone } = h;
+  if (undone) Object.assign(pseudo, undone.reading);
   const found = rulesAcrossKinds(pseudo, RESCAN_KINDS, ctx);
   for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(f.ruleId)) found.set(f.ruleId, f);
   const pos = origin.lines.position(h.offset);
-  const { undone } = h;
   // The file with a disguise undone keeps its lines: each finding goes where it was written.
   const placed = (f: Finding) =>
     undone ? origin.lines.position(undone.originOffset(pseudo.lines.lineStart(f.line) + f.column - 1)) : pos;

@@ -22,6 +22,8 @@ export interface HiddenText {
 export interface Undone {
   /** Where an offset of the undone text is in the file. */
   originOffset(at: number): number;
+  /** The file's Markdown context and frontmatter, at the undone text's offsets. */
+  reading: Pick<TextFile, "contextAt" | "bodyOffset">;
   /** Whether lines `from`..`to` of the file hold a disguised word. */
   touches(from: number, to: number): boolean;
   /** The finding that names the disguise, for when the undone text says something the file did not. */
@@ -290,7 +292,11 @@ function undisguise(file: TextFile, invisible: boolean): HiddenText | undefined 
   const cleanOf: number[] = [0];
   const parts: string[] = [];
   let length = 0;
+  // The frontmatter ends at a line's start: the same line's start in the undone text.
+  const bodyLine = file.bodyOffset === undefined ? undefined : file.lines.position(file.bodyOffset).line;
+  let bodyOffset: number | undefined;
   for (let line = 1; line <= cleanLines.lineCount; line++) {
+    if (line === bodyLine) bodyOffset = length;
     if (keep[line]) {
       partAt.push(length);
       cleanOf.push(cleanLines.lineStart(line));
@@ -306,6 +312,7 @@ function undisguise(file: TextFile, invisible: boolean): HiddenText | undefined 
     const s = segmentOf(cleanAt, c);
     return (fileAt[s] ?? 0) + c - (cleanAt[s] ?? 0);
   };
+  const { contextAt } = file;
   const what = [...kinds].join(" and ");
   const lines = [...changed].sort((a, b) => a - b);
   const first = lines[0] ?? 1;
@@ -315,6 +322,10 @@ function undisguise(file: TextFile, invisible: boolean): HiddenText | undefined 
     offset: file.lines.lineStart(first),
     undone: {
       originOffset,
+      reading: {
+        ...(contextAt ? { contextAt: (at: number) => contextAt(originOffset(at)) } : {}),
+        ...(bodyOffset === undefined ? {} : { bodyOffset }),
+      },
       touches: (from, to) => lines.some((l) => l >= from && l <= to),
       named: (line) => {
         const line0 = changed.has(line) ? line : (lines.find((l) => l >= line) ?? first);
