@@ -111,6 +111,16 @@ describe("a disguised instruction is caught as if written plainly", () => {
     expect(rules(await skill(disguised))).toEqual(plain);
   });
 
+  it("finds a disguised line after a line where the same rule already matched", async () => {
+    // The first match of the rule in the text read again is one the file already showed; the
+    // disguised one further down must not hide behind it.
+    const s = await skill(`The con\u00adfig: ${ORDER}.\n\nAlso ${ORDER.replace("Send", "se\u200bnd")}.`);
+    expect(exfil(s).map((f) => [f.line, f.level])).toEqual([
+      [8, "MALICIOUS"],
+      [10, "MALICIOUS"],
+    ]);
+  });
+
   it("reads the frontmatter as frontmatter", async () => {
     const s = await scanOne({
       "disguise/SKILL.md": skillMd(
@@ -194,15 +204,23 @@ describe("hostile input stays linear", () => {
     ["a 1 MB line of zero-width spaces", "\u200b".repeat(1_000_000), "hidden.zero-width-run"],
     ["a 1 MB line of letters split by zero-width spaces", "a\u200b".repeat(500_000), "hidden.zero-width"],
     ["a 1 MB line of look-alike words", "S\u0435nd ".repeat(200_000), undefined],
+    ["100 000 lines with a look-alike word each", "S\u0435nd it\n".repeat(100_000), undefined],
+    [
+      "20 000 disguised orders",
+      `${ORDER.replace("Send", "Se\u00adnd")}\n`.repeat(20_000),
+      "hidden.soft-hyphen",
+    ],
   ])(
     "%s",
     async (_, line, id) => {
       const started = Date.now();
       const s = await skill(`${line}\n\n${ORDER.replace("Send", "Se\u200bnd")}`);
-      // Linear work is well under a second here; a quadratic pass over a million characters takes minutes.
-      expect(Date.now() - started).toBeLessThan(20_000);
+      // Linear work takes a few seconds at most here; a quadratic pass over a million characters, hours.
+      expect(Date.now() - started).toBeLessThan(30_000);
       if (id) expect(ids(s)).toContain(id);
-      expect(exfil(s).map((f) => f.level)).toEqual(["MALICIOUS"]);
+      expect(exfil(s).map((f) => f.level)).toContain("MALICIOUS");
+      // One finding per line, within the rules' cap per file (20) for the file and for its rescan.
+      expect(exfil(s).length).toBeLessThanOrEqual(40);
     },
     60_000,
   );

@@ -113,14 +113,19 @@ const CODE_KINDS: TextKind[] = RESCAN_KINDS.filter(isScriptKind);
  * Text with no kind of its own (decoded, hidden, embedded in a binary) read as each of `kinds`: the
  * first finding of every rule that matches as any of them.
  */
-function rulesAcrossKinds(file: TextFile, kinds: TextKind[], ctx: AnalysisContext): Map<string, Finding> {
+function rulesAcrossKinds(
+  file: TextFile,
+  kinds: TextKind[],
+  ctx: AnalysisContext,
+  keyOf = (f: Finding) => f.ruleId,
+): Map<string, Finding> {
   const lower = file.text.toLowerCase();
   const hits = timed(ctx.clock, "prefilter", () => keywordHits(ctx.ruleSet.rules, lower));
   const found = new Map<string, Finding>();
   if (hits.size === 0) return found;
   for (const kind of kinds)
     for (const f of runRules(ctx.ruleSet.rules, file, lower, ctx, kind, hits))
-      if (!found.has(f.ruleId)) found.set(f.ruleId, f);
+      if (!found.has(keyOf(f))) found.set(keyOf(f), f);
   return found;
 }
 
@@ -256,8 +261,10 @@ function rescanHidden(
   delete pseudo.bodyOffset;
   const { undone } = h;
   if (undone) Object.assign(pseudo, undone.reading);
-  const found = rulesAcrossKinds(pseudo, RESCAN_KINDS, ctx);
-  for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(f.ruleId)) found.set(f.ruleId, f);
+  // The file's own lines read again: each line's match counts, not only a rule's first.
+  const keyOf = undone ? (f: Finding) => `${f.ruleId}@${f.line}` : (f: Finding) => f.ruleId;
+  const found = rulesAcrossKinds(pseudo, RESCAN_KINDS, ctx, keyOf);
+  for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(keyOf(f))) found.set(keyOf(f), f);
   const pos = origin.lines.position(h.offset);
   // The file with a disguise undone keeps its lines: each finding goes where it was written.
   const placed = (f: Finding) =>
@@ -288,10 +295,11 @@ function rescanHidden(
   }
   if (undone) {
     // News only: what the scans of the file itself already found on that line stays theirs.
+    const seen = new Set(
+      state.findings.filter((o) => o.file === origin.path).map((o) => `${o.ruleId}@${o.line}`),
+    );
     out = out.filter(
-      (f) =>
-        undone.touches(f.line, f.endLine ?? f.line) &&
-        !state.findings.some((o) => o.file === f.file && o.ruleId === f.ruleId && o.line === f.line),
+      (f) => undone.touches(f.line, f.endLine ?? f.line) && !seen.has(`${f.ruleId}@${f.line}`),
     );
     const first = out.find((f) => levelOf(weighMatch(f).level) >= 2);
     if (first) out.push(undone.named(first.line));

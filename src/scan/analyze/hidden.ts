@@ -326,7 +326,10 @@ function undisguise(file: TextFile, invisible: boolean): HiddenText | undefined 
         ...(contextAt ? { contextAt: (at: number) => contextAt(originOffset(at)) } : {}),
         ...(bodyOffset === undefined ? {} : { bodyOffset }),
       },
-      touches: (from, to) => lines.some((l) => l >= from && l <= to),
+      touches: (from, to) => {
+        for (let l = from; l <= to; l++) if (changed.has(l)) return true;
+        return false;
+      },
       named: (line) => {
         const line0 = changed.has(line) ? line : (lines.find((l) => l >= line) ?? first);
         const shown = (s: string) => {
