@@ -111,7 +111,7 @@ const CODE_KINDS: TextKind[] = RESCAN_KINDS.filter(isScriptKind);
 
 /**
  * Text with no kind of its own (decoded, hidden, embedded in a binary) read as each of `kinds`: the
- * first finding of every rule that matches as any of them.
+ * first finding of every rule that matches as any of them (of every `keyOf`: a rule on each line).
  */
 function rulesAcrossKinds(
   file: TextFile,

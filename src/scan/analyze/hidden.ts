@@ -88,7 +88,10 @@ const COVERT =
 const STYLED =
   /<(span|div|p|font)\b[^>]{0,200}?(display\s*:\s*none|font-size\s*:\s*0|opacity\s*:\s*0(?:[;"'\s]|$)|color\s*:\s*(white|#fff\b|#ffffff)|visibility\s*:\s*hidden)[^>]{0,200}>([^<]{12,2000})</gi;
 
-/** Hidden-text checks; returns findings and the hidden texts that the caller rescans with the rules. */
+/**
+ * Hidden-text checks; returns findings, the hidden texts that the caller rescans with the rules, and
+ * the file with its disguised words undone, which the caller rescans last (see `undisguise`).
+ */
 // Any invisible or reordering character at all: one pass decides whether the detailed checks run.
 const ANY_INVISIBLE = /[\p{Default_Ignorable_Code_Point}\ufff9-\ufffb]/u;
 
