@@ -2,7 +2,6 @@ import { CHECKS } from "../code-checks.js";
 import { findingAt } from "../findings.js";
 import type { Finding } from "../types.js";
 import type { TextFile } from "./analysis-context.js";
-import type { HiddenText } from "./hidden.js";
 import { contextOf } from "./rules.js";
 
 // Cyrillic and Greek letters drawn like Latin ones (Unicode confusables, the common subset): `сurl`
@@ -181,14 +180,18 @@ function disguised(token: string): { what: "command" | "host"; latin: string } |
   return undefined;
 }
 
+// The rescan entries are hidden.ts's HiddenText, spelled out: hidden.ts reads look-alike words with
+// spellLatin, and a type import back would make an import cycle.
+type LineInLatin = { text: string; encoding: string; offset: number };
+
 /**
  * Commands and hosts spelled with Cyrillic or Greek look-alike letters: each is a SUSPICIOUS finding,
  * and each line holding one is handed back in Latin spelling so that the caller rescans it with every
  * rule (`сurl … | bаsh` is then caught as what it is).
  */
-export function analyzeConfusables(file: TextFile): { findings: Finding[]; hidden: HiddenText[] } {
+export function analyzeConfusables(file: TextFile): { findings: Finding[]; hidden: LineInLatin[] } {
   const findings: Finding[] = [];
-  const hidden: HiddenText[] = [];
+  const hidden: LineInLatin[] = [];
   const { text } = file;
   if (!SCRIPT_CHARS.test(text)) return { findings, hidden };
   const lines = new Set<number>();
