@@ -292,6 +292,27 @@ export const CHECKS = {
       "Invisible characters split words, which can make text look harmless to a reviewer or a filter.",
     remediation: "Remove the zero-width characters.",
   }),
+  softHyphen: c({
+    id: "hidden.soft-hyphen",
+    title: "Soft hyphens inside words",
+    category: "hidden-text",
+    level: "LOW_QUALITY",
+    confidence: "low",
+    explanation:
+      "Invisible soft hyphens (U+00AD) split words. Text copied from a web page often carries them; they can also keep a word from matching a check.",
+    remediation: "Remove the soft hyphens.",
+  }),
+  disguisedWords: c({
+    id: "hidden.disguised-words",
+    title: "Words disguised with invisible characters or look-alike letters",
+    category: "hidden-text",
+    level: "RISKY",
+    confidence: "medium",
+    explanation:
+      "Words are split by invisible characters or spelled with Cyrillic or Greek letters that look like Latin ones. Read as the agent reads them, they say something that the other findings at this place report.",
+    remediation: "Write the text in plain Latin letters without invisible characters.",
+    references: ["OWASP LLM01: Prompt Injection", "Unicode TR39: Security Mechanisms (confusables)"],
+  }),
   commentDirective: c({
     id: "hidden.comment-instructions",
     title: "Instructions hidden in an HTML comment",

@@ -111,16 +111,21 @@ const CODE_KINDS: TextKind[] = RESCAN_KINDS.filter(isScriptKind);
 
 /**
  * Text with no kind of its own (decoded, hidden, embedded in a binary) read as each of `kinds`: the
- * first finding of every rule that matches as any of them.
+ * first finding of every rule that matches as any of them (of every `keyOf`: a rule on each line).
  */
-function rulesAcrossKinds(file: TextFile, kinds: TextKind[], ctx: AnalysisContext): Map<string, Finding> {
+function rulesAcrossKinds(
+  file: TextFile,
+  kinds: TextKind[],
+  ctx: AnalysisContext,
+  keyOf = (f: Finding) => f.ruleId,
+): Map<string, Finding> {
   const lower = file.text.toLowerCase();
   const hits = timed(ctx.clock, "prefilter", () => keywordHits(ctx.ruleSet.rules, lower));
   const found = new Map<string, Finding>();
   if (hits.size === 0) return found;
   for (const kind of kinds)
     for (const f of runRules(ctx.ruleSet.rules, file, lower, ctx, kind, hits))
-      if (!found.has(f.ruleId)) found.set(f.ruleId, f);
+      if (!found.has(keyOf(f))) found.set(keyOf(f), f);
   return found;
 }
 
@@ -254,14 +259,20 @@ function rescanHidden(
   const pseudo: TextFile = { ...origin, kind: "instructions", text: h.text, lines: new LineIndex(h.text) };
   delete pseudo.contextAt;
   delete pseudo.bodyOffset;
-  const found = rulesAcrossKinds(pseudo, RESCAN_KINDS, ctx);
-  for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(f.ruleId)) found.set(f.ruleId, f);
+  const { undone } = h;
+  if (undone) Object.assign(pseudo, undone.reading);
+  // The file's own lines read again: each line's match counts, not only a rule's first.
+  const keyOf = undone ? (f: Finding) => `${f.ruleId}@${f.line}` : (f: Finding) => f.ruleId;
+  const found = rulesAcrossKinds(pseudo, RESCAN_KINDS, ctx, keyOf);
+  for (const f of analyzeUrls(pseudo, ctx, state.hosts)) if (!found.has(keyOf(f))) found.set(keyOf(f), f);
   const pos = origin.lines.position(h.offset);
-  const out: Finding[] = [...found.values()].map((f) => ({
+  // The file with a disguise undone keeps its lines: each finding goes where it was written.
+  const placed = (f: Finding) =>
+    undone ? origin.lines.position(undone.originOffset(pseudo.lines.lineStart(f.line) + f.column - 1)) : pos;
+  let out: Finding[] = [...found.values()].map((f) => ({
     ...f,
     file: origin.path,
-    line: pos.line,
-    column: pos.column,
+    ...placed(f),
     excerpt: `decoded (${h.encoding}): ${f.excerpt}`,
     decoded: { encoding: h.encoding, text: h.text.slice(0, 500) },
   }));
@@ -269,7 +280,11 @@ function rescanHidden(
     for (const inner of findEncoded(pseudo).hidden) {
       out.push(
         ...rescanHidden(
-          { ...inner, offset: h.offset, encoding: `${h.encoding}+${inner.encoding}` },
+          {
+            ...inner,
+            offset: undone ? undone.originOffset(inner.offset) : h.offset,
+            encoding: `${h.encoding}+${inner.encoding}`,
+          },
           origin,
           ctx,
           state,
@@ -277,6 +292,18 @@ function rescanHidden(
         ),
       );
     }
+  }
+  if (undone) {
+    // News only: what the scans of the file itself already found on that line stays theirs.
+    const seen = new Set(
+      state.findings.filter((o) => o.file === origin.path).map((o) => `${o.ruleId}@${o.line}`),
+    );
+    out = out.filter(
+      (f) => undone.touches(f.line, f.endLine ?? f.line) && !seen.has(`${f.ruleId}@${f.line}`),
+    );
+    const first = out.find((f) => levelOf(weighMatch(f).level) >= 2);
+    if (first) out.push(undone.named(first.line));
+    return out;
   }
   const isEncoding = h.encoding !== "unicode-tags" && h.encoding !== "hidden-style";
   if (isEncoding && out.some((f) => levelOf(weighMatch(f).level) >= 2)) {
@@ -309,6 +336,8 @@ function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): v
   out.push(...confusable.findings);
   for (const h of [...hidden.hidden, ...encoded.hidden, ...confusable.hidden])
     out.push(...rescanHidden(h, file, ctx, state, 1));
+  // Last: it reports only what the scans above did not already find on the disguised lines.
+  if (hidden.disguised) out.push(...rescanHidden(hidden.disguised, file, ctx, state, 1));
   ctx.clock?.leave();
   if (isScriptKind(file.kind) && ctx.scriptAnalyzer) {
     try {

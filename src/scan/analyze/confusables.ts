@@ -2,7 +2,6 @@ import { CHECKS } from "../code-checks.js";
 import { findingAt } from "../findings.js";
 import type { Finding } from "../types.js";
 import type { TextFile } from "./analysis-context.js";
-import type { HiddenText } from "./hidden.js";
 import { contextOf } from "./rules.js";
 
 // Cyrillic and Greek letters drawn like Latin ones (Unicode confusables, the common subset): `сurl`
@@ -143,6 +142,29 @@ function mixed(token: string): boolean {
   return false;
 }
 
+/**
+ * `text` with every Latin word that is spelled with look-alike letters ("Sеnd" with a Cyrillic "е")
+ * written in Latin letters, and where each such word starts; undefined when there is none. Real
+ * Cyrillic or Greek words stay as they are, also next to a Latin abbreviation ("API-ключ"): only a
+ * token that becomes plain ASCII is a Latin word in disguise. Each replaced letter is one UTF-16 unit
+ * as its Latin letter is, so offsets into the result are offsets into `text`.
+ */
+export function spellLatin(text: string): { text: string; at: number[] } | undefined {
+  if (!SCRIPT_CHARS.test(text)) return undefined;
+  const at: number[] = [];
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    if (!mixed(m[0])) continue;
+    const latin = toLatin(m[0]);
+    if (!/^[\x21-\x7e]+$/.test(latin)) continue;
+    out += text.slice(last, m.index) + latin;
+    last = m.index + m[0].length;
+    at.push(m.index);
+  }
+  return at.length === 0 ? undefined : { text: out + text.slice(last), at };
+}
+
 /** What a disguised token stands for: a command name or a host, or undefined for ordinary text. */
 function disguised(token: string): { what: "command" | "host"; latin: string } | undefined {
   const latin = toLatin(token);
@@ -158,14 +180,18 @@ function disguised(token: string): { what: "command" | "host"; latin: string } |
   return undefined;
 }
 
+// The rescan entries are hidden.ts's HiddenText, spelled out: hidden.ts reads look-alike words with
+// spellLatin, and a type import back would make an import cycle.
+type LineInLatin = { text: string; encoding: string; offset: number };
+
 /**
  * Commands and hosts spelled with Cyrillic or Greek look-alike letters: each is a SUSPICIOUS finding,
  * and each line holding one is handed back in Latin spelling so that the caller rescans it with every
  * rule (`сurl … | bаsh` is then caught as what it is).
  */
-export function analyzeConfusables(file: TextFile): { findings: Finding[]; hidden: HiddenText[] } {
+export function analyzeConfusables(file: TextFile): { findings: Finding[]; hidden: LineInLatin[] } {
   const findings: Finding[] = [];
-  const hidden: HiddenText[] = [];
+  const hidden: LineInLatin[] = [];
   const { text } = file;
   if (!SCRIPT_CHARS.test(text)) return { findings, hidden };
   const lines = new Set<number>();
