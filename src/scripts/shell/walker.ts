@@ -23,6 +23,8 @@ import { redirectInput, redirectOutput } from "./calls.js";
 // redirection does is calls.ts.
 
 const MAX_DEPTH = 400;
+/** Function bodies walked again at a call that pipes into them, per walk (a fork bomb stays bounded). */
+const MAX_FUNCTION_CALLS = 64;
 
 export function walkShell(root: Node, src: string, eng: Engine, stdin?: Value): Value {
   return new ShellWalker(src, eng).stmt(root, stdin, 0);
@@ -42,6 +44,16 @@ function ansiC(s: string): string {
 
 class ShellWalker {
   private readonly vars = new Map<string, Value>();
+  /** Functions the script defines, by name: `run() { sh; }`. */
+  private readonly fns = new Map<string, Node>();
+  /** Functions whose body is being walked for a call: a recursive one is not entered again. */
+  private readonly running = new Set<string>();
+  private fnCalls = 0;
+  /**
+   * The stdin of the function call being walked: `$(cat)` inside its body reads it, as in bash,
+   * where a command substitution inherits the function's stdin.
+   */
+  private fnStdin: Value | undefined;
 
   constructor(
     private readonly src: string,
@@ -86,6 +98,15 @@ class ShellWalker {
       case "command_substitution":
       case "process_substitution":
         return this.word(n, d + 1);
+      case "function_definition": {
+        // Walked once here, as written (what it does with no input), and again at a call that pipes
+        // into it: `run() { sh; }; wget -qO- URL | run` is a pipe into a shell.
+        const name = n.childForFieldName("name");
+        const body = n.childForFieldName("body");
+        if (name && body && this.fns.size < 256) this.fns.set(this.text(name), body);
+        if (body) this.stmt(body, undefined, d + 1);
+        return EMPTY;
+      }
       default: {
         // Sequences (program, lists, subshells, if/while/case bodies): what each prints, in order.
         const outs: Value[] = [];
@@ -111,10 +132,11 @@ class ShellWalker {
     const v = value ? this.word(value, d + 1) : EMPTY;
     const prev = this.vars.get(key);
     const append = /\+=/.test(this.src.slice(name.endIndex, name.endIndex + 2));
-    this.vars.set(
-      key,
-      append && prev ? concat([prev, v]) : merge(v, prev?.labels ? { labels: prev.labels } : undefined),
-    );
+    const next =
+      append && prev ? concat([prev, v]) : merge(v, prev?.labels ? { labels: prev.labels } : undefined);
+    // `f=$(mktemp)`: the path is known only at run time, so this assignment names the file; a
+    // download to "$f" and a run of "$f" then meet (Engine.fileKey).
+    this.vars.set(key, isKnown(next.text) ? next : { ...next, ident: `${key}@${n.startIndex}` });
   }
 
   private declaration(n: Node, d: number): Value {
@@ -196,8 +218,32 @@ class ShellWalker {
       argv.push(this.word(c, d + 1));
     }
     for (const r of redirects) if (r.type === "herestring_redirect") input = this.herestring(r, d);
-    const out = argv.length ? runCommand(this.engine, this.engine.loc(segment), argv, input) : EMPTY;
+    const called = input && argv.length ? this.callFunction(segment, argv[0], input, d) : undefined;
+    const out =
+      called ?? (argv.length ? runCommand(this.engine, this.engine.loc(segment), argv, input) : EMPTY);
     return this.applyRedirects(redirects, out, d);
+  }
+
+  /**
+   * A call of a function the script defined, with something on its stdin: its body runs with that
+   * stdin (a function whose body is `sh`, `bash -s` or `eval "$(cat)"` is a shell). Undefined when
+   * `head` names no function, or one already being walked (recursion) or past the budget.
+   */
+  private callFunction(at: Node, head: Value | undefined, stdin: Value, d: number): Value | undefined {
+    const name = head?.text;
+    if (!isKnown(name)) return undefined;
+    const body = this.fns.get(name);
+    if (!body || this.running.has(name) || this.fnCalls >= MAX_FUNCTION_CALLS) return undefined;
+    this.fnCalls++;
+    this.running.add(name);
+    const outer = this.fnStdin;
+    this.fnStdin = stdin;
+    try {
+      return this.engine.reportingAt(this.engine.loc(at), () => this.stmt(body, stdin, d + 1));
+    } finally {
+      this.fnStdin = outer;
+      this.running.delete(name);
+    }
   }
 
   private herestring(r: Node, d: number): Value {
@@ -319,7 +365,7 @@ class ShellWalker {
       }
       case "command_substitution": {
         const outs: Value[] = [];
-        for (const c of n.namedChildren) if (c) outs.push(this.stmt(c, undefined, d + 1));
+        for (const c of n.namedChildren) if (c) outs.push(this.stmt(c, this.fnStdin, d + 1));
         return outs.length === 1 ? (outs[0] ?? EMPTY) : concat(outs, "\n");
       }
       case "process_substitution": {
