@@ -678,20 +678,6 @@ export class Engine {
     return false;
   }
 
-  /**
-   * Walks code that runs at `at` though written elsewhere (a shell function's body at a call that
-   * pipes into it): findings inside are reported at `at`, as for nested code.
-   */
-  reportingAt<T>(at: Loc, walk: () => T): T {
-    const prev = this.override;
-    this.override ??= at;
-    try {
-      return walk();
-    } finally {
-      this.override = prev;
-    }
-  }
-
   /** Runs the walker of `lang` over `code`; findings inside are reported at `at`. */
   nested(lang: CodeLang, code: string, at: Loc, dec?: Decoded, stdin?: Value): Value {
     if (this.depth >= MAX_NESTED_DEPTH || code.length > MAX_NESTED_CODE || this.nestedRuns >= MAX_NESTED_RUNS)

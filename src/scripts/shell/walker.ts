@@ -44,8 +44,8 @@ function ansiC(s: string): string {
 
 class ShellWalker {
   private readonly vars = new Map<string, Value>();
-  /** Functions the script defines, by name: `run() { sh; }`. */
-  private readonly fns = new Map<string, Node>();
+  /** Functions the script defines, by name (`run() { sh; }`), and what each prints as written. */
+  private readonly fns = new Map<string, { body: Node; out: Value }>();
   /** Functions whose body is being walked for a call: a recursive one is not entered again. */
   private readonly running = new Set<string>();
   private fnCalls = 0;
@@ -54,6 +54,8 @@ class ShellWalker {
    * where a command substitution inherits the function's stdin.
    */
   private fnStdin: Value | undefined;
+  /** The arguments of the function call being walked: `$1`, `"$@"` inside its body. */
+  private positional: readonly Value[] | undefined;
 
   constructor(
     private readonly src: string,
@@ -100,11 +102,13 @@ class ShellWalker {
         return this.word(n, d + 1);
       case "function_definition": {
         // Walked once here, as written (what it does with no input), and again at a call that pipes
-        // into it: `run() { sh; }; wget -qO- URL | run` is a pipe into a shell.
+        // into it or passes arguments: `run() { sh; }; wget -qO- URL | run` is a pipe into a shell,
+        // `get() { wget -qO- "$@"; }; get URL | sh` a download piped into one.
         const name = n.childForFieldName("name");
         const body = n.childForFieldName("body");
-        if (name && body && this.fns.size < 256) this.fns.set(this.text(name), body);
-        if (body) this.stmt(body, undefined, d + 1);
+        if (!body) return EMPTY;
+        const out = this.stmt(body, undefined, d + 1);
+        if (name && this.fns.size < 256) this.fns.set(this.text(name), { body, out });
         return EMPTY;
       }
       default: {
@@ -218,30 +222,38 @@ class ShellWalker {
       argv.push(this.word(c, d + 1));
     }
     for (const r of redirects) if (r.type === "herestring_redirect") input = this.herestring(r, d);
-    const called = input && argv.length ? this.callFunction(segment, argv[0], input, d) : undefined;
+    const called = argv.length ? this.callFunction(argv, input, d) : undefined;
     const out =
       called ?? (argv.length ? runCommand(this.engine, this.engine.loc(segment), argv, input) : EMPTY);
     return this.applyRedirects(redirects, out, d);
   }
 
   /**
-   * A call of a function the script defined, with something on its stdin: its body runs with that
-   * stdin (a function whose body is `sh`, `bash -s` or `eval "$(cat)"` is a shell). Undefined when
-   * `head` names no function, or one already being walked (recursion) or past the budget.
+   * A call of a function the script defined: what it prints. With something on its stdin or with
+   * arguments, its body is walked again with them (a function whose body is `sh`, `bash -s` or
+   * `eval "$(cat)"` is a shell; `get() { wget -qO- "$@"; }` a download). Findings stay where they are
+   * in the body, once each (the engine's one finding per check and place; one naming its server
+   * replaces one that does not); with neither stdin nor arguments, it prints what it did as written. Undefined when `argv` names no function, or one
+   * already being walked (recursion) or past the budget: then it is an unknown command.
    */
-  private callFunction(at: Node, head: Value | undefined, stdin: Value, d: number): Value | undefined {
-    const name = head?.text;
+  private callFunction(argv: readonly Value[], stdin: Value | undefined, d: number): Value | undefined {
+    const name = argv[0]?.text;
     if (!isKnown(name)) return undefined;
-    const body = this.fns.get(name);
-    if (!body || this.running.has(name) || this.fnCalls >= MAX_FUNCTION_CALLS) return undefined;
+    const fn = this.fns.get(name);
+    if (!fn || this.running.has(name)) return undefined;
+    const args = argv.slice(1);
+    if (!stdin && !args.length) return fn.out;
+    if (this.fnCalls >= MAX_FUNCTION_CALLS) return undefined;
     this.fnCalls++;
     this.running.add(name);
-    const outer = this.fnStdin;
+    const outer = { stdin: this.fnStdin, positional: this.positional };
     this.fnStdin = stdin;
+    this.positional = args;
     try {
-      return this.engine.reportingAt(this.engine.loc(at), () => this.stmt(body, stdin, d + 1));
+      return this.stmt(fn.body, stdin, d + 1);
     } finally {
-      this.fnStdin = outer;
+      this.fnStdin = outer.stdin;
+      this.positional = outer.positional;
       this.running.delete(name);
     }
   }
@@ -313,6 +325,8 @@ class ShellWalker {
   private variable(name: string, at: Node): Value {
     const v = this.vars.get(name);
     if (v) return v;
+    if (this.positional && /^[1-9]$/.test(name)) return this.positional[Number(name) - 1] ?? lit("");
+    if (this.positional && (name === "@" || name === "*")) return concat(this.positional, " ");
     if (/^[0-9@*#?$!-]$/.test(name)) return { text: UNKNOWN };
     return this.engine.envVar(this.engine.loc(at), name);
   }
