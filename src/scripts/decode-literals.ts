@@ -54,3 +54,13 @@ export function decodeLiteral(input: string, enc: Encoding): string | undefined 
     return undefined;
   }
 }
+
+/**
+ * A known string reversed (`s[::-1]`, `s.split("").reverse().join("")`): reversing is an encoding
+ * too, one that hides a command from a reader and from text rules. By code point, so a reversed
+ * emoji stays one; bounded like the decodings above.
+ */
+export function reverseText(s: string): string | undefined {
+  if (s.length > MAX_DECODED) return undefined;
+  return readable([...s].reverse().join(""));
+}

@@ -393,7 +393,7 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
 
   const dl = eng.downloaded(head);
   if (dl) {
-    eng.execDownloaded(at, dl, `\`${head.text}\``);
+    eng.execDownloaded(at, dl, `\`${shownWord(head)}\``);
     return EMPTY;
   }
   if (head.labels?.length)
@@ -689,9 +689,16 @@ function shell(eng: Engine, at: Loc, name: string, args: readonly Value[], stdin
   return EMPTY;
 }
 
+/** A word as a reader wrote it: `$f/x.sh` for a path known only at run time (Value.ident). */
+function shownWord(v: Value): string {
+  if (isKnown(v.text)) return v.text;
+  if (v.ident !== undefined) return `$${v.ident.replace(/@\d+/, "")}`;
+  return (v.text ?? "").replaceAll(UNKNOWN, "…");
+}
+
 function runScript(eng: Engine, at: Loc, script: Value, name: string): Value {
   const dl = eng.downloaded(script);
-  if (dl) eng.execDownloaded(at, dl, `${name} ${script.text ?? ""}`.trim());
+  if (dl) eng.execDownloaded(at, dl, `${name} ${shownWord(script)}`.trim());
   else if (script.labels?.length)
     eng.exec(at, { text: UNKNOWN, labels: script.labels }, "shell", undefined, name);
   return EMPTY;

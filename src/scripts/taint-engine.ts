@@ -20,6 +20,7 @@ import {
   isPlaceholderHost,
   provenanceOf,
 } from "../scan/script-port.js";
+import { reverseText } from "./decode-literals.js";
 import {
   classifySecretPath,
   classifyWritePath,
@@ -48,9 +49,11 @@ import {
   type LabelKind,
   type Loc,
   labelsOf,
+  listOf,
   merge,
   type ParamSink,
   type Summary,
+  taint,
   unionLabels,
   type Value,
 } from "./values.js";
@@ -309,9 +312,10 @@ export class Engine {
       }
     }
     const s = path.text;
-    if (s === undefined || s === UNKNOWN) return [];
+    const staged = isKnown(s) ? undefined : this.fileTaint.get(this.fileKey(path) ?? "");
+    if (s === undefined || s === UNKNOWN) return staged ?? [];
     const p = normPath(s);
-    const out = this.fileTaint.get(p);
+    const out = staged ?? this.fileTaint.get(p);
     if (isOutside(p)) this.caps.add("read-outside");
     const cls = classifySecretPath(s);
     if (!cls) return out ?? [];
@@ -372,6 +376,24 @@ export class Engine {
     return { text: UNKNOWN, labels: L };
   }
 
+  /**
+   * A value reversed (`s[::-1]`, `[...s].reverse()`, `reversed(s)`). A known string is a known
+   * string reversed: computed, and labelled decoded like any other decoding, so the command it spells
+   * is analysed where it runs (and reversing text that is never run stays harmless). `chars`: the
+   * result is the string's characters as an array (`.reverse()`, `reversed()`), a string when
+   * joined again. A list is reversed item by item; anything else keeps only its taint.
+   */
+  reversed(at: Loc, v: Value, chars = false): Value {
+    if (v.list) return { ...listOf([...v.list].reverse()), ...(v.labels ? { labels: v.labels } : {}) };
+    const s = v.chars ?? (v.list === undefined && isKnown(v.text) ? v.text : undefined);
+    const text = s === undefined ? undefined : reverseText(s);
+    if (text === undefined) return taint(v);
+    const l: Label = { ...this.label("decoded", at, "a string reversed"), seeThrough: true };
+    const labels = unionLabels(v.labels, [l]);
+    const decoded = { encoding: "reversed text", text };
+    return !chars && v.chars === undefined ? { text, labels, decoded } : { chars: text, labels, decoded };
+  }
+
   /** Data received from the network. */
   fetched(at: Loc, url: Value | undefined): Value {
     this.caps.add("network");
@@ -392,9 +414,10 @@ export class Engine {
   /** A file saved from the network (curl -o, urlretrieve, wget): running it later is exec-remote. */
   download(at: Loc, path: Value, url: Value | undefined): void {
     this.caps.add("network");
-    if (!isKnown(path.text)) return;
+    const key = this.fileKey(path);
+    if (!key) return;
     const host = this.hostOf(url);
-    this.stage(normPath(path.text), [
+    this.stage(key, [
       this.label(
         "remote",
         at,
@@ -404,6 +427,15 @@ export class Engine {
     ]);
   }
 
+  /**
+   * Where a file's taint is kept: its path when known, else the identity of the run-time value that
+   * names it (`f=$(mktemp)`: the variable and its assignment), which no path can collide with.
+   */
+  private fileKey(path: Value | undefined): string | undefined {
+    if (isKnown(path?.text)) return normPath(path.text);
+    return path?.ident !== undefined ? `\0${path.ident}` : undefined;
+  }
+
   private stage(path: string, labels: readonly Label[]): void {
     if (this.fileTaint.size >= 256 && !this.fileTaint.has(path)) return;
     this.fileTaint.set(path, unionLabels(this.fileTaint.get(path), labels) ?? []);
@@ -411,14 +443,17 @@ export class Engine {
 
   /** The label of a downloaded file, when `path` names one. */
   downloaded(path: Value | undefined): Label | undefined {
-    if (!isKnown(path?.text)) return undefined;
-    const p = normPath(path.text);
+    const key = this.fileKey(path);
+    if (!key) return undefined;
     const remote = (L: readonly Label[] | undefined) => L?.find((l) => l.kind === "remote");
-    const hit = remote(this.fileTaint.get(p));
-    if (hit) return hit;
+    const hit = remote(this.fileTaint.get(key));
+    if (hit || !isKnown(path?.text)) return hit;
+    const p = key;
     const base = p.slice(p.lastIndexOf("/") + 1);
     if (!base || !(p.startsWith("./") || p === base)) return undefined;
-    for (const [k, L] of this.fileTaint) if (k === base || k.endsWith(`/${base}`)) return remote(L);
+    // By name only among known paths: `./x` is not whatever run-time folder `"$d/x"` was.
+    for (const [k, L] of this.fileTaint)
+      if (!k.startsWith("\0") && (k === base || k.endsWith(`/${base}`))) return remote(L);
     return undefined;
   }
 
@@ -469,7 +504,7 @@ export class Engine {
         host,
         inUrl,
       );
-    const dec = parts.url?.labels?.find((l) => l.kind === "decoded");
+    const dec = parts.url?.labels?.find((l) => l.kind === "decoded" && !l.seeThrough);
     if (dec && (parts.body ?? []).some((b) => b !== undefined)) {
       const shown = isKnown(parts.url?.text) ? ` It decodes to ${parts.url.text.slice(0, 120)}.` : "";
       this.emit(C.DECODED_DESTINATION, at, {
@@ -627,7 +662,7 @@ export class Engine {
       if (f && origin) this.observe(f, { seen: "origin", origin, official: "RISKY", unknown: "SUSPICIOUS" });
       return true;
     }
-    const dec = L.find((l) => l.kind === "decoded");
+    const dec = L.find((l) => l.kind === "decoded" && !l.seeThrough);
     if (dec) {
       this.emit(C.EXEC_DECODED, at, {
         explanation: `The script runs ${dec.what} with ${via} (${lineWords([dec.loc.line], at.line)}). ${C.EXEC_DECODED.explanation}`,
@@ -694,12 +729,13 @@ export class Engine {
         );
       }
     }
-    if (s === undefined || s === UNKNOWN) return;
-    const p = normPath(s);
     const staged = content?.labels?.filter(
       (l) => l.kind === "remote" || l.kind === "secret" || l.kind === "envdump",
     );
-    if (staged?.length && isKnown(s)) this.stage(p, staged);
+    const key = this.fileKey(target);
+    if (staged?.length && key) this.stage(key, staged);
+    if (s === undefined || s === UNKNOWN) return;
+    const p = normPath(s);
     if (isOutside(p)) this.caps.add("write-outside");
     const cls = classifyWritePath(s);
     if (!cls) return;

@@ -36,6 +36,11 @@ export interface Label {
   /** remote: the host the data came from, when known, and the whole address (for its owner's path). */
   readonly host?: string;
   readonly url?: string;
+  /**
+   * decoded: text whose decoding is known and read where it is used (a reversed literal), so running
+   * it is judged by what it says, as the plain form would be, not as a hidden blob.
+   */
+  readonly seeThrough?: boolean;
 }
 
 export interface Decoded {
@@ -108,6 +113,17 @@ export interface Value {
   readonly fn?: FnInfo;
   /** Set when `s` is text decoded from an encoded literal. */
   readonly decoded?: Decoded;
+  /**
+   * A value known only at run time, named by where it was set (a shell variable and the assignment
+   * that set it, `f@120`): a file written to `"$f"` and run from `"$f"` is one file even though its
+   * path (`$(mktemp)`) is unknown. Concatenation keeps it with the known text after it (`"$d/x"`).
+   */
+  readonly ident?: string;
+  /**
+   * The characters of a known string taken as an array (`s.split("")`, `[...s]`, `Array.from(s)`),
+   * so that reversing and joining them again is computed rather than lost.
+   */
+  readonly chars?: string;
 }
 
 export const EMPTY: Value = Object.freeze({});
@@ -218,7 +234,35 @@ export function concat(parts: readonly (Value | undefined)[], sep = ""): Value {
   }
   const L = labelsOf(parts);
   const dec = parts.find((p) => p?.decoded)?.decoded;
-  return { text: s, ...(L ? { labels: L } : {}), ...(dec ? { decoded: dec } : {}) };
+  const ident = identOf(parts, sep);
+  return {
+    text: s,
+    ...(L ? { labels: L } : {}),
+    ...(dec ? { decoded: dec } : {}),
+    ...(ident ? { ident } : {}),
+  };
+}
+
+/** `"$f"`, `"$d/run.sh"`: the identity of a run-time value that starts the string, and what follows. */
+function identOf(parts: readonly (Value | undefined)[], sep: string): string | undefined {
+  const head = parts[0]?.ident;
+  if (head === undefined) return undefined;
+  let rest = "";
+  for (let i = 1; i < parts.length; i++) {
+    const t = parts[i]?.text;
+    if (!isKnown(t)) return undefined;
+    rest += sep + t;
+  }
+  return rest.length > MAX_STR ? undefined : head + rest;
+}
+
+/** Characters joined again with no separator (`chars.join("")`, `"".join(chars)`): the string. */
+export function joinChars(v: Value & { chars: string }): Value {
+  return {
+    text: v.chars,
+    ...(v.labels ? { labels: v.labels } : {}),
+    ...(v.decoded ? { decoded: v.decoded } : {}),
+  };
 }
 
 /** os.path.join / path.join / Path / "/": an absolute part restarts the path. */

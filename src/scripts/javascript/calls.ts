@@ -17,6 +17,7 @@ import {
   EMPTY,
   elementOf,
   isKnown,
+  joinChars,
   joinPath,
   labelsOf,
   lit,
@@ -59,6 +60,13 @@ const def = (names: string[], h: Handler) => {
 const nothing: Handler = () => EMPTY;
 const propagate: Handler = (_w, c) => taint(c.receiver, ...c.args.filter((a) => !a.fn));
 const opt = (c: Call, i: number, key: string): Value | undefined => c.args[i]?.props?.get(key);
+
+/** A known string as its characters (`s.split("")`, `[...s]`, `Array.from(s)`); undefined otherwise. */
+export function charsOf(v: Value): Value | undefined {
+  if (v.chars !== undefined) return v;
+  if (v.list !== undefined || !isKnown(v.text)) return undefined;
+  return { chars: v.text, ...(v.labels ? { labels: v.labels } : {}) };
+}
 
 function readCall(via: string, nodeStyle = false): Handler {
   return (w, c) => {
@@ -353,7 +361,6 @@ def(
     "Object.values",
     "Object.keys",
     "Object.fromEntries",
-    "Array.from",
     "Buffer.concat",
     "Promise.all",
     "Promise.resolve",
@@ -365,6 +372,12 @@ def(
   ],
   propagate,
 );
+// `Array.from(s)`: a known string's characters, so that reversing and joining them is computed.
+def(["Array.from"], (w, c) => {
+  const a = c.args[0];
+  if (a && c.args.length === 1 && charsOf(a)) return charsOf(a) ?? EMPTY;
+  return propagate(w, c);
+});
 def(["Object.assign"], (_w, c) => {
   const out = c.args.reduce<Value>((acc, a) => merge(acc, a), EMPTY);
   return out;
@@ -566,28 +579,19 @@ meth(["map", "flatMap"], (_w, c) => {
   c.cbResult = "list";
   return EMPTY;
 });
-meth(
-  [
-    "filter",
-    "sort",
-    "slice",
-    "reverse",
-    "concat",
-    "find",
-    "findLast",
-    "at",
-    "flat",
-    "toSorted",
-    "toReversed",
-  ],
-  (_w, c) => {
-    const recv = c.receiver ?? EMPTY;
-    c.callbackArgs = [elementOf(recv), EMPTY, recv];
-    return c.method === "find" || c.method === "at" || c.method === "findLast"
-      ? elementOf(recv)
-      : merge(recv, taint(...c.args.filter((a) => !a.fn)));
-  },
-);
+meth(["filter", "sort", "slice", "concat", "find", "findLast", "at", "flat", "toSorted"], (_w, c) => {
+  const recv = c.receiver ?? EMPTY;
+  c.callbackArgs = [elementOf(recv), EMPTY, recv];
+  return c.method === "find" || c.method === "at" || c.method === "findLast"
+    ? elementOf(recv)
+    : merge(recv, taint(...c.args.filter((a) => !a.fn)));
+});
+meth(["reverse", "toReversed"], (w, c) => {
+  const recv = c.receiver ?? EMPTY;
+  c.callbackArgs = [elementOf(recv), EMPTY, recv];
+  if (recv.chars !== undefined) return w.engine.reversed(c.at, recv, true);
+  return merge(recv, taint(...c.args.filter((a) => !a.fn)));
+});
 meth(["forEach", "some", "every", "findIndex"], (_w, c) => {
   const recv = c.receiver ?? EMPTY;
   c.callbackArgs = [elementOf(recv), EMPTY, recv];
@@ -620,13 +624,18 @@ meth(
 meth(["join"], (_w, c) => {
   const recv = c.receiver ?? EMPTY;
   const sep = c.args[0]?.text ?? ",";
+  if (recv.chars !== undefined && sep === "") return joinChars({ ...recv, chars: recv.chars });
   return recv.list ? concat(recv.list, isKnown(sep) ? sep : "") : taint(recv);
+});
+meth(["split"], (w, c) => {
+  const recv = c.receiver ?? EMPTY;
+  if (c.args.length === 1 && c.args[0]?.text === "" && charsOf(recv)) return charsOf(recv) ?? EMPTY;
+  return propagate(w, c);
 });
 meth(
   [
     "replace",
     "replaceAll",
-    "split",
     "substring",
     "substr",
     "padStart",

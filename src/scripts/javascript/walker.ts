@@ -27,7 +27,14 @@ import {
   type Value,
   withLabels,
 } from "../values.js";
-import { canonModule, defaultImport, JAVASCRIPT_CALLS, JAVASCRIPT_METHODS, type JsWalk } from "./calls.js";
+import {
+  canonModule,
+  charsOf,
+  defaultImport,
+  JAVASCRIPT_CALLS,
+  JAVASCRIPT_METHODS,
+  type JsWalk,
+} from "./calls.js";
 
 // JavaScript and TypeScript (the TypeScript grammar is a superset for what matters here).
 
@@ -503,8 +510,13 @@ export class JsWalker implements JsWalk {
         }
         return objectOf(props, extra);
       }
-      case "array":
-        return listOf(n.namedChildren.map((c) => (c ? this.evaluate(c, d + 1) : EMPTY)));
+      case "array": {
+        const items = n.namedChildren.map((c) => (c ? this.evaluate(c, d + 1) : EMPTY));
+        // `[...s]` of a known string: its characters (see charsOf).
+        const only = n.namedChildren.length === 1 ? n.namedChildren[0] : undefined;
+        const chars = only?.type === "spread_element" && items[0] ? charsOf(items[0]) : undefined;
+        return chars ?? listOf(items);
+      }
       case "binary_expression": {
         const l = n.childForFieldName("left");
         const r = n.childForFieldName("right");

@@ -17,6 +17,7 @@ import {
   dirname,
   EMPTY,
   isKnown,
+  joinChars,
   joinPath,
   labelsOf,
   lit,
@@ -234,6 +235,9 @@ def(["urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download"], (w, c
   else w.engine.fetched(c.at, url);
   return out ?? EMPTY;
 });
+
+// `reversed(s)`: a known string's characters reversed, a string again once joined.
+def(["reversed"], (w, c) => (c.args[0] ? w.engine.reversed(c.at, c.args[0], true) : EMPTY));
 
 // environment
 def(["os.environ.get", "os.getenv", "os.environ.setdefault", "os.environb.get"], envGet);
@@ -614,6 +618,7 @@ meth(["format"], (_w, c) => {
 meth(["join"], (_w, c) => {
   const sep = c.receiver?.text ?? "";
   const items = c.args[0];
+  if (items?.chars !== undefined && sep === "") return joinChars({ ...items, chars: items.chars });
   if (items?.list) return concat(items.list, isKnown(sep) ? sep : "");
   return taint(c.receiver, items);
 });

@@ -571,7 +571,12 @@ export class PythonWalker implements PythonWalk {
     const base = n.childForFieldName("value");
     const obj = base ? this.evaluate(base, d + 1) : EMPTY;
     let key: Value = EMPTY;
-    for (const k of n.childrenForFieldName("subscript")) if (k) key = this.evaluate(k, d + 1);
+    const keys = n.childrenForFieldName("subscript");
+    // `s[::-1]`: the string reversed (Engine.reversed), a technique to hide a command.
+    const only = keys.length === 1 ? keys[0] : undefined;
+    if (only?.type === "slice" && this.text(only).replace(/\s+/g, "") === "::-1")
+      return this.engine.reversed(this.engine.loc(n), obj);
+    for (const k of keys) if (k) key = this.evaluate(k, d + 1);
     if (obj.qualifiedName === "os.environ") return this.engine.envVar(this.engine.loc(n), key.text);
     if (obj.props && isKnown(key.text) && obj.props.has(key.text)) return obj.props.get(key.text) ?? EMPTY;
     if (obj.list && isKnown(key.text) && /^\d+$/.test(key.text))

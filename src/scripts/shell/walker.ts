@@ -23,6 +23,8 @@ import { redirectInput, redirectOutput } from "./calls.js";
 // redirection does is calls.ts.
 
 const MAX_DEPTH = 400;
+/** Function bodies walked again at a call that pipes into them, per walk (a fork bomb stays bounded). */
+const MAX_FUNCTION_CALLS = 64;
 
 export function walkShell(root: Node, src: string, eng: Engine, stdin?: Value): Value {
   return new ShellWalker(src, eng).stmt(root, stdin, 0);
@@ -42,6 +44,18 @@ function ansiC(s: string): string {
 
 class ShellWalker {
   private readonly vars = new Map<string, Value>();
+  /** Functions the script defines, by name (`run() { sh; }`), and what each prints as written. */
+  private readonly fns = new Map<string, { body: Node; out: Value }>();
+  /** Functions whose body is being walked for a call: a recursive one is not entered again. */
+  private readonly running = new Set<string>();
+  private fnCalls = 0;
+  /**
+   * The stdin of the function call being walked: `$(cat)` inside its body reads it, as in bash,
+   * where a command substitution inherits the function's stdin.
+   */
+  private fnStdin: Value | undefined;
+  /** The arguments of the function call being walked: `$1`, `"$@"` inside its body. */
+  private positional: readonly Value[] | undefined;
 
   constructor(
     private readonly src: string,
@@ -86,6 +100,17 @@ class ShellWalker {
       case "command_substitution":
       case "process_substitution":
         return this.word(n, d + 1);
+      case "function_definition": {
+        // Walked once here, as written (what it does with no input), and again at a call that pipes
+        // into it or passes arguments: `run() { sh; }; wget -qO- URL | run` is a pipe into a shell,
+        // `get() { wget -qO- "$@"; }; get URL | sh` a download piped into one.
+        const name = n.childForFieldName("name");
+        const body = n.childForFieldName("body");
+        if (!body) return EMPTY;
+        const out = this.stmt(body, undefined, d + 1);
+        if (name && this.fns.size < 256) this.fns.set(this.text(name), { body, out });
+        return EMPTY;
+      }
       default: {
         // Sequences (program, lists, subshells, if/while/case bodies): what each prints, in order.
         const outs: Value[] = [];
@@ -111,10 +136,11 @@ class ShellWalker {
     const v = value ? this.word(value, d + 1) : EMPTY;
     const prev = this.vars.get(key);
     const append = /\+=/.test(this.src.slice(name.endIndex, name.endIndex + 2));
-    this.vars.set(
-      key,
-      append && prev ? concat([prev, v]) : merge(v, prev?.labels ? { labels: prev.labels } : undefined),
-    );
+    const next =
+      append && prev ? concat([prev, v]) : merge(v, prev?.labels ? { labels: prev.labels } : undefined);
+    // `f=$(mktemp)`: the path is known only at run time, so this assignment names the file; a
+    // download to "$f" and a run of "$f" then meet (Engine.fileKey).
+    this.vars.set(key, isKnown(next.text) ? next : { ...next, ident: `${key}@${n.startIndex}` });
   }
 
   private declaration(n: Node, d: number): Value {
@@ -196,8 +222,40 @@ class ShellWalker {
       argv.push(this.word(c, d + 1));
     }
     for (const r of redirects) if (r.type === "herestring_redirect") input = this.herestring(r, d);
-    const out = argv.length ? runCommand(this.engine, this.engine.loc(segment), argv, input) : EMPTY;
+    const called = argv.length ? this.callFunction(argv, input, d) : undefined;
+    const out =
+      called ?? (argv.length ? runCommand(this.engine, this.engine.loc(segment), argv, input) : EMPTY);
     return this.applyRedirects(redirects, out, d);
+  }
+
+  /**
+   * A call of a function the script defined: what it prints. With something on its stdin or with
+   * arguments, its body is walked again with them (a function whose body is `sh`, `bash -s` or
+   * `eval "$(cat)"` is a shell; `get() { wget -qO- "$@"; }` a download). Findings stay where they are
+   * in the body, once each (the engine's one finding per check and place; one naming its server
+   * replaces one that does not); with neither stdin nor arguments, it prints what it did as written. Undefined when `argv` names no function, or one
+   * already being walked (recursion) or past the budget: then it is an unknown command.
+   */
+  private callFunction(argv: readonly Value[], stdin: Value | undefined, d: number): Value | undefined {
+    const name = argv[0]?.text;
+    if (!isKnown(name)) return undefined;
+    const fn = this.fns.get(name);
+    if (!fn || this.running.has(name)) return undefined;
+    const args = argv.slice(1);
+    if (!stdin && !args.length) return fn.out;
+    if (this.fnCalls >= MAX_FUNCTION_CALLS) return undefined;
+    this.fnCalls++;
+    this.running.add(name);
+    const outer = { stdin: this.fnStdin, positional: this.positional };
+    this.fnStdin = stdin;
+    this.positional = args;
+    try {
+      return this.stmt(fn.body, stdin, d + 1);
+    } finally {
+      this.fnStdin = outer.stdin;
+      this.positional = outer.positional;
+      this.running.delete(name);
+    }
   }
 
   private herestring(r: Node, d: number): Value {
@@ -267,6 +325,8 @@ class ShellWalker {
   private variable(name: string, at: Node): Value {
     const v = this.vars.get(name);
     if (v) return v;
+    if (this.positional && /^[1-9]$/.test(name)) return this.positional[Number(name) - 1] ?? lit("");
+    if (this.positional && (name === "@" || name === "*")) return concat(this.positional, " ");
     if (/^[0-9@*#?$!-]$/.test(name)) return { text: UNKNOWN };
     return this.engine.envVar(this.engine.loc(at), name);
   }
@@ -319,7 +379,7 @@ class ShellWalker {
       }
       case "command_substitution": {
         const outs: Value[] = [];
-        for (const c of n.namedChildren) if (c) outs.push(this.stmt(c, undefined, d + 1));
+        for (const c of n.namedChildren) if (c) outs.push(this.stmt(c, this.fnStdin, d + 1));
         return outs.length === 1 ? (outs[0] ?? EMPTY) : concat(outs, "\n");
       }
       case "process_substitution": {
