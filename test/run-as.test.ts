@@ -10,7 +10,7 @@ import { scriptLanguage } from "../src/scripts/language.js";
 
 const md = (text: string, path = "SKILL.md"): KindedFile => ({ path, kind: "instructions", text });
 const data = (path: string, text = "x = 1\n"): KindedFile => ({ path, kind: "data", text });
-const paths = (text: string) => invocations(text).map((i) => `${i.kind} ${i.path}`);
+const paths = (text: string) => [...invocations(text)].map((i) => `${i.kind} ${i.path}`);
 
 describe("invocations: commands that run a file", () => {
   it.each([

@@ -83,8 +83,28 @@ const PERL = GENERIC(/^-[a-zA-Z]*[eE]|^-[vV]$/, /^-[IMmx]$/);
 const PHP = GENERIC(/^-[a-zA-Z]*[rRBEaSi]|^-[vlms]$/, /^-[cdzt]$/, /^-f$/);
 const OTHER = GENERIC(/^-[a-zA-Z]*e$|^-(?:v|h|-version|-help)$/, /^-[lI]$/);
 
+/** The common command words, looked up before the patterns below. */
+const EXACT = new Map<string, Interpreter>([
+  ["python3", PYTHON],
+  ["python", PYTHON],
+  ["node", NODE],
+  ["bun", BUN],
+  ["sh", SHELL],
+  ["bash", SHELL],
+  ["zsh", SHELL],
+  ["source", SOURCE],
+  [".", SOURCE],
+  ["pwsh", PWSH],
+  ["ruby", RUBY],
+  ["perl", PERL],
+  ["php", PHP],
+]);
+
 /** The interpreter a command word names (the word as written, path and version aside). */
-function interpreterOf(word: string): Interpreter | undefined {
+function interpreterOf(written: string): Interpreter | undefined {
+  const exact = EXACT.get(written);
+  if (exact) return exact;
+  const word = written.replace(/[ \t]+/g, " ");
   if (/^python(?:[23](?:\.\d{1,2})?)?$|^py$/.test(word)) return PYTHON;
   if (word === "node" || word === "nodejs" || word === "bun run") return NODE;
   if (word === "bun") return BUN;
@@ -107,48 +127,97 @@ function interpreterOf(word: string): Interpreter | undefined {
 const COMMAND =
   /(?:^|(?<=[\s"'`([{;&|/=]))(?:python(?:[23](?:\.\d{1,2})?)?|py|nodejs|node|deno[ \t]{1,8}run|bun(?:[ \t]{1,8}run)?|(?:ba|z|k|da)?sh|source|pwsh(?:\.exe)?|[Pp]ower[Ss]hell(?:\.exe)?|POWERSHELL(?:\.EXE)?|ruby|perl|php|lua(?:5\.\d|jit)?|tclsh|Rscript|groovy|osascript)(?=[ \t]|["'][ \t]{0,8},)|(?:^|(?<=[\s`(;&|]))\.(?=[ \t])/gm;
 
-/** Where the command's words end: a shell operator, a closing parenthesis or backtick, the line's end. */
-const COMMAND_END = /[;|&<>()`\n]/;
-const WORDS = /[^\s"',[\]]+/g;
 const MAX_WORDS = 10;
+const WORDS_SPAN = 400;
+/** Between words: blanks, quotes, commas and brackets (an argument list: `["python3", "a.cfg"]`). */
+const isGap = (c: string) =>
+  c === " " || c === "\t" || c === "\r" || c === '"' || c === "'" || c === "," || c === "[" || c === "]";
+/** Where a command's words end: a shell operator, a parenthesis or backtick, the line's end. */
+const isEnd = (c: string) =>
+  c === "\n" ||
+  c === ";" ||
+  c === "|" ||
+  c === "&" ||
+  c === "<" ||
+  c === ">" ||
+  c === "(" ||
+  c === ")" ||
+  c === "`";
+
+/**
+ * The words of a command from `from`, read one at a time (most commands name their file first, and
+ * hostile text can hold a command name every few characters): at most MAX_WORDS within WORDS_SPAN
+ * characters. `end` is where a shell operator stopped them, -1 until then.
+ */
+class Words {
+  private i: number;
+  private readonly limit: number;
+  private count = 0;
+  end = -1;
+  constructor(
+    private readonly text: string,
+    from: number,
+  ) {
+    this.i = from;
+    this.limit = Math.min(text.length, from + WORDS_SPAN);
+  }
+  next(): string | undefined {
+    const { text, limit } = this;
+    while (this.i < limit && this.count < MAX_WORDS) {
+      const c = text[this.i]!;
+      if (isEnd(c)) {
+        this.end = this.i;
+        return undefined;
+      }
+      if (isGap(c)) {
+        this.i++;
+        continue;
+      }
+      let j = this.i + 1;
+      while (j < limit && !isGap(text[j]!) && !isEnd(text[j]!)) j++;
+      const w = text.slice(this.i, j);
+      this.i = j;
+      this.count++;
+      return w;
+    }
+    return undefined;
+  }
+}
 
 /** Every command in `text` that runs a file: the file's path as written, with the interpreter's kind. */
-export function invocations(text: string): Invocation[] {
-  const out: Invocation[] = [];
-  COMMAND.lastIndex = 0;
-  for (let m = COMMAND.exec(text); m; m = COMMAND.exec(text)) {
-    const interp = interpreterOf(m[0].replace(/[ \t]+/g, " "));
+export function* invocations(text: string): Generator<Invocation> {
+  const command = new RegExp(COMMAND.source, COMMAND.flags);
+  for (let m = command.exec(text); m; m = command.exec(text)) {
+    const interp = interpreterOf(m[0]);
     if (!interp) continue;
-    const from = m.index + m[0].length;
-    const rest = text.slice(from, from + 400);
-    const end = rest.search(COMMAND_END);
-    const words = (end < 0 ? rest : rest.slice(0, end)).match(WORDS)?.slice(0, MAX_WORDS) ?? [];
+    const words = new Words(text, m.index + m[0].length);
     const named = fileArgument(interp, words);
     // `python3 < file` runs the file as surely as `python3 file` (never `<<` or `<(`).
     const fed =
-      named === undefined && end >= 0 && /^<[ \t]{0,8}[^\s<(]/.test(rest.slice(end))
-        ? rest.slice(end + 1).match(WORDS)?.[0]
+      named === undefined &&
+      words.end >= 0 &&
+      text[words.end] === "<" &&
+      !/[<(]/.test(text[words.end + 1] ?? "<")
+        ? new Words(text, words.end + 1).next()
         : undefined;
     const path = cleanPath(named ?? fed ?? "");
     // After a lone `.`, only a word that looks like a path: a stray full stop must not start a command.
     if (m[0] === "." && !/[./]/.test(path)) continue;
-    if (path) out.push({ kind: interp.kind, path, offset: m.index });
+    if (path) yield { kind: interp.kind, path, offset: m.index };
   }
-  return out;
 }
 
 /** A path as written without what closes the sentence or the construct around it (`.`, `)`, `}`). */
 const cleanPath = (written: string) => written.replace(/\\/g, "/").replace(/[.:,;)}\]]+$/, "");
 
 /** The file the words run: undefined for none named, null when a flag says no file runs (`-c`, `-m`). */
-function fileArgument(interp: Interpreter, words: string[]): string | undefined | null {
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (interp.file?.test(w)) return words[i + 1];
+function fileArgument(interp: Interpreter, words: Words): string | undefined | null {
+  for (let w = words.next(); w !== undefined; w = words.next()) {
+    if (interp.file?.test(w)) return words.next();
     if (w.startsWith("-") || (interp.kind === "shell" && w.startsWith("+"))) {
       if (w === "--") continue;
       if (interp.stop.test(w)) return null;
-      if (interp.value?.test(w)) i++;
+      if (interp.value?.test(w)) words.next();
       continue;
     }
     return interp.fileFlagOnly || interp.subcommand?.test(w) ? null : w;
@@ -213,7 +282,9 @@ export function runAsKinds(files: readonly KindedFile[]): Map<string, TextKind> 
   const byName = new Map<string, string[]>();
   for (const p of all) {
     const name = p.slice(p.lastIndexOf("/") + 1);
-    byName.set(name, [...(byName.get(name) ?? []), p]);
+    const same = byName.get(name);
+    if (same) same.push(p);
+    else byName.set(name, [p]);
   }
   const byPath = new Map(files.map((f) => [f.path, f]));
   const sources = files.filter((f) => f.kind === "instructions" || isCodeKind(f.kind));
@@ -224,7 +295,13 @@ export function runAsKinds(files: readonly KindedFile[]): Map<string, TextKind> 
   ];
   for (let i = 0; i < queue.length; i++) {
     const src = queue[i]!;
+    const tried = new Set<string>();
     for (const inv of invocations(src.text)) {
+      // Every way a path resolves keeps its last segment: most words name no file of the skill.
+      if (!byName.has(inv.path.slice(inv.path.lastIndexOf("/") + 1))) continue;
+      const key = `${inv.kind}\0${inv.path}`;
+      if (tried.has(key)) continue;
+      tried.add(key);
       const target = resolveInSkill(inv.path, src.path, all, byName);
       if (!target || !targets.has(target) || out.has(target)) continue;
       out.set(target, inv.kind);
