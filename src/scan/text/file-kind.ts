@@ -28,6 +28,9 @@ const BY_EXT: Record<string, TextKind> = {
   cmd: "powershell",
   // Languages with no syntax tree here: the script text rules still read them.
   rb: "generic-script",
+  rake: "generic-script",
+  gemspec: "generic-script",
+  ru: "generic-script",
   pl: "generic-script",
   pm: "generic-script",
   php: "generic-script",
@@ -72,11 +75,24 @@ const SHELL_DOTFILES = new Set([
   "profile",
 ]);
 
+/** Ruby files that Bundler, Rake, Vagrant, CocoaPods, fastlane and `brew bundle` evaluate as code. */
+const RUBY_BUILD_FILES = new Set([
+  "gemfile",
+  "rakefile",
+  "vagrantfile",
+  "podfile",
+  "fastfile",
+  "guardfile",
+  "brewfile",
+]);
+
 /** The text kind of a file by its name, with the shebang as a fallback for extension-less scripts. */
 export function fileKind(path: string, head = ""): TextKind {
   const known = BY_EXT[extensionOf(path)];
   if (known) return known;
-  if (SHELL_DOTFILES.has(path.slice(path.lastIndexOf("/") + 1).toLowerCase())) return "shell";
+  const name = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
+  if (SHELL_DOTFILES.has(name)) return "shell";
+  if (RUBY_BUILD_FILES.has(name)) return "generic-script";
   if (head.startsWith("#!")) {
     const line = head.slice(0, head.indexOf("\n") >>> 0).toLowerCase();
     if (line.includes("python")) return "python";
