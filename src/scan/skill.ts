@@ -31,8 +31,9 @@ import type { TextKind } from "./rules/schema.js";
 import { summarise } from "./summary.js";
 import { type DecodedFile, decodeBytes } from "./text/decode.js";
 import { embeddedText } from "./text/embedded.js";
-import { contentKind, isScriptKind } from "./text/file-kind.js";
+import { contentKind, isCodeKind, isScriptKind } from "./text/file-kind.js";
 import { LineIndex } from "./text/lines.js";
+import { type KindedFile, runAsKinds } from "./text/run-as.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
 import { acceptedLine, decide, sortFindings } from "./verdict.js";
 import { weigh } from "./weigh/index.js";
@@ -242,7 +243,7 @@ function scanMember(
   };
   if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(m.inner))
     file.contextAt = markdownContext(d.text, 0, ctx.clock);
-  if (isScriptKind(kind)) state.scripts.push(m.skillPath);
+  if (isCodeKind(kind)) state.scripts.push(m.skillPath);
   state.filePaths.add(m.skillPath);
   state.texts.set(m.path, file);
   analyzeText(file, ctx, state);
@@ -476,6 +477,9 @@ export async function scanSkill(
   );
 
   const invalidNames: string[] = [];
+  // Text files with no kind of their own wait for the whole skill: a command anywhere may run them.
+  const kinded: KindedFile[] = [];
+  const untyped: TextFile[] = [];
   let vcsAt: string | undefined;
   for (const [i, entry] of skill.entries.entries()) {
     const rel = entry.path.slice(prefix.length);
@@ -635,8 +639,19 @@ export async function scanSkill(
     } else if (kind === "instructions" && /\.(md|markdown|mdx)$/i.test(rel)) {
       file.contextAt = markdownContext(text, 0, ctx.clock);
     }
-    if (isScriptKind(kind)) state.scripts.push(rel);
+    if (isCodeKind(kind)) state.scripts.push(rel);
     state.texts.set(entry.path, file);
+    kinded.push({ path: rel, kind, text });
+    if (kind === "data") untyped.push(file);
+    else analyzeText(file, ctx, state);
+  }
+  const runAs = runAsKinds(kinded);
+  for (const file of untyped) {
+    const kind = runAs.get(file.skillPath);
+    if (kind) {
+      file.kind = kind;
+      state.scripts.push(file.skillPath);
+    }
     analyzeText(file, ctx, state);
   }
   if (skippedForSize > 0) {

@@ -105,6 +105,7 @@ const EXT: Record<TextKind, string> = {
   javascript: "js",
   shell: "sh",
   powershell: "ps1",
+  "generic-script": "rb",
   markup: "html",
   data: "dat",
 };

@@ -1,7 +1,7 @@
 import { findingAt, observe } from "../findings.js";
 import { type CompiledRule, excepted } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
-import { isScriptKind } from "../text/file-kind.js";
+import { isCodeKind } from "../text/file-kind.js";
 import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import { joinSoftWraps } from "../text/soft-wrap.js";
 import type { Finding, TextContext } from "../types.js";
@@ -14,7 +14,7 @@ const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 export function contextOf(file: TextFile, offset: number): TextContext {
   if (file.bodyOffset !== undefined && offset < file.bodyOffset) return "frontmatter";
   if (file.contextAt) return file.contextAt(offset);
-  if (isScriptKind(file.kind)) return "script";
+  if (isCodeKind(file.kind)) return "script";
   return "file";
 }
 

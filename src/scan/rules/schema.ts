@@ -9,6 +9,8 @@ export const TEXT_KINDS = [
   "javascript",
   "shell",
   "powershell",
+  /** Ruby, Perl, PHP, Lua, Tcl, R, Groovy, AppleScript: script text rules, no syntax tree. */
+  "generic-script",
   "markup",
   "data",
 ] as const;
@@ -16,7 +18,7 @@ export type TextKind = (typeof TEXT_KINDS)[number];
 
 /** Shorthands accepted in `appliesTo`. */
 export const APPLIES_TO_ALIASES: Record<string, readonly TextKind[]> = {
-  scripts: ["python", "javascript", "shell", "powershell"],
+  scripts: ["python", "javascript", "shell", "powershell", "generic-script"],
   all: TEXT_KINDS,
 };
 

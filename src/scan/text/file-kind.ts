@@ -26,6 +26,20 @@ const BY_EXT: Record<string, TextKind> = {
   psd1: "powershell",
   bat: "powershell",
   cmd: "powershell",
+  // Languages with no syntax tree here: the script text rules still read them.
+  rb: "generic-script",
+  rake: "generic-script",
+  gemspec: "generic-script",
+  ru: "generic-script",
+  pl: "generic-script",
+  pm: "generic-script",
+  php: "generic-script",
+  lua: "generic-script",
+  tcl: "generic-script",
+  r: "generic-script",
+  groovy: "generic-script",
+  gvy: "generic-script",
+  applescript: "generic-script",
   html: "markup",
   htm: "markup",
   svg: "markup",
@@ -61,25 +75,46 @@ const SHELL_DOTFILES = new Set([
   "profile",
 ]);
 
+/** Ruby files that Bundler, Rake, Vagrant, CocoaPods, fastlane and `brew bundle` evaluate as code. */
+const RUBY_BUILD_FILES = new Set([
+  "gemfile",
+  "rakefile",
+  "vagrantfile",
+  "podfile",
+  "fastfile",
+  "guardfile",
+  "brewfile",
+]);
+
 /** The text kind of a file by its name, with the shebang as a fallback for extension-less scripts. */
 export function fileKind(path: string, head = ""): TextKind {
   const known = BY_EXT[extensionOf(path)];
   if (known) return known;
-  if (SHELL_DOTFILES.has(path.slice(path.lastIndexOf("/") + 1).toLowerCase())) return "shell";
+  const name = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
+  if (SHELL_DOTFILES.has(name)) return "shell";
+  if (RUBY_BUILD_FILES.has(name)) return "generic-script";
   if (head.startsWith("#!")) {
     const line = head.slice(0, head.indexOf("\n") >>> 0).toLowerCase();
     if (line.includes("python")) return "python";
     if (line.includes("node") || line.includes("deno") || line.includes("bun")) return "javascript";
     if (/\b(ba|z|k|da)?sh\b/.test(line)) return "shell";
     if (line.includes("pwsh")) return "powershell";
+    if (/\b(?:ruby|perl|php|lua(?:jit)?|tclsh|wish|rscript|groovy|osascript)/.test(line))
+      return "generic-script";
   }
   return "data";
 }
 
 export type ScriptKind = "python" | "javascript" | "shell" | "powershell";
 
+/** A kind with a syntax-tree analysis (tree-sitter grammar). */
 export function isScriptKind(kind: TextKind): kind is ScriptKind {
   return kind === "python" || kind === "javascript" || kind === "shell" || kind === "powershell";
+}
+
+/** Code that runs: a script with a syntax tree or a generic one (read by the script text rules only). */
+export function isCodeKind(kind: TextKind): boolean {
+  return isScriptKind(kind) || kind === "generic-script";
 }
 
 /** Names of extension-less files that are documents or build files, never a shell script. */

@@ -1,5 +1,5 @@
 import type { TextFile } from "../analyze/analysis-context.js";
-import { isScriptKind } from "../text/file-kind.js";
+import { isCodeKind } from "../text/file-kind.js";
 import type { Finding } from "../types.js";
 import { adjust } from "./adjust.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
@@ -133,6 +133,8 @@ export function commentStart(line: string, kind: string): number {
   const hash = kind === "python" || kind === "shell" || kind === "powershell" || kind === "data";
   const slash = kind === "javascript";
   const t = line.trimStart();
+  // The language is unknown (`#` is Lua's length operator): only a whole-line comment counts.
+  if (kind === "generic-script") return /^(?:#|\/\/)/.test(t) ? line.length - t.length : -1;
   if (slash && /^(\/\/|\/\*|\*)/.test(t)) return line.length - t.length;
   if (kind === "powershell" && /^<#/.test(t)) return line.length - t.length;
   let quote = "";
@@ -277,7 +279,7 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
   const line = file.lines.lineText(f.line);
   const before = line.slice(0, Math.max(0, f.column - 1));
 
-  if (isScriptKind(file.kind) || file.kind === "data" || file.kind === "markup") {
+  if (isCodeKind(file.kind) || file.kind === "data" || file.kind === "markup") {
     // A script that reads its own source can pull a payload out of its comments and run it.
     const selfReading = memo(plan.selfReading, file.path, () => SELF_READ.test(file.text));
     if (!toAgent && file.kind !== "markup" && !selfReading) {
