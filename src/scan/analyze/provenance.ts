@@ -298,6 +298,13 @@ export function provenanceOf(url: string, d: DomainData, skill: SkillIdentity = 
   }
   const icann = parseHost(host);
   const cheap = d.abusedTlds.includes(icann.publicSuffix?.split(".").pop() ?? "");
+  const imitated = icann.domain ? lookalikeOf(icann.domain, d) : undefined;
+  if (imitated)
+    return {
+      tier: "personal",
+      host,
+      why: `${icann.domain} imitates ${imitated}, a well-known vendor's domain, with its dot written as a hyphen or left out`,
+    };
   if (icann.domain && icann.domainWithoutSuffix && icann.isIcann && !cheap) {
     const label = icann.domainWithoutSuffix;
     const by =
@@ -407,4 +414,34 @@ export function worstProvenance(
     if (!worst || TIER_RANK[p.tier] > TIER_RANK[worst.tier]) worst = p;
   }
   return worst;
+}
+
+const squashCache = new WeakMap<DomainData, Map<string, string>>();
+
+/** Listed vendors' registrable domains by their letters without dots (fly.io → flyio), 5 letters or more. */
+function squashedVendors(d: DomainData): Map<string, string> {
+  let m = squashCache.get(d);
+  if (!m) {
+    m = new Map();
+    for (const entry of [...d.allow, ...d.installers]) {
+      const domain = parseHost(entry.replace(/\/.*$/, "")).domain;
+      if (!domain) continue;
+      const squashed = domain.replace(/\./g, "");
+      if (squashed.length >= 5 && !m.has(squashed)) m.set(squashed, domain);
+    }
+    squashCache.set(d, m);
+  }
+  return m;
+}
+
+/**
+ * The listed vendor domain `domain` imitates: the same letters with the dot written as a hyphen or
+ * left out, under any suffix (fly-io.dev or flyio.dev for fly.io, deno-land.com for deno.land). A
+ * vendor does not ship from such a name; a fake prerequisite does, named to pass for the real one.
+ */
+export function lookalikeOf(domain: string, d: DomainData): string | undefined {
+  const p = parseHost(domain);
+  if (!p.domainWithoutSuffix || onList(domain, d.allow) || onList(domain, d.installers)) return undefined;
+  const imitated = squashedVendors(d).get(p.domainWithoutSuffix.replace(/[-_]/g, ""));
+  return imitated && imitated !== p.domain ? imitated : undefined;
 }
