@@ -1,17 +1,8 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -24,6 +15,7 @@ import { highestSeverity } from "../src/scan/index.js";
 import { defaultConfig } from "../src/scan/scan-config.js";
 import type { ScanResult } from "../src/scan/types.js";
 import { openGitRef } from "../src/sources/git.js";
+import { type Files, GIT_ENV, git, gitRepo } from "./git-fixtures.js";
 import { sarifValidator } from "./report-fixtures.js";
 
 // The built Action (dist/index.js) run the way the runner runs it: `node dist/index.js` in the
@@ -84,44 +76,8 @@ beforeAll(() => {
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "Fixture",
-  GIT_AUTHOR_EMAIL: "fixture@example.invalid",
-  GIT_COMMITTER_NAME: "Fixture",
-  GIT_COMMITTER_EMAIL: "fixture@example.invalid",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, ...GIT_ENV } }).trim();
-}
-
-type Files = Record<string, string | Buffer | null>;
-
-function writeFiles(dir: string, files: Files): void {
-  for (const [p, content] of Object.entries(files)) {
-    const full = join(dir, p);
-    if (content === null) rmSync(full, { force: true });
-    else {
-      mkdirSync(dirname(full), { recursive: true });
-      writeFileSync(full, content);
-    }
-  }
-}
-
 function repo(name: string) {
-  const dir = tmp(name);
-  git(dir, "init", "-q", "-b", "main");
-  return {
-    dir,
-    commit(files: Files, message = "change"): string {
-      writeFiles(dir, files);
-      git(dir, "add", "-A");
-      git(dir, "-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", message);
-      return git(dir, "rev-parse", "HEAD");
-    },
-  };
+  return gitRepo(tmp(name));
 }
 
 const md = (name: string, description: string, body: string) =>

@@ -32,23 +32,30 @@ export function tempDirs(label: string): (prefix: string) => string {
   };
 }
 
-export function writeFiles(root: string, files: Record<string, string>): void {
+/** File contents by path; `null` removes the file. */
+export type Files = Record<string, string | Uint8Array | null>;
+
+export function writeFiles(root: string, files: Files): void {
   for (const [p, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), content);
+    const full = join(root, p);
+    if (content === null) rmSync(full, { force: true });
+    else {
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, content);
+    }
   }
 }
 
 /** Writes `files` into the work tree `dir`, commits everything, returns the commit's sha. */
-export function commitFiles(dir: string, files: Record<string, string>): string {
+export function commitFiles(dir: string, files: Files, message = "change"): string {
   writeFiles(dir, files);
   git(dir, "add", "-A");
-  git(dir, "-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", "change");
+  git(dir, "-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty", "-m", message);
   return git(dir, "rev-parse", "HEAD");
 }
 
 /** A new repository on branch main in `dir`. */
 export function gitRepo(dir: string) {
   git(dir, "init", "-q", "-b", "main");
-  return { dir, commit: (files: Record<string, string>) => commitFiles(dir, files) };
+  return { dir, commit: (files: Files, message?: string) => commitFiles(dir, files, message) };
 }
