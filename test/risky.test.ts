@@ -58,7 +58,7 @@ describe("benign: does what it says → LOW_QUALITY, with its own words in the s
     expect(s.summary.join("\n")).toContain("uses attack techniques for privilege escalation");
   });
 
-  it("an official installer for a tool the skill does not name stays RISKY", () => {
+  it("an official installer for a tool the skill neither names nor runs stays RISKY", () => {
     const s = skill("benign/installer-for-undeclared-tool");
     expect(levels(s, "exec.curl-pipe-shell")).toEqual(["RISKY"]);
     expect(hits(s, "exec.curl-pipe-shell")[0]?.does).toBeUndefined();

@@ -53,4 +53,9 @@ export interface SkillIdentity {
   pairs: string[];
   /** Every word of the name and description from two letters ("uv", "gh", "az"), stop words left out. */
   words?: string[];
+  /**
+   * Commands SKILL.md's own code runs (`uv build`, `mise trust`): a well-known installer of one of them
+   * installs what the skill uses, even when its name and description do not name it.
+   */
+  runs?: string[];
 }

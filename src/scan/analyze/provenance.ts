@@ -31,7 +31,7 @@ export type Tier = Origin["tier"];
 /** Who controls a host: the finding records it as an `Origin` (types.ts), which says what each field means. */
 export type Provenance = Origin;
 
-export const NO_IDENTITY: SkillIdentity = { names: [], subjects: [], pairs: [], words: [] };
+export const NO_IDENTITY: SkillIdentity = { names: [], subjects: [], pairs: [], words: [], runs: [] };
 
 // Two- and three-letter words that are English, not tool names: "go to", "an app".
 const STOP = new Set(
@@ -112,7 +112,50 @@ export function identityOf(skillMdText: string | undefined): SkillIdentity {
   const words = new Set(
     [...wordsOf(name), ...dw].filter((w) => w.length >= 2 && !STOP.has(w) && !/^\d+$/.test(w)),
   );
-  return { names: [...names], subjects: [...subjects], pairs: [...pairs], words: [...words] };
+  return {
+    names: [...names],
+    subjects: [...subjects],
+    pairs: [...pairs],
+    words: [...words],
+    runs: commandsRun(skillMdText),
+  };
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+// A command at the start of a code line or an inline code span, after a prompt, `sudo`, `env` or
+// variable assignments: `$ UV_PUBLISH_TOKEN=x uv publish` runs uv.
+const COMMAND =
+  /^\s*(?:\$\s+)?(?:(?:sudo|env|exec|command|time)\s+)*(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+)*([a-z][a-z0-9-]{1,30})(?=\s|$)/;
+const INLINE_CODE = /`([^`\n]{2,200})`/g;
+// Shells, fetchers and builtins every install line has: an installer named install.sh does not install `sh`.
+const GENERIC_COMMANDS = new Set(
+  (
+    "sh bash zsh fish dash ksh pwsh powershell cmd curl wget echo printf cat cd ls cp mv rm mkdir chmod chown " +
+    "ln export source set unset test if then else fi for do done while case esac read eval exec py js ps1 " +
+    "python python3 node npm npx pip pip3 git open start run"
+  ).split(" "),
+);
+
+/** The commands SKILL.md's code blocks and inline code run (first words, at most 200 of them). */
+function commandsRun(text: string): string[] {
+  const out = new Set<string>();
+  let fence: string | undefined;
+  for (const line of text.slice(0, 200_000).split("\n")) {
+    const f = FENCE.exec(line);
+    if (f) {
+      if (!fence) fence = f[1]![0];
+      else if (f[1]![0] === fence) fence = undefined;
+      continue;
+    }
+    const spans = fence ? [line] : [...line.matchAll(INLINE_CODE)].map((m) => m[1]!);
+    for (const code of spans) {
+      const c = COMMAND.exec(code);
+      const cmd = c?.[1];
+      if (cmd && !STOP.has(cmd) && !ADDRESS_NOISE.has(cmd) && !GENERIC_COMMANDS.has(cmd)) out.add(cmd);
+    }
+    if (out.size >= 200) break;
+  }
+  return [...out];
 }
 
 /**
@@ -321,9 +364,20 @@ export function provenanceOf(url: string, d: DomainData, skill: SkillIdentity = 
       };
   }
   if (onList(host, d.allow) || onList(host, d.installers)) {
-    const tool = onList(host, MULTI_TENANT) ? undefined : namedTool(url, host, skill);
-    return tool
-      ? { tier: "official", host, why: `installs ${tool} from its vendor (${host})`, declared: tool }
+    const single = !onList(host, MULTI_TENANT);
+    const tool = single ? namedTool(url, host, skill) : undefined;
+    if (tool)
+      return { tier: "official", host, why: `installs ${tool} from its vendor (${host})`, declared: tool };
+    // Only on these listed hosts: a vendor's domain matched to a command the body runs would let any
+    // author declare a domain of their own by writing `devkit build` in an example.
+    const used = single ? namedTool(url, host, { ...skill, words: skill.runs ?? [] }) : undefined;
+    return used
+      ? {
+          tier: "official",
+          host,
+          why: `installs ${used}, which the skill's own commands run, from its vendor (${host})`,
+          declared: used,
+        }
       : { tier: "official", host, why: `from a well-known installer host or registry (${host})` };
   }
   // Throwaway top-level domains cost a few cents and are what fake-prerequisite campaigns register;
