@@ -205,6 +205,10 @@ describe("impersonation", () => {
     expect(claims("claude-official-docx")).toHaveLength(1);
     expect(claims("claude-docx")).toHaveLength(1);
     expect(claims("mcp-bulder")).toHaveLength(1); // typosquat with no brand
+    // A brand or "official" misspelled by a letter is still the claim.
+    expect(claims("anthropic-offical-pdf")).toHaveLength(1);
+    expect(claims("anthropc-docx")).toHaveLength(1);
+    expect(claims("claude-oficial-docx")).toHaveLength(1);
   });
 
   it("leaves community names and the real publisher alone", () => {
@@ -212,6 +216,7 @@ describe("impersonation", () => {
     expect(claims("pdf")).toEqual([]);
     expect(claims("pdfs")).toEqual([]); // short names: no typosquat without a brand
     expect(claims("claude-code-proxy-patterns")).toEqual([]);
+    expect(claims("pdf-tools-community")).toEqual([]);
     expect(claims("anthropic-pdf", "Official Anthropic skill.", "anthropics")).toEqual([]);
   });
 
@@ -221,6 +226,14 @@ describe("impersonation", () => {
     );
     expect(claims("invoice-maker", "Maintained by Anthropic.")).toHaveLength(1);
     expect(claims("invoice-maker", "Uses the official Anthropic SDK.")).toEqual([]);
+    // Words between the maker's brand and the kind, and a misspelled "official".
+    expect(claims("pdf-pro", "Offical Anthropic PDF skill (v2).")[0]).toContain(
+      'claims "Offical Anthropic PDF skill"',
+    );
+    expect(claims("notes", "Uses the official OpenAI Python SDK tools.")).toEqual([]);
+    // A weak brand must be next to the kind: this is Linear's own plugin for Claude Code.
+    expect(claims("linear", "The official Claude Code plugin for Linear.")).toEqual([]);
+    expect(claims("pdf-pro", "The official Claude skill for PDFs.")).toHaveLength(1);
     expect(claims("invoice-maker", "Calls the Claude API to draft invoices.")).toEqual([]);
   });
 

@@ -24,12 +24,24 @@ export function editDistance(a: string, b: string, max = 3): number {
 /** How far a name may be from a protected one and still pass for it: short names differ by little. */
 const tolerance = (name: string) => (name.length <= 4 ? 1 : 2);
 
+/**
+ * A brand or filler word misspelled by one letter ("offical", "anthropc") is read as that word: a
+ * typosquat changes a letter of the claim as readily as of the name. Short words must be exact.
+ */
+function asClaimWord(token: string, data: ImpersonationData): string {
+  if (token.length < 5) return token;
+  const words = [...data.brands, ...data.weakBrands, ...data.filler];
+  if (words.includes(token)) return token;
+  return words.find((w) => w.length >= 5 && editDistance(token, w, 1) <= 1) ?? token;
+}
+
 /** What the skill's name claims, or undefined when it claims nothing. */
 function nameClaim(name: string, data: ImpersonationData): string | undefined {
   const tokens = name
     .toLowerCase()
     .split(/[-_.\s]+/)
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((t) => asClaimWord(t, data));
   const strong = tokens.filter((t) => data.brands.includes(t));
   const weak = tokens.filter((t) => data.weakBrands.includes(t));
   const unbranded = tokens.filter((t) => !data.brands.includes(t) && !data.weakBrands.includes(t));
@@ -61,13 +73,21 @@ function nameClaim(name: string, data: ImpersonationData): string | undefined {
 /** What an official claim is about: "the official Anthropic SDK" is a dependency, not a claim. */
 const KINDS = "skills?|plugins?|extensions?|tools?|apps?|versions?|releases?|integrations?|add-ons?";
 
+/** Words after a brand that make it something the skill uses, not who made it. */
+const DEPENDENCY = "sdks?|apis?|library|libraries|client|clients|cli|models?|platform|account|keys?";
+
 /** What the description claims about who made the skill, or undefined. */
 function descriptionClaim(description: string, data: ImpersonationData): string | undefined {
   const brands = [...data.brands, ...data.weakBrands.filter((b) => b !== "official")];
   if (brands.length === 0) return undefined;
   const alt = brands.map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  // Up to two words may stand between a maker's brand and the kind ("Official Anthropic PDF skill"),
+  // never one that makes it a dependency ("the official OpenAI Python SDK tools"). A weak brand must
+  // be next to the kind: "official Claude Code plugin for Linear" is Linear's.
+  const strong = data.brands.map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") || "(?!)";
+  const between = `(?:(?!(?:${DEPENDENCY})\\b)[\\w.-]{1,24}\\s{1,8}){0,2}`;
   const re = new RegExp(
-    `\\bofficial\\s{1,8}(?:${alt})\\s{1,8}(?:${KINDS})\\b|\\b(?:${alt})(?:'s|’s)?\\s{1,8}official\\s{1,8}(?:${KINDS})\\b|\\b(?:made|published|maintained|developed|released|provided|verified|certified|endorsed)\\s{1,8}by\\s{1,8}(?:${data.brands.join("|")})\\b`,
+    `\\b(?:official|offical|officail|oficial)\\s{1,8}(?:(?:${strong})\\s{1,8}${between}|(?:${alt})\\s{1,8})(?:${KINDS})\\b|\\b(?:${alt})(?:'s|’s)?\\s{1,8}official\\s{1,8}(?:${KINDS})\\b|\\b(?:made|published|maintained|developed|released|provided|verified|certified|endorsed)\\s{1,8}by\\s{1,8}(?:${data.brands.join("|")})\\b`,
     "i",
   );
   const m = re.exec(description);
