@@ -113,6 +113,22 @@ describe("benign look-alikes stay below the quarantine line, for the right reaso
   });
 });
 
+describe("compiled Java", () => {
+  it("is told from a universal Mach-O binary, which shares its magic number", async () => {
+    const cls = new Uint8Array([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0x41, 0, 0x1d]);
+    const fat = new Uint8Array([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2, 0, 0, 0, 7]);
+    expect(decodeBytes(cls).format).toBe("java-class");
+    expect(decodeBytes(fat).format).toBe("mach-o");
+    const s = await scanOne({
+      "s/SKILL.md": skillMd("s", "Formats Java. Use when asked.", "Run `java -cp lib Fmt`.\n"),
+      "s/lib/Fmt.class": cls,
+    });
+    const f = s.findings.find((x) => x.ruleId === "binary.executable");
+    expect(f?.excerpt).toBe("lib/Fmt.class: compiled Java class (run by java)");
+    expect(f?.level).toBe("SUSPICIOUS");
+  });
+});
+
 describe("compiled Python", () => {
   it("is recognised by its magic number whatever the file is called", () => {
     expect(decodeBytes(new Uint8Array([0xcb, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0])).format).toBe("pyc");

@@ -171,6 +171,9 @@ function binaryFindings(
   if (decoded.format === "elf" || decoded.format === "pe" || decoded.format === "mach-o") {
     return [findingAt(CHECKS.executable, place, { excerpt: `${rel}: ${decoded.format} executable` })];
   }
+  if (decoded.format === "java-class") {
+    return [findingAt(CHECKS.executable, place, { excerpt: `${rel}: compiled Java class (run by java)` })];
+  }
   if (format) {
     const doc = decoded.format === "zip" ? zipDocumentKind(rel, raw) : undefined;
     if (doc) {

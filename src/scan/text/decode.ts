@@ -10,6 +10,7 @@ export interface DecodedFile {
     | "elf"
     | "pe"
     | "mach-o"
+    | "java-class"
     | "zip"
     | "gzip"
     | "7z"
@@ -29,6 +30,10 @@ function magic(b: Uint8Array): DecodedFile["format"] | undefined {
   const m = (...xs: number[]) => xs.every((x, i) => b[i] === x);
   if (m(0x7f, 0x45, 0x4c, 0x46)) return "elf";
   if (m(0x4d, 0x5a)) return "pe";
+  // Java class files share 0xCAFEBABE with universal Mach-O binaries; a class file's major version
+  // (bytes 6-7) is 45 or more, while a universal binary counts its architectures there (a handful).
+  if (m(0xca, 0xfe, 0xba, 0xbe) && b[4] === 0 && b[5] === 0 && ((b[6]! << 8) | b[7]!) >= 45)
+    return "java-class";
   if (
     m(0xcf, 0xfa, 0xed, 0xfe) ||
     m(0xce, 0xfa, 0xed, 0xfe) ||
