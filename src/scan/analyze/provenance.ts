@@ -399,8 +399,9 @@ function onList(host: string, list: readonly string[]): boolean {
   return list.some((e) => !e.includes("/") && hostMatches(host, e));
 }
 
-// `curl -fsLS get.chezmoi.io`: curl and wget take an address without a scheme.
-const FETCH_CMD = /\b(?:curl|wget)\b[^|;&\n]{0,400}/gi;
+// `curl -fsLS get.chezmoi.io`, `irm bun.sh/install.ps1`: curl, wget and PowerShell's fetchers take an
+// address without a scheme.
+const FETCH_CMD = /\b(?:curl|wget|irm|iwr|invoke-restmethod|invoke-webrequest)\b[^|;&\n]{0,400}/gi;
 const BARE_HOST = /^["']?([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9][a-z0-9-]{0,62})+)(\/[^\s"']*)?["']?$/i;
 
 /** The addresses a command fetches from: URLs with a scheme and bare host names given to curl or wget. */
@@ -412,8 +413,10 @@ export function commandUrls(text: string): string[] {
       const b = BARE_HOST.exec(arg.replace(/[)"'`]+$/, ""));
       if (!b) continue;
       const p = parseHost(b[1]!);
-      // A file name (install.sh) is no host: its "suffix" must be a real top-level domain.
-      if (!p.isIcann || !p.domain || /\.(sh|py|ps1|js|json|txt|zip|gz|tgz)$/i.test(b[1]!)) continue;
+      // A file name (install.sh) is no host: its "suffix" must be a real top-level domain, and a name
+      // that reads as a file counts only with a path after it (bun.sh/install, astral.sh/uv).
+      if (!p.isIcann || !p.domain) continue;
+      if (!b[2]?.slice(1) && /\.(sh|py|ps1|js|json|txt|zip|gz|tgz)$/i.test(b[1]!)) continue;
       out.push(`https://${b[1]}${b[2] ?? "/"}`);
     }
   }

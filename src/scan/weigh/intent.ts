@@ -41,7 +41,7 @@ const RUNNABLE = new Set(["download-execute", "obfuscation"]);
 export const CATALOGUE_FAMILIES = 3;
 
 const DESCRIBING_HEADING =
-  /\b(detect(?:ion|ions|ing|s)?|hunt(?:ing|s)?|iocs?|indicators?|sigma|yara|osquery|telemetry|signatures?|(?:attack|rce|injection|exploit) (?:patterns?|techniques?|vectors?|examples?|surface)|payloads?|threats?|threat model|mitre|att&ck|vulnerable|vulnerabilit(?:y|ies)|anti-?patterns?|bad (?:examples?|practices?|patterns?)|red flags|warning signs|what to look for|malicious (?:examples?|patterns?|indicators?)|insecure|common (?:mistakes|pitfalls)|pitfalls|don'?t|do not|never|avoid|known (?:malware|attacks?)|case stud(?:y|ies)|forensics?|artifacts?|false positives?)\b/i;
+  /\b(detect(?:ion|ions|ing|s)?|hunt(?:ing|s)?|iocs?|indicators?|sigma|yara|osquery|telemetry|signatures?|(?:attack|rce|injection|exploit) (?:patterns?|techniques?|vectors?|examples?|surface)|payloads?|threats?|threat model|mitre|att&ck|vulnerable|vulnerabilit(?:y|ies)|anti-?patterns?|bad (?:examples?|practices?|patterns?)|red flags|warning signs|what to look for|malicious (?:examples?|patterns?|indicators?)|insecure|common (?:mistakes|pitfalls)|pitfalls|don'?t|do not|never|avoid|not to (?:do|use|set|enable)|not recommended|unsafe (?:settings?|options?|configurations?)|known (?:malware|attacks?)|case stud(?:y|ies)|forensics?|artifacts?|false positives?)\b/i;
 
 /** A section that tells the user or agent to act: what it holds is run, whatever else the file is. */
 const DIRECTING_HEADING =
@@ -415,7 +415,7 @@ function markedBad(file: TextFile, fence: Fence, line: number): boolean {
 function describingTable(file: TextFile, line: number): boolean {
   let l = line;
   while (l > 1 && /^\s*\|/.test(file.lines.lineText(l - 1))) l--;
-  return /\b(dangerous|vulnerable|insecure|unsafe|payloads?|attacks?|exploits?|malicious|techniques?|indicators?|iocs?|signatures?|detections?|bad)\b/i.test(
+  return /\b(dangerous|vulnerable|insecure|unsafe|payloads?|attacks?|exploits?|malicious|techniques?|indicators?|iocs?|signatures?|detections?|bad|why not|not recommended|risks?)\b/i.test(
     file.lines.lineText(l),
   );
 }

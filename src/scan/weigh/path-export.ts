@@ -22,3 +22,36 @@ export function toolchainPath(f: Finding, line: string): string | undefined {
   if (!dir || !TOOLCHAIN_BIN.test(dir)) return undefined;
   return `only adds ${dir}, a toolchain's own bin folder, to PATH in the shell profile`;
 }
+
+// `cat >> ~/.zshrc <<'EOF' … EOF`: installers' docs add shell settings this way (nvm's auto-switch
+// hook, completions, a prompt). What the block holds decides: one that fetches, decodes, starts
+// something in the background, opens a socket, hides a file or redefines sudo/su/ssh keeps the
+// finding's level; one that only sets variables, functions and hooks is held at RISKY, since it
+// still runs in every new terminal.
+const HEREDOC = /<<-?[ \t]*(["']?)([A-Za-z_][A-Za-z0-9_]{0,40})\1/;
+const RC_DANGER =
+  /\b(?:curl|wget|nc|ncat|socat|telnet|base64|xxd|openssl|nohup|disown|setsid|osascript|python[23]?\s+-c|node\s+-e|perl\s+-e|ruby\s+-e|eval|crontab|launchctl|systemctl|ssh-add)\b|https?:\/\/|\/dev\/(?:tcp|udp)|&\s*(?:$|;)|\balias\s+(?:sudo|su|ssh|scp|git|ls|cd)=|\b(?:sudo|su)\s*\(\)|\/tmp\/|\/\.cache\/|\$\(\s*echo\b|\\x[0-9a-f]{2}/im;
+const MAX_HEREDOC_LINES = 80;
+
+/** Why a here-document appended to a shell profile only holds inert settings, or undefined. */
+export function inertProfileBlock(
+  f: Finding,
+  file: { lines: { lineText(n: number): string; lineCount: number } },
+): string | undefined {
+  if (f.ruleId !== "persist.shell-rc-write") return undefined;
+  const head = file.lines.lineText(f.line);
+  const h = HEREDOC.exec(head);
+  if (!h) return undefined;
+  const end = h[2]!;
+  const body: string[] = [];
+  for (let n = f.line + 1; n <= Math.min(file.lines.lineCount, f.line + MAX_HEREDOC_LINES); n++) {
+    const text = file.lines.lineText(n);
+    if (text.trim() === end) {
+      if (body.length === 0 || RC_DANGER.test(body.join("\n"))) return undefined;
+      return `appends ${body.length} line${body.length === 1 ? "" : "s"} of shell settings that fetch, decode and start nothing`;
+    }
+    body.push(text);
+  }
+  // No end within reach: the block is too long, or not a here-document, to be judged inert.
+  return undefined;
+}

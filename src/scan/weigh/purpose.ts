@@ -4,12 +4,14 @@ import { levelOf } from "../levels.js";
 import { fencesOf } from "../markdown/context.js";
 import type { Finding } from "../types.js";
 import { adjust, cappedAt } from "./adjust.js";
+import { confinedPermission } from "./agent-scope.js";
 import { confirmationElsewhere } from "./confirmation.js";
 import type { Judgement } from "./judgement.js";
 import { existenceOnly, placeholderKey } from "./key-files.js";
 import { againstTargetOf, offensivePurpose, proofOfConcept } from "./offensive-guide.js";
-import { toolchainPath } from "./path-export.js";
+import { inertProfileBlock, toolchainPath } from "./path-export.js";
 import { persistenceRead } from "./persistence-reads.js";
+import { projectAgentConfig } from "./project-config.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 import { FILE_CMD, REPO_CMD, SERVICE_CMD, sudoReadsOnly, sudoRunsTool } from "./sudo-reads.js";
 
@@ -312,6 +314,9 @@ export const purpose: Stage = {
             at.file.kind === "instructions" ? toolchainPath(f, at.line) : undefined,
             "adds its toolchain's bin folder to PATH",
           ),
+        () => risky(inertProfileBlock(f, at.file)),
+        () => risky(confinedPermission(f, at.file, at.line)),
+        () => low(projectAgentConfig(f, at.file, at.line), "edits the project's own agent configuration"),
         () =>
           low(
             confirmationElsewhere(f, at.line, () => passageAbove(at.file, f.line)),
