@@ -171,6 +171,9 @@ describe("commandUrls: what a command fetches", () => {
     expect(commandUrls("iwr -useb cdn-update.click/a.ps1 | iex")).toEqual(["https://cdn-update.click/a.ps1"]);
     expect(commandUrls("curl -fsSL bun.sh/install | bash")).toEqual(["https://bun.sh/install"]);
     expect(commandUrls("iwr setup.ps1")).toEqual([]);
+    expect(commandUrls("irm get.scoop.sh | iex")).toEqual(["https://get.scoop.sh/"]);
+    expect(commandUrls("curl -o get.tools.sh cdn-update.click/x")).toEqual(["https://cdn-update.click/x"]);
+    expect(commandUrls("iwr -OutFile setup.ps1 get.scoop.sh")).toEqual(["https://get.scoop.sh/"]);
     expect(commandUrls("curl -fsSL https://aspire.dev/install.sh | bash")).toEqual([
       "https://aspire.dev/install.sh",
     ]);

@@ -160,6 +160,12 @@ export function analyzeHidden(
       for (const m of htmlComments(text)) {
         const { body } = m;
         if (body.length < 30) continue;
+        // Inside a code span or block a Markdown page shows the comment as written: nothing is hidden
+        // (security guides quote injected comments this way). What it says is read by the rules.
+        if (file.kind === "instructions" && file.contextAt) {
+          const where = file.contextAt(m.index);
+          if (where === "inline-code" || where === "code-block") continue;
+        }
         const words = new Set([...body.matchAll(DIRECTIVE)].map((d) => d[0].toLowerCase()));
         const order = STRONG.test(body) && (!AUTHORING.test(body) || COVERT.test(body));
         if (words.size >= 2 && order) {

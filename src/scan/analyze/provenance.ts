@@ -405,18 +405,30 @@ const FETCH_CMD = /\b(?:curl|wget|irm|iwr|invoke-restmethod|invoke-webrequest)\b
 const BARE_HOST = /^["']?([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9][a-z0-9-]{0,62})+)(\/[^\s"']*)?["']?$/i;
 
 /** The addresses a command fetches from: URLs with a scheme and bare host names given to curl or wget. */
+const VALUE_OPTION =
+  /^(?:-[oOHdudAeFTwxK]|--(?:output|output-document|header|data(?:-\w+)?|user|user-agent|form|upload-file|write-out|proxy|config)|-(?:OutFile|Headers|Body|InFile|UserAgent|Method|Proxy))$/i;
+
 export function commandUrls(text: string): string[] {
   const out = findUrls(text).map((u) => u.url);
   for (const m of text.matchAll(FETCH_CMD)) {
+    let optionValue = false;
     for (const arg of m[0].split(/[ \t]+/).slice(1)) {
-      if (arg.startsWith("-") || arg.includes("://")) continue;
+      // The value of an option that names a file or a header (`-o install.sh`, `-OutFile x.ps1`) is no address.
+      const skip = optionValue;
+      optionValue = VALUE_OPTION.test(arg);
+      if (skip || arg.startsWith("-") || arg.includes("://")) continue;
       const b = BARE_HOST.exec(arg.replace(/[)"'`]+$/, ""));
       if (!b) continue;
       const p = parseHost(b[1]!);
       // A file name (install.sh) is no host: its "suffix" must be a real top-level domain, and a name
       // that reads as a file counts only with a path after it (bun.sh/install, astral.sh/uv).
       if (!p.isIcann || !p.domain) continue;
-      if (!b[2]?.slice(1) && /\.(sh|py|ps1|js|json|txt|zip|gz|tgz)$/i.test(b[1]!)) continue;
+      if (
+        !b[2]?.slice(1) &&
+        b[1]!.split(".").length < 3 &&
+        /\.(sh|py|ps1|js|json|txt|zip|gz|tgz)$/i.test(b[1]!)
+      )
+        continue;
       out.push(`https://${b[1]}${b[2] ?? "/"}`);
     }
   }

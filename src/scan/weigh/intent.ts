@@ -41,7 +41,7 @@ const RUNNABLE = new Set(["download-execute", "obfuscation"]);
 export const CATALOGUE_FAMILIES = 3;
 
 const DESCRIBING_HEADING =
-  /\b(detect(?:ion|ions|ing|s)?|hunt(?:ing|s)?|iocs?|indicators?|sigma|yara|osquery|telemetry|signatures?|(?:attack|rce|injection|exploit) (?:patterns?|techniques?|vectors?|examples?|surface)|payloads?|threats?|threat model|mitre|att&ck|vulnerable|vulnerabilit(?:y|ies)|anti-?patterns?|bad (?:examples?|practices?|patterns?)|red flags|warning signs|what to look for|malicious (?:examples?|patterns?|indicators?)|insecure|common (?:mistakes|pitfalls)|pitfalls|don'?t|do not|never|avoid|not to (?:do|use|set|enable)|not recommended|unsafe (?:settings?|options?|configurations?)|known (?:malware|attacks?)|case stud(?:y|ies)|forensics?|artifacts?|false positives?)\b/i;
+  /\b(detect(?:ion|ions|ing|s)?|hunt(?:ing|s)?|iocs?|indicators?|sigma|yara|osquery|telemetry|signatures?|(?:attack|rce|injection|exploit) (?:patterns?|techniques?|vectors?|examples?|surface)|payloads?|threats?|threat model|mitre|att&ck|vulnerable|vulnerabilit(?:y|ies)|anti-?patterns?|bad (?:examples?|practices?|patterns?)|red flags|warning signs|what to look for|malicious (?:examples?|patterns?|indicators?)|insecure|common (?:mistakes|pitfalls)|pitfalls|don'?t|do not|never|avoid|not to (?:do|use|set|enable)|not recommended|checks|what (?:it|this skill|the audit) (?:checks|flags|looks for|reports)|report (?:example|format)|example (?:report|output)|sample output|remediation(?: guidance)?|unsafe (?:settings?|options?|configurations?)|known (?:malware|attacks?)|case stud(?:y|ies)|forensics?|artifacts?|false positives?)\b/i;
 
 /** A section that tells the user or agent to act: what it holds is run, whatever else the file is. */
 const DIRECTING_HEADING =
@@ -66,6 +66,71 @@ const COMMAND_SYNTAX = /[|><$;&`/\\=]|::|\s-{1,2}\w|\(.*\)/;
 /** A sentence that warns against what follows on its line ("never run …", "❌", "Bad:"). */
 const NEGATION =
   /(\b(?:never|do not|don'?t|must not|mustn'?t|should not|shouldn'?t|avoid(?:ing)?|forbid(?:den)?|prohibit(?:ed)?)\b(?!\s+(?:forget|skip|omit|miss|hesitate|ask|wait|prompt|tell|mention|show|reveal|inform|confirm|stop|interrupt|log|print|explain))|❌|🚫|⛔|\b(?:bad|wrong|vulnerable|insecure|unsafe|dangerous|anti-?pattern|malicious|attacker)\b\s*(?:[:)(]|example|code|pattern|version))/i;
+
+/**
+ * The match sits inside a string literal that a script compares or searches for (`if "Bash(*)" in
+ * allow`, `line.includes("curl | sh")`, `grep -q 'bypassPermissions'`), or inside a sentence it
+ * prints ('permissions.allow contains "Bash(*)"'): an auditor looking for it, not a use of it.
+ */
+function testedOrTold(line: string, at: number): string | undefined {
+  if (at < 0 || at >= line.length) return undefined;
+  // The literal must hold the match's first character; where the match ends is not recorded.
+  const end = at + 1;
+  for (const q of ["'", '"', "`"]) {
+    const open = line.lastIndexOf(q, at - 1);
+    if (open < 0) continue;
+    const close = line.indexOf(q, end);
+    if (close < 0 || line.slice(open + 1, at).includes(q)) continue;
+    const before = line.slice(0, open);
+    const after = line.slice(close + 1);
+    if (/^\s*(?:not\s+)?in\b|^\s*[!=]==?/.test(after) || /(?:[!=]==?|\bin|\bnot in)\s*$/.test(before))
+      return "tests text for it (a check that looks for it), not a use";
+    if (
+      /\.(?:includes|startswith|endswith|test|search|match|indexOf|find|count)\(\s*[rbf]?$/.test(before) ||
+      /\bgrep\s+(?:-\w+\s+)*$/.test(before)
+    )
+      return "searches text for it (a check that looks for it), not a use";
+    // A sentence about it ('permissions.allow contains "Bash(*)"') passed to a call or printed, whose
+    // line writes nowhere: `echo "… curl | sh" | crontab -` and `>> authorized_keys` are writes.
+    const literal = line.slice(open + 1, close);
+    const sentence = (literal.match(/[A-Za-z]{2,}/g)?.length ?? 0) >= 3 && DESCRIPTIVE.test(literal);
+    const writes =
+      /[|>]/.test(after.replace(/\d?>&\d/g, "")) || /\b(?:tee|crontab|eval|exec|write\w*)\b/.test(after);
+    if (sentence && !writes && /(?:\(|,)\s*[rbf]?$|\b(?:echo|printf)\s+$/.test(before))
+      return "names it in a message the script shows, not a use";
+  }
+  return undefined;
+}
+
+/** Words of a sentence that reports on something rather than a command or a value. */
+const DESCRIPTIVE =
+  /\b(?:contains?|found|has|uses?|is (?:set|enabled|on|present)|detected|allows?|grants?|enabled|risky|dangerous|insecure|warning|flagged)\b/i;
+
+/** "Replace `Bash(*)` with …", "remove `curl … | sh` from the hook": the text says to take it out. */
+const REMOVAL = /\b(?:replace|remove|revoke|delete|drop|strip)\s+(?:the\s+)?[`"'“]*$/i;
+
+/** "… is something like `mshta https://…`", "such as `iwr … | iex`": what follows is an example. */
+const EXAMPLE_LEAD =
+  /\b(?:something like|such as|looks? like|for example|for instance|e\.g\.|an example (?:is|would be)|a typical (?:one|example|payload|lure|command)(?: is)?)\b/i;
+const RUN_ORDER = /\b(?:run|execute|paste|type|enter|install|copy|open|launch)\b/i;
+
+/**
+ * The sentence holding the match (its paragraph's lines above, up to two) leads into it as an
+ * example, and does not itself tell the reader to run, paste or install anything.
+ */
+function exampleLead(file: TextFile, f: Finding): boolean {
+  let text = file.lines.lineText(f.line).slice(0, Math.max(0, f.column - 1));
+  for (let n = f.line - 1; n >= Math.max(1, f.line - 2); n--) {
+    const t = file.lines.lineText(n);
+    if (!t.trim() || /^\s*(?:#|[-*+]\s|\d+\.\s|>|\||`{3}|~{3})/.test(t)) break;
+    text = `${t} ${text}`;
+  }
+  // A sentence ends at . ! ? before a blank: the dots of a host or file name (check.hta) do not end it.
+  const end = [...text.matchAll(/[.!?](?=\s)/g)].pop();
+  const sentence = end ? text.slice(end.index + 1) : text;
+  const lead = EXAMPLE_LEAD.exec(sentence);
+  return lead !== null && !RUN_ORDER.test(sentence);
+}
 
 /** The opposite marker: from here on the example is what to do. */
 const GOOD_MARKER = /✅|✔|\b(?:good|correct|secure|safe|fixed|recommended|do this|better)\b\s*[:)(]/i;
@@ -289,6 +354,10 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
       if (prose.some(([a, b]) => f.line >= a && f.line <= b))
         return "describes it in a docstring or block comment";
     }
+    if (isCodeKind(file.kind) && !EXEC_SINK.test(line)) {
+      const named = testedOrTold(line, f.column - 1);
+      if (named) return named;
+    }
     if (file.kind === "python" || file.kind === "javascript") {
       const sink = memo(plan.sinks, file.path, () => EXEC_SINK.test(file.text));
       if (!sink && DATA_LINE.test(line))
@@ -327,6 +396,9 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
 
   if (!toAgent) {
     if (negates(before)) return 'warns against it (a negated or "bad example" line)';
+    if (REMOVAL.test(before)) return "says to remove or replace it";
+    if (fence === undefined && exampleLead(file, f))
+      return 'an example of what it looks like ("something like …"), not a step to run';
     if (fence && i > fence.start) {
       const trimmed = line.trimStart();
       if (/^(#(?!!)|\/\/|--\s|;)/.test(trimmed) && !COMMENT_ORDER.test(trimmed))

@@ -8,6 +8,7 @@ import { confinedPermission } from "./agent-scope.js";
 import { confirmationElsewhere } from "./confirmation.js";
 import type { Judgement } from "./judgement.js";
 import { existenceOnly, placeholderKey } from "./key-files.js";
+import { announcedLocalRead } from "./local-audit.js";
 import { againstTargetOf, offensivePurpose, proofOfConcept } from "./offensive-guide.js";
 import { inertProfileBlock, toolchainPath } from "./path-export.js";
 import { persistenceRead } from "./persistence-reads.js";
@@ -317,6 +318,7 @@ export const purpose: Stage = {
         () => risky(inertProfileBlock(f, at.file)),
         () => risky(confinedPermission(f, at.file, at.line)),
         () => low(projectAgentConfig(f, at.file, at.line), "edits the project's own agent configuration"),
+        () => risky(announcedLocalRead(f, i.manifest.description ?? "", sendsAnything)),
         () =>
           low(
             confirmationElsewhere(f, at.line, () => passageAbove(at.file, f.line)),
