@@ -102,6 +102,32 @@ function testedOrTold(line: string, at: number): string | undefined {
   return undefined;
 }
 
+/** A skill that classifies or filters prompts: its description says so. */
+const DETECTOR_PURPOSE =
+  /\b(?:detect(?:s|or|ion|ing)?|classif(?:y|ies|ier|ication)|guardrails?|filter(?:s|ing)?|moderat(?:e|ion|ing)|flag(?:s|ged|ging)?|scan(?:s|ner|ning)?|screen(?:s|ing)?)\b/i;
+/** The line leading into a list says the list is what something looks for. */
+const LOOKS_FOR =
+  /\b(?:looks? for|detects?|flags?|matches|catches|blocks?|signals?|patterns?|phrases?|families|indicators?|examples? of|such as)\b/i;
+
+/**
+ * "- Override: ignore previous instructions, disregard your guidelines, forget everything above":
+ * in a skill whose description says it detects or filters prompts, a list item of two or more
+ * comma-separated phrases under a line saying what the list is looked for. An order to the agent
+ * is a sentence, not a family of alternatives under "the heuristic looks for these".
+ */
+function phraseList(file: TextFile, line: number, description: string): boolean {
+  if (!DETECTOR_PURPOSE.test(description)) return false;
+  const item = /^\s*[-*+]\s+(?:\*\*)?[\w ()/-]{1,40}(?:\*\*)?:\s*(.+)$/.exec(file.lines.lineText(line));
+  if (!item?.[1] || item[1].split(/,\s*/).filter((p) => p.trim().length > 0 && p.length <= 80).length < 2)
+    return false;
+  for (let n = line - 1; n >= Math.max(1, line - 30); n--) {
+    const t = file.lines.lineText(n);
+    if (!t.trim() || /^\s*[-*+]\s/.test(t)) continue;
+    return LOOKS_FOR.test(t);
+  }
+  return false;
+}
+
 /** Words of a sentence that reports on something rather than a command or a value. */
 const DESCRIPTIVE =
   /\b(?:contains?|found|has|uses?|is (?:set|enabled|on|present)|detected|allows?|grants?|enabled|risky|dangerous|insecure|warning|flagged)\b/i;
@@ -267,6 +293,8 @@ interface Plan {
   selfReading: Map<string, boolean>;
   /** Lines (lower-cased) of directing files that tell the reader to run something. */
   orders: string[];
+  /** The skill's description: what it says it is for. */
+  description: string;
 }
 
 function planOf(findings: Finding[], input: WeighInput): Plan {
@@ -322,6 +350,7 @@ function planOf(findings: Finding[], input: WeighInput): Plan {
     sinks: new Map(),
     selfReading: new Map(),
     orders,
+    description: input.manifest.description ?? "",
   };
 }
 
@@ -406,6 +435,9 @@ export function describes(f: Finding, file: TextFile, plan: Plan): string | unde
       if (markedBad(file, fence, f.line)) return 'a "bad" or "vulnerable" example, marked as what not to do';
     }
   }
+
+  if (toAgent && fence === undefined && phraseList(file, f.line, plan.description))
+    return "one of the phrases a detector looks for, listed with others of its family";
 
   // In SKILL.md a phrase addressed to the agent is an order even as a table cell ("| 1 | Ignore … |").
   if (fence === undefined && !(toAgent && directingFile) && namesOnly(line, f.column))
