@@ -13,6 +13,7 @@ import { againstTargetOf, offensivePurpose, proofOfConcept } from "./offensive-g
 import { inertProfileBlock, toolchainPath } from "./path-export.js";
 import { persistenceRead } from "./persistence-reads.js";
 import { projectAgentConfig } from "./project-config.js";
+import { shippedUnit } from "./shipped-unit.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 import { FILE_CMD, REPO_CMD, SERVICE_CMD, sudoReadsOnly, sudoRunsTool } from "./sudo-reads.js";
 
@@ -317,8 +318,9 @@ export const purpose: Stage = {
           ),
         () => risky(inertProfileBlock(f, at.file)),
         () => risky(confinedPermission(f, at.file, at.line)),
+        () => risky(shippedUnit(f, at, i.skillMd, i.texts)),
         () => low(projectAgentConfig(f, at.file, at.line), "edits the project's own agent configuration"),
-        () => risky(announcedLocalRead(f, i.manifest.description ?? "", sendsAnything)),
+        () => risky(announcedLocalRead(f, at.line, i.manifest.description ?? "", sendsAnything)),
         () =>
           low(
             confirmationElsewhere(f, at.line, () => passageAbove(at.file, f.line)),
