@@ -14,13 +14,31 @@ const APPEND =
 const APPEND_AFTER =
   /^\s*(?:echo|printf)\s+(['"])export\s+PATH=\\?"?\$\{?PATH\}?:([^"':;|&`]+)\\?"?\1\s*>>\s*["']?(?:~|\$HOME|\$\{HOME\})\/\.(?:bashrc|bash_profile|profile|zshrc|zprofile|zshenv)["']?\s*$/;
 
+/**
+ * What vendors' docs append besides PATH: a tool's own shell completion (`source <(kubectl completion
+ * zsh)`, `eval "$(uv generate-shell-completion zsh)"`), Go's bin folder (`$(go env GOPATH)/bin`), a
+ * short alias for a tool (`alias k=kubectl`) and zsh's `compdef` for it. The quoted text must be
+ * exactly one of these: anything else appended (a download, an eval of another command, an alias
+ * over sudo) is judged as found.
+ */
+const TOOL_LINE =
+  /^(?:source\s+<\(\s*[a-z][\w-]{0,40}\s+(?:completion|completions)\s+(?:bash|zsh|fish)\s*\)|eval\s+\\?"\$\(\s*[a-z][\w-]{0,40}\s+(?:completion|completions|generate-shell-completion|shell-completion|init)\s+(?:-\s+)?(?:bash|zsh|fish)?\s*\)\\?"|export\s+PATH=\\?"?\$\{?PATH\}?:\$\(go\s+env\s+GOPATH\)\/bin\\?"?|alias\s+[a-z][\w-]{0,15}=[a-z][\w-]{1,40}|compdef\s+[\w-]{1,60}\s+[a-z][\w-]{0,15})$/;
+const TOOL_APPEND =
+  /^\s*(?:echo|printf)\s+(['"])(.+)\1\s*>>\s*["']?(?:~|\$HOME|\$\{HOME\})\/\.(?:bashrc|bash_profile|profile|zshrc|zprofile|zshenv)["']?\s*$/;
+/** Commands an alias must never shadow: a short alias for a tool is fine, one over these is a trap. */
+const SHADOWED = /^alias\s+(?:sudo|su|ssh|scp|git|ls|cd|cat|curl|wget|python3?|node|npm|pip3?)=/;
+
 /** Why a shell-profile append only puts a toolchain's bin folder on PATH, or undefined. */
 export function toolchainPath(f: Finding, line: string): string | undefined {
   if (f.ruleId !== "persist.shell-rc-append") return undefined;
   const m = APPEND.exec(line) ?? APPEND_AFTER.exec(line);
   const dir = m?.[2]?.trim();
-  if (!dir || !TOOLCHAIN_BIN.test(dir)) return undefined;
-  return `only adds ${dir}, a toolchain's own bin folder, to PATH in the shell profile`;
+  if (dir && TOOLCHAIN_BIN.test(dir))
+    return `only adds ${dir}, a toolchain's own bin folder, to PATH in the shell profile`;
+  const t = TOOL_APPEND.exec(line)?.[2]?.trim();
+  if (t && TOOL_LINE.test(t) && !SHADOWED.test(t))
+    return `only adds a tool's completion, bin folder or short alias to the shell profile (${t})`;
+  return undefined;
 }
 
 // `cat >> ~/.zshrc <<'EOF' … EOF`: installers' docs add shell settings this way (nvm's auto-switch

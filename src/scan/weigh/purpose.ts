@@ -314,7 +314,7 @@ export const purpose: Stage = {
         () =>
           low(
             at.file.kind === "instructions" ? toolchainPath(f, at.line) : undefined,
-            "adds its toolchain's bin folder to PATH",
+            "adds its toolchain's bin folder, completion or alias to the shell profile",
           ),
         () => risky(inertProfileBlock(f, at.file)),
         () => risky(confinedPermission(f, at.file, at.line)),
