@@ -169,3 +169,21 @@ describe("a service unit the skill ships and installs", () => {
     ).toBe("SUSPICIOUS");
   });
 });
+
+describe("an address with a stand-in for the reader's own part", () => {
+  it("is a template the user fills in: no unlisted-host finding; the same address complete is one", async () => {
+    const page = (action: string) =>
+      scanOne({
+        "landing/SKILL.md": skillMd(
+          "landing",
+          "Builds landing pages. Use when asked.",
+          "Copy `assets/page.html`.\n",
+        ),
+        "landing/assets/page.html": `<form action="${action}" method="POST"><input name="email"></form>\n`,
+      });
+    const template = await page("https://forms.quickcollect.net/f/YOUR_FORM_ID");
+    expect(template.findings.some((f) => f.ruleId === "url.unlisted-host")).toBe(false);
+    const real = await page("https://forms.quickcollect.net/f/abc123");
+    expect(real.findings.some((f) => f.ruleId === "url.unlisted-host")).toBe(true);
+  });
+});

@@ -3,14 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadBuiltinRuleSet } from "../src/node/load.js";
 import { scanPath } from "../src/node/scan-path.js";
-import {
-  commandUrls,
-  fetchesOpaqueAddress,
-  identityOf,
-  lookalikeOf,
-  provenanceOf,
-  type Tier,
-} from "../src/scan/analyze/provenance.js";
+import { commandUrls, fetchesOpaqueAddress } from "../src/scan/analyze/command-urls.js";
+import { identityOf, lookalikeOf, provenanceOf, type Tier } from "../src/scan/analyze/provenance.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
 import { defaultConfig } from "../src/scan/scan-config.js";
 import type { SkillReport } from "../src/scan/types.js";

@@ -6,8 +6,9 @@ import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import { joinSoftWraps } from "../text/soft-wrap.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
+import { commandUrls, fetchesOpaqueAddress } from "./command-urls.js";
 import { hostsIn } from "./hosts.js";
-import { commandUrls, fetchesOpaqueAddress, worstProvenance } from "./provenance.js";
+import { worstProvenance } from "./provenance.js";
 
 const MAX_MATCHES_PER_RULE_PER_FILE = 20;
 

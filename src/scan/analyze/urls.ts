@@ -64,6 +64,10 @@ const UNLISTED: CheckMeta = {
   capabilities: ["network"],
 };
 
+/** A path or query part written for the reader to replace: YOUR_FORM_ID, <id>, {token}, xxxx. */
+const STAND_IN_PART =
+  /\b(?:YOUR|MY)_[A-Z0-9_]{2,40}\b|\byour-[a-z0-9-]{2,40}\b|<[A-Za-z][\w .-]{0,30}>|\{[A-Za-z_][\w.-]{0,30}\}|\bx{4,}\b|\bX{4,}\b/;
+
 export const URL_CHECKS: CheckMeta[] = [BLOCKLISTED, DISGUISED_RUN, DISGUISED, UNLISTED];
 
 const USE_VERBS =
@@ -221,6 +225,9 @@ export function analyzeUrls(
     // sent to or run: the verbs around it belong to the table or sentence it sits in. A command on
     // the link's own line still counts.
     if (place().context === "link" && !FETCH_ON_LINE.test(lineText)) continue;
+    // `https://formspree.io/f/YOUR_FORM_ID`: an address with a stand-in for the reader's own part is
+    // a template the user fills in; nothing goes there as written.
+    if (STAND_IN_PART.test(u.url.slice(u.url.indexOf(u.host) + u.host.length))) continue;
     // Sample code a skill analyses (assets/sample_codebase/…, examples/, fixtures/) is input, not
     // something the skill runs; what such a script does is judged by the script engine on its own.
     if (file.kind !== "instructions" && file.kind !== "data" && SAMPLE_DIR.test(file.skillPath)) continue;
