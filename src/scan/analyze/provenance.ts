@@ -3,7 +3,7 @@ import { parseSkillMd } from "../manifest/frontmatter.js";
 import type { DomainData } from "../ruleset.js";
 import type { Origin } from "../types.js";
 import type { SkillIdentity } from "./analysis-context.js";
-import { CLASS_WORDS, classifyHost, findUrls, hostMatches, hostOf } from "./hosts.js";
+import { CLASS_WORDS, classifyHost, hostMatches, hostOf } from "./hosts.js";
 
 // Who controls what a skill fetches and runs. One classifier for the text rules (runRules) and the
 // script engine (exec of downloaded code), so both give the same download the same weight. The
