@@ -399,11 +399,27 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
   if (head.labels?.length)
     eng.exec(at, { text: UNKNOWN, labels: head.labels }, "shell", undefined, "a command name built from it");
 
+  if (name === "git") gitCredentials(c);
   const model = commandModel(name);
   if (model) return apply(model, c);
   for (const a of args)
     if (isKnown(a.text) && /^\/dev\/(tcp|udp)\//.test(a.text)) eng.send(at, { body: [stdin] }, name);
   return EMPTY;
+}
+
+/**
+ * `git remote add NAME URL`, `git clone URL`, `git push URL`: credentials in the URL's user part
+ * (`https://x:${GITHUB_TOKEN}@host/…`) go to that host on every push and fetch, as an Authorization
+ * header would; the engine judges them as it judges a header (its own vendor's host, or not).
+ */
+function gitCredentials(c: CommandLine): void {
+  const sub = c.plain.find((a) => /^(remote|clone|push|fetch|pull|ls-remote|submodule)$/.test(a.text ?? ""));
+  if (!sub) return;
+  for (const a of c.plain) {
+    const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@(.*)$/i.exec(a.text ?? "");
+    if (!m || !a.labels?.length) continue;
+    c.eng.send(c.at, { url: { text: `${m[1]}${m[3]}` }, headers: [{ labels: a.labels }] }, `git ${sub.text}`);
+  }
 }
 
 function holds(when: When | undefined, c: CommandLine): boolean {
