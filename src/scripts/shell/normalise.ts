@@ -72,10 +72,13 @@ function ansiCEnd(s: string, i: number): number {
   return -1;
 }
 
-/** Index just past the `}` closing a `${` opened at `i` (nested braces counted), or -1. */
+/**
+ * Index just past the `}` closing a `${` opened at `i` (nested braces counted), or -1. Bounded: a
+ * file of unclosed `${` must not cost a scan to its end for each one.
+ */
 function expansionEnd(s: string, i: number): number {
   let depth = 0;
-  for (let j = i; j < s.length; j++) {
+  for (let j = i; j < s.length && j < i + 4096; j++) {
     const c = s[j];
     if (c === "\\") j++;
     else if (c === "{") depth++;
@@ -85,7 +88,7 @@ function expansionEnd(s: string, i: number): number {
 }
 
 const IFS_EXPANSION = /^\$(?:IFS(?![\w])|\{IFS(?:[%#:][^{}\s]{0,8})?\})/;
-const BRACE_LIST = /^\{([^\s{}'"\\`;&|<>(),]*(?:,[^\s{}'"\\`;&|<>(),]*)+)\}/;
+const BRACE_LIST = /\{([^\s{}'"\\`;&|<>(),]*(?:,[^\s{}'"\\`;&|<>(),]*)+)\}/y;
 const HEREDOC = /^<<(-?)[ \t]*(["']?)([A-Za-z_][\w.-]{0,40})\2/;
 
 interface Frame {
@@ -212,7 +215,8 @@ export function normaliseShell(src: string): NormalisedShell | undefined {
       }
     }
     if (c === "{" && isBreak(prev)) {
-      const m = BRACE_LIST.exec(src.slice(i, i + 2048));
+      BRACE_LIST.lastIndex = i;
+      const m = BRACE_LIST.exec(src);
       const after = m ? src.slice(i + m[0].length, i + m[0].length + 16) : "";
       if (m?.[1] && (isBreak(after[0]) || IFS_EXPANSION.test(after))) {
         // `{curl,-fsSL,URL}` standing alone is its items as words: spaces in place of the braces.
