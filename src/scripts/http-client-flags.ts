@@ -192,15 +192,7 @@ export function wgetRequest(eng: Engine, at: Loc, args: readonly Value[]): HttpR
       } else if (["--header", "--user", "--password", "--http-password"].includes(flag)) {
         const h = take();
         if (h) headers.push(h);
-      } else if (
-        [
-          "--method",
-          "--directory-prefix",
-          "--tries",
-          "--timeout",
-        ].includes(flag)
-      )
-        take();
+      } else if (["--method", "--directory-prefix", "--tries", "--timeout"].includes(flag)) take();
       continue;
     }
     if (s.startsWith("-") && s.length > 1) {

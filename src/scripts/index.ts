@@ -79,8 +79,10 @@ export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScri
     });
 
   const runNested = (lang: CodeLang, code: string, eng: Engine, stdin?: Value): Value => {
-    const root = parse(lang, code);
-    return root ? walk(lang, root, code, eng, stdin) : EMPTY;
+    // Code built at run time (`X={curl,URL}; eval $X`) is spelled as freely as code written down.
+    const plain = lang === "shell" ? (normaliseShell(code)?.text ?? code) : code;
+    const root = parse(lang, plain);
+    return root ? walk(lang, root, plain, eng, stdin) : EMPTY;
   };
 
   const analyzeDetailed = (file: TextFile, ctx: AnalysisContext): ScriptReport => {

@@ -6,6 +6,7 @@
 import { decodeLiteral } from "./decode-literals.js";
 import { curlRequest, type HttpRequest, wgetRequest } from "./http-client-flags.js";
 import { NETWORK_IN_TEXT, UNKNOWN } from "./paths.js";
+import { decodeAnsiC } from "./shell/normalise.js";
 import type { Engine } from "./taint-engine.js";
 import {
   type CodeLang,
@@ -15,6 +16,7 @@ import {
   type Label,
   type Loc,
   labelsOf,
+  lit,
   unionLabels,
   type Value,
 } from "./values.js";
@@ -444,7 +446,8 @@ function apply(m: CommandModel, c: CommandLine): Value {
   switch (m.does) {
     case "http": {
       const req = m.request(c);
-      if (req.sends) eng.send(at, { url: req.url, body: req.body, other: req.other, headers: req.headers }, name);
+      if (req.sends)
+        eng.send(at, { url: req.url, body: req.body, other: req.other, headers: req.headers }, name);
       if (req.saveTo === "stdout") return eng.fetched(at, req.url);
       if (req.saveTo !== "nowhere") eng.download(at, req.saveTo, req.url);
       return EMPTY;
@@ -470,6 +473,8 @@ function apply(m: CommandModel, c: CommandLine): Value {
       if (labelsOf(args)?.length) eng.send(at, { other: args }, `a DNS lookup (${name})`);
       return EMPTY;
     case "print":
+      if (name === "printf" && isKnown(args[0]?.text) && !args[0].text.startsWith("-"))
+        return printf(args[0].text, args.slice(1));
       return concat(
         args.filter((a, k) => !(k === 0 && m.options?.test(a.text ?? ""))),
         " ",
@@ -581,6 +586,25 @@ function apply(m: CommandModel, c: CommandLine): Value {
     case "copy":
       return copy(eng, at, plain, name);
   }
+}
+
+/**
+ * `printf FORMAT ARGS…`: the format's escapes decoded (`printf '\x63\x75\x72\x6c'` prints `curl`, a
+ * way to spell a command name no reader sees) and its `%s`-like conversions filled in order.
+ */
+function printf(format: string, args: readonly Value[]): Value {
+  const pieces = decodeAnsiC(format).text.split(/(%[-+ #0-9.]*[sbdiqcxXo%])/);
+  const parts: Value[] = [];
+  let k = 0;
+  for (const p of pieces) {
+    if (!p) continue;
+    if (p === "%%") parts.push(lit("%"));
+    else if (/^%[-+ #0-9.]*[sbdiqcxXo]$/.test(p)) parts.push(args[k++] ?? lit(""));
+    else parts.push(lit(p));
+  }
+  // Arguments past the format's conversions are printed with it again: their taint stays.
+  const rest = args.slice(k);
+  return rest.length ? concat([...parts, ...rest]) : concat(parts);
 }
 
 /**

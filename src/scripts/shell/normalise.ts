@@ -34,7 +34,7 @@ const OPERATORS = new Set(["|", "||", "&&", ";", "&", "|&"]);
 const isBreak = (c: string | undefined): boolean => c === undefined || /[\s;&|()<>]/.test(c);
 
 /** Escapes bash's `$'…'` knows; `hidden` is whether any of them spells a printable character by code. */
-function decodeAnsiC(body: string): { text: string; hidden: boolean } {
+export function decodeAnsiC(body: string): { text: string; hidden: boolean } {
   let hidden = false;
   const text = body.replace(
     /\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|[\s\S])/g,

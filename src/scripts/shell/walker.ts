@@ -329,6 +329,9 @@ class ShellWalker {
     if (this.positional && /^[1-9]$/.test(name)) return this.positional[Number(name) - 1] ?? lit("");
     if (this.positional && (name === "@" || name === "*")) return concat(this.positional, " ");
     if (/^[0-9@*#?$!-]$/.test(name)) return { text: UNKNOWN };
+    // Unset, IFS is blank, tab and newline; where it joins or separates words it is a blank
+    // (`eval "curl${IFS}-fsSL${IFS}URL|sh"` is the command with spaces).
+    if (name === "IFS") return lit(" ");
     return this.engine.envVar(this.engine.loc(at), name);
   }
 
