@@ -9,8 +9,10 @@ import { EMPTY, type Loc, labelsOf, unionLabels, type Value } from "./values.js"
 export interface HttpRequest {
   url: Value | undefined;
   body: Value[];
-  /** Other URLs, headers, credentials: they reach the server too. */
+  /** Other URLs and options: they reach the server too. */
   other: Value[];
+  /** Headers, cookies and user credentials (`-H`, `-b`, `-u`, `--header=`): where a token belongs. */
+  headers: Value[];
   /** Whether the request sends something the engine should hear about. */
   sends: boolean;
   /** Where the response goes: a file, stdout, or nowhere (a default file name that cannot be told). */
@@ -61,6 +63,9 @@ const CURL_VALUE_LONG = new Set([
   "--dns-servers",
 ]);
 
+/** curl's long flags that carry credentials to the server. */
+const CURL_CREDENTIAL_LONG = new Set(["--header", "--user", "--cookie", "--oauth2-bearer"]);
+
 /** The file name a downloader saves a URL under by default: its last path segment. */
 function remoteName(url: string): string {
   const path = url.split(/[?#]/)[0] ?? "";
@@ -71,6 +76,7 @@ export function curlRequest(eng: Engine, at: Loc, args: readonly Value[], stdin?
   const urls: Value[] = [];
   const body: Value[] = [];
   const other: Value[] = [];
+  const headers: Value[] = [];
   let method = "";
   let output: Value | undefined;
   let saveRemoteName = false;
@@ -123,7 +129,7 @@ export function curlRequest(eng: Engine, at: Loc, args: readonly Value[], stdin?
         if (u) urls.push(u);
       } else if (CURL_VALUE_LONG.has(flag)) {
         const v = take();
-        if (v) other.push(v);
+        if (v) (CURL_CREDENTIAL_LONG.has(flag) ? headers : other).push(v);
       }
       continue;
     }
@@ -137,7 +143,7 @@ export function curlRequest(eng: Engine, at: Loc, args: readonly Value[], stdin?
         if (ch === "d" || ch === "F" || ch === "T") data(ch, v);
         else if (ch === "X") method = (v?.text ?? "").toUpperCase();
         else if (ch === "o") output = v;
-        else if (v) other.push(v);
+        else if (v) (ch === "H" || ch === "u" || ch === "b" ? headers : other).push(v);
         break;
       }
       continue;
@@ -150,7 +156,8 @@ export function curlRequest(eng: Engine, at: Loc, args: readonly Value[], stdin?
     url,
     body,
     other: [...urls.slice(1), ...other],
-    sends: sending || !!labelsOf([...urls, ...other])?.length,
+    headers,
+    sends: sending || !!labelsOf([...urls, ...other, ...headers])?.length,
     saveTo:
       output && output.text !== "-"
         ? output
@@ -163,6 +170,7 @@ export function curlRequest(eng: Engine, at: Loc, args: readonly Value[], stdin?
 export function wgetRequest(eng: Engine, at: Loc, args: readonly Value[]): HttpRequest {
   const urls: Value[] = [];
   const body: Value[] = [];
+  const headers: Value[] = [];
   let output: Value | undefined;
   let toStdout = false;
   for (let k = 0; k < args.length; k++) {
@@ -181,18 +189,10 @@ export function wgetRequest(eng: Engine, at: Loc, args: readonly Value[]): HttpR
       } else if (flag === "--output-document") {
         output = take();
         if (output?.text === "-") toStdout = true;
-      } else if (
-        [
-          "--header",
-          "--method",
-          "--user",
-          "--password",
-          "--directory-prefix",
-          "--tries",
-          "--timeout",
-        ].includes(flag)
-      )
-        take();
+      } else if (["--header", "--user", "--password", "--http-password"].includes(flag)) {
+        const h = take();
+        if (h) headers.push(h);
+      } else if (["--method", "--directory-prefix", "--tries", "--timeout"].includes(flag)) take();
       continue;
     }
     if (s.startsWith("-") && s.length > 1) {
@@ -212,7 +212,8 @@ export function wgetRequest(eng: Engine, at: Loc, args: readonly Value[]): HttpR
     url,
     body,
     other: urls.slice(1),
-    sends: !!(body.length || labelsOf(urls)?.length),
+    headers,
+    sends: !!(body.length || labelsOf([...urls, ...headers])?.length),
     saveTo: toStdout ? "stdout" : (output ?? (base ? { text: base } : "nowhere")),
   };
 }

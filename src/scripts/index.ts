@@ -5,6 +5,7 @@ import { walkJavaScript } from "./javascript/walker.js";
 import { MAX_SCRIPT_CHARS, type ScriptLanguage, scriptLanguage } from "./language.js";
 import { walkPowerShell } from "./powershell/walker.js";
 import { walkPython } from "./python/walker.js";
+import { type NormalisedShell, normaliseShell, plainLineAt } from "./shell/normalise.js";
 import { walkShell } from "./shell/walker.js";
 import { type SNode, toSyntax } from "./syntax.js";
 import { Engine } from "./taint-engine.js";
@@ -78,8 +79,10 @@ export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScri
     });
 
   const runNested = (lang: CodeLang, code: string, eng: Engine, stdin?: Value): Value => {
-    const root = parse(lang, code);
-    return root ? walk(lang, root, code, eng, stdin) : EMPTY;
+    // Code built at run time (`X={curl,URL}; eval $X`) is spelled as freely as code written down.
+    const plain = lang === "shell" ? (normaliseShell(code)?.text ?? code) : code;
+    const root = parse(lang, plain);
+    return root ? walk(lang, root, plain, eng, stdin) : EMPTY;
   };
 
   const analyzeDetailed = (file: TextFile, ctx: AnalysisContext): ScriptReport => {
@@ -89,24 +92,49 @@ export function createTreeSitterAnalyzer(parsers: ScriptParsers): TreeSitterScri
       return { findings: [], capabilities: [], language, skipped: "too-large" };
     clock = ctx.clock;
     const eng = new Engine(file, ctx, runNested);
+    // Shell spelled so that neither a reader nor the grammar sees the command (`cu\⏎rl`, `{curl,URL}`,
+    // `$'\x63…'`) is read in its plain form; offsets are unchanged, so findings point at the file.
+    const norm = language === "shell" ? normaliseShell(file.text) : undefined;
+    const code = norm?.text ?? file.text;
     let root: SNode | undefined;
     try {
-      root = parse(language, file.text);
+      root = parse(language, code);
     } catch {
       return { findings: [], capabilities: [], language, skipped: "parse-failed" };
     }
     if (!root) return { findings: [], capabilities: [], language, skipped: "parse-failed" };
     try {
-      walk(language, root, file.text, eng);
+      walk(language, root, code, eng);
     } catch {
       // A walker bug or a runtime error must not hide the text rules' findings; keep what was found.
       return { findings: eng.finish(), capabilities: [...eng.caps].sort(), language, skipped: "error" };
     }
-    return { findings: eng.finish(), capabilities: [...eng.caps].sort(), language };
+    const findings = eng.finish();
+    if (norm) showPlainForm(file, norm, findings);
+    return { findings, capabilities: [...eng.caps].sort(), language };
   };
 
   return {
     analyzeDetailed,
     analyze: (file, ctx) => analyzeDetailed(file, ctx).findings,
   };
+}
+
+/**
+ * A finding on a line that was rewritten shows what the line reads as (`decoded`), as a finding on
+ * decoded base64 shows the decoded text: the excerpt alone (`$'\x63\x75…'`) says nothing to a reader.
+ * A command over several lines is reported where it starts, so a rewrite counts for that line.
+ */
+function showPlainForm(file: TextFile, norm: NormalisedShell, findings: Finding[]): void {
+  const byLine = new Map<number, string>();
+  for (const r of norm.rewrites) {
+    const plain = plainLineAt(file.text, norm, r.start);
+    const last = file.lines.position(plain.end).line;
+    for (let l = file.lines.position(plain.start).line; l <= last; l++)
+      if (!byLine.has(l)) byLine.set(l, plain.text);
+  }
+  for (const f of findings) {
+    const text = byLine.get(f.line);
+    if (text && !f.decoded) f.decoded = { encoding: "shell spelling", text };
+  }
 }

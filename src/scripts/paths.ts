@@ -203,6 +203,9 @@ export function homeEnvValue(name: string): string | undefined {
 export function envNameMatchesHost(name: string, host: string): boolean {
   const labels = host.toLowerCase().replace(/\.$/, "").split(".");
   if (labels.length < 2) return false;
+  const vendor = secretVendorDomains(name);
+  const h = labels.join(".");
+  if (vendor?.some((d) => h === d || h.endsWith(`.${d}`))) return true;
   // example.co.uk, example.com.au: the registered name sits before a two-part public suffix.
   const second = labels[labels.length - 2]!;
   const registered =
@@ -218,6 +221,29 @@ export function envNameMatchesHost(name: string, host: string): boolean {
     if (registered === w) return true;
   }
   return false;
+}
+
+/**
+ * Services whose tokens are named after them, with the domains that serve their APIs, registries
+ * and package hosts (a name word is not always the domain: NPM_TOKEN is for registry.npmjs.org,
+ * GH_TOKEN for api.github.com and ghcr.io).
+ */
+const SECRET_VENDORS: readonly [RegExp, readonly string[]][] = [
+  [/^(github|gh)$/, ["github.com", "githubusercontent.com", "ghcr.io", "githubcopilot.com", "ghe.com"]],
+  [/^openai$/, ["openai.com", "azure.com"]],
+  [/^anthropic$/, ["anthropic.com"]],
+  [/^npm$/, ["npmjs.org", "npmjs.com", "yarnpkg.com", "github.com"]],
+  [/^(hf|huggingface)$/, ["huggingface.co", "hf.co", "hf.space"]],
+  [/^stripe$/, ["stripe.com"]],
+  [/^slack$/, ["slack.com"]],
+];
+
+/** The domains of the service an env secret's name says it belongs to, when it names one. */
+export function secretVendorDomains(name: string): readonly string[] | undefined {
+  let out: string[] | undefined;
+  for (const w of name.toLowerCase().split(/[^a-z0-9]+/))
+    for (const [re, domains] of SECRET_VENDORS) if (re.test(w)) out = [...(out ?? []), ...domains];
+  return out;
 }
 
 /** Words of an env name that say what kind of secret it is, not whose: `BOT_TOKEN`, `API_KEY`. */

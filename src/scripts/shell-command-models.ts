@@ -6,6 +6,7 @@
 import { decodeLiteral } from "./decode-literals.js";
 import { curlRequest, type HttpRequest, wgetRequest } from "./http-client-flags.js";
 import { NETWORK_IN_TEXT, UNKNOWN } from "./paths.js";
+import { decodeAnsiC } from "./shell/normalise.js";
 import type { Engine } from "./taint-engine.js";
 import {
   type CodeLang,
@@ -15,6 +16,7 @@ import {
   type Label,
   type Loc,
   labelsOf,
+  lit,
   unionLabels,
   type Value,
 } from "./values.js";
@@ -399,11 +401,27 @@ export function runCommand(eng: Engine, at: Loc, argv: readonly Value[], stdin?:
   if (head.labels?.length)
     eng.exec(at, { text: UNKNOWN, labels: head.labels }, "shell", undefined, "a command name built from it");
 
+  if (name === "git") gitCredentials(c);
   const model = commandModel(name);
   if (model) return apply(model, c);
   for (const a of args)
     if (isKnown(a.text) && /^\/dev\/(tcp|udp)\//.test(a.text)) eng.send(at, { body: [stdin] }, name);
   return EMPTY;
+}
+
+/**
+ * `git remote add NAME URL`, `git clone URL`, `git push URL`: credentials in the URL's user part
+ * (`https://x:${GITHUB_TOKEN}@host/…`) go to that host on every push and fetch, as an Authorization
+ * header would; the engine judges them as it judges a header (its own vendor's host, or not).
+ */
+function gitCredentials(c: CommandLine): void {
+  const sub = c.plain.find((a) => /^(remote|clone|push|fetch|pull|ls-remote|submodule)$/.test(a.text ?? ""));
+  if (!sub) return;
+  for (const a of c.plain) {
+    const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@(.*)$/i.exec(a.text ?? "");
+    if (!m || !a.labels?.length) continue;
+    c.eng.send(c.at, { url: { text: `${m[1]}${m[3]}` }, headers: [{ labels: a.labels }] }, `git ${sub.text}`);
+  }
 }
 
 function holds(when: When | undefined, c: CommandLine): boolean {
@@ -428,7 +446,8 @@ function apply(m: CommandModel, c: CommandLine): Value {
   switch (m.does) {
     case "http": {
       const req = m.request(c);
-      if (req.sends) eng.send(at, { url: req.url, body: req.body, other: req.other }, name);
+      if (req.sends)
+        eng.send(at, { url: req.url, body: req.body, other: req.other, headers: req.headers }, name);
       if (req.saveTo === "stdout") return eng.fetched(at, req.url);
       if (req.saveTo !== "nowhere") eng.download(at, req.saveTo, req.url);
       return EMPTY;
@@ -454,6 +473,8 @@ function apply(m: CommandModel, c: CommandLine): Value {
       if (labelsOf(args)?.length) eng.send(at, { other: args }, `a DNS lookup (${name})`);
       return EMPTY;
     case "print":
+      if (name === "printf" && isKnown(args[0]?.text) && !args[0].text.startsWith("-"))
+        return printf(args[0].text, args.slice(1));
       return concat(
         args.filter((a, k) => !(k === 0 && m.options?.test(a.text ?? ""))),
         " ",
@@ -565,6 +586,25 @@ function apply(m: CommandModel, c: CommandLine): Value {
     case "copy":
       return copy(eng, at, plain, name);
   }
+}
+
+/**
+ * `printf FORMAT ARGS…`: the format's escapes decoded (`printf '\x63\x75\x72\x6c'` prints `curl`, a
+ * way to spell a command name no reader sees) and its `%s`-like conversions filled in order.
+ */
+function printf(format: string, args: readonly Value[]): Value {
+  const pieces = decodeAnsiC(format).text.split(/(%[-+ #0-9.]*[sbdiqcxXo%])/);
+  const parts: Value[] = [];
+  let k = 0;
+  for (const p of pieces) {
+    if (!p) continue;
+    if (p === "%%") parts.push(lit("%"));
+    else if (/^%[-+ #0-9.]*[sbdiqcxXo]$/.test(p)) parts.push(args[k++] ?? lit(""));
+    else parts.push(lit(p));
+  }
+  // Arguments past the format's conversions are printed with it again: their taint stays.
+  const rest = args.slice(k);
+  return rest.length ? concat([...parts, ...rest]) : concat(parts);
 }
 
 /**

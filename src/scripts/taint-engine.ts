@@ -32,6 +32,7 @@ import {
   LITERAL_SSH_KEY,
   NETWORK_IN_TEXT,
   normPath,
+  secretVendorDomains,
   tokenInOwnPlace,
   UNKNOWN,
 } from "./paths.js";
@@ -476,14 +477,22 @@ export class Engine {
    */
   send(
     at: Loc,
-    parts: { url?: Value; body?: readonly (Value | undefined)[]; other?: readonly (Value | undefined)[] },
+    parts: {
+      url?: Value;
+      body?: readonly (Value | undefined)[];
+      other?: readonly (Value | undefined)[];
+      /** Request headers (and credentials in a URL's user part): where API clients put their token. */
+      headers?: readonly (Value | undefined)[];
+    },
     via: string,
   ): void {
     this.caps.add("network");
     const body = labelsOf(parts.body ?? []) ?? [];
-    const all = labelsOf([parts.url, ...(parts.body ?? []), ...(parts.other ?? [])]) ?? [];
+    const all =
+      labelsOf([parts.url, ...(parts.body ?? []), ...(parts.other ?? []), ...(parts.headers ?? [])]) ?? [];
     const host = this.hostOf(parts.url);
     this.checkSend(at, all, body, host, via);
+    this.checkHeaders(at, parts.headers, host);
     // A secret in the address itself (`?k=$TOKEN`) is sent as surely as one in the payload, when
     // the address names a foreign server. Only there: API clients build addresses from config
     // values, whose labels say little about what reaches which server.
@@ -512,6 +521,48 @@ export class Engine {
         related: [this.related(dec, "the address is decoded here")],
       });
     }
+  }
+
+  /**
+   * A header is where a token belongs when it goes to its own service, so a header carrying an env
+   * secret counts only when the secret's name says whose it is (GITHUB_TOKEN, OPENAI_API_KEY,
+   * NPM_TOKEN: paths.ts secretVendorDomains) and the request goes to a named host that is not that
+   * vendor and not allowed. A generic name (API_KEY, JIRA_TOKEN) belongs to whatever service the
+   * skill talks to; a host read from the environment (`${JIRA_URL}`) is the user's own choice.
+   */
+  private checkHeaders(
+    at: Loc,
+    headers: readonly (Value | undefined)[] | undefined,
+    host: string | undefined,
+  ): void {
+    if (!headers?.length || !host || isPlaceholderHost(host) || this.ctx.isAllowedHost(host)) return;
+    const foreign = (labelsOf(headers) ?? []).filter(
+      (l) =>
+        l.kind === "envsecret" &&
+        l.name !== undefined &&
+        secretVendorDomains(l.name) !== undefined &&
+        !envNameMatchesHost(l.name, host),
+    );
+    const first = foreign[0];
+    if (!first) return;
+    this.emit(C.ENV_SECRET_TO_NETWORK, at, {
+      explanation: `The script puts ${first.what} into the credentials of a request to ${host} (line ${at.line}), a server that is not the service the secret belongs to. ${C.ENV_SECRET_TO_NETWORK.explanation}`,
+      related: foreign.slice(0, 3).map((l) => this.related(l, `source: ${l.what}`)),
+    });
+  }
+
+  /**
+   * A name resolved through DNS: whoever serves the zone it ends in reads the name, so a secret
+   * spelled into it (`${hex(token)}.probe.example.click`) is sent to that zone's owner, as a
+   * request's payload is sent to its server.
+   */
+  dnsLookup(at: Loc, name: Value | undefined, via: string): void {
+    if (!name?.labels?.length) return;
+    const t = name.text ?? "";
+    const k = t.lastIndexOf(UNKNOWN);
+    const zone =
+      k < 0 ? undefined : /^\.((?:[a-z0-9-]+\.)+[a-z]{2,})\.?$/i.exec(t.slice(k + UNKNOWN.length))?.[1];
+    this.send(at, { ...(zone ? { url: { text: `dns://${zone}/` } } : {}), body: [name] }, via);
   }
 
   private checkSend(

@@ -150,8 +150,13 @@ function httpBody(
   body: (Value | undefined)[],
   other: (Value | undefined)[],
   via: string,
+  headers?: Value,
 ): Value {
-  w.engine.send(c.at, { url, body: body.filter((b) => b !== undefined), other }, via);
+  w.engine.send(
+    c.at,
+    { url, body: body.filter((b) => b !== undefined), other, ...(headers ? { headers: [headers] } : {}) },
+    via,
+  );
   const r = w.engine.fetched(c.at, url);
   c.callbackArgs = [r, r];
   return r;
@@ -167,8 +172,9 @@ const fetchCall: Handler = (w, c) => {
     c,
     url,
     body || /post|put|patch/i.test(method) ? [body ?? EMPTY] : [],
-    [init?.props?.get("headers")],
+    [],
     "fetch",
+    init?.props?.get("headers"),
   );
 };
 
@@ -182,8 +188,9 @@ function axiosVerb(verb: string): Handler {
       c,
       c.args[0],
       body,
-      [config?.props?.get("headers"), config?.props?.get("params")],
+      [config?.props?.get("params")],
       `axios.${verb}`,
+      config?.props?.get("headers"),
     );
   };
 }
@@ -196,8 +203,9 @@ const axiosConfig: Handler = (w, c) => {
     c,
     url,
     [config?.props?.get("data")],
-    [config?.props?.get("headers"), config?.props?.get("params")],
+    [config?.props?.get("params")],
     "axios",
+    config?.props?.get("headers"),
   );
 };
 
@@ -209,8 +217,9 @@ const gotCall: Handler = (w, c) => {
     c,
     c.args[0],
     body,
-    [opts?.props?.get("headers"), opts?.props?.get("searchParams")],
+    [opts?.props?.get("searchParams")],
     "got",
+    opts?.props?.get("headers"),
   );
 };
 
@@ -224,7 +233,7 @@ const requestObject: Handler = (w, c) => {
   }
   const r = w.engine.fetched(c.at, url);
   c.callbackArgs = [r];
-  w.engine.send(c.at, { url, other: [opts?.props?.get("headers")] }, "http.request");
+  w.engine.send(c.at, { url, headers: [opts?.props?.get("headers")] }, "http.request");
   return { qualifiedName: "http.req", props: new Map([["url", url ?? EMPTY]]) };
 };
 
@@ -492,7 +501,7 @@ def(["Deno.Command"], (w, c) =>
 def(["fetch", "undici.fetch", "fetchmod.default", "fetchmod"], fetchCall);
 def(["undici.request"], (w, c) => {
   const o = c.args[1];
-  return httpBody(w, c, c.args[0], [o?.props?.get("body")], [o?.props?.get("headers")], "undici.request");
+  return httpBody(w, c, c.args[0], [o?.props?.get("body")], [], "undici.request", o?.props?.get("headers"));
 });
 for (const v of ["get", "delete", "head", "options", "post", "put", "patch"]) {
   def([`axios.${v}`], axiosVerb(v));
@@ -561,8 +570,7 @@ for (const m of ["dns", "dns.promises"])
   def(
     [`${m}.lookup`, `${m}.resolve`, `${m}.resolve4`, `${m}.resolve6`, `${m}.resolveTxt`, `${m}.resolveCname`],
     (w, c) => {
-      if (labelsOf(c.args.filter((a) => !a.fn))?.length)
-        w.engine.send(c.at, { other: c.args.filter((a) => !a.fn) }, "a DNS lookup");
+      w.engine.dnsLookup(c.at, c.args[0]?.fn ? undefined : c.args[0], `a DNS lookup (${c.method ?? "dns"})`);
       return EMPTY;
     },
   );

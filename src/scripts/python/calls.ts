@@ -76,13 +76,9 @@ function httpCall(via: string, methodArg = false): Handler {
     ];
     if (/post|put|patch/i.test(via) || /post|put|patch/i.test(method))
       body.push(c.args[off + 1], c.args[off + 2]);
-    const other = [
-      c.keywords.get("params"),
-      c.keywords.get("headers"),
-      c.keywords.get("cookies"),
-      c.keywords.get("auth"),
-    ];
-    w.engine.send(c.at, { url, body: body.filter(Boolean), other }, via);
+    const other = [c.keywords.get("params")];
+    const headers = [c.keywords.get("headers"), c.keywords.get("cookies"), c.keywords.get("auth")];
+    w.engine.send(c.at, { url, body: body.filter(Boolean), other, headers }, via);
     return w.engine.fetched(c.at, url);
   };
 }
@@ -459,8 +455,9 @@ def(
     const target = arg(c, 0, "url") ?? EMPTY;
     const url = target.props?.get("url") ?? target;
     const body = [target.props?.get("data"), arg(c, 1, "data")];
-    const other = [target.props?.get("headers"), target.props ? { labels: target.labels } : undefined];
-    w.engine.send(c.at, { url, body: body.filter(Boolean), other }, "urllib.request.urlopen");
+    // What the Request holds besides its address and data: its headers, and add_header() calls.
+    const headers = [target.props?.get("headers"), target.props ? { labels: target.labels } : undefined];
+    w.engine.send(c.at, { url, body: body.filter(Boolean), headers }, "urllib.request.urlopen");
     return w.engine.fetched(c.at, url);
   },
 );
@@ -479,7 +476,7 @@ def(
 def(["http.client.conn.request"], (w, c) => {
   const host = c.receiver?.props?.get("host") ?? { text: UNKNOWN };
   const url = concat([lit("https://"), host, arg(c, 1, "url") ?? lit("/")]);
-  w.engine.send(c.at, { url, body: [arg(c, 2, "body")], other: [arg(c, 3, "headers")] }, "http.client");
+  w.engine.send(c.at, { url, body: [arg(c, 2, "body")], headers: [arg(c, 3, "headers")] }, "http.client");
   return EMPTY;
 });
 def(["http.client.conn.getresponse"], (w, c) => w.engine.fetched(c.at, undefined));
@@ -520,7 +517,7 @@ def(
     "dns.resolver.query",
   ],
   (w, c) => {
-    if (labelsOf(c.args)?.length) w.engine.send(c.at, { other: c.args }, "a DNS lookup");
+    w.engine.dnsLookup(c.at, arg(c, 0, "host") ?? c.args[0], "a DNS lookup");
     return EMPTY;
   },
 );

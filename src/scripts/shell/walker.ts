@@ -31,7 +31,8 @@ export function walkShell(root: Node, src: string, eng: Engine, stdin?: Value): 
 }
 
 function unquote(s: string): string {
-  return s.replace(/\\(.)/g, "$1");
+  // Backslash-newline is a continuation: bash drops both characters.
+  return s.replace(/\\(\r?\n|.)/g, (_m, c: string) => (c.endsWith("\n") ? "" : c));
 }
 
 function ansiC(s: string): string {
@@ -328,6 +329,9 @@ class ShellWalker {
     if (this.positional && /^[1-9]$/.test(name)) return this.positional[Number(name) - 1] ?? lit("");
     if (this.positional && (name === "@" || name === "*")) return concat(this.positional, " ");
     if (/^[0-9@*#?$!-]$/.test(name)) return { text: UNKNOWN };
+    // Unset, IFS is blank, tab and newline; where it joins or separates words it is a blank
+    // (`eval "curl${IFS}-fsSL${IFS}URL|sh"` is the command with spaces).
+    if (name === "IFS") return lit(" ");
     return this.engine.envVar(this.engine.loc(at), name);
   }
 
@@ -347,7 +351,15 @@ class ShellWalker {
         const parts: Value[] = [];
         for (const c of n.namedChildren) {
           if (!c) continue;
-          parts.push(c.type === "string_content" ? lit(unquote(this.text(c))) : this.word(c, d + 1));
+          if (c.type === "string_content") {
+            parts.push(lit(unquote(this.text(c))));
+            continue;
+          }
+          // The grammar puts the blanks before an expansion that follows another one into the
+          // expansion's node (`"$a $c"`: `$a`, then ` $c`); they are text of the string.
+          const lead = /^[^$`]+/.exec(this.text(c))?.[0];
+          if (lead) parts.push(lit(lead));
+          parts.push(this.word(c, d + 1));
         }
         return parts.length ? concat(parts) : lit("");
       }
