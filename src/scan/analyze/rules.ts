@@ -167,14 +167,18 @@ function matchRules(
           const origin = fetchesOpaqueAddress(m[0])
             ? undefined
             : worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill);
+          if (origin?.tier === "official" && rule.allowlistedHostLevel === "none") continue;
+          const unknown =
+            rule.unknownHostLevel ??
+            // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
+            // sent to such a host (exfiltration) keeps the rule's level.
+            (rule.category === "download-execute" ? ("SUSPICIOUS" as const) : undefined);
           if (origin)
             f = observe(f, {
               seen: "origin",
               origin,
-              official: rule.allowlistedHostLevel,
-              // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
-              // sent to such a host (exfiltration) keeps the rule's level.
-              ...(rule.category === "download-execute" ? { unknown: "SUSPICIOUS" as const } : {}),
+              official: rule.allowlistedHostLevel === "none" ? "LOW_QUALITY" : rule.allowlistedHostLevel,
+              ...(unknown ? { unknown } : {}),
             });
         }
         out.push(f);
