@@ -6,7 +6,7 @@ import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
 import { joinSoftWraps } from "../text/soft-wrap.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
-import { hostsIn } from "./hosts.js";
+import { hostOf, hostsIn } from "./hosts.js";
 import { commandUrls, fetchesOpaqueAddress, worstProvenance } from "./provenance.js";
 
 const MAX_MATCHES_PER_RULE_PER_FILE = 20;
@@ -166,8 +166,11 @@ function matchRules(
         if (rule.allowlistedHostLevel) {
           const origin = fetchesOpaqueAddress(m[0])
             ? undefined
-            : worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill);
-          if (origin?.tier === "official" && rule.allowlistedHostLevel === "none") continue;
+            : worstProvenance(urlsOf(m[0]), ctx.ruleSet.domains, ctx.skill);
+          // `none`: a vendor's or an operator-allowed host is what the setting is for (provenance
+          // counts the operator's list as no vendor, so it is asked here).
+          if (rule.allowlistedHostLevel === "none" && (origin?.tier === "official" || allAllowed(m[0], ctx)))
+            continue;
           const unknown =
             rule.unknownHostLevel ??
             // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
@@ -187,6 +190,20 @@ function matchRules(
       if (count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
     }
   }
+}
+
+/**
+ * The addresses in a match, also one written straight after `=` or `:` (`PIP_INDEX_URL=https://…`,
+ * `registry=https://…`), which a link finder does not take for the start of a URL.
+ */
+function urlsOf(text: string): string[] {
+  return commandUrls(text.replace(/([=:,])(?=https?:\/\/)/gi, "$1 "));
+}
+
+/** Every address the match fetches from or names is on the operator's or the built-in allow list. */
+function allAllowed(text: string, ctx: AnalysisContext): boolean {
+  const hosts = urlsOf(text).map((u) => hostOf(u));
+  return hosts.length > 0 && hosts.every((h) => h !== undefined && ctx.isAllowedHost(h));
 }
 
 /** Techniques that need a server or a payload to do harm: without a real one they cannot run. */
