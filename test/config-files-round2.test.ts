@@ -211,6 +211,8 @@ describe("commands in task-runner and editor files", () => {
       '{\n  // build tasks\n  "version": "2.0.0",\n  "tasks": [\n    {"label": "t", "command": "node", "args": ["-e", "x()"],},\n  ],\n}\n';
     expect(jsoncAsJson(tasks)).toHaveLength(tasks.length);
     expect(extractCode(".vscode/tasks.json", tasks)[0]!.extract.text()).toBe("node -e x()\n");
+    const ws = '{"folders": [], "tasks": {"version": "2.0.0", "tasks": [{"label": "w", "command": "make"}]}}';
+    expect(extractCode("team.code-workspace", ws)[0]!.extract.text()).toBe("make\n");
     const dc =
       '{"image": "x", "postCreateCommand": "pip install -r requirements.txt", "initializeCommand": ["sh", "-c", "id"], "postStartCommand": {"a": "make serve"}}';
     expect(extractCode(".devcontainer/devcontainer.json", dc)[0]!.extract.text().split("\n")).toEqual([

@@ -1,4 +1,4 @@
-// Why one file of ~540 lines: one small extractor per container format, all built on the same
+// Why one file of ~820 lines: one small extractor per container format, all built on the same
 // offset map back to the real file (Segment); each is short, and they share that map's helpers.
 
 import { looksLikeShell, type ScriptKind } from "./file-kind.js";
@@ -156,7 +156,7 @@ const DEVCONTAINER_KEYS = [
  * file that merely has a `tasks:` key holds no commands and stays data.
  */
 export function sniffCodeSource(path: string, text: string): CodeSource | undefined {
-  const ext = /\.([a-z0-9]+)$/.exec(base(path))?.[1] ?? "";
+  const ext = /\.([a-z0-9-]+)$/.exec(base(path))?.[1] ?? "";
   const head = text.slice(0, 256 * 1024);
   if (ext === "yaml" || ext === "yml") {
     if (
@@ -470,7 +470,9 @@ function vscodeTasks(raw: string): Extract {
   const text = jsoncAsJson(raw);
   const root = parseJson(text);
   if (root?.t !== "obj") return out;
-  const tasks = field(root, "tasks");
+  // A .code-workspace file nests the whole tasks.json under its own "tasks" key.
+  const outer = field(root, "tasks");
+  const tasks = outer?.t === "obj" ? field(outer, "tasks") : outer;
   const all = [root, ...(tasks?.t === "arr" ? tasks.items : [])];
   for (const task of all) {
     if (task.t !== "obj") continue;
