@@ -166,7 +166,11 @@ function matchRules(
         if (rule.allowlistedHostLevel) {
           const origin = fetchesOpaqueAddress(m[0])
             ? undefined
-            : worstProvenance(urlsOf(m[0]), ctx.ruleSet.domains, ctx.skill);
+            : (worstProvenance(urlsOf(m[0]), ctx.ruleSet.domains, ctx.skill) ??
+              // A setting whose address no link finder reads is judged as one of unknown ownership.
+              (rule.unknownHostLevel
+                ? { tier: "unknown" as const, host: "", why: "the address it names cannot be read" }
+                : undefined));
           // `none`: a vendor's or an operator-allowed host is what the setting is for (provenance
           // counts the operator's list as no vendor, so it is asked here).
           if (rule.allowlistedHostLevel === "none" && (origin?.tier === "official" || allAllowed(m[0], ctx)))
