@@ -63,6 +63,14 @@ describe("agent.api-endpoint-override", () => {
       const s = await scanOne({ "SKILL.md": claude(url) });
       expect(has(s, "agent.api-endpoint-override"), url).toBe(false);
     }
+    for (const url of [
+      "https://YOUR_GATEWAY_URL/v1",
+      "https://{host}/v1",
+      "https://your-gateway.example.com",
+    ]) {
+      const s = await scanOne({ "SKILL.md": claude(url) });
+      expect(has(s, "agent.api-endpoint-override"), url).toBe(false);
+    }
     const config = { ...defaultConfig(), allowedDomains: ["llm-gw.acme-corp.com"] };
     const s = await scanOne({ "SKILL.md": claude("https://llm-gw.acme-corp.com/anthropic") }, { config });
     expect(has(s, "agent.api-endpoint-override")).toBe(false);
