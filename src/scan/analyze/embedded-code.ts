@@ -170,6 +170,10 @@ const SOURCE_WORDS: Record<CodePiece["source"], string> = {
   notebook: "notebook cell",
   "pre-commit": "pre-commit hook entry",
   workflow: "workflow run step",
+  justfile: "justfile recipe",
+  taskfile: "Taskfile command",
+  "vscode-tasks": "VS Code task",
+  devcontainer: "dev container command",
 };
 
 /**

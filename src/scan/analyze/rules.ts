@@ -7,7 +7,7 @@ import { joinSoftWraps } from "../text/soft-wrap.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
 import { commandUrls, fetchesOpaqueAddress } from "./command-urls.js";
-import { hostsIn } from "./hosts.js";
+import { hostOf, hostsIn } from "./hosts.js";
 import { worstProvenance } from "./provenance.js";
 
 const MAX_MATCHES_PER_RULE_PER_FILE = 20;
@@ -167,15 +167,26 @@ function matchRules(
         if (rule.allowlistedHostLevel) {
           const origin = fetchesOpaqueAddress(m[0])
             ? undefined
-            : worstProvenance(commandUrls(m[0]), ctx.ruleSet.domains, ctx.skill);
+            : (worstProvenance(urlsOf(m[0]), ctx.ruleSet.domains, ctx.skill) ??
+              // A setting whose address no link finder reads is judged as one of unknown ownership.
+              (rule.unknownHostLevel
+                ? { tier: "unknown" as const, host: "", why: "the address it names cannot be read" }
+                : undefined));
+          // `none`: a vendor's or an operator-allowed host is what the setting is for (provenance
+          // counts the operator's list as no vendor, so it is asked here).
+          if (rule.allowlistedHostLevel === "none" && (origin?.tier === "official" || allAllowed(m[0], ctx)))
+            continue;
+          const unknown =
+            rule.unknownHostLevel ??
+            // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
+            // sent to such a host (exfiltration) keeps the rule's level.
+            (rule.category === "download-execute" ? ("SUSPICIOUS" as const) : undefined);
           if (origin)
             f = observe(f, {
               seen: "origin",
               origin,
-              official: rule.allowlistedHostLevel,
-              // Run from a host nobody vouches for: quarantined, one step below anonymous space. Data
-              // sent to such a host (exfiltration) keeps the rule's level.
-              ...(rule.category === "download-execute" ? { unknown: "SUSPICIOUS" as const } : {}),
+              official: rule.allowlistedHostLevel === "none" ? "LOW_QUALITY" : rule.allowlistedHostLevel,
+              ...(unknown ? { unknown } : {}),
             });
         }
         out.push(f);
@@ -184,6 +195,20 @@ function matchRules(
       if (count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
     }
   }
+}
+
+/**
+ * The addresses in a match, also one written straight after `=` or `:` (`PIP_INDEX_URL=https://…`,
+ * `registry=https://…`), which a link finder does not take for the start of a URL.
+ */
+function urlsOf(text: string): string[] {
+  return commandUrls(text.replace(/([=:,])(?=https?:\/\/)/gi, "$1 "));
+}
+
+/** Every address the match fetches from or names is on the operator's or the built-in allow list. */
+function allAllowed(text: string, ctx: AnalysisContext): boolean {
+  const hosts = urlsOf(text).map((u) => hostOf(u));
+  return hosts.length > 0 && hosts.every((h) => h !== undefined && ctx.isAllowedHost(h));
 }
 
 /** Techniques that need a server or a payload to do harm: without a real one they cannot run. */

@@ -43,8 +43,13 @@ export const ruleSchema = z
     flags: z.string().regex(FLAGS, "may only contain i, m, s, u").default("i"),
     /** How a match inside Markdown code or a quotation weighs: keep the level, lower it two steps, or skip it. */
     whenQuoted: z.enum(["keep", "lower", "skip"]).default("keep"),
-    /** When every URL in the match is on the allowlist, the finding takes this level instead. */
-    allowlistedHostLevel: z.enum(SEVERITIES).optional(),
+    /**
+     * When every URL in the match is on the allowlist, the finding takes this level instead; `none`:
+     * no finding at all (setting a vendor's own or an operator-allowed host is what the feature is for).
+     */
+    allowlistedHostLevel: z.enum([...SEVERITIES, "none"]).optional(),
+    /** With `allowlistedHostLevel`: the most a host of unknown ownership keeps (a personal one keeps `level`). */
+    unknownHostLevel: z.enum(SEVERITIES).optional(),
     capabilities: z.array(z.enum(CAPABILITIES)).default([]),
     explanation: z.string().min(10),
     remediation: z.string().min(5),

@@ -1,4 +1,4 @@
-// Why one file of ~540 lines: one small extractor per container format, all built on the same
+// Why one file of ~820 lines: one small extractor per container format, all built on the same
 // offset map back to the real file (Segment); each is short, and they share that map's helpers.
 
 import { looksLikeShell, type ScriptKind } from "./file-kind.js";
@@ -6,7 +6,10 @@ import { LineIndex } from "./lines.js";
 
 // Commands hide in files that are not scripts by name: a Makefile's recipes, package.json's
 // lifecycle scripts (npm runs `postinstall` by itself), a Dockerfile's RUN lines, a notebook's code
-// cells and `!cmd` lines, a pre-commit hook's `entry:`, a workflow's `run:`, a Markdown code block.
+// cells and `!cmd` lines, a pre-commit hook's `entry:`, a workflow's `run:`, a justfile's recipes, a
+// Taskfile's `cmds:`, a VS Code task's `command` and `args`, a dev container's lifecycle commands, a
+// Markdown code block. Config formats a skill ships under a neutral name to be copied into place
+// (`assets/pre-commit-config.yaml`, `assets/vscode/tasks.json`) are recognised by their content.
 // Each is cut out here as a script of its language, with every character mapped back to its offset
 // in the real file, so findings point at the real line. Pure text work: nothing is run.
 
@@ -101,7 +104,11 @@ export type CodeSource =
   | "dockerfile"
   | "notebook"
   | "pre-commit"
-  | "workflow";
+  | "workflow"
+  | "justfile"
+  | "taskfile"
+  | "vscode-tasks"
+  | "devcontainer";
 
 export interface CodePiece {
   lang: ScriptKind;
@@ -125,12 +132,52 @@ export function codeSourceOf(path: string): CodeSource | undefined {
   if (b === ".pre-commit-config.yaml" || b === ".pre-commit-hooks.yaml") return "pre-commit";
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path) || b === "action.yml" || b === "action.yaml")
     return "workflow";
+  if (b === "justfile" || b === ".justfile" || b.endsWith(".just")) return "justfile";
+  if (/^taskfile(?:\.dist)?\.ya?ml$/.test(b)) return "taskfile";
+  if (b === "tasks.json") return "vscode-tasks";
+  if (b === "devcontainer.json" || b === ".devcontainer.json") return "devcontainer";
+  return undefined;
+}
+
+/** Keys only a dev container definition has: commands run when the container is created or opened. */
+const DEVCONTAINER_KEYS = [
+  "initializeCommand",
+  "onCreateCommand",
+  "updateContentCommand",
+  "postCreateCommand",
+  "postStartCommand",
+  "postAttachCommand",
+];
+
+/**
+ * The format of a YAML or JSON file named neutrally, by what it holds: a pre-commit config (`repos:`
+ * with `hooks:` and an `entry:`), a Taskfile (`version:`, `tasks:` and `cmds:`/`cmd:`), VS Code tasks
+ * (`"version"` and a `"tasks"` list) or a dev container (its lifecycle command keys). A YAML data
+ * file that merely has a `tasks:` key holds no commands and stays data.
+ */
+export function sniffCodeSource(path: string, text: string): CodeSource | undefined {
+  const ext = /\.([a-z0-9-]+)$/.exec(base(path))?.[1] ?? "";
+  const head = text.slice(0, 256 * 1024);
+  if (ext === "yaml" || ext === "yml") {
+    if (
+      /^repos\s*:/m.test(head) &&
+      /^\s*(?:-\s+)?hooks\s*:/m.test(head) &&
+      /^\s*(?:-\s+)?entry\s*:/m.test(head)
+    )
+      return "pre-commit";
+    if (/^version\s*:/m.test(head) && /^tasks\s*:/m.test(head) && /^\s+(?:-\s+)?cmds?\s*:/m.test(head))
+      return "taskfile";
+    return undefined;
+  }
+  if (ext !== "json" && ext !== "jsonc" && ext !== "code-workspace") return undefined;
+  if (/"tasks"\s*:\s*\[/.test(head) && /"version"\s*:/.test(head)) return "vscode-tasks";
+  if (DEVCONTAINER_KEYS.some((k) => head.includes(`"${k}"`))) return "devcontainer";
   return undefined;
 }
 
 /** The scripts inside a non-script file (empty when it has none). */
 export function extractCode(path: string, text: string): CodePiece[] {
-  const source = codeSourceOf(path);
+  const source = codeSourceOf(path) ?? sniffCodeSource(path, text);
   if (!source) return [];
   let pieces: CodePiece[];
   switch (source) {
@@ -151,6 +198,18 @@ export function extractCode(path: string, text: string): CodePiece[] {
       break;
     case "workflow":
       pieces = one("shell", source, yamlCommands(text, /^(\s*)(?:-\s+)?run\s*:/));
+      break;
+    case "justfile":
+      pieces = justfile(text);
+      break;
+    case "taskfile":
+      pieces = one("shell", source, taskfile(text));
+      break;
+    case "vscode-tasks":
+      pieces = one("shell", source, vscodeTasks(text));
+      break;
+    case "devcontainer":
+      pieces = one("shell", source, devcontainer(text));
       break;
     default:
       pieces = [];
@@ -234,8 +293,7 @@ function yamlCommands(text: string, key: RegExp): Extract {
   let block: number | undefined;
   for (const { start, line } of linesOf(text)) {
     if (block !== undefined) {
-      const indent = /^ */.exec(line)![0].length;
-      if (line.trim() === "" || indent > block) {
+      if (inBlock(line, block)) {
         addExpressions(out, line, start);
         out.newline(start + line.length);
         continue;
@@ -244,24 +302,136 @@ function yamlCommands(text: string, key: RegExp): Extract {
     }
     const m = key.exec(line);
     if (!m) continue;
-    const rest = line.slice(m[0].length);
-    const value = rest.trim();
-    if (/^[|>][-+0-9]*\s*(#.*)?$/.test(value)) {
-      block = m[1]!.length + (line.slice(m[1]!.length).startsWith("-") ? 2 : 0);
-      continue;
-    }
-    if (!value || value.startsWith("#")) continue;
-    let at = m[0].length + (rest.length - rest.trimStart().length);
-    let v = value;
-    const q = v[0];
-    if ((q === '"' || q === "'") && v.length > 1 && v.endsWith(q)) {
-      at++;
-      v = v.slice(1, -1);
-    }
-    addExpressions(out, v, start + at);
-    out.newline(start + line.length);
+    block = yamlValue(
+      out,
+      line,
+      start,
+      m[0].length,
+      m[1]!.length + (line.slice(m[1]!.length).startsWith("-") ? 2 : 0),
+    );
   }
   return out;
+}
+
+/** A line of a `|` / `>` block whose key (or list dash) is indented `indent`: blank or more indented. */
+function inBlock(line: string, indent: number): boolean {
+  return line.trim() === "" || /^ */.exec(line)![0].length > indent;
+}
+
+/**
+ * Adds the YAML value that starts at `at` of `line` (its quotes taken off). A `|` / `>` block
+ * indicator adds nothing: the return value is then the indentation its lines must exceed.
+ */
+function yamlValue(
+  out: Extract,
+  line: string,
+  start: number,
+  at: number,
+  indent: number,
+): number | undefined {
+  const rest = line.slice(at);
+  const value = rest.trim();
+  if (/^[|>][-+0-9]*\s*(#.*)?$/.test(value)) return indent;
+  if (!value || value.startsWith("#")) return undefined;
+  let from = at + (rest.length - rest.trimStart().length);
+  let v = value;
+  const q = v[0];
+  if ((q === '"' || q === "'") && v.length > 1 && v.endsWith(q)) {
+    from++;
+    v = v.slice(1, -1);
+  }
+  addExpressions(out, v, start + from);
+  out.newline(start + line.length);
+  return undefined;
+}
+
+/**
+ * A Taskfile's commands: the items of every `cmds:` list (a plain command, a `|` block, or a
+ * `cmd:` / `defer:` of a mapping item; `task:` items call another task) and every `cmd:` value.
+ */
+function taskfile(text: string): Extract {
+  const out = new Extract();
+  let list: number | undefined;
+  let block: number | undefined;
+  for (const { start, line } of linesOf(text)) {
+    if (block !== undefined) {
+      if (inBlock(line, block)) {
+        addExpressions(out, line, start);
+        out.newline(start + line.length);
+        continue;
+      }
+      block = undefined;
+    }
+    const indent = /^ */.exec(line)![0].length;
+    if (list !== undefined) {
+      if (line.trim() === "" || line.trim().startsWith("#")) continue;
+      const item = /^( *)-\s+/.exec(line);
+      if (item && item[1]!.length >= list) {
+        const key = /^(cmd|defer|[\w-]+)\s*:(?:\s|$)/.exec(line.slice(item[0].length));
+        if (!key) block = yamlValue(out, line, start, item[0].length, item[1]!.length);
+        else if (key[1] === "cmd" || key[1] === "defer")
+          block = yamlValue(out, line, start, item[0].length + key[0].length, item[1]!.length + 2);
+        continue;
+      }
+      if (indent > list) {
+        const cmd = /^(\s*)cmd\s*:/.exec(line);
+        if (cmd) block = yamlValue(out, line, start, cmd[0].length, cmd[1]!.length);
+        continue;
+      }
+      list = undefined;
+    }
+    const cmds = /^(\s*)cmds\s*:\s*(?:#.*)?$/.exec(line);
+    if (cmds) {
+      list = cmds[1]!.length;
+      continue;
+    }
+    const cmd = /^(\s*)(?:-\s+)?cmd\s*:/.exec(line);
+    if (cmd) block = yamlValue(out, line, start, cmd[0].length, cmd[1]!.length);
+  }
+  return out;
+}
+
+/** A justfile recipe's first line: `name args: deps`, never an assignment (`x := …`) or a setting. */
+const RECIPE = /^@?[A-Za-z_][\w-]*(?:[ \t]+(?:[^:\n]|:=)*?)?:(?!=)/;
+
+/**
+ * A justfile's recipes: the indented lines under a recipe's first line, run by a shell one line at a
+ * time (`@` and `-` in front only change how just reports them); a recipe that starts with a shebang
+ * runs as a script of that language.
+ */
+function justfile(text: string): CodePiece[] {
+  const sh = new Extract();
+  const py = new Extract();
+  let recipe = false;
+  let target: Extract | undefined;
+  let first = false;
+  for (const { start, line } of linesOf(text)) {
+    if (/^\S/.test(line)) {
+      recipe = !line.startsWith("#") && RECIPE.test(line);
+      target = sh;
+      first = true;
+      continue;
+    }
+    if (!recipe || line.trim() === "") continue;
+    let at = /^\s*/.exec(line)![0].length;
+    if (first) {
+      first = false;
+      const bang = /^#!\S*(?:\s+(\S+))?/.exec(line.slice(at));
+      if (bang) {
+        const interp = `${bang[0]}`.toLowerCase();
+        target = interp.includes("python") ? py : /\b(?:ba|z|da|k)?sh\b/.test(interp) ? sh : undefined;
+        continue;
+      }
+    }
+    if (!target) continue;
+    if (target === sh) while (at < line.length && /[@-]/.test(line[at]!)) at++;
+    target.add(line.slice(at), start + at);
+    target.newline(start + line.length);
+  }
+  return [
+    { lang: "shell" as const, source: "justfile" as const, extract: sh },
+    { lang: "python" as const, source: "justfile" as const, extract: py },
+  ];
 }
 
 function addExpressions(out: Extract, s: string, orig: number): void {
@@ -289,6 +459,117 @@ function packageScripts(text: string): Extract {
     out.newline(v.end);
   }
   return out;
+}
+
+/**
+ * VS Code tasks (tasks.json, JSON with comments): each task's `command` with its `args`, also the
+ * per-platform (`windows`, `linux`, `osx`) variants and the file-wide default, one command a line.
+ */
+function vscodeTasks(raw: string): Extract {
+  const out = new Extract();
+  const text = jsoncAsJson(raw);
+  const root = parseJson(text);
+  if (root?.t !== "obj") return out;
+  // A .code-workspace file nests the whole tasks.json under its own "tasks" key.
+  const outer = field(root, "tasks");
+  const tasks = outer?.t === "obj" ? field(outer, "tasks") : outer;
+  const all = [root, ...(tasks?.t === "arr" ? tasks.items : [])];
+  for (const task of all) {
+    if (task.t !== "obj") continue;
+    for (const o of [task, ...["windows", "linux", "osx"].map((k) => field(task, k))]) {
+      if (o?.t !== "obj") continue;
+      const cmd = stringOf(field(o, "command"));
+      if (!cmd) continue;
+      addJsonString(out, text, cmd);
+      const args = field(o, "args");
+      if (args?.t === "arr")
+        for (const a of args.items) {
+          const v = stringOf(a);
+          if (!v) continue;
+          out.add(" ", v.start);
+          addJsonString(out, text, v);
+        }
+      out.newline(cmd.end);
+    }
+  }
+  return out;
+}
+
+/**
+ * A dev container's lifecycle commands: a string runs in a shell, an array is one command with its
+ * arguments, an object holds several commands of either form run in parallel.
+ */
+function devcontainer(raw: string): Extract {
+  const out = new Extract();
+  const text = jsoncAsJson(raw);
+  const root = parseJson(text);
+  if (root?.t !== "obj") return out;
+  const addCommand = (v: JNode | undefined) => {
+    if (v?.t === "str") {
+      addJsonString(out, text, v);
+      out.newline(v.end);
+    } else if (v?.t === "arr") {
+      const words = v.items.filter((i): i is JNode & { t: "str" } => i.t === "str");
+      words.forEach((w, i) => {
+        if (i > 0) out.add(" ", w.start);
+        addJsonString(out, text, w);
+      });
+      if (words.length) out.newline(words[words.length - 1]!.end);
+    }
+  };
+  for (const k of DEVCONTAINER_KEYS) {
+    const v = field(root, k);
+    if (v?.t === "obj") for (const [, c] of v.entries) addCommand(c);
+    else addCommand(v);
+  }
+  return out;
+}
+
+function field(o: JNode | undefined, key: string): JNode | undefined {
+  return o?.t === "obj" ? o.entries.find(([k]) => k === key)?.[1] : undefined;
+}
+
+/** A string, or the `value` of a `{ "value": …, "quoting": … }` argument. */
+function stringOf(n: JNode | undefined): (JNode & { t: "str" }) | undefined {
+  if (n?.t === "str") return n;
+  const v = field(n, "value");
+  return v?.t === "str" ? v : undefined;
+}
+
+/**
+ * JSON with comments and trailing commas (VS Code's and dev containers' format) as strict JSON of
+ * the same length: comments and those commas become spaces (line breaks kept), so every offset
+ * still points at the same character of the file.
+ */
+export function jsoncAsJson(text: string): string {
+  if (!text.includes("/") && !/,\s*[}\]]/.test(text)) return text;
+  const out = text.split("");
+  let lastComma = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      lastComma = -1;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      continue;
+    }
+    if (c === "/" && text[i + 1] === "/") {
+      for (; i < text.length && text[i] !== "\n"; i++) out[i] = " ";
+      continue;
+    }
+    if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      for (; i < stop; i++) if (text[i] !== "\n") out[i] = " ";
+      i--;
+      continue;
+    }
+    if (c === ",") lastComma = i;
+    else if ((c === "}" || c === "]") && lastComma !== -1) {
+      out[lastComma] = " ";
+      lastComma = -1;
+    } else if (!/\s/.test(c)) lastComma = -1;
+  }
+  return out.join("");
 }
 
 /**
