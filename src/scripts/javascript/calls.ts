@@ -605,10 +605,14 @@ meth(["forEach", "some", "every", "findIndex"], (_w, c) => {
   c.callbackArgs = [elementOf(recv), EMPTY, recv];
   return EMPTY;
 });
+// The reducer's own result is what reduce returns: `(acc, v) => acc + v` carries the elements,
+// `(acc, v) => acc.split(v).join("***")` only the initial value.
 meth(["reduce", "reduceRight"], (_w, c) => {
   const recv = c.receiver ?? EMPTY;
-  c.callbackArgs = [merge(c.args[1], taint(recv)), elementOf(recv)];
-  return taint(recv, c.args[1]);
+  const first = c.args[1] && !c.args[1].fn ? c.args[1] : elementOf(recv);
+  c.callbackArgs = [first, elementOf(recv)];
+  c.cbResult = "value";
+  return taint(first);
 });
 meth(["then"], (_w, c) => {
   c.callbackArgs = [c.receiver ?? EMPTY];
@@ -635,15 +639,19 @@ meth(["join"], (_w, c) => {
   if (recv.chars !== undefined && sep === "") return joinChars({ ...recv, chars: recv.chars });
   return recv.list ? concat(recv.list, isKnown(sep) ? sep : "") : taint(recv);
 });
-meth(["split"], (w, c) => {
+// What a string is split on, or the text replaced, is taken out of the result: `log.split(secret)
+// .join("***")` masks a secret, it does not carry it. The replacement itself is carried.
+meth(["split"], (_w, c) => {
   const recv = c.receiver ?? EMPTY;
   if (c.args.length === 1 && c.args[0]?.text === "" && charsOf(recv)) return charsOf(recv) ?? EMPTY;
-  return propagate(w, c);
+  return taint(recv);
+});
+meth(["replace", "replaceAll"], (_w, c) => {
+  const by = c.args[1];
+  return by && !by.fn ? taint(c.receiver, by) : taint(c.receiver);
 });
 meth(
   [
-    "replace",
-    "replaceAll",
     "substring",
     "substr",
     "padStart",

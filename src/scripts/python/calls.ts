@@ -619,10 +619,12 @@ meth(["join"], (_w, c) => {
   if (items?.list) return concat(items.list, isKnown(sep) ? sep : "");
   return taint(c.receiver, items);
 });
+// The text replaced or split on is taken out of the result (`log.replace(secret, "***")` masks it);
+// the replacement is carried.
+meth(["replace"], (_w, c) => taint(c.receiver, c.args[1]));
+meth(["split"], (_w, c) => taint(c.receiver));
 meth(
   [
-    "replace",
-    "split",
     "splitlines",
     "readlines",
     "readline",
