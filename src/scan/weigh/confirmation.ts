@@ -19,6 +19,17 @@ const CONFIRMED_ABOVE =
 /** What is done without waiting only produces text for the user to read. */
 const TEXT_ONLY =
   /\b(?:generate|draft|compose|summari[sz]e|present|outline|prepare)\b(?:\s+(?:it|them|this|the\s+\w+|internally|silently|a\s+\w+))?\s*,?\s*(?:and\s+)?(?:do\s+not|don.t|never)\s+(?:wait|ask|prompt)\b/i;
+/** Skipping approval of how a text is worded ("don't ask for approval of the wording"). */
+const WORDING_ONLY =
+  /\b(?:do\s+not|don.t|never)\s+ask\s+(?:the\s+user\s+)?(?:for\s+)?(?:approval|confirmation|sign-?off)\s+(?:of|on|for)\s+(?:the\s+)?(?:wording|text|phrasing|tone|summary|draft|message|note|format)\b/i;
+
+/**
+ * "Do ask before: deleting files, pushing, touching deploy config" next to the skip: the skill draws
+ * the line itself, and the actions that change or leave the machine stay on the asking side.
+ */
+const ASKS_BEFORE =
+  /\b(?:do|always|must|still)\s+ask(?:\s+the\s+user)?(?:\s+for\s+(?:confirmation|approval|permission))?\s+(?:before|for)\b[^\n]{0,200}\b(?:delet\w*|remov\w*|push\w*|deploy\w*|publish\w*|force|send\w*|upload\w*|install\w*|pay\w*|drop\w*|overwrit\w*)/i;
+
 const SIDE_EFFECT =
   /\b(?:run|execute|delete|remove|deploy|install|upload|send|push|commit|write|modify|apply|enable|restart|publish|pay|purchase|transfer|overwrite|drop)\b/i;
 
@@ -31,10 +42,17 @@ export function confirmationElsewhere(
   f: Finding,
   line: string,
   above: () => string = () => "",
+  below: () => string = () => "",
 ): string | undefined {
   if (f.ruleId !== "inject.skip-confirmation") return undefined;
   const sentence = sentenceAt(line, Math.max(0, f.column - 1));
   if (DEFERRED.test(sentence)) return "the same sentence says the user confirms at a later step";
+  if (WORDING_ONLY.test(sentence) && !SIDE_EFFECT.test(sentence))
+    return "it only skips approval of how a text is worded";
+  // Emphasis is no word: "**Do ask** before".
+  const plain = (t: string) => t.replace(/[*_]/g, "");
+  if (ASKS_BEFORE.test(plain(below())) || ASKS_BEFORE.test(plain(above())))
+    return "the next lines still ask before deleting, pushing or deploying: the skill draws the line itself";
   if (CONFIRMED_ABOVE.test(above()))
     return "the checklist just above requires the user's confirmation before this step";
   if (TEXT_ONLY.test(sentence) && !SIDE_EFFECT.test(sentence))

@@ -323,7 +323,12 @@ export const purpose: Stage = {
         () => risky(announcedLocalRead(f, at.line, i.manifest.description ?? "", sendsAnything)),
         () =>
           low(
-            confirmationElsewhere(f, at.line, () => passageAbove(at.file, f.line)),
+            confirmationElsewhere(
+              f,
+              at.line,
+              () => passageAbove(at.file, f.line),
+              () => passageBelow(at.file, f.line),
+            ),
             "decides itself when to ask the user for confirmation",
           ),
         () => againstTargetOf(f, at.file, at.line, purposeWords),
@@ -386,6 +391,17 @@ function passageAbove(file: TextFile, line: number): string {
       if (++blanks > 1) break;
       continue;
     }
+    out.push(t);
+  }
+  return out.join("\n");
+}
+
+/** The next few lines of the same list or paragraph (up to 4, to a heading, fence or blank line). */
+function passageBelow(file: TextFile, line: number): string {
+  const out: string[] = [];
+  for (let n = line + 1; n <= Math.min(file.lines.lineCount, line + 4); n++) {
+    const t = file.lines.lineText(n);
+    if (t.trim() === "" || /^\s{0,3}(?:#{1,6}\s|`{3,}|~{3,})/.test(t)) break;
     out.push(t);
   }
   return out.join("\n");
