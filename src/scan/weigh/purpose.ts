@@ -10,6 +10,7 @@ import type { Judgement } from "./judgement.js";
 import { existenceOnly, placeholderKey } from "./key-files.js";
 import { announcedLocalRead } from "./local-audit.js";
 import { againstTargetOf, offensivePurpose, proofOfConcept } from "./offensive-guide.js";
+import { vendorPackageRepo } from "./package-repo.js";
 import { inertProfileBlock, toolchainPath } from "./path-export.js";
 import { persistenceRead } from "./persistence-reads.js";
 import { projectAgentConfig } from "./project-config.js";
@@ -346,6 +347,11 @@ export const purpose: Stage = {
             `shows harmless proof-of-concept payloads for ${purposeWords}`,
           ),
         () => sudoForOwnTool(f, at, id, installs),
+        () =>
+          low(
+            vendorPackageRepo(f, at.line, id, i.domains?.abusedTlds),
+            "adds its vendor's package repository",
+          ),
         () => risky(projectNpmrc(f, at.line)),
       ]);
       if (!j) return f;

@@ -1,4 +1,5 @@
 import type { TextFile } from "../analyze/analysis-context.js";
+import type { DomainData } from "../ruleset.js";
 import type { ScanConfig } from "../scan-config.js";
 import type { Capability, CapabilityReport, Finding, Manifest, SkillReport } from "../types.js";
 
@@ -15,6 +16,8 @@ export interface WeighInput {
   used: ReadonlySet<Capability>;
   /** The skill's text files by path relative to the scanned root, for stages that read a passage. */
   texts: ReadonlyMap<string, TextFile>;
+  /** The host lists of rules/domains.yml (throwaway top-level domains among them), when loaded. */
+  domains?: DomainData;
   hosts: readonly string[];
   scripts: readonly string[];
   /** The same skill's earlier scan (pull request base, last trusted version), when there is one. */
