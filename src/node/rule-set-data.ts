@@ -9,11 +9,19 @@ import type { RuleSet } from "../scan/index.js";
 
 type Tagged =
   | { $re: [string, string] }
+  | { $sourceOf: string }
   | { $set: unknown[] }
   | { $map: [unknown, unknown][] }
   | { $num: "Infinity" | "-Infinity" | "NaN" };
 
-function replacer(this: unknown, _key: string, value: unknown): unknown {
+function replacer(this: unknown, key: string, value: unknown): unknown {
+  // A rule's pattern is its compiled regex's source: written once (the patterns are most of the
+  // bundled rule set, and every one was written twice).
+  if (key === "pattern" && typeof value === "string") {
+    const holder = this as Record<string, unknown>;
+    if (holder.regex instanceof RegExp && holder.regex.source === value)
+      return { $sourceOf: "regex" } satisfies Tagged;
+  }
   if (value instanceof RegExp) return { $re: [value.source, value.flags] } satisfies Tagged;
   if (value instanceof Set) return { $set: [...value] } satisfies Tagged;
   if (value instanceof Map) return { $map: [...value] } satisfies Tagged;
@@ -26,6 +34,12 @@ function replacer(this: unknown, _key: string, value: unknown): unknown {
 
 function reviver(_key: string, value: unknown): unknown {
   if (value && typeof value === "object" && !Array.isArray(value)) {
+    const holder = value as Record<string, unknown>;
+    const ref = holder.pattern as { $sourceOf?: unknown } | undefined;
+    if (ref && typeof ref === "object" && typeof ref.$sourceOf === "string") {
+      const re = holder[ref.$sourceOf];
+      if (re instanceof RegExp) holder.pattern = re.source;
+    }
     const keys = Object.keys(value);
     if (keys.length === 1) {
       const v = value as Record<string, unknown>;
