@@ -14,6 +14,7 @@ import { vendorPackageRepo } from "./package-repo.js";
 import { inertProfileBlock, toolchainPath } from "./path-export.js";
 import { persistenceRead } from "./persistence-reads.js";
 import { projectAgentConfig } from "./project-config.js";
+import { ownToolRelease } from "./release-app.js";
 import { shippedUnit } from "./shipped-unit.js";
 import type { Stage, Weighed, WeighInput } from "./stage.js";
 import { FILE_CMD, REPO_CMD, SERVICE_CMD, sudoReadsOnly, sudoRunsTool } from "./sudo-reads.js";
@@ -347,6 +348,7 @@ export const purpose: Stage = {
             `shows harmless proof-of-concept payloads for ${purposeWords}`,
           ),
         () => sudoForOwnTool(f, at, id, installs),
+        () => risky(ownToolRelease(f, at.line, id)),
         () =>
           low(
             vendorPackageRepo(f, at.line, id, i.domains?.abusedTlds),
