@@ -32,3 +32,34 @@ export function announcedLocalRead(
   }
   return undefined;
 }
+
+/** Rules that match a place programs start from (the place, not what is done there). */
+const AUTOSTART_RULES = new Set([
+  "persist.launch-agent",
+  "persist.windows-autorun",
+  "persist.systemd-unit",
+  "persist.crontab",
+]);
+/** A write into the place, on the line: copying, linking, loading or registering something there. */
+const AUTOSTART_WRITE =
+  /\b(?:cp|mv|install|ln|tee|rsync|ditto|New-Item|Copy-Item|Move-Item|Set-ItemProperty|New-ItemProperty|Set-Content|Out-File|reg\s+add|schtasks\s+\/create|launchctl\s+(?:load|bootstrap|enable)|systemctl\s+(?:--user\s+)?(?:enable|link)|crontab\s+(?!-l\b)\S)|(?<![<&\d])>(?!\s*&)|\bsudo\b/i;
+
+/**
+ * Why naming an autostart place is the inventory a forensics or hunting skill announces, or
+ * undefined: the description says it audits or hunts, nothing in the skill sends data, and the line
+ * writes nothing into the place (a redirect of a listing into the case folder is the report).
+ */
+export function announcedAutostartAudit(
+  f: Finding,
+  line: string,
+  description: string,
+  sendsAnything: boolean,
+): string | undefined {
+  if (sendsAnything || !AUTOSTART_RULES.has(f.ruleId)) return undefined;
+  const purpose = AUDIT_PURPOSE.exec(description)?.[0];
+  if (!purpose) return undefined;
+  // `ls -la "$d" >> "$OUT/…txt"`: a listing written to the report is no write into the place.
+  const withoutReport = line.replace(/>>?\s*["']?\$\{?OUT\w*\}?[^\s;|&]*/g, "");
+  if (AUTOSTART_WRITE.test(withoutReport)) return undefined;
+  return `names where programs start, for what its description announces ("${purpose}"); nothing here writes there or sends data`;
+}

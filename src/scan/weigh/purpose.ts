@@ -8,7 +8,7 @@ import { confinedPermission } from "./agent-scope.js";
 import { confirmationElsewhere } from "./confirmation.js";
 import type { Judgement } from "./judgement.js";
 import { existenceOnly, placeholderKey } from "./key-files.js";
-import { announcedLocalRead } from "./local-audit.js";
+import { announcedAutostartAudit, announcedLocalRead } from "./local-audit.js";
 import { againstTargetOf, offensivePurpose, proofOfConcept } from "./offensive-guide.js";
 import { vendorPackageRepo } from "./package-repo.js";
 import { inertProfileBlock, toolchainPath } from "./path-export.js";
@@ -323,6 +323,11 @@ export const purpose: Stage = {
         () => risky(shippedUnit(f, at, i.skillMd, i.texts)),
         () => low(projectAgentConfig(f, at.file, at.line), "edits the project's own agent configuration"),
         () => risky(announcedLocalRead(f, at.line, i.manifest.description ?? "", sendsAnything)),
+        () =>
+          low(
+            announcedAutostartAudit(f, at.line, i.manifest.description ?? "", sendsAnything),
+            "lists where programs start automatically (an audit)",
+          ),
         () =>
           low(
             confirmationElsewhere(
