@@ -735,6 +735,7 @@ export async function scanSkill(
     manifest: state.manifest,
     used: state.usedCapabilities,
     texts: state.texts,
+    identity: ctx.skill,
     domains: ctx.ruleSet.domains,
     hosts: [...state.hosts].sort(),
     scripts: state.scripts,

@@ -235,7 +235,7 @@ export const ownership: Stage = {
       return file ? selfInstall(f, fullLine(file, f.line), name) : undefined;
     };
     if (!w.findings.some((f) => levelOf(f.level) >= levelOf("RISKY"))) return w;
-    const id = identityOf(skillMd);
+    const id = i.identity ?? identityOf(skillMd);
     const description = `${i.manifest.name ?? ""} ${i.manifest.description ?? ""}`;
     const ownNamed = allNamedServicesOwn(w.findings, i, id);
     let changed = false;

@@ -1,4 +1,5 @@
 import type { Finding } from "../types.js";
+import { LIVE_CODE } from "./live-code.js";
 
 // `echo 'export PATH="$HOME/.cargo/bin:$PATH"' >> ~/.bashrc`: what every toolchain installer tells
 // its users. Only a PATH entry for a toolchain's own bin folder in the home directory is this; any
@@ -47,8 +48,10 @@ export function toolchainPath(f: Finding, line: string): string | undefined {
 // finding's level; one that only sets variables, functions and hooks is held at RISKY, since it
 // still runs in every new terminal.
 const HEREDOC = /<<-?[ \t]*(["']?)([A-Za-z_][A-Za-z0-9_]{0,40})\1/;
-const RC_DANGER =
-  /\b(?:curl|wget|nc|ncat|socat|telnet|base64|xxd|openssl|nohup|disown|setsid|osascript|python[23]?\s+-c|node\s+-e|perl\s+-e|ruby\s+-e|eval|crontab|launchctl|systemctl|ssh-add)\b|https?:\/\/|\/dev\/(?:tcp|udp)|&\s*(?:$|;)|\balias\s+(?:sudo|su|ssh|scp|git|ls|cd)=|\b(?:sudo|su)\s*\(\)|\/tmp\/|\/\.cache\/|\$\(\s*echo\b|\\x[0-9a-f]{2}/im;
+// Besides live code, a profile block must not start anything in the background, schedule or load
+// services, touch a hidden cache file or redefine sudo/su/ssh.
+const RC_EXTRA =
+  /\b(?:nohup|disown|setsid|crontab|launchctl|systemctl|ssh-add)\b|&\s*(?:$|;)|\balias\s+(?:sudo|su|ssh|scp|git|ls|cd)=|\b(?:sudo|su)\s*\(\)|\/\.cache\/|\$\(\s*echo\b|\\x[0-9a-f]{2}/im;
 const MAX_HEREDOC_LINES = 80;
 
 /** Why a here-document appended to a shell profile only holds inert settings, or undefined. */
@@ -65,7 +68,8 @@ export function inertProfileBlock(
   for (let n = f.line + 1; n <= Math.min(file.lines.lineCount, f.line + MAX_HEREDOC_LINES); n++) {
     const text = file.lines.lineText(n);
     if (text.trim() === end) {
-      if (body.length === 0 || RC_DANGER.test(body.join("\n"))) return undefined;
+      const block = body.join("\n");
+      if (!block.trim() || LIVE_CODE.test(block) || RC_EXTRA.test(block)) return undefined;
       return `appends ${body.length} line${body.length === 1 ? "" : "s"} of shell settings that fetch, decode and start nothing`;
     }
     body.push(text);

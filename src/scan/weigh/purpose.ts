@@ -283,7 +283,8 @@ export const purpose: Stage = {
   name: "purpose",
   run: (w: Weighed, i: WeighInput): Weighed => {
     if (!w.findings.some((f) => levelOf(f.level) >= levelOf("RISKY"))) return w;
-    const id = identityOf(i.texts.get(i.skillMd)?.text);
+    // Read once by detection (frontmatter and the commands SKILL.md runs); derived only when absent.
+    const id = i.identity ?? identityOf(i.texts.get(i.skillMd)?.text);
     // The description's words first ("privilege escalation" rather than the name's "privesc").
     const purposeWords = offensivePurpose(`${i.manifest.description ?? ""} ${i.manifest.name ?? ""}`);
     const offensive = purposeWords !== undefined;

@@ -1,5 +1,6 @@
 import type { TextFile } from "../analyze/analysis-context.js";
 import type { Finding } from "../types.js";
+import { LIVE_CODE } from "./live-code.js";
 
 // `sudo cp scripts/gcs-sync.{service,timer} /etc/systemd/system/`: a backup or sync skill installs
 // the unit files it ships. What they run is in the skill for anyone to read: when every unit copied
@@ -10,8 +11,6 @@ import type { Finding } from "../types.js";
 const UNIT_RULES = new Set(["persist.systemd-unit", "persist.launch-agent"]);
 const COPY = /\b(?:cp|install|ln\s+-s\w*|rsync)\s+(?:-[\w-]+\s+)*((?:["']?[\w./{},@-]+["']?\s+)+)\S+/;
 const UNIT_FILE = /\.(?:service|timer|socket|path|plist)$/;
-const UNIT_DANGER =
-  /\b(?:curl|wget|nc|ncat|socat|base64|xxd|openssl|osascript|python[23]?\s+-c|node\s+-e|perl\s+-e|bash\s+-c|sh\s+-c|eval)\b|https?:\/\/|\/dev\/(?:tcp|udp)|\/tmp\//i;
 
 /** `a.{service,timer}` → a.service a.timer (one level of braces, as shells do). */
 function expand(word: string): string[] {
@@ -41,7 +40,7 @@ export function shippedUnit(
   const prefix = skillMd.slice(0, skillMd.lastIndexOf("/") + 1);
   for (const src of sources) {
     const unit = texts.get(`${prefix}${src.replace(/^\.\//, "")}`);
-    if (!unit || UNIT_DANGER.test(unit.text)) return undefined;
+    if (!unit || LIVE_CODE.test(unit.text)) return undefined;
   }
   return `installs the unit file${sources.length > 1 ? "s" : ""} it ships (${sources.join(", ")}), which fetch and decode nothing`;
 }

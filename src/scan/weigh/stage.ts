@@ -1,4 +1,4 @@
-import type { TextFile } from "../analyze/analysis-context.js";
+import type { SkillIdentity, TextFile } from "../analyze/analysis-context.js";
 import type { DomainData } from "../ruleset.js";
 import type { ScanConfig } from "../scan-config.js";
 import type { Capability, CapabilityReport, Finding, Manifest, SkillReport } from "../types.js";
@@ -16,6 +16,8 @@ export interface WeighInput {
   used: ReadonlySet<Capability>;
   /** The skill's text files by path relative to the scanned root, for stages that read a passage. */
   texts: ReadonlyMap<string, TextFile>;
+  /** Who the skill says it is, as detection read it from SKILL.md (stages derive it when absent). */
+  identity?: SkillIdentity;
   /** The host lists of rules/domains.yml (throwaway top-level domains among them), when loaded. */
   domains?: DomainData;
   hosts: readonly string[];
