@@ -5,6 +5,7 @@
 //   child.js <dir> load|stream|collect [rules dir…]
 //   child.js <dir> measure <rounds> <max-file-bytes> <max-skill-bytes> [rules dir…]
 //   child.js <dir> pool <workers> <rounds> [rules dir…]   (reports streamed through the skill runner)
+//   child.js <dir> pool-warm <workers> <rounds> [rules dir…]   (the same runner and pool for every round)
 import { performance } from "node:perf_hooks";
 import { loadRuleSet } from "../../src/node/load.js";
 import { scanPath } from "../../src/node/scan-path.js";
@@ -35,7 +36,7 @@ async function run(): Promise<void> {
   const config = defaultConfig();
   let rounds = 1;
   let rules = rest;
-  if (mode === "pool") return runPool(dir, rest);
+  if (mode === "pool" || mode === "pool-warm") return runPool(dir, rest, mode === "pool-warm");
   if (mode === "measure") {
     const [r = "3", maxFile, maxSkill, ...more] = rest;
     rounds = Number(r);
@@ -77,8 +78,12 @@ async function run(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-/** Scans with the skill runner as the CLI does (a fresh pool per round); reports are dropped. */
-async function runPool(dir: string, rest: string[]): Promise<void> {
+/**
+ * Scans with the skill runner as the CLI does (a fresh pool per round), or with one runner kept
+ * across rounds (`keep`: its threads stay up and warm, as in a long-running process); reports are
+ * dropped.
+ */
+async function runPool(dir: string, rest: string[], keep: boolean): Promise<void> {
   const [w = "1", r = "1", ...rules] = rest;
   const config = defaultConfig();
   const ruleSet = await loadRuleSet(rules);
@@ -87,10 +92,11 @@ async function runPool(dir: string, rest: string[]): Promise<void> {
   let skills = 0;
   let bytes = 0;
   let threads = 0;
+  const kept = keep ? createSkillRunner({ ruleSet, workers: Number(w) }) : undefined;
   // One warm-up round, not counted.
   for (let i = 0; i <= Number(r); i++) {
     const t0 = performance.now();
-    const runner = createSkillRunner({ ruleSet, workers: Number(w) });
+    const runner = kept ?? createSkillRunner({ ruleSet, workers: Number(w) });
     skills = 0;
     bytes = 0;
     try {
@@ -103,13 +109,14 @@ async function runPool(dir: string, rest: string[]): Promise<void> {
         bytes += s.stats.bytes;
       }
     } finally {
-      await runner.close();
+      if (!kept) await runner.close();
     }
     threads = runner.threads;
     if (i > 0) roundsMs.push(performance.now() - t0);
   }
+  await kept?.close();
   const out: ChildResult = {
-    mode: "pool",
+    mode: keep ? "pool-warm" : "pool",
     skills,
     bytes,
     // Every round, the warm-up included (the memory check runs only that one).

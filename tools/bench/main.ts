@@ -63,10 +63,13 @@ const USAGE = `usage: npm run bench -- <dir> [options]
   --budget S       adversarial: seconds allowed per case and size before its child process is killed (default 120)
   --rules <dir>    load extra rule files too (repeatable)
   --no-scripts     run without tree-sitter script analysis
-  --peer           also time Skillsmith's SecurityScanner (@skillsmith/core, installed in tools/bench/peer)
-                   on the same folder in the same rounds, and print the ratio
-  --workers 1,2    also scan with each number of worker threads (own child process each, pool start-up
-                   included, as the CLI runs) and print MB/s, speed-up vs the first and peak RSS`;
+  --peer           time Skillsmith's SecurityScanner (@skillsmith/core, installed in tools/bench/peer) on
+                   the same folder in the same rounds and print the ratio (the default when it is
+                   installed; with --peer a missing install is an error)
+  --no-peer        leave the peer out
+  --workers 1,2    the worker counts of the scaling rows (default 1 and the number of cores, at least 2):
+                   cold (a new process per scan, as the CLI runs) and warm (one pool kept up)
+  --no-workers     leave the scaling rows out`;
 
 interface Args {
   dir: string;
@@ -76,8 +79,9 @@ interface Args {
   memory: boolean;
   rules: string[];
   scripts: boolean;
-  peer: boolean;
-  /** Worker counts for the scaling rows (--workers 1,2). */
+  /** "auto": when it is installed. */
+  peer: boolean | "auto";
+  /** Worker counts for the scaling rows (--workers 1,2); empty: none. */
   workers?: number[];
   /** Adversarial: time allowed for one case at one size (all its rounds) before the child is killed. */
   budgetMs: number;
@@ -99,7 +103,9 @@ export function parseBenchArgs(argv: string[]): Args {
     budget: { type: "string" },
     "no-scripts": { type: "boolean", default: false },
     peer: { type: "boolean", default: false },
+    "no-peer": { type: "boolean", default: false },
     workers: { type: "string" },
+    "no-workers": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   } as const;
   const { values, dir } = parseFolderArgs(argv, options, USAGE, "folder of skills to benchmark");
@@ -111,9 +117,14 @@ export function parseBenchArgs(argv: string[]): Args {
     memory: values.memory,
     rules: values.rules,
     scripts: !values["no-scripts"],
-    peer: values.peer,
+    peer: values["no-peer"] ? false : values.peer || "auto",
     budgetMs: (positiveInt("budget", values.budget, 1) ?? 120) * 1000,
-    workers: values.workers?.split(",").map((w) => positiveInt("workers", w.trim(), 1)!),
+    workers: values["no-workers"]
+      ? []
+      : (values.workers?.split(",").map((w) => positiveInt("workers", w.trim(), 1)!) ?? [
+          1,
+          Math.max(2, availableParallelism()),
+        ]),
   };
 }
 
@@ -139,7 +150,17 @@ function verdict(ok: boolean): string {
 }
 
 async function benchCorpus(args: Args, setup: ScanSetup): Promise<Measured> {
-  const peer = args.peer ? await loadPeer() : undefined;
+  const peer =
+    args.peer === true
+      ? await loadPeer()
+      : args.peer === "auto"
+        ? await loadPeer().catch((err: unknown) => {
+            log(
+              `peer: not measured — ${err instanceof Error ? err.message.replace(/^--peer: /, "") : String(err)}`,
+            );
+            return undefined;
+          })
+        : undefined;
   note(
     `scanning ${args.dir}: 1 warm-up + ${args.rounds} rounds${peer ? ` (each followed by the peer, ${PEER_PACKAGE}@${peer.version})` : ""}, then 1 profiled round`,
   );
@@ -468,11 +489,19 @@ function childScript(): { exec: string; args: string[] } {
 
 class ChildTimeout extends Error {}
 
-/** Runs child.js with `argv`; kills it (by its own pid) and throws ChildTimeout after `budgetMs`. */
-function runChild(argv: string[], budgetMs = 0): Promise<ChildResult> {
+/**
+ * Runs child.js with `argv` (and `nodeFlags` before the script); kills it (by its own pid) and throws
+ * ChildTimeout after `budgetMs`. `wallMs` is spawn to exit: what a user of the CLI waits.
+ */
+function runChild(
+  argv: string[],
+  budgetMs = 0,
+  nodeFlags: string[] = [],
+): Promise<ChildResult & { wallMs: number }> {
   const { exec, args } = childScript();
   return new Promise((resolveP, reject) => {
-    const p = spawn(exec, [...args, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
+    const t0 = performance.now();
+    const p = spawn(exec, [...nodeFlags, ...args, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     let timedOut = false;
     const timer =
@@ -488,10 +517,11 @@ function runChild(argv: string[], budgetMs = 0): Promise<ChildResult> {
     p.on("error", reject);
     p.on("close", (code) => {
       clearTimeout(timer);
+      const wallMs = performance.now() - t0;
       if (timedOut) return reject(new ChildTimeout(`no result within ${fmtMs(budgetMs)}`));
       if (code !== 0) return reject(new Error(`bench child exited ${code}`));
       try {
-        resolveP(JSON.parse(out.trim().split("\n").pop() ?? "") as ChildResult);
+        resolveP({ ...(JSON.parse(out.trim().split("\n").pop() ?? "") as ChildResult), wallMs });
       } catch (err) {
         reject(err);
       }
@@ -499,32 +529,83 @@ function runChild(argv: string[], budgetMs = 0): Promise<ChildResult> {
   });
 }
 
-/** The scaling rows: the corpus scanned by the skill runner with each worker count, own child each. */
+/** The flags the CLI's launcher runs node with (bin/skill-quarantine.js's shebang). */
+const CLI_NODE_FLAGS = ["--liftoff-only"];
+
+/**
+ * The scaling rows, two ways, each in child processes run with the CLI's node flags:
+ * - cold: a new process per round that scans the folder once, as `scan` does (wall time from spawn
+ *   to exit: start-up, rule loading, pool start-up and every thread's JIT warm-up included);
+ * - warm: one process per worker count whose runner (and pool) stays up across the rounds after a
+ *   warm-up round, as in a long-running scan (the App's worker, a registry's nightly run).
+ * Cold rounds alternate the worker counts so that each round of both sees the same machine; the
+ * speed-up is the median of the per-round ratios.
+ */
 async function benchWorkers(args: Args, counts: number[]): Promise<void> {
-  const rows: string[][] = [
-    ["workers", "threads started", "time", "MB/s", "speed-up", "peak RSS", "RSS per added worker"],
-  ];
-  let first: { ms: number; rss: number; workers: number } | undefined;
+  const cold = new Map<number, { wall: number[]; rss: number[]; threads: number; bytes: number }>();
+  for (let round = 0; round < args.rounds; round++)
+    for (const w of counts) {
+      note(`workers ${w}: cold round ${round + 1} of ${args.rounds} (a new process)`);
+      const r = await runChild([args.dir, "pool", String(w), "0", ...args.rules], 0, CLI_NODE_FLAGS);
+      const c = cold.get(w) ?? { wall: [], rss: [], threads: 0, bytes: 0 };
+      c.wall.push(r.wallMs);
+      c.rss.push(r.maxRss / MiB);
+      c.threads = r.threads ?? 0;
+      c.bytes = r.bytes;
+      cold.set(w, c);
+    }
+  const warm = new Map<number, { ms: number; bytes: number; rss: number }>();
   for (const w of counts) {
-    note(`workers ${w}: 1 warm-up + ${args.rounds} rounds in a child process`);
-    const r = await runChild([args.dir, "pool", String(w), String(args.rounds), ...args.rules]);
-    const ms = median(r.roundsMs ?? [r.ms]);
-    const rss = r.maxRss / MiB;
-    first ??= { ms, rss, workers: w };
-    const perWorker = w > first.workers ? `${((rss - first.rss) / (w - first.workers)).toFixed(0)} MB` : "";
+    note(`workers ${w}: 1 warm-up + ${args.rounds} rounds in one process, one pool kept up`);
+    const r = await runChild(
+      [args.dir, "pool-warm", String(w), String(args.rounds), ...args.rules],
+      0,
+      CLI_NODE_FLAGS,
+    );
+    warm.set(w, { ms: median(r.roundsMs ?? [r.ms]), bytes: r.bytes, rss: r.maxRss / MiB });
+  }
+  const base = counts[0]!;
+  const baseCold = cold.get(base)!;
+  const rows: string[][] = [
+    [
+      "workers",
+      "threads",
+      "cold: time",
+      "MB/s",
+      "speed-up",
+      "warm: time",
+      "MB/s",
+      "speed-up",
+      "peak RSS (cold)",
+      "per added worker",
+    ],
+  ];
+  for (const w of counts) {
+    const c = cold.get(w)!;
+    const k = warm.get(w)!;
+    const coldMs = median(c.wall);
+    const ratios = c.wall.map((ms, i) => baseCold.wall[i]! / ms);
+    const rss = median(c.rss);
+    const baseRss = median(baseCold.rss);
     rows.push([
       String(w),
-      String(r.threads ?? 0),
-      fmtMs(ms),
-      fmtNum(r.bytes / MB / (ms / 1000)),
-      `${(first.ms / ms).toFixed(2)}×`,
+      String(c.threads),
+      fmtMs(coldMs),
+      fmtNum(c.bytes / MB / (coldMs / 1000)),
+      `${median(ratios).toFixed(2)}×`,
+      fmtMs(k.ms),
+      fmtNum(k.bytes / MB / (k.ms / 1000)),
+      `${(warm.get(base)!.ms / k.ms).toFixed(2)}×`,
       `${rss.toFixed(0)} MB`,
-      perWorker,
+      w > base ? `${((rss - baseRss) / (w - base)).toFixed(0)} MB` : "",
     ]);
   }
   log();
   log(
-    `scaling: the skill runner as the CLI uses it (a new pool each round, start-up included; pool from ${fmtBytes(MIN_BYTES_FOR_POOL)} of skill files); medians of ${args.rounds} rounds; ${availableParallelism()} cores`,
+    `scaling: the skill runner as the CLI uses it (pool from ${fmtBytes(MIN_BYTES_FOR_POOL)} of skill files; node ${CLI_NODE_FLAGS.join(" ")}); ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)}`,
+  );
+  log(
+    `  cold = a new process per scan, as \`scan\` runs (median of ${args.rounds}, worker counts alternating); warm = one pool kept up across rounds (median of ${args.rounds} after a warm-up round)`,
   );
   log(table(rows));
 }
@@ -614,7 +695,7 @@ async function main(): Promise<void> {
     });
 
   const corpus = await benchCorpus(args, setup);
-  if (args.workers) await benchWorkers(args, args.workers);
+  if (args.workers?.length) await benchWorkers(args, args.workers);
   if (args.scale) await benchScale(args, setup, args.scale);
   if (args.adversarial) await benchAdversarial(args, setup, corpus);
   if (args.adversarial || args.memory) await benchMemory(args);
