@@ -32,6 +32,7 @@ import { summarise } from "./summary.js";
 import { type DecodedFile, decodeBytes } from "./text/decode.js";
 import { embeddedText } from "./text/embedded.js";
 import { contentKind, isCodeKind, isScriptKind } from "./text/file-kind.js";
+import { lowerForKeywords } from "./text/keywords.js";
 import { LineIndex } from "./text/lines.js";
 import { type KindedFile, runAsKinds } from "./text/run-as.js";
 import type { Capability, Finding, Manifest, SkillReport } from "./types.js";
@@ -120,7 +121,7 @@ function rulesAcrossKinds(
   ctx: AnalysisContext,
   keyOf = (f: Finding) => f.ruleId,
 ): Map<string, Finding> {
-  const lower = file.text.toLowerCase();
+  const lower = lowerForKeywords(file.text);
   const hits = timed(ctx.clock, "prefilter", () => keywordHits(ctx.ruleSet.rules, lower));
   const found = new Map<string, Finding>();
   if (hits.size === 0) return found;
@@ -326,7 +327,7 @@ function rescanHidden(
 }
 
 function analyzeText(file: TextFile, ctx: AnalysisContext, state: SkillState): void {
-  const lower = file.text.toLowerCase();
+  const lower = lowerForKeywords(file.text);
   const out = state.findings;
   const found = runRules(ctx.ruleSet.rules, file, lower, ctx);
   out.push(...found, ...acrossSoftWraps(ctx.ruleSet.rules, file, ctx, found));

@@ -1,6 +1,7 @@
 import { observe } from "../findings.js";
 import { fencesOf, fencesOfContext } from "../markdown/context.js";
 import { type CodePiece, extractCode, extractFences, MappedLines } from "../text/extract-code.js";
+import { lowerForKeywords } from "../text/keywords.js";
 import type { Capability, Finding, Observation } from "../types.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
 import { isPlaceholderHost } from "./hosts.js";
@@ -75,7 +76,7 @@ export function analyzeEmbeddedCode(
     if (block && piece.lang === "shell" && !SH_RUNS_CODE.test(text)) continue;
     const found: Finding[] = [];
     // A code block's text was read by the instruction rules already, with its Markdown context.
-    if (!block) found.push(...runRules(ctx.ruleSet.rules, pseudo, text.toLowerCase(), ctx));
+    if (!block) found.push(...runRules(ctx.ruleSet.rules, pseudo, lowerForKeywords(text), ctx));
     const a = ctx.scriptAnalyzer;
     if (a) {
       try {

@@ -1,8 +1,9 @@
 import { findingAt, observe } from "../findings.js";
+import { type Anchor, type Anchors, requiredLiterals } from "../rules/anchors.js";
 import { type CompiledRule, excepted } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
 import { isCodeKind } from "../text/file-kind.js";
-import { KeywordIndex, KeywordWindows } from "../text/keywords.js";
+import { KeywordIndex, KeywordWindows, lowerForKeywords } from "../text/keywords.js";
 import { joinSoftWraps } from "../text/soft-wrap.js";
 import type { Finding, TextContext } from "../types.js";
 import type { AnalysisContext, TextFile } from "./analysis-context.js";
@@ -23,20 +24,47 @@ export function contextOf(file: TextFile, offset: number): TextContext {
  * Runs every rule that applies to the file's kind. The keyword prefilter (literal, case-insensitive)
  * decides whether the regex runs at all, as in gitleaks: most rules never touch most files.
  */
-const indexes = new WeakMap<readonly CompiledRule[], KeywordIndex>();
+interface RuleIndex {
+  keywords: KeywordIndex;
+  /** Each rule's anchors (rules/anchors.ts), found by the same pass as the keywords. */
+  anchors: Map<CompiledRule, Anchors>;
+}
 
-function keywordIndex(rules: readonly CompiledRule[]): KeywordIndex {
+const indexes = new WeakMap<readonly CompiledRule[], RuleIndex>();
+
+function ruleIndex(rules: readonly CompiledRule[]): RuleIndex {
   let index = indexes.get(rules);
   if (!index) {
-    index = new KeywordIndex(rules.flatMap((r) => r.keywordsLower));
+    const keywords = rules.flatMap((r) => r.keywordsLower);
+    const anchors = new Map<CompiledRule, Anchors>();
+    for (const r of rules) {
+      const a = requiredLiterals(r.regex.source);
+      if (a) anchors.set(r, a);
+    }
+    const texts = [...anchors.values()].flatMap((a) =>
+      a.flatMap((sets) => sets.flatMap((set) => set.map((x) => x.text))),
+    );
+    try {
+      index = { keywords: new KeywordIndex([...keywords, ...texts]), anchors };
+    } catch {
+      // More distinct characters than the automaton's alphabet holds: the anchors are an optimisation,
+      // the keywords are not.
+      index = { keywords: new KeywordIndex(keywords), anchors: new Map() };
+    }
     indexes.set(rules, index);
   }
   return index;
 }
 
-/** Which rule keywords occur in `lower`, and where (see KeywordIndex.locate). */
+/** The index each hits map came from: anchors are only looked up in hits that hold them. */
+const hitsFrom = new WeakMap<KeywordHits, RuleIndex>();
+
+/** Which rule keywords (and anchors) occur in `lower`, and where (see KeywordIndex.locate). */
 export function keywordHits(rules: readonly CompiledRule[], lower: string): KeywordHits {
-  return keywordIndex(rules).locate(lower);
+  const index = ruleIndex(rules);
+  const hits = index.keywords.locate(lower);
+  hitsFrom.set(hits, index);
+  return hits;
 }
 
 export type KeywordHits = ReadonlyMap<string, number[] | null>;
@@ -95,7 +123,7 @@ export function acrossSoftWraps(
   const joined = joinSoftWraps(file.text, file.bodyOffset ?? 0);
   if (joined === undefined) return [];
   const seen = new Set(found.map((f) => `${f.ruleId}@${f.line}:${f.column}`));
-  return runRules(rules, { ...file, text: joined }, joined.toLowerCase(), ctx).filter(
+  return runRules(rules, { ...file, text: joined }, lowerForKeywords(joined), ctx).filter(
     (f) => !seen.has(`${f.ruleId}@${f.line}:${f.column}`),
   );
 }
@@ -110,16 +138,25 @@ function matchRules(
   out: Finding[],
 ): void {
   const windows = new KeywordWindows(file.text, lower, hits, file.lines);
+  // Anchor positions are offsets in `lower`: only usable where they are the text's own, and only in
+  // hits this rule list's index found (a caller's own map, e.g. "every keyword everywhere", has none).
+  const index = ruleIndex(rules);
+  const anchorsOf =
+    lower.length === file.text.length && hitsFrom.get(hits) === index ? index.anchors : undefined;
   for (const rule of rules) {
     const frontmatterOnly = rule.kinds.has("frontmatter") && rule.kinds.size === 1;
     if (!rule.kinds.has(kind) && !(file.bodyOffset !== undefined && rule.kinds.has("frontmatter"))) continue;
     if (!rule.keywordsLower.some((k) => hits.has(k))) continue;
+    const anchors = anchorsOf?.get(rule);
+    const present = anchors ? anchorHits(anchors, hits, file.text) : undefined;
+    if (present === null) continue;
     const re = rule.regex;
     let count = 0;
     for (const [from, to, cut] of windows.for(
       rule.keywordsLower.filter((k) => hits.has(k)),
       rule.maxLength,
     )) {
+      if (present && !present.within(from, to)) continue;
       const part = from === 0 && to === file.text.length ? file.text : file.text.slice(from, to);
       re.lastIndex = 0;
       for (let pm = re.exec(part); pm; pm = re.exec(part)) {
@@ -195,6 +232,71 @@ function matchRules(
       if (count >= MAX_MATCHES_PER_RULE_PER_FILE) break;
     }
   }
+}
+
+const isWordChar = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Where a rule's anchors occur in a file. */
+interface AnchorPresence {
+  /** Whether one branch has an occurrence of each of its sets inside [from, to). */
+  within(from: number, to: number): boolean;
+}
+
+/** An anchor that occurs in the file: its start offsets (sorted), or null when too many to list. */
+interface Occurring {
+  anchor: Anchor;
+  at: number[] | null;
+}
+
+/**
+ * The rule's anchors that occur in the file, or null when no branch of the rule has one of each of
+ * its sets there (then its regex cannot match anywhere in it). Word boundaries are checked only at the
+ * occurrences a window asks about.
+ */
+function anchorHits(anchors: Anchors, hits: KeywordHits, text: string): AnchorPresence | null {
+  const branches: Occurring[][][] = [];
+  for (const sets of anchors) {
+    const found: Occurring[][] = [];
+    for (const set of sets) {
+      const here: Occurring[] = [];
+      for (const anchor of set) {
+        const at = hits.get(anchor.text);
+        if (at !== undefined) here.push({ anchor, at });
+      }
+      if (!here.some((o) => occursIn(o, text, 0, text.length))) break;
+      found.push(here);
+    }
+    if (found.length === sets.length) branches.push(found);
+  }
+  if (branches.length === 0) return null;
+  return {
+    within: (from, to) =>
+      branches.some((sets) => sets.every((set) => set.some((o) => occursIn(o, text, from, to)))),
+  };
+}
+
+/** Whether the anchor occurs inside [from, to) with its word boundaries (null positions: everywhere). */
+function occursIn(o: Occurring, text: string, from: number, to: number): boolean {
+  const { at, anchor } = o;
+  if (at === null) return true;
+  const len = anchor.text.length;
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < at.length; i++) {
+    const p = at[i]!;
+    const end = p + len;
+    if (end > to) return false;
+    if (anchor.wordStart && p > 0 && isWordChar(text.charCodeAt(p - 1))) continue;
+    if (anchor.wordEnd && end < text.length && isWordChar(text.charCodeAt(end))) continue;
+    return true;
+  }
+  return false;
 }
 
 /**

@@ -17,10 +17,16 @@ export class KeywordIndex {
   /** UTF-16 code unit → alphabet class; 0 for characters no keyword contains. */
   private readonly classOf = new Uint8Array(65536);
   private readonly width: number;
-  /** delta[state * width + class] → next state (a complete DFA: failure links folded in). */
-  private readonly delta: Uint32Array;
+  /**
+   * delta[state * width + class] → next state (a complete DFA: failure links folded in). 16 bits a
+   * cell when the states fit: the table is read once per character and is several MB, so half the
+   * size is fewer cache misses.
+   */
+  private readonly delta: Uint16Array | Uint32Array;
   /** Keyword ids that end at a state, including those reached through failure links. */
   private readonly out: (readonly number[] | undefined)[];
+  /** locate()'s positions by keyword id, all undefined between calls. */
+  private readonly scratch: (number[] | undefined)[];
 
   constructor(keywords: Iterable<string>) {
     this.keywords = [...new Set([...keywords].filter((k) => k.length > 0))];
@@ -75,8 +81,20 @@ export class KeywordIndex {
         } else delta[s * width + cls] = delta[f * width + cls]!;
       }
     }
-    this.delta = delta;
-    this.out = outs.map((o) => (o.length ? o : undefined));
+    // Renumbered in breadth-first order: the shallow states, where most characters of a text leave
+    // the automaton, then sit together at the start of the table.
+    const order = [0, ...queue];
+    const renamed = new Uint32Array(goto.length);
+    order.forEach((old, now) => {
+      renamed[old] = now;
+    });
+    const table = goto.length <= 0xffff ? new Uint16Array(delta.length) : new Uint32Array(delta.length);
+    order.forEach((old, now) => {
+      for (let cls = 0; cls < width; cls++) table[now * width + cls] = renamed[delta[old * width + cls]!]!;
+    });
+    this.delta = table;
+    this.out = order.map((old) => (outs[old]!.length ? outs[old]! : undefined));
+    this.scratch = new Array<number[] | undefined>(this.keywords.length).fill(undefined);
   }
 
   get size(): number {
@@ -94,7 +112,12 @@ export class KeywordIndex {
    */
   locate(text: string, maxPositions = MAX_POSITIONS): Map<string, number[] | null> {
     const { classOf, delta, width, out, keywords } = this;
-    const hits = new Map<string, number[] | null>();
+    // Positions by keyword id while scanning (no string hashing per occurrence), in a table kept
+    // between calls and cleared through `touched` (a call costs what it finds, not the number of
+    // keywords); `full` marks a keyword past maxPositions.
+    const lists = this.scratch;
+    const touched: number[] = [];
+    const full = new Set<number>();
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const cls = classOf[text.charCodeAt(i)]!;
@@ -106,14 +129,19 @@ export class KeywordIndex {
       const ids = out[s];
       if (ids === undefined) continue;
       for (const id of ids) {
-        const k = keywords[id]!;
-        const list = hits.get(k);
-        if (list === undefined) hits.set(k, [i + 1 - k.length]);
-        else if (list !== null) {
-          if (list.length >= maxPositions) hits.set(k, null);
-          else list.push(i + 1 - k.length);
-        }
+        const at = i + 1 - keywords[id]!.length;
+        const list = lists[id];
+        if (list === undefined) {
+          lists[id] = [at];
+          touched.push(id);
+        } else if (list.length < maxPositions) list.push(at);
+        else full.add(id);
       }
+    }
+    const hits = new Map<string, number[] | null>();
+    for (const id of touched) {
+      hits.set(keywords[id]!, full.has(id) ? null : lists[id]!);
+      lists[id] = undefined;
     }
     return hits;
   }
@@ -190,4 +218,33 @@ export class KeywordWindows {
     for (const [a, b] of merged) covered += b - a;
     return covered > text.length * 0.6 ? this.whole : merged;
   }
+}
+
+/**
+ * Characters a case-insensitive regex matches as another letter that `toLowerCase` leaves alone: the
+ * long s (`/s/iu` matches "ſ") and the Cyrillic letter variants U+1C80–U+1C88 (`/в/i` matches "ᲀ").
+ * Each folds to one code unit, so offsets in the folded text are the text's own.
+ */
+const FOLDS: Record<string, string> = {
+  "\u017f": "s",
+  "\u1c80": "\u0432",
+  "\u1c81": "\u0434",
+  "\u1c82": "\u043e",
+  "\u1c83": "\u0441",
+  "\u1c84": "\u0442",
+  "\u1c85": "\u0442",
+  "\u1c86": "\u044a",
+  "\u1c87": "\u0463",
+  "\u1c88": "\ua64b",
+};
+const FOLDED = /[\u017f\u1c80-\u1c88]/g;
+
+/**
+ * The text the keyword prefilter reads: lower-cased, with the letters above folded, so a keyword or
+ * anchor written with one of them is still found where the rule's regex would match it.
+ */
+export function lowerForKeywords(text: string): string {
+  const lower = text.toLowerCase();
+  FOLDED.lastIndex = 0;
+  return FOLDED.test(lower) ? lower.replace(FOLDED, (c) => FOLDS[c] ?? c) : lower;
 }

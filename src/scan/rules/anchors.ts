@@ -1,0 +1,321 @@
+// Literals every match of a rule's pattern must contain, read from the pattern itself: the rule's
+// regex then runs only in windows that hold one of each set (as RE2's and Hyperscan's literal
+// prefilters do). A rule's declared keywords say where to look; these say where a match is still
+// possible. The prose rules are keyed on common words ("api", "key", "user") but begin with verbs or
+// end with an address that most windows lack, and their regexes cost the most per character read.
+//
+// Sound, not complete: a set is only returned when the pattern, as parsed here, cannot match without
+// one of its strings; anything not understood (a class, `.`, a back-reference, an unknown escape, a
+// character whose case folds to another script) counts as "any text" and requires nothing.
+
+/** A literal (lower-cased), and whether a word boundary (`\\b`) stands on its left and right. */
+export interface Anchor {
+  text: string;
+  wordStart: boolean;
+  wordEnd: boolean;
+}
+
+/** Anchors of which every match (of one branch) contains at least one. */
+export type AnchorSet = readonly Anchor[];
+
+/**
+ * The pattern's top-level branches, each with the sets a match of it requires (all of them): a
+ * window where no branch has one anchor of each of its sets cannot hold a match.
+ */
+export type Anchors = readonly (readonly AnchorSet[])[];
+
+/** Stands for `\\b` inside the exact strings while they are built; removed from the anchors. */
+const B = "\u0001";
+
+/** What a part of the pattern matches: its exact strings when few and known, and the sets it requires. */
+interface Info {
+  exact?: string[];
+  req: string[][];
+}
+
+interface Cursor {
+  s: string;
+  i: number;
+}
+
+const MAX_EXACT = 256;
+const MAX_SET = 400;
+const MAX_SETS_PER_RULE = 3;
+const NOTHING: Info = { req: [] };
+const EMPTY: Info = { exact: [""], req: [] };
+const BOUNDARY: Info = { exact: ["\u0001"], req: [] };
+
+/**
+ * The anchors of `source`: for each top-level branch, at most three sets, the most selective first;
+ * undefined when some branch requires no useful literal (or the pattern is not understood).
+ */
+export function requiredLiterals(source: string): Anchors | undefined {
+  const c: Cursor = { s: source, i: 0 };
+  const branches: Info[] = [];
+  try {
+    branches.push(sequence(c));
+    while (c.s[c.i] === "|") {
+      c.i++;
+      branches.push(sequence(c));
+    }
+    if (c.i !== source.length) return undefined;
+  } catch {
+    return undefined;
+  }
+  const out: AnchorSet[][] = [];
+  for (const b of branches) {
+    const sets = b.exact ? [...b.req, b.exact] : b.req;
+    const good = sets
+      .filter(useful)
+      .sort((x, y) => score(y) - score(x))
+      .slice(0, MAX_SETS_PER_RULE);
+    if (good.length === 0) return undefined;
+    out.push(good.map(toAnchors));
+  }
+  return out;
+}
+
+const WORD = /^[a-z0-9_]$/;
+
+function toAnchors(set: readonly string[]): Anchor[] {
+  const seen = new Set<string>();
+  const out: Anchor[] = [];
+  for (const raw of set) {
+    const text = raw.replaceAll(B, "");
+    // A boundary only says something next to a word character: `\\b.env` needs a word before it.
+    const wordStart = raw.startsWith(B) && WORD.test(text[0] ?? "");
+    const wordEnd = raw.endsWith(B) && WORD.test(text[text.length - 1] ?? "");
+    const key = `${wordStart ? 1 : 0}${wordEnd ? 1 : 0}${text}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ text, wordStart, wordEnd });
+    }
+  }
+  // An unbounded anchor found inside a longer one is found wherever the longer one is.
+  return out.filter(
+    (a) =>
+      !out.some(
+        (o) =>
+          o !== a && !o.wordStart && !o.wordEnd && o.text.length < a.text.length && a.text.includes(o.text),
+      ),
+  );
+}
+
+/** Characters whose lower case is one code unit and that no other character folds to (see lowerForKeywords in text/keywords.ts). */
+function literalChar(ch: string): string | undefined {
+  const code = ch.charCodeAt(0);
+  const ok =
+    (code >= 0x20 && code <= 0x7e) ||
+    (code >= 0xc0 && code <= 0x24f && code !== 0x130 && code !== 0x131 && code !== 0x17f) ||
+    (code >= 0x400 && code <= 0x4ff) ||
+    (code >= 0x3040 && code <= 0x9fff);
+  if (!ok) return undefined;
+  const lower = ch.toLowerCase();
+  return lower.length === 1 ? lower : undefined;
+}
+
+/**
+ * A set worth looking for: every string long enough to be rare. Each occurrence of an anchor costs
+ * the prefilter a little whether or not its boundaries hold, so short strings ("the", "end") cost
+ * more than they save unless they are whole words; two characters of a non-Latin script are rare
+ * enough.
+ */
+function useful(set: readonly string[]): boolean {
+  return (
+    set.length > 0 &&
+    set.length <= MAX_SET &&
+    set.every((raw) => {
+      const s = raw.replaceAll(B, "");
+      return (
+        s.length >= 4 ||
+        (s.length === 3 && /[^\x00-\x7f]/.test(s)) ||
+        (s.length === 2 && /[^\x00-\u2fff]/.test(s))
+      );
+    })
+  );
+}
+
+/** Longer strings, whole words and fewer strings are rarer in text. */
+function score(set: readonly string[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const raw of set) {
+    const s = raw.replaceAll(B, "");
+    const bounded = (raw.startsWith(B) ? 1 : 0) + (raw.endsWith(B) ? 1 : 0);
+    min = Math.min(min, s.length + bounded);
+  }
+  return min * 100 - set.length;
+}
+
+function best(sets: string[][]): string[] | undefined {
+  const good = sets.filter(useful);
+  return good.sort((a, b) => score(b) - score(a))[0];
+}
+
+function alternation(c: Cursor): Info {
+  const branches = [sequence(c)];
+  while (c.s[c.i] === "|") {
+    c.i++;
+    branches.push(sequence(c));
+  }
+  if (branches.length === 1) return branches[0]!;
+  if (branches.every((b) => b.exact)) {
+    const exact = branches.flatMap((b) => b.exact!);
+    if (exact.length <= MAX_EXACT) return { exact, req: [] };
+  }
+  // Each branch must bring one set of its own; the union is then required of the whole.
+  const picks: string[][] = [];
+  for (const b of branches) {
+    const pick = best(b.exact ? [b.exact, ...b.req] : b.req);
+    if (!pick) return NOTHING;
+    picks.push(pick);
+  }
+  const union = picks.flat();
+  return union.length <= MAX_SET ? { req: [union] } : NOTHING;
+}
+
+function sequence(c: Cursor): Info {
+  const req: string[][] = [];
+  let cur: string[] | undefined = [""];
+  let allExact = true;
+  const flush = () => {
+    if (cur && useful(cur)) req.push(cur);
+  };
+  while (c.i < c.s.length && c.s[c.i] !== "|" && c.s[c.i] !== ")") {
+    const item = quantified(c, atom(c));
+    req.push(...item.req);
+    if (item.exact) {
+      if (cur && cur.length * item.exact.length <= MAX_EXACT) {
+        const prev: string[] = cur;
+        cur = prev.flatMap((a) => item.exact!.map((b) => a + b));
+      } else {
+        flush();
+        cur = item.exact;
+        allExact = false;
+      }
+    } else {
+      flush();
+      cur = [""];
+      allExact = false;
+    }
+  }
+  if (allExact) return { exact: cur, req };
+  flush();
+  return { req };
+}
+
+function quantified(c: Cursor, info: Info): Info {
+  const ch = c.s[c.i];
+  let min = 1;
+  let max = 1;
+  if (ch === "*" || ch === "+" || ch === "?") {
+    c.i++;
+    min = ch === "+" ? 1 : 0;
+    max = ch === "?" ? 1 : Number.POSITIVE_INFINITY;
+  } else if (ch === "{") {
+    const m = /^\{(\d+)(,(\d*))?\}/.exec(c.s.slice(c.i));
+    if (!m) return info; // a literal "{" (Annex B), already read by atom()
+    c.i += m[0].length;
+    min = Number(m[1]);
+    max = m[2] === undefined ? min : m[3] ? Number(m[3]) : Number.POSITIVE_INFINITY;
+  } else return info;
+  if (c.s[c.i] === "?") c.i++; // lazy
+  if (min === 0) {
+    const exact = max === 1 && info.exact && info.exact.length < MAX_EXACT ? [...info.exact, ""] : undefined;
+    return exact ? { exact, req: [] } : NOTHING;
+  }
+  if (max === 1) return info;
+  // Repeated: each match holds at least one repetition, so whatever one requires.
+  return { req: info.exact ? [...info.req, info.exact] : info.req };
+}
+
+function atom(c: Cursor): Info {
+  const ch = c.s[c.i]!;
+  if (ch === "(") return group(c);
+  if (ch === "[") {
+    skipClass(c);
+    return NOTHING;
+  }
+  if (ch === "\\") return escaped(c);
+  c.i++;
+  if (ch === "^" || ch === "$") return EMPTY;
+  if (ch === ".") return NOTHING;
+  const lit = literalChar(ch);
+  return lit === undefined ? NOTHING : { exact: [lit], req: [] };
+}
+
+function group(c: Cursor): Info {
+  c.i++; // "("
+  let lookaround = false;
+  if (c.s[c.i] === "?") {
+    const rest = c.s.slice(c.i, c.i + 4);
+    if (rest.startsWith("?:")) c.i += 2;
+    else if (rest.startsWith("?=") || rest.startsWith("?!")) {
+      c.i += 2;
+      lookaround = true;
+    } else if (rest.startsWith("?<=") || rest.startsWith("?<!")) {
+      c.i += 3;
+      lookaround = true;
+    } else if (rest.startsWith("?<")) {
+      const end = c.s.indexOf(">", c.i);
+      if (end < 0) throw new Error("unclosed group name");
+      c.i = end + 1;
+    } else throw new Error("group syntax not understood");
+  }
+  const inner = alternation(c);
+  if (c.s[c.i] !== ")") throw new Error("unclosed group");
+  c.i++;
+  // A lookaround matches no text of its own: what it requires may lie outside the match.
+  return lookaround ? EMPTY : inner;
+}
+
+function skipClass(c: Cursor): void {
+  c.i++; // "["
+  while (c.i < c.s.length && c.s[c.i] !== "]") c.i += c.s[c.i] === "\\" ? 2 : 1;
+  if (c.s[c.i] !== "]") throw new Error("unclosed class");
+  c.i++;
+}
+
+const ESCAPED_CHARS: Record<string, string> = { n: "\n", t: "\t", r: "\r", f: "\f", v: "\v" };
+
+function escaped(c: Cursor): Info {
+  const e = c.s[c.i + 1];
+  if (e === undefined) throw new Error("trailing backslash");
+  c.i += 2;
+  if (e === "b") return BOUNDARY;
+  if (e === "B") return EMPTY;
+  if ("dDwWsS".includes(e)) return NOTHING;
+  if (e === "p" || e === "P") {
+    if (c.s[c.i] === "{") {
+      const end = c.s.indexOf("}", c.i);
+      if (end < 0) throw new Error("unclosed property");
+      c.i = end + 1;
+    }
+    return NOTHING;
+  }
+  if (e === "k") {
+    const end = c.s.indexOf(">", c.i);
+    if (end < 0) throw new Error("unclosed back-reference");
+    c.i = end + 1;
+    return NOTHING;
+  }
+  if (/\d/.test(e)) {
+    while (/\d/.test(c.s[c.i] ?? "")) c.i++;
+    return NOTHING; // a back-reference (or an octal escape): any text
+  }
+  if (e === "x" || e === "u" || e === "c") {
+    // Hex and control escapes: their character is rarely a literal worth anchoring on.
+    if (e === "x") c.i += 2;
+    else if (e === "c") c.i += 1;
+    else if (c.s[c.i] === "{") c.i = c.s.indexOf("}", c.i) + 1;
+    else c.i += 4;
+    return NOTHING;
+  }
+  const plain = ESCAPED_CHARS[e];
+  if (plain !== undefined) return NOTHING;
+  // An escaped syntax character (`\.`, `\/`, `\-`): itself.
+  if (/[\^$\\.*+?()[\]{}|/\-=!<>:,'"#%&~`@ ]/.test(e)) {
+    const lit = literalChar(e);
+    return lit === undefined ? NOTHING : { exact: [lit], req: [] };
+  }
+  throw new Error(`escape \\${e} not understood`);
+}
