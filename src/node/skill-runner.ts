@@ -39,6 +39,13 @@ const SKILLS_AHEAD_OF_GRAMMARS = 4;
 /** Skills in flight per worker: one being scanned, one waiting, so a worker never idles on the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
 
+/**
+ * A worker's young generation, in MB: V8's default for 64-bit (3 × 16 MB semi-spaces), given
+ * explicitly because a worker otherwise takes the process's flags, and the CLI's launcher shrinks the
+ * listing thread's young generation (bin/skill-quarantine.js): the workers allocate nearly everything.
+ */
+const WORKER_YOUNG_GENERATION_MB = 48;
+
 export interface WorkerSetup {
   /** The rule set as src/node/rule-set-data.ts writes it. */
   rules: string;
@@ -198,6 +205,7 @@ export function createSkillRunner(options: RunnerOptions): SkillRunner {
       workerData: setup,
       // A worker stays up for the whole scan; the process exits when the scan is done.
       idleTimeout: 0,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
   };
   const pooled: SkillScanner = {

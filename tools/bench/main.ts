@@ -6,6 +6,7 @@
 // Prints medians over the rounds: skills/s, MB/s, per-skill p50/p95, peak RSS, and the floor (the same
 // files only read through the same LocalFileSet and UTF-8-decoded) with the ratio scan / floor.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
@@ -529,8 +530,14 @@ function runChild(
   });
 }
 
-/** The flags the CLI's launcher runs node with (bin/skill-quarantine.js's shebang). */
-const CLI_NODE_FLAGS = ["--liftoff-only"];
+/** The flags the CLI's launcher runs node with, read from bin/skill-quarantine.js's shebang. */
+const CLI_NODE_FLAGS = (() => {
+  // tools/bench/main.ts, or lib-tools/tools/bench/main.js once built: the checkout is above either.
+  const up = import.meta.url.includes("/lib-tools/") ? "../../../" : "../../";
+  const bin = fileURLToPath(new URL(`${up}bin/skill-quarantine.js`, import.meta.url));
+  const first = readFileSync(bin, "utf8").split("\n", 1)[0] ?? "";
+  return first.split(/\s+/).filter((f) => f.startsWith("--"));
+})();
 
 /**
  * The scaling rows, two ways, each in child processes run with the CLI's node flags:
@@ -637,8 +644,13 @@ async function benchMemory(args: Args): Promise<void> {
     const collect = await runChild([big, "collect", ...args.rules]);
     add("5,000 skills, collected (scanPath, as the CLI)", collect);
     const workers = defaultWorkers();
-    const pooled = await runChild([big, "pool", String(Math.max(2, workers)), "0", ...args.rules]);
-    add(`5,000 skills, streamed through ${pooled.threads} worker threads`, pooled);
+    // With the CLI's node flags, as `scan` runs (its launcher keeps the listing thread's young generation small).
+    const pooled = await runChild(
+      [big, "pool", String(Math.max(2, workers)), "0", ...args.rules],
+      0,
+      CLI_NODE_FLAGS,
+    );
+    add(`5,000 skills, through ${pooled.threads} worker threads (the CLI's node flags)`, pooled);
     log();
     log(
       "memory: synthetic skills (SKILL.md + reference.md + scripts/run.py, ~6 kB each), one child process per run",

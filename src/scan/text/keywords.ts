@@ -41,59 +41,60 @@ export class KeywordIndex {
       }
     const width = classes;
     this.width = width;
-    // Trie: goto[state][class], 0 meaning "none" (the root is never a child).
-    const goto: number[][] = [new Array<number>(width).fill(0)];
+    // Trie with sparse children (state → class → child), numbered breadth-first below: the dense
+    // table is then written once, in its final order, with no per-state arrays of `width` cells
+    // (with the rules' anchors there are ~9,000 states: such arrays were ~15 MB of garbage per thread).
+    const children: Map<number, number>[] = [new Map()];
     const outs: number[][] = [[]];
     this.keywords.forEach((k, id) => {
       let s = 0;
       for (let i = 0; i < k.length; i++) {
         const cls = this.classOf[k.charCodeAt(i)]!;
-        let next = goto[s]![cls]!;
-        if (next === 0) {
-          next = goto.length;
-          goto.push(new Array<number>(width).fill(0));
+        let next = children[s]!.get(cls);
+        if (next === undefined) {
+          next = children.length;
+          children.push(new Map());
           outs.push([]);
-          goto[s]![cls] = next;
+          children[s]!.set(cls, next);
         }
         s = next;
       }
       outs[s]!.push(id);
     });
-    // Breadth-first: fill missing transitions from the failure state and inherit its outputs.
-    const delta = new Uint32Array(goto.length * width);
-    const fail = new Uint32Array(goto.length);
-    const queue: number[] = [];
-    for (let cls = 1; cls < width; cls++) {
-      const child = goto[0]![cls]!;
-      delta[cls] = child;
-      if (child !== 0) queue.push(child);
-    }
-    for (let qi = 0; qi < queue.length; qi++) {
-      const s = queue[qi]!;
-      const f = fail[s]!;
-      if (outs[f]!.length) outs[s]!.push(...outs[f]!);
-      for (let cls = 1; cls < width; cls++) {
-        const child = goto[s]![cls]!;
-        if (child !== 0) {
-          fail[child] = delta[f * width + cls]!;
-          delta[s * width + cls] = child;
-          queue.push(child);
-        } else delta[s * width + cls] = delta[f * width + cls]!;
-      }
-    }
-    // Renumbered in breadth-first order: the shallow states, where most characters of a text leave
-    // the automaton, then sit together at the start of the table.
-    const order = [0, ...queue];
-    const renamed = new Uint32Array(goto.length);
+    // Breadth-first order; the shallow states, where most characters of a text leave the automaton,
+    // then sit together at the start of the table.
+    const order = [0];
+    for (let qi = 0; qi < order.length; qi++)
+      for (const child of children[order[qi]!]!.values()) order.push(child);
+    const renamed = new Uint32Array(children.length);
     order.forEach((old, now) => {
       renamed[old] = now;
     });
-    const table = goto.length <= 0xffff ? new Uint16Array(delta.length) : new Uint32Array(delta.length);
-    order.forEach((old, now) => {
-      for (let cls = 0; cls < width; cls++) table[now * width + cls] = renamed[delta[old * width + cls]!]!;
-    });
-    this.delta = table;
-    this.out = order.map((old) => (outs[old]!.length ? outs[old]! : undefined));
+    // delta[state * width + class] in the new numbering: a child, else the failure state's move
+    // (already written: failure states are shallower, so earlier in breadth-first order).
+    const n = children.length;
+    const delta = n <= 0xffff ? new Uint16Array(n * width) : new Uint32Array(n * width);
+    const fail = new Uint32Array(n);
+    const out: (number[] | undefined)[] = new Array(n);
+    for (let now = 0; now < n; now++) {
+      const old = order[now]!;
+      const f = fail[now]!;
+      const mine = outs[old]!;
+      if (now > 0 && out[f]) mine.push(...out[f]!);
+      out[now] = mine.length ? mine : undefined;
+      const row = now * width;
+      for (let cls = 1; cls < width; cls++) {
+        const child = children[old]!.get(cls);
+        if (child !== undefined) {
+          const c = renamed[child]!;
+          delta[row + cls] = c;
+          // The root's children fail to the root; deeper ones to where the parent's failure goes.
+          fail[c] = now === 0 ? 0 : delta[f * width + cls]!;
+        } else delta[row + cls] = now === 0 ? 0 : delta[f * width + cls]!;
+      }
+    }
+    this.delta = delta;
+    this.out = out;
     this.scratch = new Array<number[] | undefined>(this.keywords.length).fill(undefined);
   }
 
