@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AnalysisContext, TextFile } from "../src/scan/analyze/analysis-context.js";
 import { runRules } from "../src/scan/analyze/rules.js";
-import { type Anchor, type Anchors, requiredLiterals } from "../src/scan/rules/anchors.js";
+import {
+  type Anchor,
+  type Anchors,
+  decodeAnchors,
+  encodeAnchors,
+  requiredLiterals,
+} from "../src/scan/rules/anchors.js";
 import { buildRuleSet } from "../src/scan/ruleset.js";
 import { defaultConfig } from "../src/scan/scan-config.js";
 import { lowerForKeywords } from "../src/scan/text/keywords.js";
@@ -99,8 +105,19 @@ describe("anchors of the built-in rules", () => {
         }
     }
     // Not vacuous: most rules have anchors, and their examples match.
+    expect(builtin.rules.filter((r) => r.anchors).length).toBe(anchored);
     expect(anchored).toBeGreaterThan(builtin.rules.length * 0.8);
     expect(checked).toBeGreaterThan(200);
+  });
+});
+
+describe("anchors carried by a compiled rule", () => {
+  it("are the pattern's own, and come back whole from their encoding (workers, the bundled Action)", () => {
+    for (const rule of builtin.rules) {
+      const anchors = requiredLiterals(rule.regex.source);
+      expect(rule.anchors ? decodeAnchors(rule.anchors) : undefined, rule.id).toEqual(anchors);
+      if (anchors) expect(decodeAnchors(encodeAnchors(anchors))).toEqual(anchors);
+    }
   });
 });
 

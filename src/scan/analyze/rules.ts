@@ -1,5 +1,5 @@
 import { findingAt, observe } from "../findings.js";
-import { type Anchor, type Anchors, requiredLiterals } from "../rules/anchors.js";
+import { type Anchor, type Anchors, decodeAnchors } from "../rules/anchors.js";
 import { type CompiledRule, excepted } from "../rules/compile.js";
 import type { TextKind } from "../rules/schema.js";
 import { isCodeKind } from "../text/file-kind.js";
@@ -37,10 +37,7 @@ function ruleIndex(rules: readonly CompiledRule[]): RuleIndex {
   if (!index) {
     const keywords = rules.flatMap((r) => r.keywordsLower);
     const anchors = new Map<CompiledRule, Anchors>();
-    for (const r of rules) {
-      const a = requiredLiterals(r.regex.source);
-      if (a) anchors.set(r, a);
-    }
+    for (const r of rules) if (r.anchors) anchors.set(r, decodeAnchors(r.anchors));
     const texts = [...anchors.values()].flatMap((a) =>
       a.flatMap((sets) => sets.flatMap((set) => set.map((x) => x.text))),
     );

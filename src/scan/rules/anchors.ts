@@ -27,6 +27,31 @@ export type Anchors = readonly (readonly AnchorSet[])[];
 /** Stands for `\\b` inside the exact strings while they are built; removed from the anchors. */
 const B = "\u0001";
 
+/**
+ * Anchors as plain strings, as a compiled rule carries them: a digit for the word boundaries (1 on
+ * the left, 2 on the right, 3 both, 0 none), then the literal. Computed once where rules are
+ * compiled, they reach workers and the bundled Action as data (worked out from the patterns at
+ * start-up, they cost a cold Action ~60 ms).
+ */
+export type EncodedAnchors = readonly (readonly (readonly string[])[])[];
+
+export function encodeAnchors(anchors: Anchors): EncodedAnchors {
+  return anchors.map((branch) =>
+    branch.map((set) => set.map((a) => `${(a.wordStart ? 1 : 0) + (a.wordEnd ? 2 : 0)}${a.text}`)),
+  );
+}
+
+export function decodeAnchors(encoded: EncodedAnchors): Anchors {
+  return encoded.map((branch) =>
+    branch.map((set) =>
+      set.map((raw) => {
+        const flags = raw.charCodeAt(0) - 48;
+        return { text: raw.slice(1), wordStart: (flags & 1) === 1, wordEnd: (flags & 2) === 2 };
+      }),
+    ),
+  );
+}
+
 /** What a part of the pattern matches: its exact strings when few and known, and the sets it requires. */
 interface Info {
   exact?: string[];
@@ -121,29 +146,35 @@ function literalChar(ch: string): string | undefined {
  * enough.
  */
 function useful(set: readonly string[]): boolean {
-  return (
-    set.length > 0 &&
-    set.length <= MAX_SET &&
-    set.every((raw) => {
-      const s = raw.replaceAll(B, "");
-      return (
-        s.length >= 4 ||
-        (s.length === 3 && /[^\x00-\x7f]/.test(s)) ||
-        (s.length === 2 && /[^\x00-\u2fff]/.test(s))
-      );
-    })
-  );
+  return measured(set).useful;
 }
 
 /** Longer strings, whole words and fewer strings are rarer in text. */
 function score(set: readonly string[]): number {
-  let min = Number.POSITIVE_INFINITY;
-  for (const raw of set) {
-    const s = raw.replaceAll(B, "");
-    const bounded = (raw.startsWith(B) ? 1 : 0) + (raw.endsWith(B) ? 1 : 0);
-    min = Math.min(min, s.length + bounded);
+  return measured(set).score;
+}
+
+const measures = new WeakMap<readonly string[], { useful: boolean; score: number }>();
+
+/** useful() and score() of a set, worked out once (sets are compared many times while sorting). */
+function measured(set: readonly string[]): { useful: boolean; score: number } {
+  let m = measures.get(set);
+  if (!m) {
+    let ok = set.length > 0 && set.length <= MAX_SET;
+    let min = Number.POSITIVE_INFINITY;
+    for (const raw of set) {
+      const s = raw.includes(B) ? raw.replaceAll(B, "") : raw;
+      ok &&=
+        s.length >= 4 ||
+        (s.length === 3 && /[^\x00-\x7f]/.test(s)) ||
+        (s.length === 2 && /[^\x00-\u2fff]/.test(s));
+      const bounded = (raw.startsWith(B) ? 1 : 0) + (raw.endsWith(B) ? 1 : 0);
+      min = Math.min(min, s.length + bounded);
+    }
+    m = { useful: ok, score: min * 100 - set.length };
+    measures.set(set, m);
   }
-  return min * 100 - set.length;
+  return m;
 }
 
 function best(sets: string[][]): string[] | undefined {

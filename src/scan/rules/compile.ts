@@ -1,5 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { type EncodedAnchors, encodeAnchors, requiredLiterals } from "./anchors.js";
 import { maxMatchLength } from "./reach.js";
 import { APPLIES_TO_ALIASES, type RuleSpec, ruleFileSchema, ruleSchema, type TextKind } from "./schema.js";
 
@@ -14,6 +15,8 @@ export interface CompiledRule extends RuleSpec {
   source: string;
   /** The longest text the pattern can match (Infinity when unbounded): how far a match reaches from its keyword. */
   maxLength: number;
+  /** Literals every match contains (rules/anchors.ts), when the pattern has useful ones. */
+  anchors?: EncodedAnchors;
 }
 
 export class RuleError extends Error {
@@ -64,6 +67,7 @@ export function compileRule(raw: unknown, category: string, source: string, inde
   for (const a of spec.appliesTo) {
     for (const k of APPLIES_TO_ALIASES[a] ?? [a as TextKind]) kinds.add(k);
   }
+  const anchors = requiredLiterals(regex.source);
   return {
     ...spec,
     keywordsLower: spec.keywords.map((k) => k.toLowerCase()),
@@ -72,6 +76,7 @@ export function compileRule(raw: unknown, category: string, source: string, inde
     ...(unlessRegex ? { unlessRegex } : {}),
     source,
     maxLength: maxMatchLength(spec.pattern, spec.flags),
+    ...(anchors ? { anchors: encodeAnchors(anchors) } : {}),
   };
 }
 
