@@ -1,12 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadBuiltinRuleSet } from "../src/node/load.js";
 import type { AnalysisContext, TextFile } from "../src/scan/analyze/analysis-context.js";
 import { type KeywordHits, runRules } from "../src/scan/analyze/rules.js";
 import type { CompiledRule } from "../src/scan/rules/compile.js";
 import { maxMatchLength } from "../src/scan/rules/reach.js";
 import type { TextKind } from "../src/scan/rules/schema.js";
-import { buildRuleSet } from "../src/scan/ruleset.js";
 import { defaultConfig } from "../src/scan/scan-config.js";
 import { LineIndex } from "../src/scan/text/lines.js";
 
@@ -15,13 +13,7 @@ import { LineIndex } from "../src/scan/text/lines.js";
 // in a file large enough for windows to be used (short lines and one very long line, so both whole-
 // line and cut windows are exercised) and scanned both ways.
 
-const RULES_DIR = join(import.meta.dirname, "..", "rules");
-const ruleSet = buildRuleSet(
-  readdirSync(RULES_DIR)
-    .filter((n) => n.endsWith(".yml"))
-    .sort()
-    .map((n) => ({ file: `rules/${n}`, text: readFileSync(join(RULES_DIR, n), "utf8") })),
-);
+const ruleSet = await loadBuiltinRuleSet();
 const ctx: AnalysisContext = { ruleSet, config: defaultConfig(), isAllowedHost: () => false };
 
 /** Every keyword "everywhere": no window, every applicable regex runs over the whole file. */

@@ -8,6 +8,8 @@
 // one of its strings; anything not understood (a class, `.`, a back-reference, an unknown escape, a
 // character whose case folds to another script) counts as "any text" and requires nothing.
 
+import { type PatternNode, parsePattern } from "./pattern.js";
+
 /** A literal (lower-cased), and whether a word boundary (`\\b`) stands on its left and right. */
 export interface Anchor {
   text: string;
@@ -58,11 +60,6 @@ interface Info {
   req: string[][];
 }
 
-interface Cursor {
-  s: string;
-  i: number;
-}
-
 const MAX_EXACT = 256;
 const MAX_SET = 400;
 const MAX_SETS_PER_RULE = 3;
@@ -75,18 +72,13 @@ const BOUNDARY: Info = { exact: ["\u0001"], req: [] };
  * undefined when some branch requires no useful literal (or the pattern is not understood).
  */
 export function requiredLiterals(source: string): Anchors | undefined {
-  const c: Cursor = { s: source, i: 0 };
-  const branches: Info[] = [];
+  let tree: PatternNode;
   try {
-    branches.push(sequence(c));
-    while (c.s[c.i] === "|") {
-      c.i++;
-      branches.push(sequence(c));
-    }
-    if (c.i !== source.length) return undefined;
+    tree = parsePattern(source);
   } catch {
     return undefined;
   }
+  const branches = (tree.t === "alt" ? tree.branches : [tree]).map(infoOf);
   const out: AnchorSet[][] = [];
   for (const b of branches) {
     const sets = b.exact ? [...b.req, b.exact] : b.req;
@@ -182,13 +174,33 @@ function best(sets: string[][]): string[] | undefined {
   return good.sort((a, b) => score(b) - score(a))[0];
 }
 
-function alternation(c: Cursor): Info {
-  const branches = [sequence(c)];
-  while (c.s[c.i] === "|") {
-    c.i++;
-    branches.push(sequence(c));
+/** What `n` matches, for the anchors. */
+function infoOf(n: PatternNode): Info {
+  switch (n.t) {
+    case "alt":
+      return alternation(n.branches.map(infoOf));
+    case "seq":
+      return sequence(n.items.map(infoOf));
+    case "rep":
+      return repeated(infoOf(n.node), n.min, n.max);
+    case "group":
+      // A lookaround matches no text of its own: what it requires may lie outside the match.
+      return n.look ? EMPTY : infoOf(n.node);
+    case "char": {
+      const lit = literalChar(n.ch);
+      return lit === undefined ? NOTHING : { exact: [lit], req: [] };
+    }
+    case "boundary":
+      return BOUNDARY;
+    case "empty":
+      return EMPTY;
+    case "any":
+    case "backref":
+      return NOTHING;
   }
-  if (branches.length === 1) return branches[0]!;
+}
+
+function alternation(branches: Info[]): Info {
   if (branches.every((b) => b.exact)) {
     const exact = branches.flatMap((b) => b.exact!);
     if (exact.length <= MAX_EXACT) return { exact, req: [] };
@@ -204,15 +216,14 @@ function alternation(c: Cursor): Info {
   return union.length <= MAX_SET ? { req: [union] } : NOTHING;
 }
 
-function sequence(c: Cursor): Info {
+function sequence(items: Info[]): Info {
   const req: string[][] = [];
   let cur: string[] | undefined = [""];
   let allExact = true;
   const flush = () => {
     if (cur && useful(cur)) req.push(cur);
   };
-  while (c.i < c.s.length && c.s[c.i] !== "|" && c.s[c.i] !== ")") {
-    const item = quantified(c, atom(c));
+  for (const item of items) {
     req.push(...item.req);
     if (item.exact) {
       if (cur && cur.length * item.exact.length <= MAX_EXACT) {
@@ -234,22 +245,7 @@ function sequence(c: Cursor): Info {
   return { req };
 }
 
-function quantified(c: Cursor, info: Info): Info {
-  const ch = c.s[c.i];
-  let min = 1;
-  let max = 1;
-  if (ch === "*" || ch === "+" || ch === "?") {
-    c.i++;
-    min = ch === "+" ? 1 : 0;
-    max = ch === "?" ? 1 : Number.POSITIVE_INFINITY;
-  } else if (ch === "{") {
-    const m = /^\{(\d+)(,(\d*))?\}/.exec(c.s.slice(c.i));
-    if (!m) return info; // a literal "{" (Annex B), already read by atom()
-    c.i += m[0].length;
-    min = Number(m[1]);
-    max = m[2] === undefined ? min : m[3] ? Number(m[3]) : Number.POSITIVE_INFINITY;
-  } else return info;
-  if (c.s[c.i] === "?") c.i++; // lazy
+function repeated(info: Info, min: number, max: number): Info {
   if (min === 0) {
     const exact = max === 1 && info.exact && info.exact.length < MAX_EXACT ? [...info.exact, ""] : undefined;
     return exact ? { exact, req: [] } : NOTHING;
@@ -257,96 +253,4 @@ function quantified(c: Cursor, info: Info): Info {
   if (max === 1) return info;
   // Repeated: each match holds at least one repetition, so whatever one requires.
   return { req: info.exact ? [...info.req, info.exact] : info.req };
-}
-
-function atom(c: Cursor): Info {
-  const ch = c.s[c.i]!;
-  if (ch === "(") return group(c);
-  if (ch === "[") {
-    skipClass(c);
-    return NOTHING;
-  }
-  if (ch === "\\") return escaped(c);
-  c.i++;
-  if (ch === "^" || ch === "$") return EMPTY;
-  if (ch === ".") return NOTHING;
-  const lit = literalChar(ch);
-  return lit === undefined ? NOTHING : { exact: [lit], req: [] };
-}
-
-function group(c: Cursor): Info {
-  c.i++; // "("
-  let lookaround = false;
-  if (c.s[c.i] === "?") {
-    const rest = c.s.slice(c.i, c.i + 4);
-    if (rest.startsWith("?:")) c.i += 2;
-    else if (rest.startsWith("?=") || rest.startsWith("?!")) {
-      c.i += 2;
-      lookaround = true;
-    } else if (rest.startsWith("?<=") || rest.startsWith("?<!")) {
-      c.i += 3;
-      lookaround = true;
-    } else if (rest.startsWith("?<")) {
-      const end = c.s.indexOf(">", c.i);
-      if (end < 0) throw new Error("unclosed group name");
-      c.i = end + 1;
-    } else throw new Error("group syntax not understood");
-  }
-  const inner = alternation(c);
-  if (c.s[c.i] !== ")") throw new Error("unclosed group");
-  c.i++;
-  // A lookaround matches no text of its own: what it requires may lie outside the match.
-  return lookaround ? EMPTY : inner;
-}
-
-function skipClass(c: Cursor): void {
-  c.i++; // "["
-  while (c.i < c.s.length && c.s[c.i] !== "]") c.i += c.s[c.i] === "\\" ? 2 : 1;
-  if (c.s[c.i] !== "]") throw new Error("unclosed class");
-  c.i++;
-}
-
-const ESCAPED_CHARS: Record<string, string> = { n: "\n", t: "\t", r: "\r", f: "\f", v: "\v" };
-
-function escaped(c: Cursor): Info {
-  const e = c.s[c.i + 1];
-  if (e === undefined) throw new Error("trailing backslash");
-  c.i += 2;
-  if (e === "b") return BOUNDARY;
-  if (e === "B") return EMPTY;
-  if ("dDwWsS".includes(e)) return NOTHING;
-  if (e === "p" || e === "P") {
-    if (c.s[c.i] === "{") {
-      const end = c.s.indexOf("}", c.i);
-      if (end < 0) throw new Error("unclosed property");
-      c.i = end + 1;
-    }
-    return NOTHING;
-  }
-  if (e === "k") {
-    const end = c.s.indexOf(">", c.i);
-    if (end < 0) throw new Error("unclosed back-reference");
-    c.i = end + 1;
-    return NOTHING;
-  }
-  if (/\d/.test(e)) {
-    while (/\d/.test(c.s[c.i] ?? "")) c.i++;
-    return NOTHING; // a back-reference (or an octal escape): any text
-  }
-  if (e === "x" || e === "u" || e === "c") {
-    // Hex and control escapes: their character is rarely a literal worth anchoring on.
-    if (e === "x") c.i += 2;
-    else if (e === "c") c.i += 1;
-    else if (c.s[c.i] === "{") c.i = c.s.indexOf("}", c.i) + 1;
-    else c.i += 4;
-    return NOTHING;
-  }
-  const plain = ESCAPED_CHARS[e];
-  if (plain !== undefined) return NOTHING;
-  // An escaped syntax character (`\.`, `\/`, `\-`): itself.
-  if (/[\^$\\.*+?()[\]{}|/\-=!<>:,'"#%&~`@ ]/.test(e)) {
-    const lit = literalChar(e);
-    return lit === undefined ? NOTHING : { exact: [lit], req: [] };
-  }
-  throw new Error(`escape \\${e} not understood`);
 }
